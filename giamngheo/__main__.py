@@ -1,0 +1,25 @@
+"""The `giamngheo` console script: each verb is the management command of the same name.
+
+`classify` is the exception: it goes straight to the pure rule engine, so it runs on a
+machine with no settings and no database.
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "classify":
+        from giamngheo.standards.cli import main as classify_main
+
+        return classify_main(args[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "giamngheo.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["giamngheo", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Who may do what, where: the one place every view and API endpoint asks.
+
+A user is attached to one unit. Data owned by a unit is visible to them when the unit lies in
+their unit's subtree, or in a historic unit whose lineage leads into it (a former Hải Dương
+commune's records under today's Hải Phòng). Partner organisations' officers see their own
+organisation's records and only aggregates of the rest.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from giamngheo.accounts.models import Role, User
+from giamngheo.geo.models import AdminUnit
+from giamngheo.geo.selectors import scope_roots
+
+
+class Capability:
+    READ_RECORDS = "read_records"  # household-level and personal data
+    EDIT_RECORDS = "edit_records"
+    COLLECT_ANSWERS = "collect_answers"  # enter survey answers during a round
+    APPROVE_ROUNDS = "approve_rounds"
+    READ_AGGREGATES = "read_aggregates"
+    READ_PROGRAMS = "read_programs"
+    EDIT_PROGRAMS = "edit_programs"  # partner officers: only their organisation's
+    MANAGE_UNITS = "manage_units"  # villages below a commune
+
+
+C = Capability
+_READ_ALL = {C.READ_RECORDS, C.READ_AGGREGATES, C.READ_PROGRAMS}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.ENUMERATOR: frozenset({C.READ_RECORDS, C.COLLECT_ANSWERS, C.READ_AGGREGATES}),
+    Role.VILLAGE_HEAD: frozenset({C.READ_RECORDS, C.READ_AGGREGATES, C.READ_PROGRAMS}),
+    Role.COMMUNE_OFFICER: frozenset(
+        _READ_ALL | {C.EDIT_RECORDS, C.COLLECT_ANSWERS, C.EDIT_PROGRAMS, C.MANAGE_UNITS}
+    ),
+    Role.COMMUNE_CHAIRMAN: frozenset(
+        _READ_ALL | {C.EDIT_RECORDS, C.APPROVE_ROUNDS, C.EDIT_PROGRAMS, C.MANAGE_UNITS}
+    ),
+    Role.PROVINCE_OFFICER: frozenset(_READ_ALL | {C.EDIT_RECORDS, C.EDIT_PROGRAMS, C.MANAGE_UNITS}),
+    Role.PARTNER_OFFICER: frozenset({C.READ_AGGREGATES, C.READ_PROGRAMS, C.EDIT_PROGRAMS}),
+    Role.AUDITOR: frozenset(_READ_ALL),
+    Role.SYSTEM_ADMIN: frozenset(
+        _READ_ALL
+        | {C.EDIT_RECORDS, C.COLLECT_ANSWERS, C.APPROVE_ROUNDS, C.EDIT_PROGRAMS, C.MANAGE_UNITS}
+    ),
+}
+
+# Capabilities that a partner officer holds only for their own organisation's records.
+ORGANISATION_BOUND = {C.EDIT_PROGRAMS}
+
+
+def has_capability(actor: User, capability: str) -> bool:
+    return actor.is_active and capability in ROLE_CAPABILITIES.get(actor.role, frozenset())
+
+
+def actor_roots(actor: User) -> list[AdminUnit] | None:
+    """The roots of the actor's territory; None means everywhere (system administrator)."""
+    if actor.role == Role.SYSTEM_ADMIN and actor.unit_id is None:
+        return None
+    if actor.unit_id is None:
+        return []
+    cache = actor.__dict__.setdefault("_scope_roots_cache", {})
+    if actor.unit_id not in cache:
+        cache[actor.unit_id] = scope_roots(actor.unit)
+    return cache[actor.unit_id]
+
+
+def unit_q(actor: User, unit_field: str = "unit") -> Q:
+    """Rows whose `unit_field` lies in the actor's territory."""
+    roots = actor_roots(actor)
+    if roots is None:
+        return Q()
+    return AdminUnit.objects.within(roots, field=unit_field)
+
+
+def scoped(
+    queryset: QuerySet,
+    actor: User,
+    capability: str,
+    *,
+    unit_field: str = "unit",
+    organisation_field: str | None = None,
+) -> QuerySet:
+    """The rows of `queryset` that `actor` may use for `capability`; empty when not allowed."""
+    if not has_capability(actor, capability):
+        return queryset.none()
+    queryset = queryset.filter(unit_q(actor, unit_field))
+    if (
+        organisation_field
+        and actor.role == Role.PARTNER_OFFICER
+        and capability in ORGANISATION_BOUND
+    ):
+        queryset = queryset.filter(**{organisation_field: actor.organisation_id})
+    return queryset
+
+
+def unit_allowed(actor: User, unit: AdminUnit) -> bool:
+    roots = actor_roots(actor)
+    return roots is None or any(unit.path.startswith(root.path) for root in roots)
+
+
+def can(
+    actor: User,
+    capability: str,
+    unit: AdminUnit,
+    *,
+    organisation_id: int | None = None,
+) -> bool:
+    if not has_capability(actor, capability) or not unit_allowed(actor, unit):
+        return False
+    if actor.role == Role.PARTNER_OFFICER and capability in ORGANISATION_BOUND:
+        return organisation_id is not None and organisation_id == actor.organisation_id
+    return True
+
+
+def require(
+    actor: User, capability: str, unit: AdminUnit, *, organisation_id: int | None = None
+) -> None:
+    if not can(actor, capability, unit, organisation_id=organisation_id):
+        raise PermissionDenied(_("This is outside your unit or your role."))

@@ -1,0 +1,201 @@
+"""Administrative units, with validity dates and the 1 July 2025 rearrangement.
+
+Every unit of every era is its own row: the Hải Phòng of before 1 July 2025 and the Hải Phòng of
+after are two rows linked by a succession, exactly as the former Hải Dương is linked to the new
+Hải Phòng. Data keeps pointing at the unit it was recorded under; the lineage re-aggregates it.
+"""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+REARRANGEMENT_DATE = dt.date(2025, 7, 1)  # two-level local government (Resolution 202/2025/QH15)
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District")
+    COMMUNE = "commune", _("Commune")
+    VILLAGE = "village", _("Village")
+
+
+class Area(models.TextChoices):
+    RURAL = "rural", _("Rural")
+    URBAN = "urban", _("Urban")
+
+
+# Area by the commune-level unit of residence (poverty-standards.md §0): xã is rural; phường and,
+# before 1 July 2025, thị trấn are urban. Special zones (đặc khu) are treated as rural until the
+# province decides otherwise: the law is silent, so this is data an administrator can override
+# per unit through AdminUnit.area.
+AREA_BY_DIVISION_TYPE = {
+    "xã": Area.RURAL,
+    "phường": Area.URBAN,
+    "thị trấn": Area.URBAN,
+    "đặc khu": Area.RURAL,
+}
+
+
+class AdminUnitQuerySet(models.QuerySet):
+    def valid_on(self, date: dt.date) -> "AdminUnitQuerySet":
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=date),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=date),
+        )
+
+    def current(self) -> "AdminUnitQuerySet":
+        return self.filter(valid_to__isnull=True)
+
+    def within(self, roots: "list[AdminUnit]", field: str = "") -> Q:
+        """A Q matching rows whose unit lies in any root's subtree (materialised path prefix)."""
+        prefix = f"{field}__" if field else ""
+        q = Q(pk__in=[])
+        for root in roots:
+            q |= Q(**{f"{prefix}path__startswith": root.path})
+        return q
+
+
+class AdminUnit(models.Model):
+    code = models.CharField(_("official code"), max_length=32, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
+    division_type = models.CharField(_("division type"), max_length=40)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    area = models.CharField(_("area"), max_length=8, choices=Area.choices, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to (last day)"), null=True, blank=True)
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    source = models.CharField(_("source"), max_length=120, blank=True)
+
+    objects = AdminUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["level", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "level", "valid_from"],
+                name="unique_unit_code_level_era",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_validity_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.level == Level.COMMUNE and not self.area:
+            self.area = AREA_BY_DIVISION_TYPE.get(self.division_type, "")
+        super().save(*args, **kwargs)
+        path = self.compute_path()
+        if path != self.path:
+            self.path = path
+            type(self).objects.filter(pk=self.pk).update(path=path)
+
+    def compute_path(self) -> str:
+        parent_path = self.parent.path if self.parent_id else "/"
+        return f"{parent_path}{self.pk}/"
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
+    def is_valid_on(self, date: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= date) and (
+            self.valid_to is None or date <= self.valid_to
+        )
+
+    def ancestors(self) -> list["AdminUnit"]:
+        ids = [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+        by_id = AdminUnit.objects.in_bulk(ids)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def descendants(self) -> AdminUnitQuerySet:
+        return AdminUnit.objects.filter(path__startswith=self.path).exclude(pk=self.pk)
+
+    def is_within(self, other: "AdminUnit") -> bool:
+        return self.path.startswith(other.path)
+
+    def commune(self) -> "AdminUnit | None":
+        if self.level == Level.COMMUNE:
+            return self
+        return next((u for u in self.ancestors() if u.level == Level.COMMUNE), None)
+
+    def province(self) -> "AdminUnit | None":
+        if self.level == Level.PROVINCE:
+            return self
+        return next((u for u in self.ancestors() if u.level == Level.PROVINCE), None)
+
+
+class Succession(models.Model):
+    """One edge of the 2025 (or any) rearrangement: part or all of a unit became part of another."""
+
+    predecessor = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("former unit"),
+        on_delete=models.CASCADE,
+        related_name="successions",
+    )
+    successor = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("new unit"),
+        on_delete=models.CASCADE,
+        related_name="predecessions",
+    )
+    effective_date = models.DateField(_("effective date"), default=REARRANGEMENT_DATE)
+    is_split = models.BooleanField(
+        _("former unit split"),
+        default=False,
+        help_text=_("The former unit was divided between several new units."),
+    )
+    share = models.DecimalField(
+        _("share of the former unit"),
+        max_digits=7,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Known share (0-1) of the former unit that went to this new unit; empty if unknown."),
+    )
+    is_default = models.BooleanField(
+        _("default successor"),
+        default=False,
+        help_text=_("Where records of a split unit go when nothing finer is known."),
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("succession")
+        verbose_name_plural = _("successions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="unique_succession_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="succession_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+    @property
+    def is_exact(self) -> bool:
+        """Figures carried along this edge are exact unless the former unit was split."""
+        return not self.is_split
