@@ -38,7 +38,9 @@ class Organisation(models.Model):
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
     unit = models.ForeignKey(
-        AdminUnit, verbose_name=_("administrative unit"), on_delete=models.PROTECT,
+        AdminUnit,
+        verbose_name=_("administrative unit"),
+        on_delete=models.PROTECT,
         related_name="organisations",
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
@@ -65,12 +67,20 @@ class GiamNgheoUserManager(UserManager):
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     unit = models.ForeignKey(
-        AdminUnit, verbose_name=_("administrative unit"), on_delete=models.PROTECT,
-        related_name="users", null=True, blank=True,
+        AdminUnit,
+        verbose_name=_("administrative unit"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
-        related_name="users", null=True, blank=True,
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
     )
 
     objects = GiamNgheoUserManager()
@@ -88,7 +98,11 @@ class User(AbstractUser):
             raise ValidationError({"role": _("Every user has a role.")})
         if self.role != Role.SYSTEM_ADMIN and not self.unit_id:
             raise ValidationError(
-                {"unit": _("Attach the user to an administrative unit: their data is scoped to it.")}
+                {
+                    "unit": _(
+                        "Attach the user to an administrative unit: their data is scoped to it."
+                    )
+                }
             )
         if self.role == Role.PARTNER_OFFICER and not self.organisation_id:
             raise ValidationError(

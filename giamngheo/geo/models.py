@@ -170,7 +170,9 @@ class Succession(models.Model):
         decimal_places=6,
         null=True,
         blank=True,
-        help_text=_("Known share (0-1) of the former unit that went to this new unit; empty if unknown."),
+        help_text=_(
+            "Known share (0-1) of the former unit that went to this new unit; empty if unknown."
+        ),
     )
     is_default = models.BooleanField(
         _("default successor"),

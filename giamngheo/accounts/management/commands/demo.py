@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+
+class Command(BaseCommand):
+    help = "Load the demo province (Hải Phòng with the former Hải Dương) and print demo logins."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--seed", type=int, default=2025)
+
+    def handle(self, *args, **options) -> None:
+        from giamngheo.demo import run
+
+        translation.activate("vi")
+        logins = run(stdout=self.stdout, seed=options["seed"])
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo logins (new passwords on every run):"))
+        width = max(len(login.username) for login in logins)
+        for login in logins:
+            self.stdout.write(
+                f"  {login.username:<{width}}  {login.password}  {login.role} — {login.unit}"
+            )
