@@ -8,11 +8,20 @@ import pytest
 
 
 def _import_settings(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}
+    }
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import giamngheo.settings as s; print(s.DATABASES['default']['ENGINE'])"],
-        capture_output=True, text=True, env=clean, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import giamngheo.settings as s; print(s.DATABASES['default']['ENGINE'])",
+        ],
+        capture_output=True,
+        text=True,
+        env=clean,
+        check=False,
     )
 
 
@@ -42,12 +51,15 @@ def test_default_database_is_sqlite_under_var(tmp_path):
 
 def test_database_url_selects_postgresql(tmp_path):
     result = _import_settings(
-        DATABASE_URL="postgresql://postgres@127.0.0.1:5432/giamngheo", GIAMNGHEO_VAR_DIR=str(tmp_path)
+        DATABASE_URL="postgresql://postgres@127.0.0.1:5432/giamngheo",
+        GIAMNGHEO_VAR_DIR=str(tmp_path),
     )
     assert result.stdout.strip() == "django.db.backends.postgresql"
 
 
 def test_unknown_database_scheme_is_an_error(tmp_path):
-    result = _import_settings(DATABASE_URL="mysql://root@localhost/x", GIAMNGHEO_VAR_DIR=str(tmp_path))
+    result = _import_settings(
+        DATABASE_URL="mysql://root@localhost/x", GIAMNGHEO_VAR_DIR=str(tmp_path)
+    )
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr

@@ -17,7 +17,10 @@ def test_every_entry_is_translated(po_path):
         message.id
         for message in catalogue
         if message.id
-        and (message.fuzzy or not all(message.string if isinstance(message.string, tuple) else [message.string]))
+        and (
+            message.fuzzy
+            or not all(message.string if isinstance(message.string, tuple) else [message.string])
+        )
     ]
     assert untranslated == []
 

@@ -57,16 +57,39 @@ def build_small_province() -> dict[str, AdminUnit]:
     units = {"P": p, "Q": q, "A": a, "B": b, "C": c}
     for name, parent in (("A1", a), ("A2", a), ("B1", b), ("C1", c)):
         units[name] = UnitFactory(
-            code=f"{parent.code}-{name}", name=f"Thôn {name}", division_type="thôn",
-            level=Level.VILLAGE, parent=parent,
+            code=f"{parent.code}-{name}",
+            name=f"Thôn {name}",
+            division_type="thôn",
+            level=Level.VILLAGE,
+            parent=parent,
         )
-    fp = UnitFactory(code="30", name="Tỉnh FP", division_type="tỉnh", level=Level.PROVINCE,
-                     valid_from=None, valid_to=FORMER_END)
-    fd = UnitFactory(code="301", name="Huyện FD", division_type="huyện", level=Level.DISTRICT,
-                     parent=fp, valid_from=None, valid_to=FORMER_END)
+    fp = UnitFactory(
+        code="30",
+        name="Tỉnh FP",
+        division_type="tỉnh",
+        level=Level.PROVINCE,
+        valid_from=None,
+        valid_to=FORMER_END,
+    )
+    fd = UnitFactory(
+        code="301",
+        name="Huyện FD",
+        division_type="huyện",
+        level=Level.DISTRICT,
+        parent=fp,
+        valid_from=None,
+        valid_to=FORMER_END,
+    )
     fa = UnitFactory(code="10001", name="Xã FA", parent=fd, valid_from=None, valid_to=FORMER_END)
-    fa1 = UnitFactory(code="10001-1", name="Thôn FA1", division_type="thôn", level=Level.VILLAGE,
-                      parent=fa, valid_from=None, valid_to=FORMER_END)
+    fa1 = UnitFactory(
+        code="10001-1",
+        name="Thôn FA1",
+        division_type="thôn",
+        level=Level.VILLAGE,
+        parent=fa,
+        valid_from=None,
+        valid_to=FORMER_END,
+    )
     Succession.objects.create(predecessor=fp, successor=p)
     Succession.objects.create(predecessor=fa, successor=a)
     units.update({"FP": fp, "FD": fd, "FA": fa, "FA1": fa1})

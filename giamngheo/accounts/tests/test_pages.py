@@ -29,7 +29,9 @@ def test_login_page_is_vietnamese_by_default(client, db):
 
 
 def test_login_then_home_lists_unit_and_history(client, officer):
-    response = client.post(reverse("login"), {"username": officer.username, "password": "pw-for-tests-only"})
+    response = client.post(
+        reverse("login"), {"username": officer.username, "password": "pw-for-tests-only"}
+    )
     assert response.status_code == 302
     html = client.get(reverse("home")).content.decode()
     assert "Xã A" in html
@@ -49,7 +51,9 @@ def test_unit_list_is_scoped_and_htmx_returns_rows_only(client, officer):
     client.force_login(officer)
     full = client.get(reverse("geo:unit_list"), {"level": "village"}).content.decode()
     assert "Thôn A1" in full and "Thôn B1" not in full
-    partial = client.get(reverse("geo:unit_list"), {"level": "village", "q": "A2"}, HTTP_HX_REQUEST="true")
+    partial = client.get(
+        reverse("geo:unit_list"), {"level": "village", "q": "A2"}, HTTP_HX_REQUEST="true"
+    )
     body = partial.content.decode()
     assert "<html" not in body and "Thôn A2" in body and "Thôn A1" not in body
 

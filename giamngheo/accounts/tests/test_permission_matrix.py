@@ -8,28 +8,86 @@ import pytest
 
 from giamngheo.accounts.models import Organisation, Role
 from giamngheo.accounts.scoping import Capability, can, scoped
-from giamngheo.accounts.tests.factories import OrganisationFactory, UserFactory, build_small_province
+from giamngheo.accounts.tests.factories import (
+    OrganisationFactory,
+    UserFactory,
+    build_small_province,
+)
 
 READ, WRITE = Capability.READ_RECORDS, Capability.EDIT_RECORDS
 
 # persona: (role, home unit, {target: (may read, may write)}); a missing target does not apply.
 MATRIX = {
-    "enumerator": (Role.ENUMERATOR, "A", {
-        "own": (True, False), "sibling": (False, False), "parent": (False, False), "historic": (True, False)}),
-    "village_head": (Role.VILLAGE_HEAD, "A1", {
-        "own": (True, False), "sibling": (False, False), "parent": (False, False), "historic": (False, False)}),
-    "commune_officer": (Role.COMMUNE_OFFICER, "A", {
-        "own": (True, True), "sibling": (False, False), "parent": (False, False), "historic": (True, True)}),
-    "commune_chairman": (Role.COMMUNE_CHAIRMAN, "A", {
-        "own": (True, True), "sibling": (False, False), "parent": (False, False), "historic": (True, True)}),
-    "province_officer": (Role.PROVINCE_OFFICER, "P", {
-        "own": (True, True), "sibling": (False, False), "historic": (True, True)}),
-    "partner_officer": (Role.PARTNER_OFFICER, "P", {
-        "own": (False, False), "sibling": (False, False), "historic": (False, False)}),
-    "auditor": (Role.AUDITOR, "A", {
-        "own": (True, False), "sibling": (False, False), "parent": (False, False), "historic": (True, False)}),
-    "system_admin": (Role.SYSTEM_ADMIN, None, {
-        "own": (True, True), "sibling": (True, True), "parent": (True, True), "historic": (True, True)}),
+    "enumerator": (
+        Role.ENUMERATOR,
+        "A",
+        {
+            "own": (True, False),
+            "sibling": (False, False),
+            "parent": (False, False),
+            "historic": (True, False),
+        },
+    ),
+    "village_head": (
+        Role.VILLAGE_HEAD,
+        "A1",
+        {
+            "own": (True, False),
+            "sibling": (False, False),
+            "parent": (False, False),
+            "historic": (False, False),
+        },
+    ),
+    "commune_officer": (
+        Role.COMMUNE_OFFICER,
+        "A",
+        {
+            "own": (True, True),
+            "sibling": (False, False),
+            "parent": (False, False),
+            "historic": (True, True),
+        },
+    ),
+    "commune_chairman": (
+        Role.COMMUNE_CHAIRMAN,
+        "A",
+        {
+            "own": (True, True),
+            "sibling": (False, False),
+            "parent": (False, False),
+            "historic": (True, True),
+        },
+    ),
+    "province_officer": (
+        Role.PROVINCE_OFFICER,
+        "P",
+        {"own": (True, True), "sibling": (False, False), "historic": (True, True)},
+    ),
+    "partner_officer": (
+        Role.PARTNER_OFFICER,
+        "P",
+        {"own": (False, False), "sibling": (False, False), "historic": (False, False)},
+    ),
+    "auditor": (
+        Role.AUDITOR,
+        "A",
+        {
+            "own": (True, False),
+            "sibling": (False, False),
+            "parent": (False, False),
+            "historic": (True, False),
+        },
+    ),
+    "system_admin": (
+        Role.SYSTEM_ADMIN,
+        None,
+        {
+            "own": (True, True),
+            "sibling": (True, True),
+            "parent": (True, True),
+            "historic": (True, True),
+        },
+    ),
 }
 
 # Which unit each target means, from the persona's home unit.
@@ -51,7 +109,9 @@ CASES = [
 @pytest.fixture
 def world(db):
     units = build_small_province()
-    records = {name: OrganisationFactory(unit=unit, name=f"Org at {name}") for name, unit in units.items()}
+    records = {
+        name: OrganisationFactory(unit=unit, name=f"Org at {name}") for name, unit in units.items()
+    }
     front = records["P"]
     return units, records, front
 
@@ -77,7 +137,9 @@ def test_permission_matrix(world, persona, target, action):
 def test_commune_officer_cannot_see_other_commune(world):
     units, records, _ = world
     officer = UserFactory(role=Role.COMMUNE_OFFICER, unit=units["A"])
-    names = set(scoped(Organisation.objects.all(), officer, READ).values_list("unit__name", flat=True))
+    names = set(
+        scoped(Organisation.objects.all(), officer, READ).values_list("unit__name", flat=True)
+    )
     assert names == {"Xã A", "Thôn A1", "Thôn A2", "Xã FA", "Thôn FA1"}
 
 

@@ -48,8 +48,9 @@ def test_unknown_job_kind_is_refused(officer):
 
 
 def test_progress_partial_polls_until_finished(client, officer):
-    job = Job.objects.create(kind="test_count", title="Import", owner=officer, total=10, done=4,
-                             status=JobStatus.RUNNING)
+    job = Job.objects.create(
+        kind="test_count", title="Import", owner=officer, total=10, done=4, status=JobStatus.RUNNING
+    )
     client.force_login(officer)
     html = client.get(reverse("jobs:progress", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in html and 'value="40"' in html
