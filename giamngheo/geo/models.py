@@ -83,10 +83,17 @@ class AdminUnit(models.Model):
         verbose_name_plural = _("administrative units")
         ordering = ["level", "code"]
         constraints = [
+            # One row per code, level and era; former units have no known start date, and
+            # NULLs never collide in a plain unique index, hence the two partial ones.
             models.UniqueConstraint(
                 fields=["code", "level", "valid_from"],
+                condition=Q(valid_from__isnull=False),
                 name="unique_unit_code_level_era",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["code", "level"],
+                condition=Q(valid_from__isnull=True),
+                name="unique_unit_code_level_undated",
             ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True)
