@@ -1,0 +1,49 @@
+"""The poverty standards engine: the law as data, household facts in, explained classes out.
+
+Pure Python (never imports Django). Contract: ``household-facts.md``; standards: ``data/*.toml``.
+
+Public API (names are stable; other apps call these):
+
+``load_standard(id_or_path) -> Standard``
+    A national standard by id (``"vn-2016"``, ``"vn-2022"``, ``"vn-2027"``), a TOML file path, or a
+    mapping in the same format; a file/mapping with ``base = "<national id>"`` is a province's own
+    standard (the base's data with thresholds raised).
+``available_standards() -> list[str]``
+    Ids of the national standards shipped with the engine.
+``select_standard(review_date, round_type, explicit=None, extra=None) -> Standard``
+    The standard a review uses: ``explicit`` wins; else periodic review in year N → standard in
+    force on 1 January N+1; ad-hoc → in force on the review date. Raises ``StandardError``.
+``classify_household(facts, *, standard=None, lang="vi") -> dict``
+    One contract input object → the contract output line (or ``{"household_id", "error"}``).
+``classify_batch(households, members, *, standard=None, explain=False) -> polars.DataFrame``
+    Vectorised path over two tables joined on ``household_id``; the same answers.
+``classify_records(records, *, standard=None, lang="vi") -> Iterator[dict]``
+    A stream of input objects → output lines in order (CLI and ``POST /api/v1/classify``).
+``ENGINE_VERSION``
+    Stored with every classification.
+
+Precedence of the named standard: the ``standard`` argument, then a household's ``standard``
+field (a national id or an id in ``extra``), then the selection rule.
+"""
+
+from giamngheo.standards.api import classify_batch, classify_household, classify_records
+from giamngheo.standards.standard import (
+    Standard,
+    StandardError,
+    available_standards,
+    load_standard,
+    select_standard,
+)
+from giamngheo.standards.version import ENGINE_VERSION
+
+__all__ = [
+    "ENGINE_VERSION",
+    "Standard",
+    "StandardError",
+    "available_standards",
+    "classify_batch",
+    "classify_household",
+    "classify_records",
+    "load_standard",
+    "select_standard",
+]

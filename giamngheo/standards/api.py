@@ -1,0 +1,156 @@
+"""The engine's public entry points (re-exported by :mod:`giamngheo.standards`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from giamngheo.standards.engine import Outcome, evaluate, resolve_standard
+from giamngheo.standards.explain import output_line
+from giamngheo.standards.records import records_to_frames
+from giamngheo.standards.standard import Standard, StandardError
+from giamngheo.standards.tables import build_tables
+from giamngheo.standards.version import ENGINE_VERSION
+from giamngheo.standards.vocab import CLASSES
+
+CLASS_DTYPE = pl.Enum(list(CLASSES))
+
+
+def classify_household(
+    facts: Mapping[str, Any],
+    *,
+    standard: Standard | str | None = None,
+    lang: str = "vi",
+    extra: Mapping[str, Standard] | None = None,
+) -> dict[str, Any]:
+    """One household (contract input object) to its output line, or an error line.
+
+    Runs the batch definitions on one-row tables, so it cannot disagree with
+    :func:`classify_batch`.
+    """
+    return next(classify_records([facts], standard=standard, lang=lang, extra=extra))
+
+
+def classify_records(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    standard: Standard | str | None = None,
+    lang: str = "vi",
+    extra: Mapping[str, Standard] | None = None,
+    chunk_size: int = 20_000,
+) -> Iterator[dict[str, Any]]:
+    """Contract input objects (members nested) to output lines, in order, chunk by chunk."""
+    std = resolve_standard(standard)
+    it = iter(records)
+    first_row = 1
+    while chunk := list(islice(it, chunk_size)):
+        households, members = records_to_frames(chunk, first_row)
+        outcome = evaluate(build_tables(households, members), std, extra, keep_causes=True)
+        yield from lines(outcome, lang)
+        first_row += len(chunk)
+
+
+def lines(outcome: Outcome, lang: str = "vi") -> Iterator[dict[str, Any]]:
+    starts = np.concatenate([[0], np.cumsum(outcome.t.size)])
+    for i in range(outcome.t.n):
+        yield output_line(outcome, i, lang, starts)
+
+
+def classify_batch(
+    households: pl.DataFrame,
+    members: pl.DataFrame | None,
+    *,
+    standard: Standard | str | None = None,
+    explain: bool = False,
+    lang: str = "vi",
+    extra: Mapping[str, Standard] | None = None,
+) -> pl.DataFrame:
+    """Vectorised classification of a households table and a members table.
+
+    Members are joined on ``household_id``; stored contiguously in household order they need
+    no join. The result has one row per household, in order: ``household_id``, ``standard``,
+    ``class``, ``deprivation_count``, one boolean column ``deprived_<indicator>`` per indicator
+    of the standards used, the lines, and ``error_table/row/field/message``. ``explain=True``
+    adds ``deprived`` (list), ``deprived_members`` and ``explanation`` (JSON text) and
+    ``explanation_text`` (list, in ``lang``).
+    """
+    std = resolve_standard(standard)
+    t = build_tables(households, members)
+    o = evaluate(t, std, extra, keep_causes=explain)
+    return outcome_frame(o, explain=explain, lang=lang)
+
+
+def outcome_frame(o: Outcome, *, explain: bool = False, lang: str = "vi") -> pl.DataFrame:
+    """Results as columns (no per-row Python unless ``explain``)."""
+    t = o.t
+    ok = o.klass >= 0
+    std_names = pl.Series("standard", [s.id for s in o.stds] + [None], dtype=pl.String)
+    data: dict[str, Any] = {
+        "household_id": t.household_id,
+        "standard": std_names.gather(np.where(ok, o.std_of, len(o.stds))),
+        "class": pl.Series("class", np.where(ok, o.klass, 0).astype(np.uint8)).cast(CLASS_DTYPE),
+        "deprivation_count": o.count,
+    }
+    for ind, flag in o.flags.items():
+        data[f"deprived_{ind}"] = flag
+    for name, arr in (
+        ("poverty_line", o.line),
+        ("near_poor_line", o.near),
+        ("middle_upper", o.upper),
+    ):
+        data[name] = pl.Series(name, arr).fill_nan(None).cast(pl.Int64)
+    data.update(_error_columns(o))
+    out = pl.DataFrame(data)
+    if not ok.all():
+        # Nothing that cannot be classified correctly gets a class (contract).
+        bad = pl.col("error_field").is_not_null()
+        nulled = ["class", "deprivation_count", "poverty_line", "near_poor_line", "middle_upper"]
+        nulled += [f"deprived_{ind}" for ind in o.flags]
+        out = out.with_columns(
+            pl.when(bad).then(None).otherwise(pl.col(c)).alias(c) for c in nulled
+        )
+    if explain:
+        out = out.with_columns(_explain_columns(o, lang))
+    return out.with_columns(pl.lit(ENGINE_VERSION).alias("engine_version"))
+
+
+def _error_columns(o: Outcome) -> dict[str, pl.Series]:
+    n = o.t.n
+    table: list[str | None] = [None] * n
+    row: list[int | None] = [None] * n
+    fld: list[str | None] = [None] * n
+    msg: list[str | None] = [None] * n
+    for i, err in o.errors.items():
+        table[i], row[i], fld[i], msg[i] = err.table, err.row, err.field, err.message
+    return {
+        "error_table": pl.Series("error_table", table, dtype=pl.String),
+        "error_row": pl.Series("error_row", row, dtype=pl.Int64),
+        "error_field": pl.Series("error_field", fld, dtype=pl.String),
+        "error_message": pl.Series("error_message", msg, dtype=pl.String),
+    }
+
+
+def _explain_columns(o: Outcome, lang: str) -> list[pl.Series]:
+    out = list(lines(o, lang))
+    return [
+        pl.Series("deprived", [r.get("deprived") for r in out], dtype=pl.List(pl.String)),
+        pl.Series(
+            "deprived_members", [_json(r.get("deprived_members")) for r in out], dtype=pl.String
+        ),
+        pl.Series("explanation", [_json(r.get("explanation")) for r in out], dtype=pl.String),
+        pl.Series(
+            "explanation_text", [r.get("explanation_text") for r in out], dtype=pl.List(pl.String)
+        ),
+    ]
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+__all__ = ["StandardError", "classify_batch", "classify_household", "classify_records"]

@@ -1,0 +1,217 @@
+"""The classification core: standards chosen per household, facts checked, indicators and class.
+
+Every path (one household, a batch of frames, a stream of records) goes through
+:func:`evaluate`, which runs each indicator's single definition over the coded tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from giamngheo.standards import indicators
+from giamngheo.standards.standard import Standard, StandardError, load_standard, select_standard
+from giamngheo.standards.tables import MISSING, InputError, Tables
+
+EPOCH = dt.date(1970, 1, 1)
+NO_DATE = np.iinfo(np.int64).min
+ERROR = -1
+
+
+def income_and_count(
+    std: Standard,
+    income: np.ndarray,
+    line: np.ndarray,
+    near: np.ndarray,
+    upper: np.ndarray,
+    count: np.ndarray,
+) -> np.ndarray:
+    """Decree 07/2021 Art. 3(2) / Decree 351/2025: poor needs income ≤ line AND ≥ threshold."""
+    at_line = np.where(count >= std.threshold, 0, 1)
+    above = np.where(income <= upper, 2, 3)  # NaN upper (no band) compares False ⇒ not_poor
+    return np.where(income <= line, at_line, above).astype(np.int8)
+
+
+def income_alone_then_count(
+    std: Standard,
+    income: np.ndarray,
+    line: np.ndarray,
+    near: np.ndarray,
+    upper: np.ndarray,
+    count: np.ndarray,
+) -> np.ndarray:
+    """Decision 59/2015 Art. 2: income ≤ poverty line is poor whatever the deprivations."""
+    between = np.where(count >= std.threshold, 0, 1)
+    return np.select([income <= line, income <= near, income <= upper], [0, between, 2], 3).astype(
+        np.int8
+    )
+
+
+CLASS_RULES: dict[str, Callable[..., np.ndarray]] = {
+    "income_and_count": income_and_count,
+    "income_alone_then_count": income_alone_then_count,
+}
+
+
+@dataclass
+class Outcome:
+    """Per-household results over coded tables (class -1 where the household has an error)."""
+
+    t: Tables
+    stds: list[Standard]
+    std_of: np.ndarray
+    klass: np.ndarray
+    count: np.ndarray
+    flags: dict[str, np.ndarray]
+    causes: dict[tuple[str, str], np.ndarray]
+    given: np.ndarray
+    line: np.ndarray
+    near: np.ndarray
+    upper: np.ndarray
+    errors: dict[int, InputError] = field(default_factory=dict)
+
+
+def resolve_standard(standard: Standard | str | None) -> Standard | None:
+    return None if standard is None else load_standard(standard)
+
+
+def evaluate(
+    t: Tables,
+    standard: Standard | None = None,
+    extra: Mapping[str, Standard] | None = None,
+    keep_causes: bool = False,
+) -> Outcome:
+    """Classify every household of ``t``; input errors are left in ``t.errors``."""
+    stds, std_of = _choose_standards(t, standard, extra)
+    given = t.deprivations.is_not_null().to_numpy()
+    flags: dict[str, np.ndarray] = {}
+    causes: dict[tuple[str, str], np.ndarray] = {}
+    count = np.zeros(t.n, np.int64)
+    klass = np.full(t.n, ERROR, np.int8)
+    line, near, upper = (np.full(t.n, np.nan) for _ in range(3))
+    urban = t.h["area"] == 1
+    for s, std in enumerate(stds):
+        rows = std_of == s
+        _given_flags(t, std, rows & given, flags)
+        computed = rows & ~given
+        _check_needs(t, std, computed)
+        for spec in std.indicators:
+            kind = indicators.get(spec.kind)
+            deprived = kind.households(t, spec.params)
+            col = flags.setdefault(spec.id, np.zeros(t.n, bool))
+            col[computed] = deprived[computed]
+            if keep_causes and kind.level == "member":
+                causes[(std.id, spec.id)] = kind.members(t, spec.params)
+            count[rows] += col[rows]
+        for arr, key in ((line, "poverty_line"), (near, "near_poor_line"), (upper, "middle_upper")):
+            r, u = getattr(std.lines["rural"], key), getattr(std.lines["urban"], key)
+            arr[rows] = np.where(urban, np.nan if u is None else u, np.nan if r is None else r)[
+                rows
+            ]
+        rule = CLASS_RULES[std.class_rule]
+        k = rule(std, t.h["income_per_capita_month"], line, near, upper, count)
+        klass[rows] = k[rows]
+    bad = np.fromiter(t.errors.keys(), np.int64, len(t.errors))
+    klass[bad] = ERROR
+    std_of[bad] = np.where(std_of[bad] >= 0, std_of[bad], ERROR)
+    return Outcome(t, stds, std_of, klass, count, flags, causes, given, line, near, upper, t.errors)
+
+
+def _choose_standards(
+    t: Tables, standard: Standard | None, extra: Mapping[str, Standard] | None
+) -> tuple[list[Standard], np.ndarray]:
+    """Contract "Which standard": named wins, else by round type and review date (spec §0)."""
+    review = t.h["review_date"]
+    ad_hoc = t.h["round_type"] == 1
+    key = np.where(review == NO_DATE, NO_DATE, review * 2 + ad_hoc)
+    names = None if standard is not None else t.raw_standard
+    std_of = np.full(t.n, ERROR, np.int64)
+    stds: list[Standard] = []
+    index: dict[str, int] = {}
+    if names is None or names.null_count() == t.n:
+        uniq, inverse = np.unique(key, return_inverse=True)
+        groups = [((int(u), None), inverse == j) for j, u in enumerate(uniq.tolist())]
+    else:
+        frame = pl.DataFrame({"key": key, "name": names}).with_row_index("i")
+        groups = [
+            ((int(k), nm), np.isin(np.arange(t.n), idx.to_numpy()))
+            for (k, nm), idx in frame.group_by(["key", "name"]).agg(pl.col("i")).iter_rows()
+        ]
+    for (k, name), mask in groups:
+        if k == NO_DATE:
+            continue
+        review_day = EPOCH + dt.timedelta(days=k // 2)
+        round_type = "ad_hoc" if k % 2 else "periodic"
+        explicit = standard if standard is not None else name
+        if standard is None and name is not None and name not in _known(extra):
+            t.household_error(mask, "standard", f"unknown standard {name!r}")
+            continue
+        try:
+            std = select_standard(review_day, round_type, explicit, extra)
+        except StandardError as exc:
+            fld = "standard" if explicit is not None else "review_date"
+            t.household_error(mask, fld, str(exc))
+            continue
+        if std.id not in index:
+            index[std.id] = len(stds)
+            stds.append(std)
+        std_of[mask] = index[std.id]
+    return stds, std_of
+
+
+def _known(extra: Mapping[str, Standard] | None) -> set[str]:
+    # A row may name a national id or a standard the caller handed in, never a file path.
+    from giamngheo.standards.standard import available_standards
+
+    return set(available_standards()) | set(extra or {})
+
+
+def _given_flags(t: Tables, std: Standard, rows: np.ndarray, flags: dict[str, np.ndarray]) -> None:
+    """Contract: ``deprivations`` given decide the indicators (unknown ids are an error)."""
+    if not rows.any():
+        return
+    lists = t.deprivations
+    ids = list(std.indicator_ids)
+    unknown = lists.list.eval(~pl.element().is_in(ids)).list.any().fill_null(False).to_numpy()
+    t.household_error(
+        rows & unknown,
+        "deprivations",
+        f"unknown indicator for {std.id}; expected any of {', '.join(ids)}",
+    )
+    for ind in ids:
+        col = flags.setdefault(ind, np.zeros(t.n, bool))
+        col[rows] = lists.list.contains(ind).fill_null(False).to_numpy()[rows]
+
+
+def is_missing(arr: np.ndarray) -> np.ndarray:
+    if arr.dtype.kind == "f":
+        return np.isnan(arr)
+    if arr.dtype == np.int64:
+        return arr == NO_DATE
+    return arr == MISSING
+
+
+def _check_needs(t: Tables, std: Standard, rows: np.ndarray) -> None:
+    """A fact the standard reads is required (for members: inside the indicator's target group)."""
+    if not rows.any():
+        return
+    member_rows = t.per_member(rows) if t.m else np.zeros(0, bool)
+    for spec in std.indicators:
+        for need in indicators.get(spec.kind).requires(t, spec.params):
+            why = f"{need.fact} is required by indicator {spec.id} of {std.id}"
+            if need.reason:
+                why += f" ({need.reason})"
+            if need.table == "households":
+                mask = rows & is_missing(t.h[need.fact])
+                if need.mask is not None:
+                    mask &= need.mask
+                t.household_error(mask, need.fact, why)
+            else:
+                mask = member_rows & is_missing(t.mem[need.fact])
+                if need.mask is not None:
+                    mask &= need.mask
+                t.member_error(mask, need.fact, why)

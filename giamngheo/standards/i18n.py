@@ -1,0 +1,40 @@
+"""The engine's own message catalogue, with the standard library's gettext (no Django).
+
+``.mo`` files are not committed: when one is missing, the ``.po`` is compiled in memory with
+Babel, so a fresh clone renders Vietnamese without a build step.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from functools import cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+DOMAIN = "giamngheo_standards"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("vi", "en")
+
+
+@cache
+def translation(lang: str = "vi") -> gettext.NullTranslations:
+    """The catalogue for ``lang`` (``vi`` or ``en``); unknown languages fall back to English."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    mo = folder / f"{DOMAIN}.mo"
+    if mo.is_file():
+        with mo.open("rb") as fh:
+            return gettext.GNUTranslations(fh)
+    po = folder / f"{DOMAIN}.po"
+    if not po.is_file():
+        return gettext.NullTranslations()
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)

@@ -1,0 +1,383 @@
+"""Households and members as coded numpy columns, the one representation every rule reads.
+
+Polars frames (from Parquet, CSV, Excel or JSON records) are decoded here once: enums become
+small integer codes (-1 = absent, -2 = unknown value), booleans int8 (-1 = absent), numbers
+float64 (NaN = absent), dates days since 1970. Members end up stored contiguously per household,
+so per-household figures are segment reductions (``np.bincount`` over the household index).
+Standard-independent input errors are recorded here, first error per household wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from giamngheo.standards.vocab import HOUSEHOLD_FIELDS, INFO_DEVICES, MEMBER_FIELDS
+
+MISSING = -1
+UNKNOWN = -2
+
+
+@dataclass(frozen=True)
+class InputError:
+    """Where a household's input is wrong, as the contract's ``error`` object."""
+
+    table: str
+    row: int
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "row": self.row, "field": self.field, "message": self.message}
+
+
+@dataclass
+class Tables:
+    """Coded columns for ``n`` households and ``m`` members (members grouped by household)."""
+
+    n: int
+    m: int
+    household_id: list[Any] | pl.Series
+    h: dict[str, np.ndarray]
+    mem: dict[str, np.ndarray]
+    member_hh: np.ndarray
+    size: np.ndarray
+    hh_row: np.ndarray
+    mem_row: np.ndarray
+    member_id: pl.Series
+    raw_standard: pl.Series
+    deprivations: pl.Series
+    errors: dict[int, InputError] = field(default_factory=dict)
+
+    def error(self, hh_idx: np.ndarray, make: Any) -> None:
+        """Record an error for each household in ``hh_idx`` that has none yet."""
+        for i in np.unique(hh_idx).tolist():
+            if i not in self.errors:
+                self.errors[i] = make(i)
+
+    def member_error(self, mask: np.ndarray, fld: str, message: str) -> None:
+        """Record an error at the first member in ``mask`` of each household that has none yet."""
+        idx = np.flatnonzero(mask)
+        if not idx.size:
+            return
+        hh, first = np.unique(self.member_hh[idx], return_index=True)
+        for i, j in zip(hh.tolist(), idx[first].tolist(), strict=True):
+            if i not in self.errors:
+                self.errors[i] = InputError("members", int(self.mem_row[j]), fld, message)
+
+    def household_error(self, mask: np.ndarray, fld: str, message: str) -> None:
+        for i in np.flatnonzero(mask).tolist():
+            if i not in self.errors:
+                self.errors[i] = InputError("households", int(self.hh_row[i]), fld, message)
+
+    def seg_any(self, member_mask: np.ndarray) -> np.ndarray:
+        """Per household: does any member satisfy ``member_mask``."""
+        return self.seg_count(member_mask) > 0
+
+    def seg_count(self, member_mask: np.ndarray) -> np.ndarray:
+        return np.bincount(self.member_hh[member_mask], minlength=self.n)
+
+    def per_member(self, household_values: np.ndarray) -> np.ndarray:
+        """Broadcast a household column to its members (contiguous, so a gather)."""
+        return household_values[self.member_hh]
+
+
+def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month, day of days since 1970-01-01 (proleptic Gregorian), vectorised."""
+    z = days.astype(np.int64) + 719468
+    era = np.floor_divide(z, 146097)
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = np.where(mp < 10, mp + 3, mp - 9)
+    y = yoe + era * 400 + (m <= 2)
+    return y, m, d
+
+
+def build_tables(households: pl.DataFrame, members: pl.DataFrame | None) -> Tables:
+    """Decode the two tables and check everything that does not depend on the standard."""
+    n = households.height
+    hh_row = _row_numbers(households, n)
+    hid = _col(households, "household_id").cast(pl.String, strict=False)
+    members = members if members is not None and members.height else None
+    if members is None:
+        member_hh = np.zeros(0, np.int64)
+        mem_df = pl.DataFrame()
+        mem_row = np.zeros(0, np.int64)
+    else:
+        member_hh, mem_df, mem_row = _attach(hid, members, n)
+    m = len(member_hh)
+    t = Tables(
+        n=n,
+        m=m,
+        household_id=hid,
+        h={},
+        mem={},
+        member_hh=member_hh,
+        size=np.bincount(member_hh, minlength=n),
+        hh_row=hh_row,
+        mem_row=mem_row,
+        member_id=_col(mem_df, "member_id", m).cast(pl.String, strict=False),
+        raw_standard=_col(households, "standard").cast(pl.String, strict=False),
+        deprivations=_str_list(_col(households, "deprivations")),
+    )
+    t.household_error(hid.is_null().to_numpy(), "household_id", "household_id is required")
+    for name, (kind, values) in HOUSEHOLD_FIELDS.items():
+        if kind in ("str", "str_list"):
+            continue
+        t.h[name] = _decode(t, "households", households, name, kind, values, n)
+    for name, (kind, values) in MEMBER_FIELDS.items():
+        if kind == "str":
+            continue
+        t.mem[name] = _decode(t, "members", mem_df, name, kind, values, m)
+    _household_checks(t)
+    _member_ages(t)
+    return t
+
+
+def _row_numbers(df: pl.DataFrame, n: int) -> np.ndarray:
+    if "_row" in df.columns:
+        return df["_row"].cast(pl.Int64).to_numpy()
+    return np.arange(1, n + 1, dtype=np.int64)
+
+
+def _attach(
+    hid: pl.Series, members: pl.DataFrame, n: int
+) -> tuple[np.ndarray, pl.DataFrame, np.ndarray]:
+    """Household index per member, members reordered to lie contiguously in household order."""
+    mid = _col(members, "household_id").cast(pl.String, strict=False)
+    mem_row = _row_numbers(members, members.height)
+    starts = mid.ne_missing(mid.shift(1)).fill_null(True)
+    runs = mid.filter(starts)
+    if runs.len() == n and runs.equals(hid, check_names=False):
+        counts = np.diff(np.append(np.flatnonzero(starts.to_numpy()), members.height))
+        return np.repeat(np.arange(n, dtype=np.int64), counts), members, mem_row
+    index = pl.DataFrame({"household_id": hid, "_h": np.arange(n, dtype=np.int64)}).unique(
+        "household_id", keep="first", maintain_order=True
+    )
+    joined = (
+        members.with_columns(household_id=mid, _mrow=pl.Series(mem_row))
+        .join(index, on="household_id", how="inner", maintain_order="left")
+        .sort("_h", maintain_order=True)
+    )
+    return joined["_h"].to_numpy(), joined, joined["_mrow"].to_numpy()
+
+
+def _col(df: pl.DataFrame, name: str, length: int | None = None) -> pl.Series:
+    if name in df.columns:
+        return df[name]
+    return pl.Series(name, [None] * (df.height if length is None else length), dtype=pl.Null)
+
+
+def _str_list(s: pl.Series) -> pl.Series:
+    """A list column from a list or a ``;``-joined text column (CSV and Excel)."""
+    if s.dtype == pl.String:
+        return (
+            s.str.split(";")
+            .list.eval(pl.element().str.strip_chars())
+            .list.eval(pl.element().filter(pl.element() != ""))
+        )
+    return s.cast(pl.List(pl.String))
+
+
+def _decode(
+    t: Tables, table: str, df: pl.DataFrame, name: str, kind: str, values: Any, length: int
+) -> np.ndarray:
+    s = _col(df, name, length)
+    bad: np.ndarray | None = None
+    message = ""
+    if kind == "enum":
+        codes = _enum_codes(s, values)
+        bad, message = (
+            codes == UNKNOWN,
+            f"unknown {name} value; expected one of {', '.join(values)}",
+        )
+    elif kind == "bool":
+        codes, bad = _bool_codes(s)
+        message = f"{name} must be true or false"
+    elif kind in ("number", "int"):
+        codes, bad = _number(s)
+        message = f"{name} must be a number"
+    elif kind == "date":
+        codes, bad = _days(s)
+        message = f"{name} must be an ISO date (YYYY-MM-DD)"
+    elif kind == "enum_list":
+        codes, bad = _device_mask(s)
+        message = f"unknown {name} value; expected any of {', '.join(INFO_DEVICES)}"
+    else:  # pragma: no cover - vocab and decoder must agree
+        raise AssertionError(kind)
+    if bad is not None and bad.any():
+        if table == "households":
+            t.household_error(bad, name, message)
+        else:
+            t.member_error(bad, name, message)
+    return codes
+
+
+def _enum_codes(s: pl.Series, values: tuple[str, ...]) -> np.ndarray:
+    target = pl.Enum(list(values))
+    if s.dtype == target:
+        return s.to_physical().cast(pl.Int8).fill_null(MISSING).to_numpy()
+    if s.dtype == pl.Null:
+        return np.full(len(s), MISSING, np.int8)
+    text = s.cast(pl.String, strict=False)
+    cast = text.cast(target, strict=False)
+    codes = cast.to_physical().cast(pl.Int8).fill_null(MISSING).to_numpy(writable=True)
+    codes[(cast.is_null() & text.is_not_null()).to_numpy()] = UNKNOWN
+    return codes
+
+
+_TRUE = ("true", "1", "yes", "t", "y")
+_FALSE = ("false", "0", "no", "f", "n")
+
+
+def _bool_codes(s: pl.Series) -> tuple[np.ndarray, np.ndarray | None]:
+    if s.dtype == pl.Boolean:
+        return s.cast(pl.Int8).fill_null(MISSING).to_numpy(), None
+    if s.dtype == pl.Null:
+        return np.full(len(s), MISSING, np.int8), None
+    if s.dtype.is_numeric():
+        codes = s.cast(pl.Int8, strict=False).fill_null(MISSING).to_numpy()
+        bad = ~np.isin(codes, (0, 1, MISSING))
+        return codes, bad
+    text = s.cast(pl.String, strict=False).str.strip_chars().str.to_lowercase()
+    codes = (
+        pl.select(
+            pl.when(text.is_in(_TRUE))
+            .then(1)
+            .when(text.is_in(_FALSE))
+            .then(0)
+            .when(text.is_null() | (text == ""))
+            .then(MISSING)
+            .otherwise(UNKNOWN)
+            .cast(pl.Int8)
+        )
+        .to_series()
+        .to_numpy(writable=True)
+    )
+    bad = codes == UNKNOWN
+    codes[bad] = MISSING
+    return codes, bad
+
+
+def _number(s: pl.Series) -> tuple[np.ndarray, np.ndarray | None]:
+    if s.dtype == pl.Null:
+        return np.full(len(s), np.nan), None
+    if s.dtype.is_numeric():
+        return s.cast(pl.Float64).fill_null(np.nan).to_numpy(), None
+    text = s.cast(pl.String, strict=False).str.strip_chars()
+    text = text.replace("", None)
+    num = text.cast(pl.Float64, strict=False)
+    return num.fill_null(np.nan).to_numpy(), (num.is_null() & text.is_not_null()).to_numpy()
+
+
+def _days(s: pl.Series) -> tuple[np.ndarray, np.ndarray | None]:
+    if s.dtype == pl.Date:
+        return s.to_physical().cast(pl.Int64).fill_null(np.iinfo(np.int64).min).to_numpy(), None
+    if s.dtype == pl.Null:
+        return np.full(len(s), np.iinfo(np.int64).min), None
+    if isinstance(s.dtype, pl.Datetime):
+        return _days(s.dt.date())
+    text = s.cast(pl.String, strict=False).str.strip_chars().replace("", None)
+    d = text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    bad = (d.is_null() & text.is_not_null()).to_numpy()
+    return d.to_physical().cast(pl.Int64).fill_null(np.iinfo(np.int64).min).to_numpy(), bad
+
+
+def _device_mask(s: pl.Series) -> tuple[np.ndarray, np.ndarray | None]:
+    """info_devices as a bit mask (bit i = INFO_DEVICES[i]); -1 when absent."""
+    n = len(s)
+    if s.dtype == pl.Null:
+        return np.full(n, MISSING, np.int16), None
+    lists = _str_list(s) if s.dtype == pl.String else s
+    lens = lists.list.len().fill_null(0).to_numpy()
+    full = lens > 0
+    flat = lists.filter(pl.Series(full)).explode()
+    codes = _enum_codes(flat, INFO_DEVICES)
+    owner = np.repeat(np.flatnonzero(full), lens[full])
+    mask = np.zeros(n, np.int16)
+    for bit in range(len(INFO_DEVICES)):
+        mask |= (np.bincount(owner[codes == bit], minlength=n) > 0).astype(np.int16) << bit
+    bad = np.bincount(owner[codes < 0], minlength=n) > 0
+    mask[lists.is_null().to_numpy()] = MISSING
+    return mask, bad
+
+
+def _household_checks(t: Tables) -> None:
+    """Standard-independent checks of the contract's "Bad input" list, in field order."""
+    h = t.h
+    t.household_error(
+        h["review_date"] == np.iinfo(np.int64).min, "review_date", "review_date is required"
+    )
+    t.household_error(h["area"] == MISSING, "area", "area is required")
+    income = h["income_per_capita_month"]
+    t.household_error(
+        np.isnan(income), "income_per_capita_month", "income_per_capita_month is required"
+    )
+    t.household_error(
+        income < 0, "income_per_capita_month", "income_per_capita_month must not be negative"
+    )
+    area = h["floor_area_m2"]
+    t.household_error(area < 0, "floor_area_m2", "floor_area_m2 must not be negative")
+    dwelling = (h["housing_type"] >= 0) & (h["housing_type"] != 4)
+    t.household_error(
+        (area == 0) & dwelling,
+        "floor_area_m2",
+        "floor_area_m2 is 0 but the household has a dwelling",
+    )
+    size = h["size"]
+    t.household_error(size < 1, "size", "size must be at least 1")
+    given = t.deprivations.is_not_null().to_numpy()
+    t.household_error(
+        (t.size == 0) & ~given,
+        "members",
+        "the household has no members (give deprivations and size instead)",
+    )
+    t.household_error(
+        (t.size == 0) & given & np.isnan(size), "size", "size is required when members are omitted"
+    )
+    t.household_error(
+        (t.size > 0) & ~np.isnan(size) & (size != t.size),
+        "size",
+        "size does not match the number of members",
+    )
+
+
+def _member_ages(t: Tables) -> None:
+    """Whole years on the review date (birthday counts on the day), plus bounds in months."""
+    review = t.per_member(t.h["review_date"]) if t.m else np.zeros(0, np.int64)
+    dob = t.mem["date_of_birth"]
+    has_dob = dob != np.iinfo(np.int64).min
+    has_review = review != np.iinfo(np.int64).min
+    ry, rm, rd = civil_from_days(np.where(has_review, review, 0))
+    by, bm, bd = civil_from_days(np.where(has_dob, dob, 0))
+    before = (rm * 100 + rd) < (bm * 100 + bd)
+    age_dob = ry - by - before
+    months = (ry - by) * 12 + (rm - bm) - (rd < bd)
+    age_given = t.mem["age"]
+    has_age = ~np.isnan(age_given)
+    age = np.where(has_dob, age_dob, np.where(has_age, np.nan_to_num(age_given), -1)).astype(
+        np.int64
+    )
+    t.member_error(
+        has_dob & has_review & (dob > review), "date_of_birth", "date_of_birth is after review_date"
+    )
+    t.member_error(~has_dob & ~has_age, "date_of_birth", "date_of_birth (or age) is required")
+    t.member_error(
+        ~has_dob & has_age & ((age_given < 0) | (age_given != np.floor(age_given))),
+        "age",
+        "age must be a whole number of years ≥ 0",
+    )
+    a12 = age * 12
+    t.mem["_age"] = age
+    t.mem["_months_lo"] = np.where(has_dob, months, a12)
+    t.mem["_months_hi"] = np.where(has_dob, months, a12 + 11)
+    t.mem["_by_lo"] = np.where(has_dob, by, ry - age - 1)
+    t.mem["_by_hi"] = np.where(has_dob, by, ry - age)
+    t.mem["_ry"] = ry
+    t.mem["_has_dob"] = has_dob

@@ -1,0 +1,3 @@
+"""The rule engine's version, stored with every classification (contract: ``engine_version``)."""
+
+ENGINE_VERSION = "1.0.0"
