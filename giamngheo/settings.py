@@ -63,7 +63,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "giamngheo.geo",
     "giamngheo.accounts",
+    "simple_history",
     "giamngheo.jobs",
+    "giamngheo.households",
+    "giamngheo.reviews",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "giamngheo.urls"

@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("giamngheo.accounts.urls")),
     path("units/", include("giamngheo.geo.urls")),
     path("jobs/", include("giamngheo.jobs.urls")),
+    path("households/", include("giamngheo.households.urls")),
+    path("reviews/", include("giamngheo.reviews.urls")),
     path("", include("giamngheo.accounts.home_urls")),
 ]
 if settings.DEBUG:

@@ -1,0 +1,370 @@
+"""Review rounds (Decision 24/2021/QĐ-TTg) and what each round found for each household."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from giamngheo.geo.models import AdminUnit
+from giamngheo.households.models import Household
+from giamngheo.households.vocab import PovertyClass
+
+
+class RoundType(models.TextChoices):
+    PERIODIC = "periodic", _("Periodic (annual)")
+    AD_HOC = "ad_hoc", _("Ad-hoc (on application)")
+
+
+class RoundStatus(models.TextChoices):
+    """The steps of Art. 4, Decision 24/2021/QĐ-TTg, in order; none can be skipped."""
+
+    LISTING = "listing", _("Listing households to review")
+    SCREENING = "screening", _("Screening (form A)")
+    SURVEY = "survey", _("Household survey (form B)")
+    MEETING = "meeting", _("Village meeting")
+    POSTING = "posting", _("Public posting")
+    COMPLAINTS = "complaints", _("Complaints and re-check")
+    APPROVAL = "approval", _("Awaiting the chairman's decision")
+    APPROVED = "approved", _("Approved")
+    REPORTED = "reported", _("Reported to the province")
+
+
+class ReviewRound(models.Model):
+    unit = models.ForeignKey(
+        AdminUnit, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="review_rounds"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    round_type = models.CharField(
+        _("round type"), max_length=8, choices=RoundType.choices, default=RoundType.PERIODIC
+    )
+    review_date = models.DateField(_("review date"))
+    standard = models.CharField(_("poverty standard"), max_length=40)
+    status = models.CharField(
+        _("step"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.LISTING
+    )
+    step_started_at = models.DateTimeField(_("step started at"), null=True, blank=True)
+    step_deadline = models.DateField(_("step deadline"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("review round")
+        verbose_name_plural = _("review rounds")
+        ordering = ["-year", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year"],
+                condition=models.Q(round_type="periodic"),
+                name="one_periodic_round_per_commune_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.year} · {self.get_round_type_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:round_detail", args=[self.pk])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (RoundStatus.APPROVED, RoundStatus.REPORTED)
+
+
+class RoundTransition(models.Model):
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=RoundStatus.choices)
+    to_status = models.CharField(_("to"), max_length=12, choices=RoundStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("round step")
+        verbose_name_plural = _("round steps")
+        ordering = ["round", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class Assessment(models.Model):
+    """A household as it was on the round's review date, and how the standard classified it.
+
+    `facts` holds the classifier contract's household fields (household-facts.md) and `members`
+    its member list; the registry's Member ids are the contract's `member_id`s.
+    """
+
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    screening = models.JSONField(_("form A answers"), default=dict, blank=True)
+    screened_out = models.BooleanField(
+        _("screened out by form A"),
+        default=False,
+        help_text=_("Four or more form A markers: not poor, no form B needed."),
+    )
+    facts = models.JSONField(_("household facts"), default=dict, blank=True)
+    members = models.JSONField(_("member facts"), default=list, blank=True)
+    income_per_capita_month = models.PositiveBigIntegerField(
+        _("income per person per month"), null=True, blank=True
+    )
+    b1_score = models.IntegerField(_("form B1 score"), null=True, blank=True)
+    # The classification, stored with the engine version that produced it.
+    poverty_class = models.CharField(
+        _("class"), max_length=12, choices=PovertyClass.choices, blank=True
+    )
+    standard = models.CharField(_("standard"), max_length=40, blank=True)
+    deprived = models.JSONField(_("deprived indicators"), default=list, blank=True)
+    deprivation_count = models.PositiveSmallIntegerField(_("number of deprivations"), default=0)
+    explanation = models.JSONField(_("explanation"), default=list, blank=True)
+    engine_version = models.CharField(_("engine version"), max_length=20, blank=True)
+    classified_at = models.DateTimeField(_("classified at"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=12, default="web")
+    instance_id = models.CharField(max_length=80, blank=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "household"], name="one_assessment_per_round_household"
+            )
+        ]
+        indexes = [models.Index(fields=["round", "poverty_class"], name="assessment_round_class")]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.round}"
+
+
+class Complaint(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        RECHECKED = "rechecked", _("Re-checked")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="complaints"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+"
+    )
+    received_on = models.DateField(_("received on"))
+    complainant = models.CharField(_("complainant"), max_length=120)
+    content = models.TextField(_("content"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
+    )
+    recheck_due = models.DateField(_("re-check due"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    class_before = models.CharField(
+        _("class before"), max_length=12, choices=PovertyClass.choices, blank=True
+    )
+    class_after = models.CharField(
+        _("class after"), max_length=12, choices=PovertyClass.choices, blank=True
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["round", "received_on"]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.received_on:%d/%m/%Y}"
+
+
+class Flow(models.TextChoices):
+    """Movements between the start and the end of a round (report forms 2 and 3)."""
+
+    STAYED_POOR = "stayed_poor", _("Still poor")
+    STAYED_NEAR_POOR = "stayed_near_poor", _("Still near-poor")
+    ESCAPED_TO_NEAR_POOR = "escaped_to_near_poor", _("Escaped poverty, now near-poor")
+    ESCAPED_ABOVE_NEAR_POOR = "escaped_above_near_poor", _("Escaped poverty above near-poor")
+    ESCAPED_NEAR_POVERTY = "escaped_near_poverty", _("Escaped near-poverty")
+    NEAR_POOR_TO_POOR = "near_poor_to_poor", _("Near-poor became poor")
+    NEW_POOR = "new_poor", _("Newly poor")
+    RELAPSED_POOR = "relapsed_poor", _("Poor again (relapsed)")
+    NEW_NEAR_POOR = "new_near_poor", _("Newly near-poor")
+    RELAPSED_NEAR_POOR = "relapsed_near_poor", _("Near-poor again (relapsed)")
+    LEFT_LISTS = "left_lists", _("Left the lists (life event)")
+    ENTERED_LISTS = "entered_lists", _("Entered the lists (life event)")
+
+
+class Outcome(models.Model):
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="outcomes"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="outcomes"
+    )
+    start_class = models.CharField(
+        _("class at start"), max_length=12, choices=PovertyClass.choices, blank=True
+    )
+    end_class = models.CharField(
+        _("class at end"), max_length=12, choices=PovertyClass.choices, blank=True
+    )
+    flow = models.CharField(_("movement"), max_length=24, choices=Flow.choices)
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "household"], name="one_outcome_per_round")
+        ]
+        indexes = [models.Index(fields=["round", "flow"], name="outcome_round_flow")]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.get_flow_display()}"
+
+
+class Baseline(models.Model):
+    """The lists recognised by the province's decision, for the first year in the system."""
+
+    unit = models.ForeignKey(
+        AdminUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="baselines"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    decision_number = models.CharField(_("decision number"), max_length=60)
+    decision_date = models.DateField(_("decision date"))
+    standard = models.CharField(_("standard"), max_length=40)
+
+    class Meta:
+        verbose_name = _("baseline list")
+        verbose_name_plural = _("baseline lists")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_baseline_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year} ({self.decision_number})"
+
+
+class BaselineEntry(models.Model):
+    baseline = models.ForeignKey(
+        Baseline, verbose_name=_("baseline list"), on_delete=models.CASCADE, related_name="entries"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+"
+    )
+    poverty_class = models.CharField(_("class"), max_length=12, choices=PovertyClass.choices)
+
+    class Meta:
+        verbose_name = _("baseline entry")
+        verbose_name_plural = _("baseline entries")
+        constraints = [
+            models.UniqueConstraint(fields=["baseline", "household"], name="one_baseline_entry")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.poverty_class}"
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        MEETING_MINUTES = "minutes", _("Village meeting minutes")
+        POSTING_RECORD = "posting", _("Record of public posting")
+        DECISION = "decision", _("Chairman's decision")
+        EVIDENCE = "evidence", _("Evidence")
+        OTHER = "other", _("Other")
+
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="reviews/%Y/")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.title or self.file.name
+
+
+class ChangeRequest(models.Model):
+    """After approval, data changes only through a recorded request with reason and evidence."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        APPLIED = "applied", _("Applied through an ad-hoc review")
+        REJECTED = "rejected", _("Rejected")
+
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="change_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+    evidence = models.FileField(_("evidence"), upload_to="change-requests/%Y/", blank=True)
+    changes = models.JSONField(_("requested changes"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    ad_hoc_round = models.ForeignKey(
+        ReviewRound,
+        verbose_name=_("ad-hoc review"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="change_requests",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.requested_at:%d/%m/%Y}"
