@@ -137,10 +137,11 @@ def _choose_standards(
         groups = [((int(u), None), inverse == j) for j, u in enumerate(uniq.tolist())]
     else:
         frame = pl.DataFrame({"key": key, "name": names}).with_row_index("i")
-        groups = [
-            ((int(k), nm), np.isin(np.arange(t.n), idx.to_numpy()))
-            for (k, nm), idx in frame.group_by(["key", "name"]).agg(pl.col("i")).iter_rows()
-        ]
+        groups = []
+        for k, nm, idx in frame.group_by(["key", "name"]).agg(pl.col("i")).iter_rows():
+            mask = np.zeros(t.n, bool)
+            mask[np.asarray(idx, dtype=np.int64)] = True
+            groups.append(((int(k), nm), mask))
     for (k, name), mask in groups:
         if k == NO_DATE:
             continue

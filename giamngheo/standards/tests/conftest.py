@@ -1,0 +1,1 @@
+"""The standards engine is tested without Django's database."""
