@@ -93,7 +93,9 @@ def outcome_frame(o: Outcome, *, explain: bool = False, lang: str = "vi") -> pl.
     data: dict[str, Any] = {
         "household_id": t.household_id,
         "standard": std_names.gather(np.where(ok, o.std_of, len(o.stds))),
-        "class": pl.Series("class", np.where(ok, o.klass, 0).astype(np.uint8)).cast(CLASS_DTYPE),
+        "class": pl.Series("class", np.where(ok, o.klass, 0).astype(np.uint8)).replace_strict(
+            dict(enumerate(CLASSES)), return_dtype=CLASS_DTYPE
+        ),
         "deprivation_count": o.count,
     }
     for ind, flag in o.flags.items():

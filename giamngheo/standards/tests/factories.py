@@ -32,18 +32,26 @@ def member(**over: Any) -> dict[str, Any]:
 
 
 def child(age: int, **over: Any) -> dict[str, Any]:
-    fields = {"age": age, "relation": "child", "in_school": True, "diploma": "primary",
-              "employment": "not_in_labour_force", "child_nutrition": "normal"}
+    fields = {
+        "age": age,
+        "relation": "child",
+        "in_school": True,
+        "diploma": "primary",
+        "employment": "not_in_labour_force",
+        "child_nutrition": "normal",
+    }
     fields.update(over)
     return member(**fields)
 
 
-def household(standard: str = "vn-2022", members: list[dict[str, Any]] | None = None, **over: Any) -> dict[str, Any]:
+def household(
+    std: str = "vn-2022", members: list[dict[str, Any]] | None = None, **over: Any
+) -> dict[str, Any]:
     base: dict[str, Any] = {
         "household_id": "h1",
-        "review_date": REVIEW_DATE[standard],
+        "review_date": REVIEW_DATE[std],
         "round_type": "ad_hoc",
-        "standard": standard,
+        "standard": std,
         "area": "rural",
         "income_per_capita_month": 1_000_000,
         "nlnn": False,

@@ -26,19 +26,42 @@ def test_base_household_is_deprived_on_nothing(std):
     assert deprived(std) == []
 
 
-@pytest.mark.parametrize(("std", "ind"), [("vn-2016", "health_insurance_2016"), ("vn-2022", "health_insurance"), ("vn-2027", "health_insurance")])
+@pytest.mark.parametrize(
+    ("std", "ind"),
+    [
+        ("vn-2016", "health_insurance_2016"),
+        ("vn-2022", "health_insurance"),
+        ("vn-2027", "health_insurance"),
+    ],
+)
 def test_decree_07_2021_art3_health_insurance_member_aged_6_without_card_is_deprived(std, ind):
     """Decree 07/2021 Art. 3(1)(c) and Decision 59/2015 Art. 1(2)(b): members aged 6 or older."""
     assert ind in deprived(std, [member(), child(6, health_insurance=False)])
 
 
-@pytest.mark.parametrize(("std", "ind"), [("vn-2016", "health_insurance_2016"), ("vn-2022", "health_insurance"), ("vn-2027", "health_insurance")])
+@pytest.mark.parametrize(
+    ("std", "ind"),
+    [
+        ("vn-2016", "health_insurance_2016"),
+        ("vn-2022", "health_insurance"),
+        ("vn-2027", "health_insurance"),
+    ],
+)
 def test_decree_07_2021_art3_health_insurance_member_aged_5_is_outside(std, ind):
     assert ind not in deprived(std, [member(), child(5, health_insurance=False)])
 
 
 @pytest.mark.parametrize("std", NEW)
-@pytest.mark.parametrize(("age", "status", "expected"), [(15, "stunted", True), (15, "underweight", True), (16, "stunted", False), (0, "stunted", True), (15, "normal", False)])
+@pytest.mark.parametrize(
+    ("age", "status", "expected"),
+    [
+        (15, "stunted", True),
+        (15, "underweight", True),
+        (16, "stunted", False),
+        (0, "stunted", True),
+        (15, "normal", False),
+    ],
+)
 def test_decree_07_2021_art3_nutrition_child_under_16(std, age, status, expected):
     """Nutrition: a child under 16 (age < 16) stunted or underweight."""
     kid = child(age, child_nutrition=status, in_school=True, diploma="lower_secondary")
@@ -75,9 +98,18 @@ def test_decision_59_2015_art1_child_school_2016_ages_5_to_14(age, expected):
         (31, "primary", False, False, False),
     ],
 )
-def test_decree_07_2021_art3_adult_education_16_to_30(std, age, diploma, training, studying, expected):
-    person = member(member_id="2", age=age, diploma=diploma, vocational_training=training,
-                    in_school=studying, relation="child", child_nutrition="normal")
+def test_decree_07_2021_art3_adult_education_16_to_30(
+    std, age, diploma, training, studying, expected
+):
+    person = member(
+        member_id="2",
+        age=age,
+        diploma=diploma,
+        vocational_training=training,
+        in_school=studying,
+        relation="child",
+        child_nutrition="normal",
+    )
     assert ("adult_education" in deprived(std, [member(), person])) is expected
 
 
@@ -92,7 +124,9 @@ def test_decree_07_2021_art3_adult_education_16_to_30(std, age, diploma, trainin
         ("2004-06-16", "primary", False, False),  # 14
     ],
 )
-def test_decision_59_2015_art1_adult_education_2016_born_1986_or_later(dob, diploma, studying, expected):
+def test_decision_59_2015_art1_adult_education_2016_born_1986_or_later(
+    dob, diploma, studying, expected
+):
     person = member(member_id="2", date_of_birth=dob, diploma=diploma, in_school=studying)
     assert ("adult_education_2016" in deprived("vn-2016", [member(), person])) is expected
 
@@ -119,15 +153,37 @@ def test_decision_59_2015_art1_adult_education_2016_needs_birth_date_when_age_is
 def test_labour_code_2019_art169_employment_working_age_bounds(std, dob, sex, expected):
     if std == "vn-2027":
         # reviewed 2028-06-15: men 62y0m, women 57y8m
-        shift = {"1963-06-16": "1966-06-16", "1963-06-15": "1966-06-15", "1968-02-16": "1970-10-16",
-                 "1968-02-15": "1970-10-15", "2009-06-15": "2013-06-15", "2009-06-16": "2013-06-16"}
+        shift = {
+            "1963-06-16": "1966-06-16",
+            "1963-06-15": "1966-06-15",
+            "1968-02-16": "1970-10-16",
+            "1968-02-15": "1970-10-15",
+            "2009-06-15": "2013-06-15",
+            "2009-06-16": "2013-06-16",
+        }
         dob = shift[dob]
-    person = member(member_id="2", date_of_birth=dob, sex=sex, employment="unemployed",
-                    diploma="university", child_nutrition="normal", in_school=False)
+    person = member(
+        member_id="2",
+        date_of_birth=dob,
+        sex=sex,
+        employment="unemployed",
+        diploma="university",
+        child_nutrition="normal",
+        in_school=False,
+    )
     assert ("employment" in deprived(std, [member(), person])) is expected
 
 
-@pytest.mark.parametrize(("status", "expected"), [("unemployed", True), ("wage_without_contract", True), ("wage_with_contract", False), ("self_employed", False), ("not_in_labour_force", False)])
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("unemployed", True),
+        ("wage_without_contract", True),
+        ("wage_with_contract", False),
+        ("self_employed", False),
+        ("not_in_labour_force", False),
+    ],
+)
 def test_decree_07_2021_art3_employment_status(status, expected):
     assert ("employment" in deprived("vn-2022", [member(employment=status)])) is expected
 
@@ -153,9 +209,28 @@ def test_decree_07_2021_art3_dependency_more_than_half_is_deprived(std):
     assert out["deprived_members"]["dependency_ratio"] == ["3", "4", "5"]
 
 
-@pytest.mark.parametrize(("allowance", "age", "disability", "expected"), [(True, 70, "none", True), (False, 70, "none", False), (True, 40, "severe", True), (True, 40, "none", False)])
-def test_decree_07_2021_art3_dependency_counts_allowance_recipients_elderly_or_disabled(allowance, age, disability, expected):
-    people = [member(), child(4), member(age=age, social_allowance=allowance, disability=disability, employment="not_in_labour_force")]
+@pytest.mark.parametrize(
+    ("allowance", "age", "disability", "expected"),
+    [
+        (True, 70, "none", True),
+        (False, 70, "none", False),
+        (True, 40, "severe", True),
+        (True, 40, "none", False),
+    ],
+)
+def test_decree_07_2021_art3_dependency_counts_allowance_recipients_elderly_or_disabled(
+    allowance, age, disability, expected
+):
+    people = [
+        member(),
+        child(4),
+        member(
+            age=age,
+            social_allowance=allowance,
+            disability=disability,
+            employment="not_in_labour_force",
+        ),
+    ]
     assert ("dependency_ratio" in deprived("vn-2022", people)) is expected
 
 
@@ -164,45 +239,70 @@ def test_decree_07_2021_art3_dependency_child_aged_16_is_not_a_dependant():
     assert "dependency_ratio" not in deprived("vn-2022", people)
 
 
-@pytest.mark.parametrize(("std", "ind"), [("vn-2016", "housing_quality_2016"), ("vn-2022", "housing_quality"), ("vn-2027", "housing_quality")])
-@pytest.mark.parametrize(("housing", "expected"), [("solid", False), ("semi_solid", False), ("less_solid", True), ("simple", True), ("none", True)])
+@pytest.mark.parametrize(
+    ("std", "ind"),
+    [
+        ("vn-2016", "housing_quality_2016"),
+        ("vn-2022", "housing_quality"),
+        ("vn-2027", "housing_quality"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("housing", "expected"),
+    [
+        ("solid", False),
+        ("semi_solid", False),
+        ("less_solid", True),
+        ("simple", True),
+        ("none", True),
+    ],
+)
 def test_decree_07_2021_art3_housing_quality_non_durable(std, ind, housing, expected):
     area = 0.0 if housing == "none" else 100.0
     assert (ind in deprived(std, housing_type=housing, floor_area_m2=area)) is expected
 
 
-@pytest.mark.parametrize(("std", "ind"), [("vn-2016", "housing_area_2016"), ("vn-2022", "housing_area"), ("vn-2027", "housing_area")])
+@pytest.mark.parametrize(
+    ("std", "ind"),
+    [("vn-2016", "housing_area_2016"), ("vn-2022", "housing_area"), ("vn-2027", "housing_area")],
+)
 @pytest.mark.parametrize(("area", "expected"), [(16.0, False), (15.99, True), (16.01, False)])
 def test_decree_07_2021_art3_housing_area_below_8_m2_per_person(std, ind, area, expected):
     people = [member(), member(age=38, sex="female")]
     assert (ind in deprived(std, people, floor_area_m2=area)) is expected
 
 
-@pytest.mark.parametrize(("std", "ind", "facts"), [
-    ("vn-2016", "water_2016", {"domestic_water": "unsafe"}),
-    ("vn-2022", "domestic_water", {"domestic_water": "unsafe"}),
-    ("vn-2027", "domestic_water", {"domestic_water": "unsafe"}),
-    ("vn-2016", "sanitation_2016", {"hygienic_latrine": False}),
-    ("vn-2022", "hygienic_latrine", {"hygienic_latrine": False}),
-    ("vn-2027", "hygienic_latrine", {"hygienic_latrine": False}),
-    ("vn-2016", "telecom_2016", {"uses_telecom": False}),
-    ("vn-2022", "telecom_use", {"uses_telecom": False}),
-    ("vn-2027", "telecom_use", {"uses_telecom": False}),
-    ("vn-2027", "waste_treatment", {"waste_treated": False}),
-])
+@pytest.mark.parametrize(
+    ("std", "ind", "facts"),
+    [
+        ("vn-2016", "water_2016", {"domestic_water": "unsafe"}),
+        ("vn-2022", "domestic_water", {"domestic_water": "unsafe"}),
+        ("vn-2027", "domestic_water", {"domestic_water": "unsafe"}),
+        ("vn-2016", "sanitation_2016", {"hygienic_latrine": False}),
+        ("vn-2022", "hygienic_latrine", {"hygienic_latrine": False}),
+        ("vn-2027", "hygienic_latrine", {"hygienic_latrine": False}),
+        ("vn-2016", "telecom_2016", {"uses_telecom": False}),
+        ("vn-2022", "telecom_use", {"uses_telecom": False}),
+        ("vn-2027", "telecom_use", {"uses_telecom": False}),
+        ("vn-2027", "waste_treatment", {"waste_treated": False}),
+    ],
+)
 def test_decree_07_2021_art3_household_flag_indicators(std, ind, facts):
     assert ind in deprived(std, **facts)
     assert deprived(std, **facts) == [ind]
 
 
-@pytest.mark.parametrize(("std", "ind", "devices", "loud", "expected"), [
-    ("vn-2022", "info_access_means", [], False, True),
-    ("vn-2022", "info_access_means", [], True, False),
-    ("vn-2022", "info_access_means", ["smartphone"], False, False),
-    ("vn-2022", "info_access_means", ["landline"], False, True),
-    ("vn-2016", "info_assets_2016", ["smartphone"], False, True),
-    ("vn-2016", "info_assets_2016", ["radio"], False, False),
-])
+@pytest.mark.parametrize(
+    ("std", "ind", "devices", "loud", "expected"),
+    [
+        ("vn-2022", "info_access_means", [], False, True),
+        ("vn-2022", "info_access_means", [], True, False),
+        ("vn-2022", "info_access_means", ["smartphone"], False, False),
+        ("vn-2022", "info_access_means", ["landline"], False, True),
+        ("vn-2016", "info_assets_2016", ["smartphone"], False, True),
+        ("vn-2016", "info_assets_2016", ["radio"], False, False),
+    ],
+)
 def test_decree_07_2021_art3_information_devices_and_loudspeaker(std, ind, devices, loud, expected):
     assert (ind in deprived(std, info_devices=devices, hears_loudspeaker=loud)) is expected
 

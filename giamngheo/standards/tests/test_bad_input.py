@@ -1,0 +1,144 @@
+"""The contract's "Bad input": an error line naming the field, never a class or a default."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from giamngheo.standards import classify_batch, classify_household, classify_records
+from giamngheo.standards.records import records_to_frames
+from giamngheo.standards.tests.factories import child, household, member
+
+
+def error_of(facts, **kw):
+    out = classify_household(facts, **kw)
+    assert "class" not in out, out
+    return out["error"]
+
+
+@pytest.mark.parametrize(
+    ("over", "table", "field"),
+    [
+        ({"income_per_capita_month": -1}, "households", "income_per_capita_month"),
+        ({"income_per_capita_month": None}, "households", "income_per_capita_month"),
+        ({"income_per_capita_month": "abc"}, "households", "income_per_capita_month"),
+        ({"floor_area_m2": -5.0}, "households", "floor_area_m2"),
+        ({"floor_area_m2": 0.0}, "households", "floor_area_m2"),  # 0 with a dwelling
+        ({"area": "suburban"}, "households", "area"),
+        ({"area": None}, "households", "area"),
+        ({"housing_type": "villa"}, "households", "housing_type"),
+        ({"round_type": "monthly"}, "households", "round_type"),
+        ({"domestic_water": "clean"}, "households", "domestic_water"),
+        ({"info_devices": ["tv", "tablet"]}, "households", "info_devices"),
+        ({"hygienic_latrine": "maybe"}, "households", "hygienic_latrine"),
+        ({"review_date": "15/10/2025"}, "households", "review_date"),
+        ({"review_date": None}, "households", "review_date"),
+        ({"household_id": None}, "households", "household_id"),
+        ({"members": []}, "households", "members"),
+        ({"members": None}, "households", "members"),
+        ({"housing_type": None}, "households", "housing_type"),  # a fact vn-2022 reads
+        ({"uses_telecom": None}, "households", "uses_telecom"),
+        ({"deprivations": ["no_such_indicator"], "size": 1}, "households", "deprivations"),
+        ({"deprivations": ["telecom_use"], "size": 3}, "households", "size"),  # 1 member given
+        ({"deprivations": ["telecom_use"], "members": None}, "households", "size"),
+        ({"standard": "vn-1999"}, "households", "standard"),
+    ],
+)
+def test_bad_household_fact_is_an_error_naming_the_field(over, table, field):
+    facts = household("vn-2022")
+    facts.update(over)
+    err = error_of(facts)
+    assert (err["table"], err["row"], err["field"]) == (table, 1, field)
+    assert err["message"]
+
+
+@pytest.mark.parametrize(
+    ("person", "field"),
+    [
+        ({"sex": "x"}, "sex"),
+        ({"diploma": "phd"}, "diploma"),
+        ({"employment": "retired"}, "employment"),
+        ({"disability": "some"}, "disability"),
+        ({"relation": "cousin"}, "relation"),
+        ({"date_of_birth": "2030-01-01"}, "date_of_birth"),  # after the review date
+        ({"date_of_birth": "not a date"}, "date_of_birth"),
+        ({"age": None}, "date_of_birth"),  # neither a birth date nor an age
+        ({"age": -2}, "age"),
+        ({"health_insurance": None}, "health_insurance"),  # aged 40: inside the group
+        ({"employment": None}, "employment"),
+        ({"sex": None}, "sex"),
+    ],
+)
+def test_bad_member_fact_is_an_error_naming_the_member_row(person, field):
+    err = error_of(household("vn-2022", [member(), member(**person)]))
+    assert (err["table"], err["row"], err["field"]) == ("members", 2, field)
+
+
+def test_member_fact_outside_the_target_group_may_be_absent():
+    """household-facts.md: a member fact is required only inside the indicator's target group."""
+    baby = child(2, health_insurance=None, in_school=None, diploma=None)
+    out = classify_household(household("vn-2022", [member(), baby]))
+    assert "error" not in out and out["deprived"] == []
+
+
+def test_a_fact_only_another_standard_reads_may_be_absent():
+    out = classify_household(household("vn-2022", [member(ill_untreated=None)], waste_treated=None))
+    assert "error" not in out
+
+
+def test_missing_child_nutrition_under_16_is_an_error_not_a_default():
+    err = error_of(household("vn-2022", [member(), child(10, child_nutrition=None)]))
+    assert err["field"] == "child_nutrition"
+
+
+def test_zero_floor_area_without_a_dwelling_is_allowed():
+    out = classify_household(household("vn-2022", housing_type="none", floor_area_m2=0.0))
+    assert {"housing_quality", "housing_area"} <= set(out["deprived"])
+
+
+def test_given_deprivations_with_size_need_no_members():
+    facts = household("vn-2022", deprivations=["telecom_use"], size=3, housing_type=None)
+    facts["members"] = None
+    out = classify_household(facts)
+    assert out["class"] == "near_poor" and out["deprived"] == ["telecom_use"]
+    assert out["explanation"][1]["code"] == "deprivations_given"
+
+
+def test_errors_do_not_stop_the_rest_of_the_batch_and_rows_count_from_one():
+    good = household("vn-2022")
+    bad = household("vn-2022", [member(), member(sex="x")], household_id="h2")
+    third = household("vn-2022", household_id="h3", income_per_capita_month=-5)
+    out = list(classify_records([good, bad, third]))
+    assert out[0]["class"] == "near_poor"
+    assert out[1] == {
+        "household_id": "h2",
+        "error": {
+            "table": "members",
+            "row": 3,
+            "field": "sex",
+            "message": "unknown sex value; expected one of male, female",
+        },
+    }
+    assert out[2]["error"]["row"] == 3 and out[2]["error"]["field"] == "income_per_capita_month"
+
+
+def test_batch_errors_are_columns_and_carry_no_class():
+    frames = records_to_frames(
+        [household("vn-2022"), household("vn-2022", household_id="h2", area="x")]
+    )
+    out = classify_batch(*frames)
+    assert out["class"].to_list() == ["near_poor", None]
+    assert out["error_field"].to_list() == [None, "area"]
+    assert out.filter(pl.col("household_id") == "h2")["deprived_telecom_use"].to_list() == [None]
+
+
+def test_members_table_in_any_order_is_joined_on_household_id():
+    records = [
+        household("vn-2022", [member(), child(7, health_insurance=False)], household_id=f"h{i}")
+        for i in range(3)
+    ]
+    households, members = records_to_frames(records)
+    shuffled = members.reverse()
+    out = classify_batch(households, shuffled, explain=True)
+    assert out["deprived"].to_list() == [["health_insurance"]] * 3
+    assert out["deprived_members"].to_list() == ['{"health_insurance": ["2"]}'] * 3
