@@ -139,10 +139,19 @@ def _select(
     wanted = {code.strip().zfill(2) for code in province_codes}
     unknown = sorted(wanted - set(valid))
     if unknown:
+        merged_into = {
+            e.former[0]: e.current[0] for e in sources.edges if e.former[1] == Level.PROVINCE
+        }
         raise UnitsLoadError(
             _("Unknown province code(s) %(unknown)s. Today's province codes are: %(valid)s.")
             % {
-                "unknown": ", ".join(unknown),
+                "unknown": ", ".join(
+                    _("%(code)s (a former province, now part of %(new)s)")
+                    % {"code": code, "new": merged_into[code]}
+                    if code in merged_into
+                    else code
+                    for code in unknown
+                ),
                 "valid": ", ".join(f"{code} {name}" for code, name in sorted(valid.items())),
             }
         )

@@ -93,6 +93,7 @@ def villages_import(*, actor: Any | None, file: Any, filename: str = "") -> Impo
         rows = _parse_rows(header, table[1:], report.errors)
         _check_communes(rows, actor, report.errors)
         to_create = _check_villages(rows, report)
+        report.errors.sort(key=lambda e: e.row)
         if report.errors:
             report.created = report.unchanged = 0
             return report

@@ -5,8 +5,9 @@ done, so tests of other apps start from an empty unit table.
 """
 
 import pytest
+from django.db import connection
 
-from giamngheo.geo.models import AdminUnit, Level, Succession
+from giamngheo.geo.models import AdminUnit, Succession
 from giamngheo.geo.services.unit_sources import Sources, read_sources
 from giamngheo.geo.services.units import LoadReport, units_load
 
@@ -38,6 +39,7 @@ def no_units(db) -> None:
 
 
 def delete_units() -> None:
-    Succession.objects.all().delete()
-    for level in (Level.VILLAGE, Level.COMMUNE, Level.DISTRICT, Level.PROVINCE):
-        AdminUnit.objects.filter(level=level).delete()
+    # One statement per table: the ORM's cascade collector takes seconds on 14,000 rows.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Succession._meta.db_table}")
+        cursor.execute(f"DELETE FROM {AdminUnit._meta.db_table}")

@@ -165,7 +165,7 @@ def test_unknown_province_code_is_refused_with_the_valid_codes(no_units, sources
     with pytest.raises(UnitsLoadError) as excinfo:
         units_load(province_codes=["31", "30"], sources=sources)
     message = str(excinfo.value)
-    assert "30" in message.split(".")[0]
+    assert "30 (a former province, now part of 31)" in message.split(".")[0]
     assert "31 Thành phố Hải Phòng" in message
     assert not AdminUnit.objects.exists()
     with pytest.raises(CommandError, match="99"):

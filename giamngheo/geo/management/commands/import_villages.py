@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from giamngheo.geo.services import villages_import
 
@@ -36,7 +36,11 @@ class Command(BaseCommand):
             for error in report.errors:
                 self.stderr.write(str(error))
             raise CommandError(
-                _("Nothing was imported: %(n)d error(s). Correct the file and run again.")
+                ngettext(
+                    "Nothing was imported: %(n)d error. Correct the file and run again.",
+                    "Nothing was imported: %(n)d errors. Correct the file and run again.",
+                    len(report.errors),
+                )
                 % {"n": len(report.errors)}
             )
         self.stdout.write(
