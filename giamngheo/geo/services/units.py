@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import CharField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from giamngheo.geo.models import (
     AREA_BY_DIVISION_TYPE,
@@ -60,7 +61,7 @@ class LoadReport:
                         "  %(what)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged"
                     )
                     % {
-                        "what": key,
+                        "what": ERA_LEVELS[key],
                         "created": self.created[key],
                         "updated": self.updated[key],
                         "unchanged": self.unchanged[key],
@@ -89,13 +90,13 @@ class LoadReport:
             out.write(line + "\n")
 
 
-ERA_LEVELS = [
-    "current province",
-    "current commune",
-    "former province",
-    "former district",
-    "former commune",
-]
+ERA_LEVELS = {
+    "current province": gettext_lazy("Provinces of today"),
+    "current commune": gettext_lazy("Communes of today"),
+    "former province": gettext_lazy("Former provinces"),
+    "former district": gettext_lazy("Former districts"),
+    "former commune": gettext_lazy("Former communes"),
+}
 
 
 def units_load(

@@ -6,10 +6,18 @@ done, so tests of other apps start from an empty unit table.
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from giamngheo.geo.models import AdminUnit, Succession
 from giamngheo.geo.services.unit_sources import Sources, read_sources
 from giamngheo.geo.services.units import LoadReport, units_load
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Assertions read the English source strings; the Vietnamese catalogue is tested elsewhere."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(scope="session")

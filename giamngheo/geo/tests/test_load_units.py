@@ -217,5 +217,5 @@ def test_load_units_command_prints_the_summary(units):
     out = StringIO()
     call_command("load_units", "--province", "31", stdout=out)
     text = out.getvalue()
-    assert "current commune: 0 created, 0 updated, 114 unchanged" in text
+    assert "Communes of today: 0 created, 0 updated, 114 unchanged" in text
     assert "Unmatched: 0" in text
