@@ -150,6 +150,8 @@ class Member(models.Model):
                 name="unique_citizen_id",
             ),
         ]
+        # Duplicate checks look people up by birth date within a village.
+        indexes = [models.Index(fields=["date_of_birth"], name="member_date_of_birth")]
 
     def __str__(self) -> str:
         return self.full_name
