@@ -21,10 +21,15 @@ LANGUAGES = ("vi", "en")
 
 @cache
 def translation(lang: str = "vi") -> gettext.NullTranslations:
-    """The catalogue for ``lang`` (``vi`` or ``en``); unknown languages fall back to English."""
+    """The catalogue for ``lang`` (``vi`` or ``en``)."""
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(LANGUAGES)}")
-    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    return load_catalogue(LOCALE_DIR, lang)
+
+
+def load_catalogue(locale_dir: Path, lang: str) -> gettext.NullTranslations:
+    """The compiled ``.mo`` when present, else the ``.po`` compiled in memory."""
+    folder = locale_dir / lang / "LC_MESSAGES"
     mo = folder / f"{DOMAIN}.mo"
     if mo.is_file():
         with mo.open("rb") as fh:

@@ -36,19 +36,37 @@ def records_to_frames(
                 mem_cols[name].append(member.get(name))
             mem_cols["household_id"][-1] = rec.get("household_id")
     households = pl.DataFrame(
-        [_series(name, kind, hh_cols[name]) for name, (kind, _) in HOUSEHOLD_FIELDS.items()]
+        [_series(name, kind, hh_cols[name], ch) for name, (kind, ch) in HOUSEHOLD_FIELDS.items()]
         + [pl.Series("_row", hh_rows, dtype=pl.Int64)]
     )
     members_df = pl.DataFrame(
-        [_series(name, kind, mem_cols[name]) for name, (kind, _) in MEMBER_FIELDS.items()]
+        [_series(name, kind, mem_cols[name], ch) for name, (kind, ch) in MEMBER_FIELDS.items()]
         + [pl.Series("_row", mem_rows, dtype=pl.Int64)]
     )
     return households, members_df
 
 
-def _series(name: str, kind: str, values: list[Any]) -> pl.Series:
+def _series(name: str, kind: str, values: list[Any], choices: tuple[str, ...] | None) -> pl.Series:
     """A column typed by content; anything off-type stays text so that decoding reports it."""
     present = [v for v in values if v is not None]
+    if kind == "enum" and choices and all(isinstance(v, str) and v in choices for v in present):
+        return pl.Series(name, values, dtype=pl.Enum(list(choices)))
+    if (
+        kind == "enum_list"
+        and choices
+        and all(
+            isinstance(v, list) and all(isinstance(x, str) and x in choices for x in v)
+            for v in present
+        )
+    ):
+        return pl.Series(name, values, dtype=pl.List(pl.Enum(list(choices))))
+    if kind == "date" and all(isinstance(v, str) for v in present):
+        try:
+            days = [None if v is None else dt.date.fromisoformat(v) for v in values]
+        except ValueError:
+            days = None
+        if days is not None and all(len(v) == 10 for v in present):
+            return pl.Series(name, days, dtype=pl.Date)
     if kind in ("number", "int") and all(
         isinstance(v, int | float) and not isinstance(v, bool) for v in present
     ):

@@ -10,6 +10,7 @@ Standard-independent input errors are recorded here, first error per household w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -219,10 +220,24 @@ def _decode(
     return codes
 
 
+@cache
+def _enum(values: tuple[str, ...]) -> pl.Enum:
+    return pl.Enum(list(values))
+
+
+def _with_missing(s: pl.Series) -> np.ndarray:
+    """Small integer codes of a physical column, -1 where null (one pass, no copies when dense)."""
+    if not s.null_count():
+        return s.to_numpy().astype(np.int8, copy=False)
+    codes = s.fill_null(0).to_numpy().astype(np.int8)
+    codes[s.is_null().to_numpy()] = MISSING
+    return codes
+
+
 def _enum_codes(s: pl.Series, values: tuple[str, ...]) -> np.ndarray:
-    target = pl.Enum(list(values))
-    if s.dtype == target:
-        return s.to_physical().cast(pl.Int8).fill_null(MISSING).to_numpy()
+    target = _enum(values)
+    if isinstance(s.dtype, pl.Enum) and s.dtype.categories.to_list() == list(values):
+        return _with_missing(s.to_physical())
     if s.dtype == pl.Null:
         return np.full(len(s), MISSING, np.int8)
     text = s.cast(pl.String, strict=False)
@@ -238,7 +253,7 @@ _FALSE = ("false", "0", "no", "f", "n")
 
 def _bool_codes(s: pl.Series) -> tuple[np.ndarray, np.ndarray | None]:
     if s.dtype == pl.Boolean:
-        return s.cast(pl.Int8).fill_null(MISSING).to_numpy(), None
+        return _with_missing(s), None
     if s.dtype == pl.Null:
         return np.full(len(s), MISSING, np.int8), None
     if s.dtype.is_numeric():
