@@ -5,11 +5,11 @@ import from here.
 """
 
 from giamngheo.geo.services.units import LoadReport, UnitsLoadError, units_load
+from giamngheo.geo.services.village_demo import villages_generate_demo
 from giamngheo.geo.services.villages import (
     ImportReport,
     RowError,
     village_template,
-    villages_generate_demo,
     villages_import,
 )
 

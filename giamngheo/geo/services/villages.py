@@ -8,7 +8,6 @@ go. An existing village is never renamed by an import: that is a decision for th
 import csv
 import datetime as dt
 import io
-import random
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -97,7 +96,7 @@ def villages_import(*, actor: Any | None, file: Any, filename: str = "") -> Impo
         if report.errors:
             report.created = report.unchanged = 0
             return report
-        _create(to_create, source=f"{SOURCE} {Path(filename).name}".strip()[:120])
+        villages_create(units=to_create, source=f"{SOURCE} {Path(filename).name}".strip()[:120])
         report.created = len(to_create)
     return report
 
@@ -370,7 +369,8 @@ def _conflict(unit: AdminUnit, row: _Row) -> tuple[str, str] | None:
     return None
 
 
-def _create(units: list[AdminUnit], *, source: str) -> None:
+def villages_create(*, units: list[AdminUnit], source: str) -> None:
+    """Insert unsaved villages in bulk, then give them their materialised paths."""
     for unit in units:
         unit.source = source
     AdminUnit.objects.bulk_create(units)
@@ -395,38 +395,3 @@ def village_template() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-_DIRECTIONS = ["Đông", "Tây", "Nam", "Bắc", "Trung", "Thượng", "Hạ", "Đoài", "Tiền", "Hậu"]
-
-
-def villages_generate_demo(
-    *, commune: AdminUnit, count: int, rng: random.Random
-) -> list[AdminUnit]:
-    """Plausible villages for demo data: numbered groups in a ward, numbered or named hamlets in a commune.
-
-    Villages that already exist under the same code are kept, so the demo can run twice.
-    """
-    if commune.division_type == "phường":
-        names = [("tổ dân phố", f"Tổ dân phố {i}") for i in range(1, count + 1)]
-    elif rng.random() < 0.5 and count <= len(_DIRECTIONS):
-        names = [("thôn", f"Thôn {d}") for d in rng.sample(_DIRECTIONS, count)]
-    else:
-        names = [("thôn", f"Thôn {i}") for i in range(1, count + 1)]
-    existing = set(
-        AdminUnit.objects.filter(level=Level.VILLAGE, parent=commune).values_list("code", flat=True)
-    )
-    units = [
-        AdminUnit(
-            code=f"{commune.code}-{i:02d}",
-            name=name,
-            division_type=kind,
-            level=Level.VILLAGE,
-            parent=commune,
-        )
-        for i, (kind, name) in enumerate(names, start=1)
-        if f"{commune.code}-{i:02d}" not in existing
-    ]
-    with transaction.atomic():
-        _create(units, source="demo")
-    return units
