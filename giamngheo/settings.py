@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "giamngheo.jobs",
     "giamngheo.households",
     "giamngheo.reviews",
+    "giamngheo.programs",
+    "giamngheo.support",
 ]
 
 MIDDLEWARE = [

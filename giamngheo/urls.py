@@ -11,6 +11,8 @@ urlpatterns = [
     path("jobs/", include("giamngheo.jobs.urls")),
     path("households/", include("giamngheo.households.urls")),
     path("reviews/", include("giamngheo.reviews.urls")),
+    path("programs/", include("giamngheo.programs.urls")),
+    path("support/", include("giamngheo.support.urls")),
     path("", include("giamngheo.accounts.home_urls")),
 ]
 if settings.DEBUG:
