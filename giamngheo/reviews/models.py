@@ -64,6 +64,12 @@ class ReviewRound(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The village meeting's result (Decision 24/2021/QĐ-TTg, Art. 4(2)): at least half agree.
+    meeting_held_on = models.DateField(_("meeting held on"), null=True, blank=True)
+    meeting_attendees = models.PositiveIntegerField(_("meeting attendees"), null=True, blank=True)
+    meeting_agreed = models.PositiveIntegerField(_("attendees who agreed"), null=True, blank=True)
+    posting_started_on = models.DateField(_("posting started on"), null=True, blank=True)
+    posting_ends_on = models.DateField(_("posting ends on"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -146,10 +152,17 @@ class Assessment(models.Model):
     standard = models.CharField(_("standard"), max_length=40, blank=True)
     deprived = models.JSONField(_("deprived indicators"), default=list, blank=True)
     deprivation_count = models.PositiveSmallIntegerField(_("number of deprivations"), default=0)
+    deprived_members = models.JSONField(
+        _("members causing each deprivation"), default=dict, blank=True
+    )
     explanation = models.JSONField(_("explanation"), default=list, blank=True)
     engine_version = models.CharField(_("engine version"), max_length=20, blank=True)
     classified_at = models.DateTimeField(_("classified at"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=12, default="web")
+    sections_done = models.JSONField(_("form sections completed"), default=list, blank=True)
+    classification_error = models.JSONField(
+        _("why it could not be classified"), default=dict, blank=True
+    )
     instance_id = models.CharField(max_length=80, blank=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -196,6 +209,15 @@ class Complaint(models.Model):
         _("class after"), max_length=12, choices=PovertyClass.choices, blank=True
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("re-checked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reposting_ends_on = models.DateField(_("re-posting ends on"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -368,3 +390,18 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} · {self.requested_at:%d/%m/%Y}"
+
+
+class PublicHoliday(models.Model):
+    """Days off that do not count as working days (Labour Code 2019, Art. 112; set yearly)."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"

@@ -1,0 +1,45 @@
+"""Phiếu A — the quick screening form (Circular 07/2021/TT-BLĐTBXH, Annex II).
+
+The law has 9 markers and a household with 4 or more of them stops at screening as not poor
+(poverty-standards.md §0b). The exact wording of the markers was not read: the list below is a
+placeholder in the spirit of the form, **unconfirmed**, and is data — replace the labels (keep
+the codes stable, answers are stored by code) once Annex II has been checked.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from giamngheo.reviews import legal
+
+CONFIRMED = False
+SOURCE = "Circular 07/2021/TT-BLĐTBXH, Annex II; guide: Circular 02/2022/TT-BLĐTBXH, Annex IV"
+
+
+@dataclass(frozen=True)
+class Marker:
+    code: str
+    label: object  # lazy translation
+
+
+MARKERS: tuple[Marker, ...] = (
+    Marker("salaried_member", _("A member receives a regular salary from the state budget")),
+    Marker("pension", _("A member receives a pension or a monthly social-insurance allowance")),
+    Marker("car", _("The household owns a car")),
+    Marker("large_boat", _("The household owns a motor boat or a large fishing vessel")),
+    Marker("solid_large_house", _("The household lives in a large solid house or villa")),
+    Marker("air_conditioner", _("The household owns an air conditioner")),
+    Marker("large_land", _("The household has a large area of production land or ponds")),
+    Marker("business", _("The household runs a business regularly employing workers")),
+    Marker("machinery", _("The household owns large production machinery")),
+)
+MARKER_CODES = tuple(m.code for m in MARKERS)
+STOP_AT = legal.SCREENING_STOP_MARKERS
+
+
+def count_markers(answers: dict) -> int:
+    return sum(1 for code in answers.get("markers", []) if code in MARKER_CODES)
+
+
+def stops_at_screening(answers: dict) -> bool:
+    return count_markers(answers) >= STOP_AT

@@ -1,0 +1,181 @@
+"""Reads that respect the actor's territory (accounts.scoping); views never `get` directly."""
+
+import datetime as dt
+from collections import Counter
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from giamngheo.accounts.models import User
+from giamngheo.accounts.scoping import Capability, scoped
+from giamngheo.households.models import Household
+from giamngheo.households.vocab import PovertyClass
+from giamngheo.reviews import workflow
+from giamngheo.reviews.models import (
+    Assessment,
+    Complaint,
+    Flow,
+    Outcome,
+    ReviewRound,
+)
+from giamngheo.reviews.services.outcomes import end_lists, start_lists
+
+
+def round_list(*, actor: User, filters: dict | None = None) -> QuerySet[ReviewRound]:
+    qs = scoped(ReviewRound.objects.all(), actor, Capability.READ_RECORDS, unit_field="unit")
+    filters = filters or {}
+    if filters.get("year"):
+        qs = qs.filter(year=filters["year"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("overdue"):
+        qs = qs.filter(overdue_q(timezone.localdate()))
+    return qs.select_related("unit").order_by("-year", "unit__code", "-review_date")
+
+
+def round_get(*, actor: User, pk: int) -> ReviewRound:
+    found = round_list(actor=actor).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def overdue_q(today: dt.date) -> Q:
+    """Rounds past their step deadline, or with a complaint not re-checked in time."""
+    open_round = ~Q(status__in=workflow.LOCKED)
+    late_step = Q(step_deadline__lt=today)
+    late_complaint = Q(
+        complaints__status=Complaint.Status.RECEIVED, complaints__recheck_due__lt=today
+    )
+    return open_round & (late_step | late_complaint)
+
+
+def overdue_rounds(*, actor: User, today: dt.date | None = None) -> QuerySet[ReviewRound]:
+    today = today or timezone.localdate()
+    return round_list(actor=actor).filter(overdue_q(today)).distinct()
+
+
+def assessment_list(*, actor: User, review_round: ReviewRound) -> QuerySet[Assessment]:
+    qs = scoped(
+        Assessment.objects.filter(round=review_round),
+        actor,
+        Capability.READ_RECORDS,
+        unit_field="household__unit",
+    )
+    return qs.select_related("household", "household__unit").order_by("household__code")
+
+
+def assessment_get(*, actor: User, pk: int) -> Assessment:
+    qs = scoped(
+        Assessment.objects.all(), actor, Capability.READ_RECORDS, unit_field="household__unit"
+    )
+    found = qs.select_related("round", "round__unit", "household", "household__unit").filter(pk=pk)
+    found = found.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def household_get(*, actor: User, pk: int) -> Household:
+    qs = scoped(Household.objects.all(), actor, Capability.READ_RECORDS, unit_field="unit")
+    found = qs.select_related("unit").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def household_classifications(*, actor: User, household: Household) -> QuerySet[Assessment]:
+    """A household's assessments, newest first (the household page's history)."""
+    qs = scoped(
+        Assessment.objects.filter(household=household),
+        actor,
+        Capability.READ_RECORDS,
+        unit_field="household__unit",
+    )
+    return qs.select_related("round").order_by("-round__review_date", "-pk")
+
+
+def complaint_get(*, actor: User, pk: int) -> Complaint:
+    qs = scoped(Complaint.objects.all(), actor, Capability.READ_RECORDS, unit_field="round__unit")
+    found = qs.select_related("round", "round__unit", "household").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def flow_counts(
+    *, actor: User, review_round: ReviewRound | None = None, unit=None, year: int | None = None
+) -> dict[str, int]:
+    """Households per flow for one round, or for all approved rounds of a unit and year."""
+    qs = scoped(Outcome.objects.all(), actor, Capability.READ_AGGREGATES, unit_field="round__unit")
+    if review_round is not None:
+        qs = qs.filter(round=review_round)
+    if unit is not None:
+        qs = qs.filter(round__unit__path__startswith=unit.path)
+    if year is not None:
+        qs = qs.filter(round__year=year)
+    counts = Counter(dict.fromkeys(Flow.values, 0))
+    counts.update(qs.values_list("flow", flat=True))
+    return dict(counts)
+
+
+def flow_identity(review_round: ReviewRound) -> dict[str, dict[str, int | bool]]:
+    """Forms 2 and 3: end = start − escaped − other out + from the other list + relapsed + new
+    + other in (report-forms.md §5.6), with start and end counted from the lists themselves."""
+    start = Counter(start_lists(review_round).classes.values())
+    end = Counter(end_lists(review_round).values())
+    rows = list(review_round.outcomes.values_list("flow", "start_class", "end_class"))
+    c = Counter((f, s, e) for f, s, e in rows)
+
+    def n(flow: str, *, s: str | None = None, e: str | None = None) -> int:
+        return sum(
+            v
+            for (f, ss, ee), v in c.items()
+            if f == flow and (s is None or ss == s) and (e is None or ee == e)
+        )
+
+    P, N = PovertyClass.POOR, PovertyClass.NEAR_POOR
+    poor = {
+        "start": start[P],
+        "escaped_to_near_poor": n(Flow.ESCAPED_TO_NEAR_POOR),
+        "escaped_above_near_poor": n(Flow.ESCAPED_ABOVE_NEAR_POOR),
+        "other_out": n(Flow.LEFT_LISTS, s=P),
+        "from_other_list": n(Flow.NEAR_POOR_TO_POOR),
+        "relapsed": n(Flow.RELAPSED_POOR),
+        "new": n(Flow.NEW_POOR),
+        "other_in": n(Flow.ENTERED_LISTS, e=P),
+        "end": end[P],
+    }
+    near = {
+        "start": start[N],
+        "to_poor": n(Flow.NEAR_POOR_TO_POOR),
+        "escaped_near_poverty": n(Flow.ESCAPED_NEAR_POVERTY),
+        "other_out": n(Flow.LEFT_LISTS, s=N),
+        "from_other_list": n(Flow.ESCAPED_TO_NEAR_POOR),
+        "relapsed": n(Flow.RELAPSED_NEAR_POOR),
+        "new": n(Flow.NEW_NEAR_POOR),
+        "other_in": n(Flow.ENTERED_LISTS, e=N),
+        "end": end[N],
+    }
+    poor["holds"] = poor["end"] == (
+        poor["start"]
+        - poor["escaped_to_near_poor"]
+        - poor["escaped_above_near_poor"]
+        - poor["other_out"]
+        + poor["from_other_list"]
+        + poor["relapsed"]
+        + poor["new"]
+        + poor["other_in"]
+    )
+    near["holds"] = near["end"] == (
+        near["start"]
+        - near["to_poor"]
+        - near["escaped_near_poverty"]
+        - near["other_out"]
+        + near["from_other_list"]
+        + near["relapsed"]
+        + near["new"]
+        + near["other_in"]
+    )
+    return {"poor": poor, "near_poor": near}

@@ -1,0 +1,38 @@
+"""Every change to a review round goes through these functions (house style: `<entity>_<action>`)."""
+
+from giamngheo.reviews.services.assessments import (
+    assessment_classify,
+    assessment_save_section,
+    assessment_screen,
+    previous_assessment,
+)
+from giamngheo.reviews.services.baselines import baseline_create
+from giamngheo.reviews.services.changes import change_request_create
+from giamngheo.reviews.services.complaints import complaint_receive, complaint_recheck
+from giamngheo.reviews.services.outcomes import outcomes_compute
+from giamngheo.reviews.services.rounds import (
+    attachment_add,
+    round_advance,
+    round_approve,
+    round_create,
+    round_list_households,
+    round_record_meeting,
+)
+
+__all__ = [
+    "assessment_classify",
+    "assessment_save_section",
+    "assessment_screen",
+    "attachment_add",
+    "baseline_create",
+    "change_request_create",
+    "complaint_receive",
+    "complaint_recheck",
+    "outcomes_compute",
+    "previous_assessment",
+    "round_advance",
+    "round_approve",
+    "round_create",
+    "round_list_households",
+    "round_record_meeting",
+]

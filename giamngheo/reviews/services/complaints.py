@@ -1,0 +1,148 @@
+"""Complaints raised during the public posting and their re-check (phúc tra).
+
+Decision 24/2021/QĐ-TTg, Art. 4(3): complaints are raised while the results are posted; each is
+re-checked within 7 working days of receipt and the re-checked results are posted again for
+3 working days.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from giamngheo.accounts.models import User
+from giamngheo.accounts.scoping import Capability, can
+from giamngheo.households.models import Household
+from giamngheo.reviews import legal
+from giamngheo.reviews.models import Assessment, Complaint, ReviewRound, RoundStatus
+from giamngheo.reviews.services.assessments import (
+    apply_section,
+    assessment_classify,
+    assessment_prefill,
+    required_sections,
+    survey_complete,
+)
+from giamngheo.reviews.services.rounds import round_households_in_commune
+from giamngheo.reviews.workdays import add_working_days
+
+RECHECK_STEPS = {RoundStatus.POSTING, RoundStatus.COMPLAINTS}
+
+
+@transaction.atomic
+def complaint_receive(
+    *,
+    actor: User,
+    review_round: ReviewRound,
+    household: Household,
+    received_on: dt.date,
+    complainant: str,
+    content: str,
+) -> Complaint:
+    if not can(actor, Capability.EDIT_RECORDS, review_round.unit):
+        raise PermissionDenied(_("This is outside your unit or your role."))
+    errors = []
+    if review_round.status != RoundStatus.POSTING:
+        errors.append(
+            _("Complaints are received while the results are posted (%(a)s).")
+            % {"a": legal.POSTING.article}
+        )
+    elif not (
+        review_round.posting_started_on
+        <= received_on
+        <= min(review_round.posting_ends_on, timezone.localdate())
+    ):
+        errors.append(
+            _("The date of receipt must fall within the posting, %(start)s – %(end)s.")
+            % {
+                "start": f"{review_round.posting_started_on:%d/%m/%Y}",
+                "end": f"{review_round.posting_ends_on:%d/%m/%Y}",
+            }
+        )
+    if not round_households_in_commune(review_round).filter(pk=household.pk).exists():
+        errors.append(_("This household does not belong to the commune."))
+    if not complainant.strip() or not content.strip():
+        errors.append(_("Enter who complains and what about."))
+    if errors:
+        raise ValidationError(errors)
+    assessment = review_round.assessments.filter(household=household).first()
+    return Complaint.objects.create(
+        round=review_round,
+        household=household,
+        received_on=received_on,
+        complainant=complainant.strip()[:120],
+        content=content.strip(),
+        recheck_due=add_working_days(received_on, legal.COMPLAINT_RECHECK.value),
+        class_before=assessment.poverty_class if assessment else "",
+    )
+
+
+@transaction.atomic
+def complaint_recheck(
+    *,
+    actor: User,
+    complaint: Complaint,
+    resolution: str,
+    changes: dict[str, dict[str, Any]] | None = None,
+    dismiss: bool = False,
+) -> Complaint:
+    """Re-assess the household (changed sections), reclassify, and re-post the result."""
+    review_round = complaint.round
+    if not can(actor, Capability.COLLECT_ANSWERS, review_round.unit) or not can(
+        actor, Capability.EDIT_RECORDS, review_round.unit
+    ):
+        raise PermissionDenied(_("This is outside your unit or your role."))
+    if review_round.status not in RECHECK_STEPS:
+        raise ValidationError(
+            _("Complaints are re-checked during the posting and complaint steps.")
+        )
+    if complaint.status != Complaint.Status.RECEIVED:
+        raise ValidationError(_("This complaint has already been dealt with."))
+    if not resolution.strip():
+        raise ValidationError(_("Write the result of the re-check."))
+    today = timezone.localdate()
+    if dismiss:
+        complaint.status = Complaint.Status.DISMISSED
+        complaint.class_after = complaint.class_before
+    else:
+        assessment, _created = Assessment.objects.get_or_create(
+            round=review_round,
+            household=complaint.household,
+            defaults={"source": "complaint"},
+        )
+        if _created or not assessment.members:
+            assessment_prefill(assessment)
+        for section, data in (changes or {}).items():
+            if section not in required_sections(assessment):
+                raise ValidationError(_("Unknown form section."))
+            apply_section(assessment, section, data)
+        if assessment.screened_out and changes:
+            # A re-check on form B overrides the screening that stopped the household.
+            assessment.screened_out = False
+        if not assessment.screened_out:
+            if not survey_complete(assessment):
+                raise ValidationError(_("Every form B section must be answered to reclassify."))
+            assessment_classify(assessment)
+            if not assessment.poverty_class:
+                raise ValidationError(
+                    _("The answers cannot be classified: %(m)s")
+                    % {"m": assessment.classification_error.get("message", "")}
+                )
+        assessment.source = "complaint" if _created else assessment.source
+        assessment.save()
+        complaint.status = Complaint.Status.RECHECKED
+        complaint.class_after = assessment.poverty_class
+        # Re-posted from the next working day for 3 working days.
+        complaint.reposting_ends_on = add_working_days(today, legal.REPOSTING.value)
+    complaint.resolution = resolution.strip()
+    complaint.resolved_at = timezone.now()
+    complaint.resolved_by = actor
+    complaint.save()
+    if review_round.status == RoundStatus.COMPLAINTS:
+        from giamngheo.reviews import workflow
+
+        review_round.step_deadline = workflow.step_deadline(review_round, review_round.status)
+        review_round.save(update_fields=["step_deadline"])
+    return complaint

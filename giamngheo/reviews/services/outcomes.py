@@ -1,0 +1,160 @@
+"""Movements on and off the lists between the start and the end of a round (forms 2 and 3).
+
+Start-of-period lists are those recognised before the round: the commune's imported baseline
+(the province's decision) overlaid with every later approved round's results. A household not
+reviewed this round keeps its class. Relapse ("tái nghèo") needs history: poor again after an
+escape recorded earlier under the same standard (report-forms.md §5.6).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+
+from giamngheo.households.models import Household, HouseholdStatus, LifeEvent
+from giamngheo.households.vocab import LEAVING_EVENTS, LifeEventKind, PovertyClass
+from giamngheo.reviews.models import (
+    Assessment,
+    Baseline,
+    Flow,
+    Outcome,
+    ReviewRound,
+    RoundStatus,
+)
+
+P, N = PovertyClass.POOR, PovertyClass.NEAR_POOR
+ON_LISTS = {P, N}
+LOCKED = [RoundStatus.APPROVED, RoundStatus.REPORTED]
+ENTERING_EVENTS = {LifeEventKind.MOVED_IN, LifeEventKind.SPLIT}
+ESCAPED_POOR = {Flow.ESCAPED_TO_NEAR_POOR, Flow.ESCAPED_ABOVE_NEAR_POOR}
+
+
+@dataclass(frozen=True)
+class StartLists:
+    classes: dict[int, str]  # household id → class recognised before the round
+    since: dt.date | None  # when that recognition was made
+
+
+def _earlier(review_round: ReviewRound) -> Q:
+    return Q(round__review_date__lt=review_round.review_date) | Q(
+        round__review_date=review_round.review_date, round__pk__lt=review_round.pk
+    )
+
+
+def start_lists(review_round: ReviewRound) -> StartLists:
+    classes: dict[int, str] = {}
+    since = None
+    baseline = (
+        Baseline.objects.filter(unit=review_round.unit, decision_date__lte=review_round.review_date)
+        .order_by("-decision_date")
+        .first()
+    )
+    assessments = Assessment.objects.filter(
+        _earlier(review_round), round__unit=review_round.unit, round__status__in=LOCKED
+    ).exclude(poverty_class="")
+    if baseline:
+        since = baseline.decision_date
+        classes.update(baseline.entries.values_list("household_id", "poverty_class"))
+        assessments = assessments.filter(round__review_date__gt=baseline.decision_date)
+    rows = assessments.order_by("round__review_date", "round__pk").values_list(
+        "household_id", "poverty_class", "round__review_date"
+    )
+    for household_id, klass, day in rows:
+        classes[household_id] = klass
+        since = day
+    return StartLists(classes, since)
+
+
+def _events(review_round: ReviewRound, since: dt.date | None, kinds) -> set[int]:
+    qs = LifeEvent.objects.filter(
+        kind__in=kinds,
+        date__lte=review_round.review_date,
+        household__unit__path__startswith=review_round.unit.path,
+    )
+    if since:
+        qs = qs.filter(date__gt=since)
+    return set(qs.values_list("household_id", flat=True))
+
+
+def end_lists(review_round: ReviewRound, start: StartLists | None = None) -> dict[int, str]:
+    """Each household's class at the end of the round; households that left are absent."""
+    start = start or start_lists(review_round)
+    end = dict(start.classes)
+    for household_id, klass in review_round.assessments.exclude(poverty_class="").values_list(
+        "household_id", "poverty_class"
+    ):
+        end[household_id] = klass
+    for household_id in _left(review_round, start):
+        end.pop(household_id, None)
+    return end
+
+
+def _left(review_round: ReviewRound, start: StartLists) -> set[int]:
+    left = _events(review_round, start.since, LEAVING_EVENTS)
+    left |= set(
+        Household.objects.filter(
+            unit__path__startswith=review_round.unit.path, status=HouseholdStatus.LEFT
+        ).values_list("pk", flat=True)
+    )
+    return left
+
+
+def _escaped_before(review_round: ReviewRound, flows: set[str]) -> set[int]:
+    return set(
+        Outcome.objects.filter(
+            _earlier(review_round),
+            round__standard=review_round.standard,
+            round__status__in=LOCKED,
+            flow__in=flows,
+        ).values_list("household_id", flat=True)
+    )
+
+
+def flows_preview(review_round: ReviewRound) -> dict[int, tuple[str, str, str]]:
+    """household id → (start class, end class, flow) for every household on a list."""
+    start = start_lists(review_round)
+    end = end_lists(review_round, start)
+    left = _left(review_round, start)
+    entered = _events(review_round, start.since, ENTERING_EVENTS)
+    was_poor_escaped = _escaped_before(review_round, ESCAPED_POOR)
+    was_near_escaped = _escaped_before(review_round, {Flow.ESCAPED_NEAR_POVERTY})
+    out: dict[int, tuple[str, str, str]] = {}
+    for household_id in set(start.classes) | set(end):
+        s = start.classes.get(household_id, "")
+        e = end.get(household_id, "")
+        s_on, e_on = s in ON_LISTS, e in ON_LISTS
+        if not s_on and not e_on:
+            continue
+        if s_on and household_id in left:
+            flow = Flow.LEFT_LISTS
+        elif s == P:
+            flow = {P: Flow.STAYED_POOR, N: Flow.ESCAPED_TO_NEAR_POOR}.get(
+                e, Flow.ESCAPED_ABOVE_NEAR_POOR
+            )
+        elif s == N:
+            flow = {N: Flow.STAYED_NEAR_POOR, P: Flow.NEAR_POOR_TO_POOR}.get(
+                e, Flow.ESCAPED_NEAR_POVERTY
+            )
+        elif household_id in entered:
+            flow = Flow.ENTERED_LISTS
+        elif e == P:
+            flow = Flow.RELAPSED_POOR if household_id in was_poor_escaped else Flow.NEW_POOR
+        else:
+            flow = (
+                Flow.RELAPSED_NEAR_POOR if household_id in was_near_escaped else Flow.NEW_NEAR_POOR
+            )
+        out[household_id] = (s, e, flow)
+    return out
+
+
+@transaction.atomic
+def outcomes_compute(review_round: ReviewRound) -> int:
+    """Store the round's flows (on approval); recomputing replaces them."""
+    review_round.outcomes.all().delete()
+    rows = [
+        Outcome(round=review_round, household_id=h, start_class=s, end_class=e, flow=flow)
+        for h, (s, e, flow) in flows_preview(review_round).items()
+    ]
+    Outcome.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
