@@ -29,7 +29,7 @@ def pdf_file(name: str = "bien-ban.pdf") -> SimpleUploadedFile:
 POOR = {
     "general": {"income_per_capita_month": 1_200_000, "nlnn": True, "b1_score": None},
     "housing": {"housing_type": "simple", "floor_area_m2": 6.0},
-    "water": {"domestic_water": "unsafe", "hygienic_latrine": False, "waste_treated": None},
+    "water": {"domestic_water": "unsafe", "hygienic_latrine": False, "waste_treated": True},
     "information": {
         "uses_telecom": True,
         "info_devices": ["smartphone"],
@@ -39,7 +39,7 @@ POOR = {
 NEAR_POOR = {
     **POOR,
     "housing": {"housing_type": "solid", "floor_area_m2": 40.0},
-    "water": {"domestic_water": "safe", "hygienic_latrine": True, "waste_treated": None},
+    "water": {"domestic_water": "safe", "hygienic_latrine": True, "waste_treated": True},
 }
 NOT_POOR = {
     **NEAR_POOR,

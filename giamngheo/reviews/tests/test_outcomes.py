@@ -1,0 +1,121 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from giamngheo.households.models import LifeEvent
+from giamngheo.households.vocab import LifeEventKind
+from giamngheo.reviews import services
+from giamngheo.reviews.models import Flow
+from giamngheo.reviews.selectors import flow_counts, flow_identity
+from giamngheo.reviews.tests.conftest import NEAR_POOR, NOT_POOR, POOR, make_household
+from giamngheo.reviews.tests.helpers import run_round
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def six(province):
+    return [
+        make_household(province["A1" if i % 2 else "A2"], f"31-11001-10000{i}") for i in range(1, 7)
+    ]
+
+
+def _flows(r):
+    return {o.household.code[-1]: o.flow for o in r.outcomes.select_related("household")}
+
+
+def test_flows_over_two_approved_years_detect_relapse_and_satisfy_the_identity(
+    people, province, six
+):
+    officer, chairman = people["commune_a_officer"], people["commune_a_chairman"]
+    h1, h2, h3, h4, h5, h6 = six
+    services.baseline_create(
+        actor=officer,
+        unit=province["A"],
+        year=2023,
+        decision_number="3208/QĐ-UBND",
+        decision_date=dt.date(2023, 12, 20),
+        entries=[
+            (h1.code, "nghèo"),
+            (h2.code, "poor"),
+            (h3.code, "cận nghèo"),
+            (h4.code, "near_poor"),
+        ],
+    )
+    LifeEvent.objects.create(household=h4, kind=LifeEventKind.MOVED_AWAY, date=dt.date(2024, 5, 1))
+
+    r2024 = run_round(
+        officer,
+        chairman,
+        province["A"],
+        2024,
+        {h1: NOT_POOR, h2: POOR, h3: POOR, h5: POOR, h6: NEAR_POOR},
+    )
+    assert _flows(r2024) == {
+        "1": Flow.ESCAPED_ABOVE_NEAR_POOR,
+        "2": Flow.STAYED_POOR,
+        "3": Flow.NEAR_POOR_TO_POOR,
+        "4": Flow.LEFT_LISTS,
+        "5": Flow.NEW_POOR,
+        "6": Flow.NEW_NEAR_POOR,
+    }
+    identity = flow_identity(r2024)
+    assert identity["poor"]["start"] == 2 and identity["poor"]["end"] == 3
+    assert identity["near_poor"]["start"] == 2 and identity["near_poor"]["end"] == 1
+    assert identity["poor"]["holds"] and identity["near_poor"]["holds"]
+
+    r2025 = run_round(officer, chairman, province["A"], 2025, {h1: POOR, h2: NEAR_POOR})
+    flows = _flows(r2025)
+    assert flows["1"] == Flow.RELAPSED_POOR  # escaped in 2024, poor again, same standard
+    assert flows["2"] == Flow.ESCAPED_TO_NEAR_POOR
+    assert flows["3"] == Flow.STAYED_POOR  # not reviewed: keeps its class
+    identity = flow_identity(r2025)
+    assert identity["poor"] == {
+        "start": 3,
+        "escaped_to_near_poor": 1,
+        "escaped_above_near_poor": 0,
+        "other_out": 0,
+        "from_other_list": 0,
+        "relapsed": 1,
+        "new": 0,
+        "other_in": 0,
+        "end": 3,
+        "holds": True,
+    }
+    assert identity["near_poor"]["holds"]
+
+    counts = flow_counts(actor=officer, review_round=r2025)
+    assert counts[Flow.RELAPSED_POOR] == 1 and counts[Flow.NEW_POOR] == 0
+    assert (
+        flow_counts(actor=people["commune_b_officer"], review_round=r2025)[Flow.RELAPSED_POOR] == 0
+    )
+    assert (
+        flow_counts(actor=people["province_officer"], unit=province["P"], year=2024)[Flow.NEW_POOR]
+        == 1
+    )
+
+
+def test_escape_under_an_earlier_standard_is_not_a_relapse(people, province, six):
+    officer, chairman = people["commune_a_officer"], people["commune_a_chairman"]
+    h1 = six[0]
+    first = run_round(officer, chairman, province["A"], 2024, {h1: POOR})
+    assert _flows(first) == {"1": Flow.NEW_POOR}  # no baseline: nobody was on the lists
+    run_round(officer, chairman, province["A"], 2025, {h1: NOT_POOR})
+    r2026 = run_round(officer, chairman, province["A"], 2026, {h1: POOR})
+    assert r2026.standard == "vn-2027"
+    assert _flows(r2026) == {"1": Flow.NEW_POOR}
+
+
+def test_baseline_import_reports_every_bad_row_at_once(people, province, six):
+    with pytest.raises(ValidationError) as err:
+        services.baseline_create(
+            actor=people["commune_a_officer"],
+            unit=province["A"],
+            year=2023,
+            decision_number="1/QĐ",
+            decision_date=dt.date(2023, 12, 20),
+            entries=[("31-99999-000000", "nghèo"), (six[0].code, "giàu")],
+        )
+    assert len(err.value.messages) == 2
+    assert "Row 2" in err.value.messages[0] and "Row 3" in err.value.messages[1]
