@@ -233,7 +233,8 @@ def _fill_paths(level: str, created: list[AdminUnit]) -> None:
             output_field=CharField(),
         )
     )
-    paths = dict(new_rows.model.objects.filter(level=level).values_list("pk", "path"))
+    first = min(row.pk for row in created)
+    paths = dict(AdminUnit.objects.filter(level=level, pk__gte=first).values_list("pk", "path"))
     for row in created:
         row.path = paths[row.pk]
 

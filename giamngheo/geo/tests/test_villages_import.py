@@ -216,3 +216,26 @@ def test_admin_upload_shows_every_error(units, admin_client):
     assert response.status_code == 200
     assert response.content.decode().count("<tr><td>") == 2
     assert not villages().exists()
+
+
+def test_moving_a_unit_in_the_admin_moves_its_subtree(units, admin_client):
+    commune = current_unit(Level.COMMUNE, NAM_SACH)
+    [village] = villages_generate_demo(commune=commune, count=1, rng=random.Random(3))
+    province = current_unit(Level.PROVINCE, "01")
+    data = {
+        "code": commune.code,
+        "name": commune.name,
+        "division_type": commune.division_type,
+        "level": commune.level,
+        "parent": province.pk,
+        "area": commune.area,
+        "valid_from": "2025-07-01",
+        "valid_to": "",
+        "source": commune.source,
+    }
+    response = admin_client.post(reverse("admin:geo_adminunit_change", args=[commune.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    commune.refresh_from_db()
+    village.refresh_from_db()
+    assert commune.path == f"{province.path}{commune.pk}/"
+    assert village.path == f"{commune.path}{village.pk}/"
