@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "giamngheo.reviews",
     "giamngheo.programs",
     "giamngheo.support",
+    "giamngheo.reports",
+    "giamngheo.portal",
 ]
 
 MIDDLEWARE = [

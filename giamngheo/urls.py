@@ -11,6 +11,8 @@ urlpatterns = [
     path("jobs/", include("giamngheo.jobs.urls")),
     path("households/", include("giamngheo.households.urls")),
     path("reviews/", include("giamngheo.reviews.urls")),
+    path("reports/", include("giamngheo.reports.urls")),
+    path("portal/", include("giamngheo.portal.urls")),
     path("programs/", include("giamngheo.programs.urls")),
     path("support/", include("giamngheo.support.urls")),
     path("", include("giamngheo.accounts.home_urls")),

@@ -1,0 +1,183 @@
+"""Shared pieces of the statistics: which rounds count, the measures, grouping onto today's map.
+
+Every figure is one `Count`/`Sum` with a filter (`MEASURES`), grouped in the database by the unit
+the data was recorded under; the same filter lists the households behind the figure, so a
+number and its list can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Count, Func, IntegerField, Q, QuerySet, Sum, TextField, Value
+from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext as _
+
+from giamngheo.accounts.models import User
+from giamngheo.accounts.scoping import Capability, can
+from giamngheo.geo.models import AdminUnit
+from giamngheo.geo.selectors import scope_roots
+from giamngheo.households.vocab import KINH, PovertyClass
+from giamngheo.reports.selectors.lineage import Resolver
+from giamngheo.reviews.models import ReviewRound, RoundStatus, RoundType
+
+FINAL_STATUSES = (RoundStatus.APPROVED, RoundStatus.REPORTED)
+TWO_PLACES = Decimal("0.01")
+
+
+class NoApprovedRound(Exception):
+    """No approved review for the unit and year: there is nothing official to report."""
+
+
+class JSONArrayLength(Func):
+    """Members listed in an assessment: the persons ("nhân khẩu") of a household that year."""
+
+    function = "json_array_length"
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="jsonb_array_length", **extra)
+
+
+def json_list_has(field_name: str, value: str) -> Q:
+    """Rows whose JSON list `field_name` holds `value` (SQLite has no JSON containment)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field_name}__contains": [value]})
+    return Q(**{f"{field_name.replace('__', '_')}_text__contains": f'"{value}"'})
+
+
+def with_json_text(queryset: QuerySet, *field_names: str) -> QuerySet:
+    if connection.vendor == "postgresql":
+        return queryset
+    return queryset.annotate(
+        **{f"{name.replace('__', '_')}_text": Cast(name, TextField()) for name in field_names}
+    )
+
+
+PERSONS = Coalesce(JSONArrayLength("members"), Value(0))
+
+POOR = Q(poverty_class=PovertyClass.POOR)
+NEAR_POOR = Q(poverty_class=PovertyClass.NEAR_POOR)
+MIDDLE = Q(poverty_class=PovertyClass.MIDDLE)
+MIDDLE_NLNN = MIDDLE & Q(facts__nlnn=True)
+CLASSIFIED = ~Q(poverty_class="")
+MINORITY = ~Q(household__head_ethnicity=KINH)
+
+# Form 1 (report-forms.md §2): classes and the persons in them, over an Assessment queryset.
+CLASS_MEASURES: dict[str, Q] = {
+    "reviewed": CLASSIFIED,
+    "poor": POOR,
+    "near_poor": NEAR_POOR,
+    "middle": MIDDLE,
+    "middle_nlnn": MIDDLE_NLNN,
+}
+
+
+def class_annotations() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, q in CLASS_MEASURES.items():
+        out[key] = Count("id", filter=q)
+        if key != "reviewed":
+            out[f"{key}_persons"] = Sum(PERSONS, filter=q)
+    return out
+
+
+def require_aggregates(actor: User, unit: AdminUnit) -> None:
+    if not can(actor, Capability.READ_AGGREGATES, unit):
+        raise PermissionDenied(_("This unit is outside your area, or your role cannot see it."))
+
+
+def final_rounds(unit: AdminUnit, year: int) -> QuerySet[ReviewRound]:
+    """The year's approved periodic rounds of every commune (of any era) in `unit`'s territory."""
+    return ReviewRound.objects.filter(
+        AdminUnit.objects.within(scope_roots(unit), field="unit"),
+        year=year,
+        round_type=RoundType.PERIODIC,
+        status__in=FINAL_STATUSES,
+    )
+
+
+@dataclass
+class Bucket:
+    """Summed counts placed on one of today's communes; inexact once anything was apportioned."""
+
+    values: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    exact: bool = True
+
+    def add(self, row: dict[str, Any], weight: Decimal, exact: bool) -> None:
+        for key, value in row.items():
+            if value is not None:
+                self.values[key] += Decimal(value) * weight
+        self.exact = self.exact and exact
+
+    def merge(self, other: Bucket) -> None:
+        for key, value in other.values.items():
+            self.values[key] += value
+        self.exact = self.exact and other.exact
+
+
+def grouped(
+    queryset: QuerySet,
+    annotations: dict[str, Any],
+    *,
+    rounds: list[ReviewRound],
+    resolver: Resolver,
+    extra_keys: tuple[str, ...] = (),
+) -> dict[tuple, Bucket]:
+    """Aggregate `queryset` (rows with `round` and `household`) onto today's communes.
+
+    Rounds of a commune that went whole into one of today's communes are grouped by round; the
+    rounds of a split commune by the household's village, which may place them exactly.
+    """
+    whole = [r.pk for r in rounds if not resolver.needs_village_detail(r.unit_id)]
+    split = [r.pk for r in rounds if resolver.needs_village_detail(r.unit_id)]
+    out: dict[tuple, Bucket] = defaultdict(Bucket)
+    plans = (
+        (whole, "round__unit_id"),
+        (split, "household__unit_id"),
+    )
+    for ids, unit_key in plans:
+        if not ids:
+            continue
+        rows = (
+            queryset.filter(round_id__in=ids)
+            .values(unit_key, *extra_keys)
+            .annotate(**annotations)
+            .order_by()
+        )
+        for row in rows:
+            unit_id = row.pop(unit_key)
+            extra = tuple(_hashable(row.pop(k)) for k in extra_keys)
+            for placement in resolver.resolve(unit_id):
+                out[(placement.commune_id, *extra)].add(row, placement.weight, placement.exact)
+    return out
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(sorted(value)) if isinstance(value, list) else value
+
+
+def percent(part: Decimal | int | None, whole: Decimal | int | None) -> Decimal | None:
+    """part ÷ whole × 100 to two places (half up: 0,555 % is published as 0,56 %)."""
+    if part is None or not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def whole_number(value: Decimal | None) -> int | None:
+    """Apportioned counts are fractional; they are shown rounded, and flagged."""
+    if value is None:
+        return None
+    return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def change_in_points(before: Decimal | None, after: Decimal | None) -> Decimal | None:
+    """Positive = the rate fell by that many points (report-forms.md §5.7: start − end)."""
+    if before is None or after is None:
+        return None
+    return before - after

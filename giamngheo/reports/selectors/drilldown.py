@@ -1,0 +1,135 @@
+"""The households behind a figure: the same filter that counted them, within READ_RECORDS.
+
+A figure is named by a short code in the page's link (`measure`), e.g. `poor`, `dep:nutrition:poor`,
+`group:merit:near_poor`, `eth:02:poor`, `cause:lack_capital:poor`, `flow:poor:7`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from giamngheo.accounts.models import User
+from giamngheo.accounts.scoping import Capability, can, scoped
+from giamngheo.geo.models import AdminUnit, Level
+from giamngheo.households.models import Household
+from giamngheo.households.vocab import KINH, PovertyCause
+from giamngheo.reports.selectors.breakdowns import CLASSES, GROUPS, PLAIN_GROUPS
+from giamngheo.reports.selectors.common import (
+    CLASS_MEASURES,
+    MINORITY,
+    NoApprovedRound,
+    final_rounds,
+    json_list_has,
+    with_json_text,
+)
+from giamngheo.reports.selectors.flows import FORMS
+from giamngheo.reports.selectors.lineage import Resolver, communes_within
+from giamngheo.reviews.models import Assessment, Outcome, ReviewRound
+
+
+class BadMeasure(ValueError):
+    """A figure code that names nothing."""
+
+
+@dataclass(frozen=True)
+class FigureList:
+    unit: AdminUnit
+    year: int
+    measure: str
+    apportioned: bool
+    households: QuerySet[Household]
+
+
+def _class(code: str) -> Q:
+    if code not in CLASSES:
+        raise BadMeasure(code)
+    return CLASSES[code]
+
+
+def measure_filter(measure: str) -> tuple[Q, bool]:
+    """(condition, is_a_flow): flows are counted over outcomes, the rest over assessments."""
+    parts = measure.split(":")
+    kind = parts[0]
+    if len(parts) == 1 and kind in CLASS_MEASURES:
+        return CLASS_MEASURES[kind], False
+    if kind == "dep" and len(parts) == 3:
+        return json_list_has("deprived", parts[1]) & _class(parts[2]), False
+    if kind == "group" and len(parts) == 3:
+        group = GROUPS.get(parts[1]) or PLAIN_GROUPS.get(parts[1].removeprefix("all_"))
+        if group is None:
+            raise BadMeasure(measure)
+        return group & _class(parts[2]), False
+    if kind == "eth" and len(parts) == 3:
+        code = parts[1]
+        if code == "kinh":
+            q = Q(household__head_ethnicity=KINH)
+        elif code == "minority":
+            q = MINORITY
+        elif code.isdigit() and len(code) == 2:
+            q = Q(household__head_ethnicity=code)
+        else:
+            raise BadMeasure(measure)
+        return q & _class(parts[2]), False
+    if kind == "cause" and len(parts) == 3 and parts[1] in PovertyCause.values:
+        return json_list_has("household__causes", parts[1]) & _class(parts[2]), False
+    if kind == "flow" and len(parts) == 3 and parts[1] in FORMS and parts[2].isdigit():
+        columns = FORMS[parts[1]]
+        if int(parts[2]) not in columns:
+            raise BadMeasure(measure)
+        return columns[int(parts[2])], True
+    raise BadMeasure(measure)
+
+
+def placed_in(unit: AdminUnit, rounds: list[ReviewRound], resolver: Resolver) -> tuple[Q, bool]:
+    """Rows (with `round` and `household`) that the statistics place on `unit` today."""
+    communes = {c.pk for c in communes_within(unit)}
+    q = Q(pk__in=[])
+    exact = True
+    for r in rounds:
+        placements = resolver.resolve(r.unit_id)
+        if not resolver.needs_village_detail(r.unit_id):
+            if placements[0].commune_id in communes:
+                q |= Q(round_id=r.pk)
+            continue
+        villages = []
+        for pk in r.unit.descendants().filter(level=Level.VILLAGE).values_list("pk", flat=True):
+            hits = [p for p in resolver.resolve(pk) if p.commune_id in communes]
+            if hits:
+                villages.append(pk)
+                exact = exact and all(p.exact and p.weight == 1 for p in hits)
+        if villages:
+            q |= Q(round_id=r.pk, household__unit_id__in=villages)
+    return q, exact
+
+
+def figure_households(*, actor: User, unit: AdminUnit, year: int, measure: str) -> FigureList:
+    """The assessments counted in one figure, for someone allowed to read records there."""
+    if not can(actor, Capability.READ_RECORDS, unit):
+        raise PermissionDenied(_("Your role can see figures here, but not the households."))
+    condition, is_flow = measure_filter(measure)
+    rounds = list(final_rounds(unit, year).select_related("unit"))
+    if not rounds:
+        raise NoApprovedRound(year)
+    where, exact = placed_in(unit, rounds, Resolver())
+    if is_flow:
+        counted = Outcome.objects.filter(where, condition).values("household_id")
+    else:
+        counted = (
+            with_json_text(Assessment.objects.all(), "deprived", "household__causes")
+            .filter(where, condition)
+            .values("household_id")
+        )
+    households = scoped(
+        Household.objects.filter(pk__in=counted), actor, Capability.READ_RECORDS
+    ).select_related("unit")
+    return FigureList(
+        unit=unit,
+        year=year,
+        measure=measure,
+        apportioned=not exact,
+        households=households.order_by("unit__name", "code"),
+    )

@@ -1,0 +1,209 @@
+"""Form 1 figures (households, classes, rates) per unit and year, and their trend over years."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from giamngheo.accounts.models import User
+from giamngheo.geo.models import AdminUnit, Level
+from giamngheo.geo.selectors import scope_roots
+from giamngheo.households.models import ResidentCount
+from giamngheo.reports.selectors.common import (
+    Bucket,
+    NoApprovedRound,
+    change_in_points,
+    class_annotations,
+    final_rounds,
+    grouped,
+    percent,
+    require_aggregates,
+    whole_number,
+)
+from giamngheo.reports.selectors.lineage import Resolver, communes_within
+from giamngheo.reviews.models import Assessment, ReviewRound
+
+CLASS_KEYS = ("poor", "near_poor", "middle", "middle_nlnn")
+
+
+@dataclass
+class Row:
+    """One unit's summed counts; every rate is recomputed from them (never averaged)."""
+
+    unit: AdminUnit | None
+    label: str
+    households: Decimal | None = None
+    persons: Decimal | None = None
+    counts: dict[str, Decimal] = field(default_factory=dict)
+    exact: bool = True
+    previous: Row | None = None
+
+    def count(self, key: str) -> int | None:
+        return whole_number(self.counts.get(key, Decimal(0)))
+
+    def rate(self, key: str) -> Decimal | None:
+        return percent(self.counts.get(key, Decimal(0)), self.households)
+
+    def persons_rate(self, key: str) -> Decimal | None:
+        return percent(self.counts.get(f"{key}_persons", Decimal(0)), self.persons)
+
+    def change(self, key: str = "poor") -> Decimal | None:
+        """Points the rate fell since the previous year's approved figures."""
+        if self.previous is None:
+            return None
+        return change_in_points(self.previous.rate(key), self.rate(key))
+
+    @property
+    def combined_rate(self) -> Decimal | None:
+        """Poor + near-poor: the sum of the two rates (report-forms.md §5.3)."""
+        poor, near = self.rate("poor"), self.rate("near_poor")
+        return None if poor is None or near is None else poor + near
+
+
+@dataclass
+class Summary:
+    unit: AdminUnit
+    year: int
+    rows: list[Row]
+    total: Row
+    rounds: list[ReviewRound]
+
+    @property
+    def apportioned(self) -> bool:
+        return not self.total.exact
+
+
+def _sum_rows(rows: list[Row], unit: AdminUnit | None, label: str) -> Row:
+    total = Row(unit=unit, label=label)
+    households = persons = Decimal(0)
+    has_t = has_p = False
+    for row in rows:
+        for key, value in row.counts.items():
+            total.counts[key] = total.counts.get(key, Decimal(0)) + value
+        if row.households is not None:
+            households += row.households
+            has_t = True
+        if row.persons is not None:
+            persons += row.persons
+            has_p = True
+        total.exact = total.exact and row.exact
+    total.households = households if has_t else None
+    total.persons = persons if has_p else None
+    return total
+
+
+def _denominators(unit: AdminUnit, year: int, resolver: Resolver) -> dict[int, Bucket]:
+    """Each of today's communes' resident households and persons (ResidentCount), re-aggregated."""
+    out: dict[int, Bucket] = {}
+    rows = (
+        ResidentCount.objects.filter(
+            AdminUnit.objects.within(scope_roots(unit), field="unit"), year=year
+        )
+        .values("unit_id")
+        .annotate(households=Sum("households"), persons=Sum("persons"))
+        .order_by()
+    )
+    for row in rows:
+        unit_id = row.pop("unit_id")
+        for p in resolver.resolve(unit_id):
+            bucket = out.setdefault(p.commune_id, Bucket())
+            bucket.add(row, p.weight, p.exact)
+            if row["persons"] is None:
+                bucket.values["persons_missing"] += 1
+    return out
+
+
+def _year_rows(unit: AdminUnit, year: int, *, resolver: Resolver | None = None) -> Summary | None:
+    rounds = list(final_rounds(unit, year))
+    if not rounds:
+        return None
+    resolver = resolver or Resolver()
+    buckets = grouped(
+        Assessment.objects.all(), class_annotations(), rounds=rounds, resolver=resolver
+    )
+    denominators = _denominators(unit, year, resolver)
+    rows = []
+    for commune in communes_within(unit):
+        bucket = buckets.get((commune.pk,), Bucket())
+        denominator = denominators.get(commune.pk)
+        row = Row(unit=commune, label=commune.name, counts=dict(bucket.values))
+        row.exact = bucket.exact and (denominator is None or denominator.exact)
+        if denominator is not None:
+            row.households = denominator.values["households"]
+            if not denominator.values.get("persons_missing"):
+                row.persons = denominator.values["persons"]
+        rows.append(row)
+    total = _sum_rows(rows, unit, unit.name)
+    return Summary(unit=unit, year=year, rows=rows, total=total, rounds=rounds)
+
+
+def unit_summary(*, actor: User, unit: AdminUnit, year: int) -> Summary:
+    """Form 1 for `unit` (province: one row per commune) in `year`, with last year's figures."""
+    require_aggregates(actor, unit)
+    resolver = Resolver()
+    summary = _year_rows(unit, year, resolver=resolver)
+    if summary is None:
+        raise NoApprovedRound(year)
+    before = _year_rows(unit, year - 1, resolver=resolver)
+    if before is not None:
+        previous = {row.unit.pk: row for row in before.rows}
+        for row in summary.rows:
+            row.previous = previous.get(row.unit.pk)
+        summary.total.previous = before.total
+    return summary
+
+
+def report_years(*, actor: User, unit: AdminUnit) -> list[int]:
+    """Years with at least one approved periodic round in the unit's territory, newest first."""
+    require_aggregates(actor, unit)
+    from giamngheo.reports.selectors.common import FINAL_STATUSES
+    from giamngheo.reviews.models import RoundType
+
+    years = (
+        ReviewRound.objects.filter(
+            AdminUnit.objects.within(scope_roots(unit), field="unit"),
+            round_type=RoundType.PERIODIC,
+            status__in=FINAL_STATUSES,
+        )
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    return sorted(set(years), reverse=True)
+
+
+def trend(*, actor: User, unit: AdminUnit, years: list[int] | None = None) -> list[Row]:
+    """The unit's total row for each year with approved figures, oldest first."""
+    require_aggregates(actor, unit)
+    resolver = Resolver()
+    out = []
+    for year in sorted(years if years is not None else report_years(actor=actor, unit=unit)):
+        summary = _year_rows(unit, year, resolver=resolver)
+        if summary is not None:
+            summary.total.label = str(year)
+            out.append(summary.total)
+    return out
+
+
+def village_rows(*, actor: User, commune: AdminUnit, year: int) -> list[Row]:
+    """Counts by village of a commune; villages have no resident total, so no rate."""
+    require_aggregates(actor, commune)
+    if commune.level != Level.COMMUNE:
+        return []
+    rounds = list(final_rounds(commune, year))
+    if not rounds:
+        raise NoApprovedRound(year)
+    rows = (
+        Assessment.objects.filter(round__in=rounds)
+        .values("household__unit_id", "household__unit__name")
+        .annotate(**class_annotations())
+        .order_by("household__unit__name")
+    )
+    out = []
+    for row in rows:
+        unit_id = row.pop("household__unit_id")
+        name = row.pop("household__unit__name")
+        unit = AdminUnit(pk=unit_id, name=name)
+        out.append(Row(unit=unit, label=name, counts={k: Decimal(v or 0) for k, v in row.items()}))
+    return out

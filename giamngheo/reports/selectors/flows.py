@@ -1,0 +1,156 @@
+"""Forms 2 and 3: movements of poor and near-poor households over the period, with the identity.
+
+Column numbers are the forms' (report-forms.md §2): 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
+
+from giamngheo.accounts.models import User
+from giamngheo.geo.models import AdminUnit
+from giamngheo.households.vocab import PovertyClass
+from giamngheo.reports.selectors.common import (
+    Bucket,
+    JSONArrayLength,
+    NoApprovedRound,
+    final_rounds,
+    grouped,
+    require_aggregates,
+    whole_number,
+)
+from giamngheo.reports.selectors.lineage import Resolver, communes_within
+from giamngheo.reviews.models import Flow, Outcome
+
+P, N = PovertyClass.POOR, PovertyClass.NEAR_POOR
+
+# Form 2 (poor): column → the outcomes it counts.
+POOR_COLUMNS: dict[int, Q] = {
+    1: Q(start_class=P),
+    2: Q(flow=Flow.ESCAPED_TO_NEAR_POOR),
+    3: Q(flow=Flow.ESCAPED_ABOVE_NEAR_POOR),
+    4: Q(flow=Flow.LEFT_LISTS, start_class=P),
+    5: Q(flow=Flow.NEAR_POOR_TO_POOR),
+    6: Q(flow=Flow.RELAPSED_POOR),
+    7: Q(flow=Flow.NEW_POOR),
+    8: Q(flow=Flow.ENTERED_LISTS, end_class=P),
+    9: Q(end_class=P),
+}
+# Form 3 (near-poor): 2 = near-poor became poor, 5 = poor became near-poor (the cross-check).
+NEAR_POOR_COLUMNS: dict[int, Q] = {
+    1: Q(start_class=N),
+    2: Q(flow=Flow.NEAR_POOR_TO_POOR),
+    3: Q(flow=Flow.ESCAPED_NEAR_POVERTY),
+    4: Q(flow=Flow.LEFT_LISTS, start_class=N),
+    5: Q(flow=Flow.ESCAPED_TO_NEAR_POOR),
+    6: Q(flow=Flow.RELAPSED_NEAR_POOR),
+    7: Q(flow=Flow.NEW_NEAR_POOR),
+    8: Q(flow=Flow.ENTERED_LISTS, end_class=N),
+    9: Q(end_class=N),
+}
+FORMS = {"poor": POOR_COLUMNS, "near_poor": NEAR_POOR_COLUMNS}
+
+
+@dataclass
+class FlowRow:
+    unit: AdminUnit | None
+    label: str
+    households: dict[str, dict[int, Decimal]] = field(default_factory=dict)
+    persons: dict[str, dict[int, Decimal]] = field(default_factory=dict)
+    exact: bool = True
+
+    def value(self, form: str, column: int, *, persons: bool = False) -> int:
+        source = self.persons if persons else self.households
+        return whole_number(source.get(form, {}).get(column, Decimal(0))) or 0
+
+    def expected_end(self, form: str) -> int:
+        v = {c: self.value(form, c) for c in range(1, 9)}
+        return v[1] - v[2] - v[3] - v[4] + v[5] + v[6] + v[7] + v[8]
+
+    def identity_holds(self, form: str) -> bool:
+        return self.expected_end(form) == self.value(form, 9)
+
+    @property
+    def escaped(self) -> int:
+        return self.value("poor", 2) + self.value("poor", 3)
+
+    @property
+    def cross_checks_hold(self) -> bool:
+        """Form 2 col 5 = Form 3 col 2 and Form 2 col 2 = Form 3 col 5 (report-forms.md §5.10)."""
+        return self.value("poor", 5) == self.value("near_poor", 2) and self.value(
+            "poor", 2
+        ) == self.value("near_poor", 5)
+
+
+@dataclass
+class Flows:
+    unit: AdminUnit
+    year: int
+    rows: list[FlowRow]
+    total: FlowRow
+
+    @property
+    def failures(self) -> list[FlowRow]:
+        return [r for r in [*self.rows, self.total] if not all(r.identity_holds(f) for f in FORMS)]
+
+
+def _annotations(*, joined: bool) -> dict:
+    out = {}
+    for form, columns in FORMS.items():
+        for column, q in columns.items():
+            if joined:
+                size = Coalesce(JSONArrayLength("household__assessments__members"), 0)
+                out[f"{form}_{column}"] = Sum(size, filter=q)
+            else:
+                out[f"{form}_{column}"] = Count("id", filter=q)
+    return out
+
+
+def _unpack(bucket: Bucket) -> dict[str, dict[int, Decimal]]:
+    out: dict[str, dict[int, Decimal]] = {form: {} for form in FORMS}
+    for key, value in bucket.values.items():
+        form, column = key.rsplit("_", 1)
+        out[form][int(column)] = value
+    return out
+
+
+def unit_flows(*, actor: User, unit: AdminUnit, year: int) -> Flows:
+    """Movements by commune; persons are counted from each household's assessment that round."""
+    require_aggregates(actor, unit)
+    rounds = list(final_rounds(unit, year))
+    if not rounds:
+        raise NoApprovedRound(year)
+    resolver = Resolver()
+    counts = grouped(
+        Outcome.objects.all(), _annotations(joined=False), rounds=rounds, resolver=resolver
+    )
+    persons = grouped(
+        Outcome.objects.filter(household__assessments__round=F("round")),
+        _annotations(joined=True),
+        rounds=rounds,
+        resolver=resolver,
+    )
+    rows = []
+    total = FlowRow(unit=unit, label=unit.name)
+    total_counts, total_persons = Bucket(), Bucket()
+    for commune in communes_within(unit):
+        c = counts.get((commune.pk,), Bucket())
+        p = persons.get((commune.pk,), Bucket())
+        rows.append(
+            FlowRow(
+                unit=commune,
+                label=commune.name,
+                households=_unpack(c),
+                persons=_unpack(p),
+                exact=c.exact,
+            )
+        )
+        total_counts.merge(c)
+        total_persons.merge(p)
+    total.households, total.persons = _unpack(total_counts), _unpack(total_persons)
+    total.exact = total_counts.exact
+    return Flows(unit=unit, year=year, rows=rows, total=total)

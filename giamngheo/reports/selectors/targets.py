@@ -1,0 +1,113 @@
+"""Assigned targets against what the approved figures show (report-forms.md §5.7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet
+
+from giamngheo.accounts.models import User
+from giamngheo.accounts.scoping import Capability, scoped
+from giamngheo.geo.models import AdminUnit
+from giamngheo.geo.selectors import scope_roots
+from giamngheo.households.models import Household, HouseholdStatus
+from giamngheo.households.vocab import KINH
+from giamngheo.reports.models import Target, TargetMeasure
+from giamngheo.reports.selectors.breakdowns import household_groups
+from giamngheo.reports.selectors.common import (
+    NoApprovedRound,
+    change_in_points,
+    percent,
+    require_aggregates,
+)
+from giamngheo.reports.selectors.figures import Summary
+from giamngheo.reports.selectors.lineage import Resolver
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    target: Target
+    achieved: Decimal | None
+    met: bool | None
+
+
+def minority_households(unit: AdminUnit) -> dict[int, Decimal]:
+    """Registered ethnic-minority households per today's commune: the group's denominator.
+
+    The resident count holds no ethnic split, so the registry stands in (report-forms.md §5.4:
+    the rate within the group, not the group's share of the poor).
+    """
+    resolver = Resolver()
+    rows = (
+        Household.objects.filter(
+            AdminUnit.objects.within(scope_roots(unit), field="unit"),
+            status=HouseholdStatus.ACTIVE,
+        )
+        .exclude(head_ethnicity=KINH)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    out: dict[int, Decimal] = {}
+    for row in rows:
+        for p in resolver.resolve(row["unit_id"]):
+            out[p.commune_id] = out.get(p.commune_id, Decimal(0)) + row["n"] * p.weight
+    return out
+
+
+def minority_rates(*, actor: User, unit: AdminUnit, year: int) -> dict[int | None, Decimal | None]:
+    """Poverty rate among ethnic-minority households, per commune (None key: the whole unit)."""
+    table = household_groups(actor=actor, unit=unit, year=year)
+    denominators = minority_households(unit)
+    out: dict[int | None, Decimal | None] = {}
+    for row in table.rows:
+        out[row.unit.pk] = percent(
+            row.values.get("poor_all_minority"), denominators.get(row.unit.pk)
+        )
+    total = sum((denominators.get(r.unit.pk, Decimal(0)) for r in table.rows), Decimal(0))
+    out[None] = percent(table.total.values.get("poor_all_minority"), total)
+    return out
+
+
+def targets_for(*, actor: User, unit: AdminUnit, year: int) -> QuerySet[Target]:
+    require_aggregates(actor, unit)
+    return scoped(
+        Target.objects.filter(year=year, unit__path__startswith=unit.path),
+        actor,
+        Capability.READ_AGGREGATES,
+    ).select_related("unit")
+
+
+def target_results(*, actor: User, summary: Summary) -> list[TargetResult]:
+    """Each target of the unit and its communes for the summary's year, achieved or not."""
+    rows = {row.unit.pk: row for row in summary.rows}
+    rows[summary.unit.pk] = summary.total
+    minority: dict | None = None
+    out = []
+    for target in targets_for(actor=actor, unit=summary.unit, year=summary.year):
+        row = rows.get(target.unit_id)
+        achieved = None
+        if row is not None:
+            if target.measure == TargetMeasure.POOR_RATE_REDUCTION:
+                achieved = row.change("poor")
+            elif target.measure == TargetMeasure.NEAR_POOR_RATE_REDUCTION:
+                achieved = row.change("near_poor")
+            elif target.measure == TargetMeasure.POOR_RATE_AT_MOST:
+                achieved = row.rate("poor")
+            else:
+                if minority is None:
+                    minority = _minority_change(actor, summary)
+                key = None if target.unit_id == summary.unit.pk else target.unit_id
+                achieved = minority.get(key)
+        out.append(TargetResult(target, achieved, target.is_met(achieved)))
+    return out
+
+
+def _minority_change(actor: User, summary: Summary) -> dict:
+    now = minority_rates(actor=actor, unit=summary.unit, year=summary.year)
+    try:
+        before = minority_rates(actor=actor, unit=summary.unit, year=summary.year - 1)
+    except NoApprovedRound:
+        return {}
+    return {key: change_in_points(before.get(key), value) for key, value in now.items()}
