@@ -1,0 +1,72 @@
+"""Import and export of the registry (.xlsx or .csv), checked in one pass, all or nothing."""
+
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from giamngheo.accounts.models import User
+from giamngheo.households.imports.reading import UnreadableFile, read_upload
+from giamngheo.households.imports.service import ImportInvalid, ImportResult, registry_import
+from giamngheo.households.imports.workbook import export_workbook, template_workbook
+from giamngheo.jobs.services import JobReporter, job_kind
+
+__all__ = [
+    "ImportInvalid",
+    "ImportResult",
+    "UnreadableFile",
+    "export_workbook",
+    "import_job",
+    "read_upload",
+    "registry_import",
+    "template_workbook",
+]
+
+ERRORS_KEPT = 5000  # errors stored with a job; the count says how many there were
+
+
+def upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT or settings.VAR_DIR / "media") / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@job_kind("import_households")
+def import_job(reporter: JobReporter, params: dict) -> dict:
+    """The background import: same checks and writes as the inline one, with a progress bar."""
+    actor = User.objects.get(pk=params["user_id"])
+    files = [Path(p) for p in params["files"]]
+    with translation.override(params.get("language") or settings.LANGUAGE_CODE):
+        try:
+            tables = read_upload(
+                files[0].name,
+                files[0],
+                files[1] if len(files) > 1 else None,
+                files[1].name if len(files) > 1 else "",
+            )
+
+            def progress(done: int, total: int) -> None:
+                reporter.total(total)
+                reporter.progress(done)
+
+            result = registry_import(
+                actor=actor, tables=tables, reason=params.get("reason", ""), progress=progress
+            )
+        except (UnreadableFile, ImportInvalid) as exc:
+            errors = [e.__dict__ for e in getattr(exc, "errors", [])]
+            return {
+                "ok": False,
+                "summary": str(exc),
+                "errors": errors[:ERRORS_KEPT],
+                "error_count": len(errors),
+            }
+        finally:
+            if params.get("cleanup"):
+                shutil.rmtree(files[0].parent, ignore_errors=True)
+        return {"ok": True, "summary": result.summary(), **result.as_dict()}
+
+
+def describe_error(error: dict) -> str:
+    return _("Sheet %(table)s, row %(row)s, column %(column)s: %(message)s") % error

@@ -1,0 +1,411 @@
+"""Every check of an import file, column-wise so a million rows take seconds.
+
+The rules and their messages are those of the entry forms (`households.rules`); each failed
+check becomes one `RowError` naming the sheet, row and column, with how to fix it.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from giamngheo.households import rules
+from giamngheo.households.imports.columns import (
+    COLUMNS,
+    DEFAULTS,
+    FALSE_WORDS,
+    HOUSEHOLDS,
+    MEMBERS,
+    TRUE_WORDS,
+    Column,
+    choice_codes,
+    enum_lookup,
+)
+from giamngheo.households.imports.reading import ROW
+from giamngheo.households.text import fold_series
+from giamngheo.households.vocab import Relation
+
+
+@dataclass(frozen=True)
+class RowError:
+    table: str
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("Sheet %(table)s, row %(row)s, column %(column)s: %(message)s") % {
+            "table": self.table,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Context:
+    """What the checks need to know about the database and the importing user."""
+
+    today: dt.date
+    villages: dict[str, int]  # village code → unit id, inside the user's territory
+    known_villages: set[str]  # village codes anywhere
+    existing_codes: set[str]  # household codes in the database, inside the territory
+    foreign_codes: set[str]  # household codes in the database, outside it
+    db_citizen_ids: dict[str, tuple[str, int]] = field(
+        default_factory=dict
+    )  # id → (code, member_no)
+
+
+class TableCheck:
+    def __init__(self, table: str, frame: pl.DataFrame, errors: list[RowError]) -> None:
+        self.table = table
+        self.frame = frame
+        self.errors = errors
+
+    def flag(self, mask: pl.Series, column: str, message: Callable[[str, int], str] | str) -> None:
+        """One error per row where `mask` is true; `message` may depend on the value and row index."""
+        mask = mask.fill_null(False)
+        if not mask.any():
+            return
+        indices = mask.arg_true().to_list()
+        rows = self.frame[ROW].gather(indices).to_list()
+        values = (
+            self.frame[column].gather(indices).to_list()
+            if column in self.frame.columns
+            else [""] * len(indices)
+        )
+        for index, row, value in zip(indices, rows, values, strict=True):
+            text = message(value, index) if callable(message) else message
+            self.errors.append(
+                RowError(self.table, row, column, "" if value is None else str(value), text)
+            )
+
+
+def _typed(check: TableCheck, column: Column, today: dt.date) -> pl.Series:
+    raw = check.frame[column.name].fill_null("")
+    empty = raw == ""
+    if column.required:
+        check.flag(empty, column.name, _("This column is required; fill it in."))
+    if column.max_length:
+        check.flag(
+            raw.str.len_chars() > column.max_length,
+            column.name,
+            _("Too long: at most %(n)s characters.") % {"n": column.max_length},
+        )
+    default = DEFAULTS.get(column.name)
+    if column.kind in ("text", "code"):
+        return raw
+    if column.kind == "enum":
+        lookup = enum_lookup(column)
+        typed = fold_series(raw).replace_strict(lookup, default=None, return_dtype=pl.String)
+        check.flag(
+            ~empty & typed.is_null(),
+            column.name,
+            lambda v, i: (
+                _("'%(value)s' is not allowed; use one of: %(codes)s.")
+                % {"value": v, "codes": choice_codes(column)}
+            ),
+        )
+        return typed.fill_null(default or "")
+    if column.kind == "bool":
+        folded = fold_series(raw)
+        typed = pl.select(
+            pl.when(folded.is_in(list(TRUE_WORDS)))
+            .then(True)
+            .when(folded.is_in(list(FALSE_WORDS)))
+            .then(False)
+            .otherwise(None)
+        ).to_series()
+        check.flag(~empty & typed.is_null(), column.name, _("Write 1 (yes) or 0 (no)."))
+        return typed.fill_null(bool(default)).alias(column.name)
+    if column.kind == "date":
+        iso = raw.str.to_date("%Y-%m-%d", strict=False)
+        vn = raw.str.to_date("%d/%m/%Y", strict=False)
+        typed = iso.fill_null(vn)
+        check.flag(
+            ~empty & typed.is_null(),
+            column.name,
+            _("Not a valid date; write it as YYYY-MM-DD or DD/MM/YYYY (day/month/year)."),
+        )
+        check.flag(typed > today, column.name, str(rules.MSG_FUTURE_BIRTH))
+        check.flag(typed < rules.EARLIEST_BIRTH, column.name, str(rules.MSG_TOO_OLD))
+        return typed.alias(column.name)
+    if column.kind == "int":
+        typed = raw.cast(pl.Int64, strict=False)
+        check.flag(
+            ~empty & (typed.is_null() | (typed < 1) | (typed > 999)),
+            column.name,
+            _("Write a whole number from 1 to 999."),
+        )
+        return typed.alias(column.name)
+    if column.kind == "citizen_id":
+        ok = raw.str.contains(r"^\d{12}$")
+        lost_zero = raw.str.contains(r"^\d{9,11}$")
+        check.flag(
+            ~empty & lost_zero,
+            column.name,
+            _(
+                "A citizen ID number has 12 digits; the leading 0 was probably lost. Format the column as Text and type the number again."
+            ),
+        )
+        check.flag(~empty & ~ok & ~lost_zero, column.name, str(rules.MSG_CITIZEN_ID))
+        return raw
+    if column.kind == "causes":
+        return _causes(check, column, raw)
+    raise ValueError(column.kind)
+
+
+def _type_table(check: TableCheck, table: str, today: dt.date) -> pl.DataFrame:
+    columns = [_typed(check, column, today).alias(column.name) for column in COLUMNS[table]]
+    return pl.DataFrame([check.frame[ROW], *columns])
+
+
+def _causes(check: TableCheck, column: Column, raw: pl.Series) -> pl.Series:
+    lookup = enum_lookup(column)
+    order = [code for code, _label in column.choices]
+    parts = pl.DataFrame(
+        {
+            "i": pl.int_range(0, len(raw), eager=True),
+            "part": raw.str.replace_all(",", ";").str.split(";"),
+        }
+    ).explode("part")
+    parts = parts.with_columns(pl.col("part").fill_null("").str.strip_chars()).filter(
+        pl.col("part") != ""
+    )
+    parts = parts.with_columns(
+        fold_series(parts["part"])
+        .replace_strict(lookup, default=None, return_dtype=pl.String)
+        .alias("code")
+    )
+    bad = pl.Series(pl.int_range(0, len(raw), eager=True)).is_in(
+        parts.filter(pl.col("code").is_null())["i"].implode()
+    )
+    check.flag(
+        bad,
+        column.name,
+        lambda value, i: (
+            _("Unknown cause in '%(value)s'; use codes from: %(codes)s, separated by ';'.")
+            % {"value": value, "codes": choice_codes(column)}
+        ),
+    )
+    grouped = parts.filter(pl.col("code").is_not_null()).group_by("i").agg(pl.col("code").unique())
+    by_row = dict(zip(grouped["i"].to_list(), grouped["code"].to_list(), strict=True))
+    values = [sorted(by_row.get(i, []), key=order.index) for i in range(len(raw))]
+    return pl.Series(column.name, values, dtype=pl.List(pl.String))
+
+
+def _type_table(check: TableCheck, table: str, today: dt.date) -> pl.DataFrame:
+    columns = [_typed(check, column, today).alias(column.name) for column in COLUMNS[table]]
+    return pl.DataFrame([check.frame[ROW], *columns])
+
+
+def _repeats(frame: pl.DataFrame, keys: list[str], valid: pl.Series) -> tuple[pl.Series, list[int]]:
+    """Rows whose `keys` repeat an earlier row's, and for each row the first row with its keys."""
+    df = frame.select([*keys, ROW]).with_columns(valid.alias("_valid"))
+    first = df.filter(pl.col("_valid")).group_by(keys).agg(pl.col(ROW).min().alias("_first"))
+    joined = df.join(first, on=keys, how="left", maintain_order="left")
+    mask = joined["_valid"] & (joined[ROW] != joined["_first"])
+    return mask.fill_null(False), joined["_first"].to_list()
+
+
+def check_households(frame: pl.DataFrame, ctx: Context, errors: list[RowError]) -> pl.DataFrame:
+    check = TableCheck(HOUSEHOLDS, frame, errors)
+    typed = _type_table(check, HOUSEHOLDS, ctx.today)
+    codes = typed["household_code"]
+    again, first = _repeats(typed, ["household_code"], codes != "")
+    check.flag(
+        again,
+        "household_code",
+        lambda v, i: (
+            _(
+                "This household code is already on row %(row)s; each household has one row and its own code."
+            )
+            % {"row": first[i]}
+        ),
+    )
+    check.flag(
+        codes.is_in(list(ctx.foreign_codes)),
+        "household_code",
+        _(
+            "This household code belongs to a household outside your unit; it cannot be changed from here."
+        ),
+    )
+    village = typed["village_code"]
+    unit_id = village.replace_strict(ctx.villages, default=None, return_dtype=pl.Int64)
+    known = village.is_in(list(ctx.known_villages))
+    check.flag(
+        (village != "") & unit_id.is_null() & known,
+        "village_code",
+        _("This village is outside your unit; you can import only your own commune's households."),
+    )
+    check.flag(
+        (village != "") & unit_id.is_null() & ~known,
+        "village_code",
+        _("No village has this code; check the list of units."),
+    )
+    return typed.with_columns(unit_id.alias("unit_id"))
+
+
+def check_members(
+    frame: pl.DataFrame, households: pl.DataFrame, ctx: Context, errors: list[RowError]
+) -> pl.DataFrame:
+    check = TableCheck(MEMBERS, frame, errors)
+    typed = _type_table(check, MEMBERS, ctx.today)
+    check = TableCheck(MEMBERS, typed.with_columns(pl.col("date_of_birth").cast(pl.String)), errors)
+    codes = typed["household_code"]
+    in_file = codes.is_in(households["household_code"].implode())
+    check.flag(
+        (codes != "") & ~in_file & ~codes.is_in(list(ctx.existing_codes)),
+        "household_code",
+        _(
+            "No household with this code on the households sheet; add the household or correct the code."
+        ),
+    )
+    numbered = (codes != "") & typed["member_no"].is_not_null()
+    again, first = _repeats(typed, ["household_code", "member_no"], numbered)
+    check.flag(
+        again,
+        "member_no",
+        lambda v, i: (
+            _("Member number %(no)s of this household is already on row %(row)s.")
+            % {"no": v, "row": first[i]}
+        ),
+    )
+    _check_citizen_ids(check, typed, ctx)
+    _check_heads(check, typed, ctx)
+    return typed
+
+
+def _check_citizen_ids(check: TableCheck, typed: pl.DataFrame, ctx: Context) -> None:
+    ids = typed["citizen_id"]
+    valid = ids.str.contains(r"^\d{12}$").fill_null(False)
+    again, first = _repeats(typed, ["citizen_id"], valid)
+    first_code = dict(zip(typed[ROW].to_list(), typed["household_code"].to_list(), strict=True))
+    codes = typed["household_code"].to_list()
+
+    def message(value: str, i: int) -> str:
+        other = first_code.get(first[i], "")
+        if other != codes[i]:
+            return _(
+                "This citizen ID number is also given in household %(code)s (row %(row)s); one person "
+                "belongs to one household. Correct the number or remove the person from one of them."
+            ) % {"code": other, "row": first[i]}
+        return _("This citizen ID number is also given on row %(row)s of the same household.") % {
+            "row": first[i]
+        }
+
+    check.flag(again, "citizen_id", message)
+    if not ctx.db_citizen_ids:
+        return
+    numbers = typed["member_no"].to_list()
+
+    def clash(value: str, i: int) -> bool:
+        held = ctx.db_citizen_ids.get(value)
+        return held is not None and held != (codes[i], numbers[i])
+
+    values = ids.to_list()
+    mask = pl.Series(
+        [bool(valid[i]) and clash(values[i], i) for i in range(len(values))], dtype=pl.Boolean
+    )
+    check.flag(
+        mask,
+        "citizen_id",
+        lambda v, i: (
+            _(
+                "This citizen ID number is already registered for another person (household %(code)s). "
+                "One person belongs to one household: correct the number or record the move first."
+            )
+            % {
+                "code": ctx.db_citizen_ids[v][0]
+                if ctx.db_citizen_ids[v][0] in ctx.existing_codes
+                else "…"
+            }
+        ),
+    )
+
+
+def _check_heads(check: TableCheck, typed: pl.DataFrame, ctx: Context) -> None:
+    is_head = typed["relation"] == Relation.HEAD
+    counts = (
+        typed.with_columns(is_head.alias("_head"))
+        .group_by("household_code")
+        .agg(pl.col("_head").sum().alias("_heads"), pl.col(ROW).min().alias("_first"))
+    )
+    joined = typed.join(counts, on="household_code", how="left", maintain_order="left")
+    check.flag(
+        (joined["_heads"] != 1)
+        & (joined[ROW] == joined["_first"])
+        & (typed["household_code"] != ""),
+        "relation",
+        lambda v, i: (
+            str(rules.MSG_ONE_HEAD)
+            + " "
+            + _("This household has %(n)s.") % {"n": joined["_heads"][i]}
+        ),
+    )
+    dob = typed["date_of_birth"]
+    head_age = _years(dob, pl.Series([ctx.today] * len(dob), dtype=pl.Date))
+    check.flag(
+        is_head & (head_age < rules.MIN_HEAD_AGE),
+        "date_of_birth",
+        str(rules.MSG_HEAD_TOO_YOUNG) % {"age": rules.MIN_HEAD_AGE},
+    )
+    heads = (
+        typed.filter(is_head)
+        .group_by("household_code")
+        .agg(pl.col("date_of_birth").first().alias("_head_dob"))
+    )
+    head_dob = typed.join(heads, on="household_code", how="left", maintain_order="left")[
+        "_head_dob"
+    ]
+    gap = pl.select(
+        pl.when(dob >= head_dob).then(_years(head_dob, dob)).otherwise(-_years(dob, head_dob))
+    ).to_series()
+    relation = typed["relation"]
+    gap_rule = rules.MIN_GENERATION_GAP
+    check.flag(
+        (relation == Relation.CHILD) & (gap < gap_rule),
+        "date_of_birth",
+        str(rules.MSG_CHILD_GAP) % {"gap": gap_rule},
+    )
+    check.flag(
+        (relation == Relation.GRANDCHILD) & (gap < 2 * gap_rule),
+        "date_of_birth",
+        str(rules.MSG_GRANDCHILD_GAP) % {"gap": 2 * gap_rule},
+    )
+    check.flag(
+        (relation == Relation.PARENT) & (-gap < gap_rule),
+        "date_of_birth",
+        str(rules.MSG_PARENT_GAP) % {"gap": gap_rule},
+    )
+
+
+def _years(earlier: pl.Series, later: pl.Series) -> pl.Series:
+    """`rules.years_between` over columns."""
+    before_birthday = (later.dt.month() * 100 + later.dt.day()) < (
+        earlier.dt.month() * 100 + earlier.dt.day()
+    )
+    return (
+        later.dt.year().cast(pl.Int32)
+        - earlier.dt.year().cast(pl.Int32)
+        - before_birthday.cast(pl.Int32)
+    )
+
+
+def check_head_names(
+    households: pl.DataFrame, members: pl.DataFrame | None, errors: list[RowError]
+) -> None:
+    """A household needs a head: a member with relation head, or at least `head_name`."""
+    check = TableCheck(HOUSEHOLDS, households, errors)
+    with_head = (
+        members.filter(pl.col("relation") == Relation.HEAD)["household_code"].implode()
+        if members is not None
+        else pl.Series([], dtype=pl.String).implode()
+    )
+    missing = (households["head_name"] == "") & ~households["household_code"].is_in(with_head)
+    check.flag(
+        missing, "head_name", _("Give the head's name, or list the head on the members sheet.")
+    )

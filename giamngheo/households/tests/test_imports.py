@@ -1,0 +1,334 @@
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from giamngheo.households.imports import (
+    ImportInvalid,
+    export_workbook,
+    read_upload,
+    registry_import,
+    template_workbook,
+)
+from giamngheo.households.imports.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
+from giamngheo.households.models import Household, Member
+from giamngheo.households.selectors import household_list
+from giamngheo.jobs.models import JobStatus
+from giamngheo.jobs.services import job_start
+
+pytestmark = pytest.mark.django_db
+
+H = [c.name for c in HOUSEHOLD_COLUMNS]
+M = [c.name for c in MEMBER_COLUMNS]
+
+
+def workbook(households: list[dict], members: list[dict]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "households"
+    sheet.append(H)
+    for row in households:
+        sheet.append([row.get(name, "") for name in H])
+    sheet = book.create_sheet("members")
+    sheet.append(M)
+    for row in members:
+        sheet.append([row.get(name, "") for name in M])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def sample(village="11001-A1", code="HH-1", ids=("031080000001", "")):
+    households = [
+        {
+            "household_code": code,
+            "village_code": village,
+            "address": "Xóm Đông",
+            "causes": "illness;lack_land",
+        }
+    ]
+    members = [
+        {
+            "household_code": code,
+            "member_no": 1,
+            "full_name": "Nguyễn Văn An",
+            "sex": "male",
+            "date_of_birth": "1980-05-01",
+            "relation": "head",
+            "citizen_id": ids[0],
+            "health_insurance": "1",
+        },
+        {
+            "household_code": code,
+            "member_no": 2,
+            "full_name": "Nguyễn Thị Bình",
+            "sex": "Nữ",
+            "date_of_birth": "02/03/2010",
+            "relation": "child",
+            "citizen_id": ids[1],
+            "in_school": "có",
+        },
+    ]
+    return households, members
+
+
+def run(actor, data: bytes, reason="Nhập từ tệp"):
+    return registry_import(
+        actor=actor, tables=read_upload("f.xlsx", io.BytesIO(data)), reason=reason
+    )
+
+
+def test_template_has_both_sheets_a_header_and_a_guide():
+    book = openpyxl.load_workbook(io.BytesIO(template_workbook()))
+    assert book.sheetnames[:2] == ["households", "members"]
+    assert [c.value for c in book["households"][1]] == H
+    assert [c.value for c in book["members"][1]] == M
+    assert book["households"]["A1"].comment is not None
+    assert book.worksheets[2].max_row > len(H) + len(M)
+
+
+def test_template_read_back_is_an_empty_valid_import(units, commune_a_officer):
+    result = run(commune_a_officer, template_workbook())
+    assert result.households_created == 0
+
+
+def test_import_creates_households_members_and_history(units, commune_a_officer):
+    result = run(commune_a_officer, workbook(*sample()))
+    assert (result.households_created, result.members_created) == (1, 2)
+    household = Household.objects.get(code="HH-1")
+    assert household.head_name == "Nguyễn Văn An"
+    assert household.causes == ["lack_land", "illness"]
+    assert household.area == "rural"
+    assert "nguyen thi binh" in household.search_text
+    child = household.members.get(member_no=2)
+    assert (child.sex, child.in_school, child.date_of_birth.isoformat()) == (
+        "female",
+        True,
+        "2010-03-02",
+    )
+    record = household.history.get()
+    assert (record.history_user, record.history_change_reason) == (commune_a_officer, "Nhập từ tệp")
+    assert Member.history.filter(history_user=commune_a_officer).count() == 2
+
+
+def test_reimporting_the_same_file_changes_nothing(units, commune_a_officer):
+    data = workbook(*sample())
+    run(commune_a_officer, data)
+    counts = (Household.history.count(), Member.history.count())
+    result = run(commune_a_officer, data)
+    assert (result.households_created, result.households_updated, result.households_unchanged) == (
+        0,
+        0,
+        1,
+    )
+    assert (result.members_created, result.members_updated, result.members_unchanged) == (0, 0, 2)
+    assert (Household.history.count(), Member.history.count()) == counts
+
+
+def test_a_changed_row_is_updated_with_history(units, commune_a_officer):
+    run(commune_a_officer, workbook(*sample()))
+    households, members = sample()
+    households[0]["phone"] = "0912000111"
+    members[1]["full_name"] = "Nguyễn Thị Bình An"
+    result = run(commune_a_officer, workbook(households, members), reason="Cập nhật")
+    assert (result.households_updated, result.members_updated) == (1, 1)
+    household = Household.objects.get(code="HH-1")
+    assert household.phone == "0912000111"
+    assert household.history.first().history_change_reason == "Cập nhật"
+    assert "binh an" in household.search_text
+
+
+def test_every_problem_is_reported_in_one_pass_and_nothing_is_saved(units, commune_a_officer):
+    households, members = sample()
+    households.append({"household_code": "HH-1", "village_code": "11001-A1"})  # duplicate code
+    households.append(
+        {
+            "household_code": "HH-2",
+            "village_code": "NO-SUCH",
+            "area": "city",
+            "has_merit_person": "maybe",
+        }
+    )
+    members += [
+        {
+            "household_code": "HH-2",
+            "member_no": 1,
+            "full_name": "Trần Văn Cường",
+            "sex": "male",
+            "date_of_birth": "31/02/1970",
+            "relation": "head",
+            "citizen_id": "031080000001",
+        },  # id reused
+        {
+            "household_code": "HH-2",
+            "member_no": "abc",
+            "full_name": "",
+            "sex": "x",
+            "date_of_birth": "2999-01-01",
+            "relation": "cousin",
+            "citizen_id": "12345",
+        },
+        {
+            "household_code": "HH-9",
+            "member_no": 1,
+            "full_name": "Lê Văn Mồ Côi",
+            "sex": "male",
+            "relation": "head",
+            "citizen_id": "31080000002",
+        },  # no household; leading zero lost
+    ]
+    with pytest.raises(ImportInvalid) as info:
+        run(commune_a_officer, workbook(households, members))
+    found = {(e.table, e.row, e.column) for e in info.value.errors}
+    expected = {
+        ("households", 3, "household_code"),
+        ("households", 4, "village_code"),
+        ("households", 4, "area"),
+        ("households", 4, "has_merit_person"),
+        ("members", 4, "date_of_birth"),
+        ("members", 4, "citizen_id"),
+        ("members", 5, "member_no"),
+        ("members", 5, "full_name"),
+        ("members", 5, "sex"),
+        ("members", 5, "date_of_birth"),
+        ("members", 5, "relation"),
+        ("members", 5, "citizen_id"),
+        ("members", 6, "household_code"),
+        ("members", 6, "citizen_id"),
+    }
+    assert expected <= found
+    assert not Household.objects.exists()
+    assert not Member.objects.exists()
+    text = str(info.value.errors[0])
+    assert "row 3" in text or "Dòng 3" in text or "dòng 3" in text
+
+
+def test_ages_that_contradict_relations_are_reported(units, commune_a_officer):
+    households, members = sample()
+    members[1]["date_of_birth"] = "1979-01-01"  # a child older than the head
+    members.append(
+        {
+            "household_code": "HH-1",
+            "member_no": 3,
+            "full_name": "Nguyễn Văn Cả",
+            "sex": "male",
+            "date_of_birth": "1975-01-01",
+            "relation": "parent",
+        }
+    )
+    with pytest.raises(ImportInvalid) as info:
+        run(commune_a_officer, workbook(households, members))
+    assert {(e.row, e.column) for e in info.value.errors} == {
+        (3, "date_of_birth"),
+        (4, "date_of_birth"),
+    }
+
+
+def test_a_household_without_a_head_is_reported(units, commune_a_officer):
+    households, members = sample()
+    with pytest.raises(ImportInvalid) as info:
+        run(commune_a_officer, workbook(households, members[1:]))
+    assert {e.column for e in info.value.errors} >= {"relation", "head_name"}
+
+
+def test_rows_outside_the_officers_commune_are_rejected(
+    units, commune_a_officer, commune_b_officer
+):
+    with pytest.raises(ImportInvalid) as info:
+        run(commune_a_officer, workbook(*sample(village="11002-B1")))
+    assert [(e.column, e.row) for e in info.value.errors] == [("village_code", 2)]
+    run(commune_b_officer, workbook(*sample(village="11002-B1", code="B-HH")))
+    # Officer A cannot overwrite B's household through its code either.
+    with pytest.raises(ImportInvalid) as info:
+        run(commune_a_officer, workbook(*sample(code="B-HH", ids=("", ""))))
+    assert ("household_code", 2) in [(e.column, e.row) for e in info.value.errors]
+    assert Household.objects.get(code="B-HH").unit == units["B1"]
+
+
+def test_citizen_id_registered_elsewhere_is_reported(units, commune_a_officer):
+    run(commune_a_officer, workbook(*sample()))
+    with pytest.raises(ImportInvalid) as info:
+        run(commune_a_officer, workbook(*sample(code="HH-OTHER", ids=("031080000001", ""))))
+    assert ("members", "citizen_id") in [(e.table, e.column) for e in info.value.errors]
+
+
+def test_two_csv_files_are_accepted(units, commune_a_officer, tmp_path):
+    households, members = sample()
+    (tmp_path / "h.csv").write_text(
+        ",".join(H) + "\n" + ",".join(str(households[0].get(n, "")) for n in H) + "\n",
+        encoding="utf-8-sig",
+    )
+    lines = [",".join(M)] + [",".join(str(m.get(n, "")) for n in M) for m in members]
+    (tmp_path / "m.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tables = read_upload("h.csv", tmp_path / "h.csv", tmp_path / "m.csv", "m.csv")
+    result = registry_import(actor=commune_a_officer, tables=tables)
+    assert (result.households_created, result.members_created) == (1, 2)
+
+
+def test_the_import_job_reports_progress_and_result(
+    units, commune_a_officer, tmp_path, django_capture_on_commit_callbacks
+):
+    path = tmp_path / "registry.xlsx"
+    path.write_bytes(workbook(*sample()))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(
+            actor=commune_a_officer,
+            kind="import_households",
+            title="Nhập hộ",
+            params={"user_id": commune_a_officer.pk, "files": [str(path)], "reason": "Tệp thôn A1"},
+        )
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.result["ok"] and job.result["households_created"] == 1
+    assert job.total == 3 and job.percent == 100
+
+
+def test_the_import_job_returns_every_error(
+    units, commune_a_officer, tmp_path, django_capture_on_commit_callbacks
+):
+    path = tmp_path / "registry.xlsx"
+    path.write_bytes(workbook(*sample(village="11002-B1")))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(
+            actor=commune_a_officer,
+            kind="import_households",
+            title="x",
+            params={"user_id": commune_a_officer.pk, "files": [str(path)]},
+        )
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+    assert not job.result["ok"] and job.result["error_count"] == 1
+    assert not Household.objects.exists()
+
+
+def test_management_command_imports_as_the_user(units, commune_a_officer, tmp_path, capsys):
+    path = tmp_path / "registry.xlsx"
+    path.write_bytes(workbook(*sample()))
+    call_command("import_households", str(path), "--user", "officer_a")
+    assert Household.objects.filter(code="HH-1").exists()
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(workbook(*sample(village="11002-B1", code="X")))
+    with pytest.raises(CommandError):
+        call_command("import_households", str(bad), "--user", "officer_a")
+    with pytest.raises(CommandError):
+        call_command(
+            "import_households", str(Path(tmp_path / "missing.xlsx")), "--user", "officer_a"
+        )
+
+
+def test_export_is_scoped_and_masks_citizen_ids(units, commune_a_officer, commune_b_officer):
+    run(commune_a_officer, workbook(*sample()))
+    run(
+        commune_b_officer,
+        workbook(*sample(village="11002-B1", code="B-HH", ids=("031080000555", ""))),
+    )
+    data = export_workbook(household_list(actor=commune_a_officer))
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    codes = [r[0] for r in book["households"].iter_rows(min_row=2, values_only=True)]
+    assert codes == ["HH-1"]
+    ids = [r[M.index("citizen_id")] for r in book["members"].iter_rows(min_row=2, values_only=True)]
+    assert "031080000001" not in ids
+    assert ids[0].endswith("001") and "•" in ids[0]
