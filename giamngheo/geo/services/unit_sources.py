@@ -13,8 +13,9 @@ import json
 import re
 import sqlite3
 import unicodedata
+from contextlib import closing
 from dataclasses import dataclass, field
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -111,10 +112,11 @@ def _province_type(name: str) -> str:
 
 
 def read_sources(paths: SourcePaths | None = None) -> Sources:
+    """Both eras' units and the successions as plain rows, with what could not be matched."""
     paths = paths or SourcePaths.installed()
     nested = json.loads(paths.nested_divisions.read_text(encoding="utf-8"))
     converter = json.loads(paths.converter.read_text(encoding="utf-8"))
-    with sqlite3.connect(f"file:{paths.dataset_db}?mode=ro", uri=True) as db:
+    with closing(sqlite3.connect(f"{paths.dataset_db.resolve().as_uri()}?mode=ro", uri=True)) as db:
         new_rows = db.execute(
             "SELECT provinceKey, provinceCode, wardKey, wardCode, ward FROM admin_units"
             " ORDER BY provinceCode, wardCode"
@@ -138,7 +140,7 @@ def read_sources(paths: SourcePaths | None = None) -> Sources:
 def _version(package: str) -> str:
     try:
         return version(package)
-    except Exception:  # noqa: BLE001 - a vendored copy without metadata still loads
+    except PackageNotFoundError:  # a vendored copy without metadata still loads
         return "?"
 
 

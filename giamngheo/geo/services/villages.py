@@ -135,7 +135,7 @@ def _read_xlsx(content: bytes) -> list[list[Any]]:
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a damaged file
+    except Exception as exc:  # openpyxl raises many types for a damaged file
         raise ValueError(
             _("The .xlsx file cannot be read; open it in Excel and save it again.")
         ) from exc
