@@ -123,18 +123,25 @@ def outcome_frame(o: Outcome, *, explain: bool = False, lang: str = "vi") -> pl.
 
 def _error_columns(o: Outcome) -> dict[str, pl.Series]:
     n = o.t.n
-    table: list[str | None] = [None] * n
-    row: list[int | None] = [None] * n
-    fld: list[str | None] = [None] * n
-    msg: list[str | None] = [None] * n
-    for i, err in o.errors.items():
-        table[i], row[i], fld[i], msg[i] = err.table, err.row, err.field, err.message
-    return {
-        "error_table": pl.Series("error_table", table, dtype=pl.String),
-        "error_row": pl.Series("error_row", row, dtype=pl.Int64),
-        "error_field": pl.Series("error_field", fld, dtype=pl.String),
-        "error_message": pl.Series("error_message", msg, dtype=pl.String),
+    cols = {
+        "error_table": pl.repeat(None, n, dtype=pl.String, eager=True),
+        "error_row": pl.repeat(None, n, dtype=pl.Int64, eager=True),
+        "error_field": pl.repeat(None, n, dtype=pl.String, eager=True),
+        "error_message": pl.repeat(None, n, dtype=pl.String, eager=True),
     }
+    if o.errors:
+        idx = pl.Series(list(o.errors), dtype=pl.Int64)
+        errs = list(o.errors.values())
+        for name, attr, dtype in (
+            ("error_table", "table", pl.String),
+            ("error_row", "row", pl.Int64),
+            ("error_field", "field", pl.String),
+            ("error_message", "message", pl.String),
+        ):
+            cols[name] = cols[name].scatter(
+                idx, pl.Series([getattr(e, attr) for e in errs], dtype=dtype)
+            )
+    return {name: col.alias(name) for name, col in cols.items()}
 
 
 def _explain_columns(o: Outcome, lang: str) -> list[pl.Series]:

@@ -99,14 +99,18 @@ def evaluate(
         _given_flags(t, std, rows & given, flags)
         computed = rows & ~given
         _check_needs(t, std, computed)
+        everyone = bool(computed.all())
         for spec in std.indicators:
             kind = indicators.get(spec.kind)
             deprived = kind.households(t, spec.params)
-            col = flags.setdefault(spec.id, np.zeros(t.n, bool))
-            col[computed] = deprived[computed]
+            if everyone and spec.id not in flags:
+                col = flags[spec.id] = deprived
+            else:
+                col = flags.setdefault(spec.id, np.zeros(t.n, bool))
+                col[computed] = deprived[computed]
             if keep_causes and kind.level == "member":
                 causes[(std.id, spec.id)] = kind.members(t, spec.params)
-            count[rows] += col[rows]
+            count += col if len(stds) == 1 else col & rows
         for arr, key in ((line, "poverty_line"), (near, "near_poor_line"), (upper, "middle_upper")):
             r, u = getattr(std.lines["rural"], key), getattr(std.lines["urban"], key)
             arr[rows] = np.where(urban, np.nan if u is None else u, np.nan if r is None else r)[
@@ -132,7 +136,11 @@ def _choose_standards(
     std_of = np.full(t.n, ERROR, np.int64)
     stds: list[Standard] = []
     index: dict[str, int] = {}
-    if names is None or names.null_count() == t.n:
+    if (names is None or names.null_count() == t.n) and t.n and key.min() == key.max():
+        groups = [
+            ((int(key[0]), None), np.ones(t.n, bool))
+        ]  # one review date and round: the usual batch
+    elif names is None or names.null_count() == t.n:
         uniq, inverse = np.unique(key, return_inverse=True)
         groups = [((int(u), None), inverse == j) for j, u in enumerate(uniq.tolist())]
     else:
@@ -201,18 +209,26 @@ def _check_needs(t: Tables, std: Standard, rows: np.ndarray) -> None:
     if not rows.any():
         return
     member_rows = t.per_member(rows) if t.m else np.zeros(0, bool)
+    gaps: dict[tuple[str, str], np.ndarray | None] = {}
     for spec in std.indicators:
         for need in indicators.get(spec.kind).requires(t, spec.params):
+            key = (need.table, need.fact)
+            if key not in gaps:
+                col = t.h[need.fact] if need.table == "households" else t.mem[need.fact]
+                missing = is_missing(col)
+                gaps[key] = missing if missing.any() else None
+            if gaps[key] is None:
+                continue  # the fact is present on every row: nothing to check
             why = f"{need.fact} is required by indicator {spec.id} of {std.id}"
             if need.reason:
                 why += f" ({need.reason})"
             if need.table == "households":
-                mask = rows & is_missing(t.h[need.fact])
+                mask = rows & gaps[key]
                 if need.mask is not None:
                     mask &= need.mask
                 t.household_error(mask, need.fact, why)
             else:
-                mask = member_rows & is_missing(t.mem[need.fact])
+                mask = member_rows & gaps[key]
                 if need.mask is not None:
                     mask &= need.mask
                 t.member_error(mask, need.fact, why)

@@ -16,7 +16,7 @@ import numpy as np
 
 from giamngheo.standards import vocab
 from giamngheo.standards.standard import working_age
-from giamngheo.standards.tables import MISSING, Tables
+from giamngheo.standards.tables import MISSING, Tables, isin_codes
 
 
 def N_(msgid: str) -> str:
@@ -132,7 +132,7 @@ class _HouseholdFlag(Indicator):
         return [Need("households", self.fact)]
 
     def households(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
-        return np.isin(t.h[self.fact], self.deprived_codes)
+        return isin_codes(t.h[self.fact], self.deprived_codes)
 
 
 @register
@@ -168,7 +168,7 @@ class HousingQuality(Indicator):
         return [Need("households", "housing_type")]
 
     def households(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
-        return np.isin(t.h["housing_type"], codes(vocab.HOUSING_TYPE, p["deprived_types"]))
+        return isin_codes(t.h["housing_type"], codes(vocab.HOUSING_TYPE, p["deprived_types"]))
 
 
 @register
@@ -220,7 +220,10 @@ class _MemberFlag(Indicator):
     fact = ""
 
     def target(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
-        return age_window(t.mem["_age"], p)
+        return t.memo(
+            ("age_window", tuple(sorted((k, v) for k, v in p.items() if k.endswith("_age")))),
+            lambda: age_window(t.mem["_age"], p),
+        )
 
     def deprived_value(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
         return t.mem[self.fact] == 0
@@ -259,7 +262,9 @@ class ChildNutrition(_MemberFlag):
     text = N_("a child {ages} has a nutrition status of: {deprived_status}")
 
     def deprived_value(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
-        return np.isin(t.mem["child_nutrition"], codes(vocab.CHILD_NUTRITION, p["deprived_status"]))
+        return isin_codes(
+            t.mem["child_nutrition"], codes(vocab.CHILD_NUTRITION, p["deprived_status"])
+        )
 
 
 @register
@@ -273,11 +278,14 @@ class AdultEducation(_MemberFlag):
     )
 
     def _parts(self, t: Tables, p: Mapping[str, Any]) -> tuple[np.ndarray, ...]:
+        return t.memo((self.kind, id(p)), lambda: self._compute_parts(t, p))
+
+    def _compute_parts(self, t: Tables, p: Mapping[str, Any]) -> tuple[np.ndarray, ...]:
         age = t.mem["_age"]
         target = age_window(age, p)
         below = age < p["split_age"]
-        ok_below = np.isin(t.mem["diploma"], codes(vocab.DIPLOMA, p["qualified_below_split"]))
-        ok_from = np.isin(t.mem["diploma"], codes(vocab.DIPLOMA, p["qualified_from_split"]))
+        ok_below = isin_codes(t.mem["diploma"], codes(vocab.DIPLOMA, p["qualified_below_split"]))
+        ok_from = isin_codes(t.mem["diploma"], codes(vocab.DIPLOMA, p["qualified_from_split"]))
         diploma_ok = np.where(below, ok_below, ok_from)
         studying = t.mem["in_school"] == 1
         return target, studying, diploma_ok
@@ -332,7 +340,7 @@ class AdultEducationCohort(_MemberFlag):
 
     def members(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
         sure, _ = self._cohort(t, p)
-        qualified = np.isin(t.mem["diploma"], codes(vocab.DIPLOMA, p["qualified"]))
+        qualified = isin_codes(t.mem["diploma"], codes(vocab.DIPLOMA, p["qualified"]))
         return sure & (t.mem["in_school"] == 0) & ~qualified
 
 
@@ -340,10 +348,10 @@ def retirement_months(sex: np.ndarray, year: np.ndarray) -> np.ndarray:
     """Retirement age in months by sex and year (Labour Code 2019 Art. 169; Decree 135/2020 Art. 4)."""
     rows = working_age()["retirement"]
     first = rows[0]["year"]
-    male = np.array([r["male_months"] for r in rows])
-    female = np.array([r["female_months"] for r in rows])
-    idx = np.clip(year - first, 0, len(rows) - 1)
-    return np.where(sex == vocab.SEX.index("female"), female[idx], male[idx])
+    # one lookup table indexed by (year, sex); years outside the schedule use its nearest row
+    table = np.array([[r["male_months"], r["female_months"]] for r in rows], np.int32).ravel()
+    female = (sex == vocab.SEX.index("female")).view(np.int8)
+    return table[np.clip(year - first, 0, len(rows) - 1) * 2 + female]
 
 
 @register
@@ -354,6 +362,9 @@ class Employment(_MemberFlag):
     text = N_("a member of working age is in one of these situations: {deprived_employment}")
 
     def _working_age(self, t: Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return t.memo(("working_age",), lambda: self._compute_working_age(t))
+
+    def _compute_working_age(self, t: Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         lower = working_age()["lower_age"] * 12
         ret = retirement_months(t.mem["sex"], t.mem["_ry"])
         lo, hi = t.mem["_months_lo"], t.mem["_months_hi"]
@@ -373,7 +384,7 @@ class Employment(_MemberFlag):
 
     def members(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
         _, sure, _ = self._working_age(t)
-        return sure & np.isin(
+        return sure & isin_codes(
             t.mem["employment"], codes(vocab.EMPLOYMENT, p["deprived_employment"])
         )
 
@@ -401,7 +412,7 @@ class DependencyRatio(Indicator):
 
     def members(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
         age = t.mem["_age"]
-        disabled = np.isin(t.mem["disability"], codes(vocab.DISABILITY, p["disabled_levels"]))
+        disabled = isin_codes(t.mem["disability"], codes(vocab.DISABILITY, p["disabled_levels"]))
         supported = (t.mem["social_allowance"] == 1) & ((age >= p["elderly_min_age"]) | disabled)
         return ((age >= 0) & (age < p["child_under_age"])) | supported
 

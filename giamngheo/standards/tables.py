@@ -20,6 +20,7 @@ from giamngheo.standards.vocab import HOUSEHOLD_FIELDS, INFO_DEVICES, MEMBER_FIE
 
 MISSING = -1
 UNKNOWN = -2
+NO_DATE = np.iinfo(np.int64).min
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,13 @@ class Tables:
     raw_standard: pl.Series
     deprivations: pl.Series
     errors: dict[int, InputError] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict)
+
+    def memo(self, key: Any, compute: Any) -> Any:
+        """Intermediate masks shared by ``requires`` and the definition, computed once."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
 
     def error(self, hh_idx: np.ndarray, make: Any) -> None:
         """Record an error for each household in ``hh_idx`` that has none yet."""
@@ -87,17 +95,20 @@ class Tables:
 
 
 def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month, day of days since 1970-01-01 (proleptic Gregorian), vectorised."""
-    z = days.astype(np.int64) + 719468
-    era = np.floor_divide(z, 146097)
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    d = doy - (153 * mp + 2) // 5 + 1
-    m = np.where(mp < 10, mp + 3, mp - 9)
-    y = yoe + era * 400 + (m <= 2)
-    return y, m, d
+    """Year, month, day of days since 1970-01-01, vectorised (numpy's calendar conversions)."""
+    d = days.astype("datetime64[D]")
+    months = d.astype("datetime64[M]")
+    y = d.astype("datetime64[Y]").astype(np.int32) + 1970
+    m = months.astype(np.int32) % 12 + 1
+    day = (d - months).astype(np.int32) + 1
+    return y, m, day
+
+
+def isin_codes(arr: np.ndarray, codes: list[int] | tuple[int, ...]) -> np.ndarray:
+    """``np.isin`` for small integer codes by table lookup (absent/unknown codes never match)."""
+    table = np.zeros(256, bool)
+    table[[c for c in codes if c >= 0]] = True
+    return table[arr.astype(np.int8, copy=False).view(np.uint8)]
 
 
 def build_tables(households: pl.DataFrame, members: pl.DataFrame | None) -> Tables:
@@ -172,7 +183,9 @@ def _attach(
 def _col(df: pl.DataFrame, name: str, length: int | None = None) -> pl.Series:
     if name in df.columns:
         return df[name]
-    return pl.Series(name, [None] * (df.height if length is None else length), dtype=pl.Null)
+    return pl.repeat(
+        None, df.height if length is None else length, dtype=pl.Null, eager=True
+    ).alias(name)
 
 
 def _str_list(s: pl.Series) -> pl.Series:
@@ -293,15 +306,15 @@ def _number(s: pl.Series) -> tuple[np.ndarray, np.ndarray | None]:
 
 def _days(s: pl.Series) -> tuple[np.ndarray, np.ndarray | None]:
     if s.dtype == pl.Date:
-        return s.to_physical().cast(pl.Int64).fill_null(np.iinfo(np.int64).min).to_numpy(), None
+        return s.to_physical().cast(pl.Int64).fill_null(NO_DATE).to_numpy(), None
     if s.dtype == pl.Null:
-        return np.full(len(s), np.iinfo(np.int64).min), None
+        return np.full(len(s), NO_DATE), None
     if isinstance(s.dtype, pl.Datetime):
         return _days(s.dt.date())
     text = s.cast(pl.String, strict=False).str.strip_chars().replace("", None)
     d = text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
     bad = (d.is_null() & text.is_not_null()).to_numpy()
-    return d.to_physical().cast(pl.Int64).fill_null(np.iinfo(np.int64).min).to_numpy(), bad
+    return d.to_physical().cast(pl.Int64).fill_null(NO_DATE).to_numpy(), bad
 
 
 def _device_mask(s: pl.Series) -> tuple[np.ndarray, np.ndarray | None]:
@@ -310,25 +323,30 @@ def _device_mask(s: pl.Series) -> tuple[np.ndarray, np.ndarray | None]:
     if s.dtype == pl.Null:
         return np.full(n, MISSING, np.int16), None
     lists = _str_list(s) if s.dtype == pl.String else s
-    lens = lists.list.len().fill_null(0).to_numpy()
+    lens = lists.list.len().fill_null(0).to_numpy().astype(np.int64)
     full = lens > 0
-    flat = lists.filter(pl.Series(full)).explode()
-    codes = _enum_codes(flat, INFO_DEVICES)
-    owner = np.repeat(np.flatnonzero(full), lens[full])
+    flat = lists.explode(empty_as_null=False, keep_nulls=False)
+    codes = _enum_codes(flat, INFO_DEVICES) if full.any() else np.zeros(0, np.int8)
+    bad_item = codes < 0
+    bits = np.left_shift(1, np.where(bad_item, 0, codes), dtype=np.int16)
+    bits[bad_item] = 0
     mask = np.zeros(n, np.int16)
-    for bit in range(len(INFO_DEVICES)):
-        mask |= (np.bincount(owner[codes == bit], minlength=n) > 0).astype(np.int16) << bit
-    bad = np.bincount(owner[codes < 0], minlength=n) > 0
-    mask[lists.is_null().to_numpy()] = MISSING
+    if full.any():
+        starts = (np.cumsum(lens) - lens)[full]
+        mask[full] = np.bitwise_or.reduceat(bits, starts)
+    bad = None
+    if bad_item.any():
+        owner = np.repeat(np.arange(n), lens)
+        bad = np.bincount(owner[bad_item], minlength=n) > 0
+    if lists.null_count():
+        mask[lists.is_null().to_numpy()] = MISSING
     return mask, bad
 
 
 def _household_checks(t: Tables) -> None:
     """Standard-independent checks of the contract's "Bad input" list, in field order."""
     h = t.h
-    t.household_error(
-        h["review_date"] == np.iinfo(np.int64).min, "review_date", "review_date is required"
-    )
+    t.household_error(h["review_date"] == NO_DATE, "review_date", "review_date is required")
     t.household_error(h["area"] == MISSING, "area", "area is required")
     income = h["income_per_capita_month"]
     t.household_error(
@@ -363,36 +381,66 @@ def _household_checks(t: Tables) -> None:
     )
 
 
+def _calendar(days: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month and day of each day number, by lookup over the span of the input."""
+    n = len(days)
+    if not valid.any():
+        return np.zeros(n, np.int32), np.zeros(n, np.int32), np.zeros(n, np.int32)
+    lo, hi = int(days[valid].min()), int(days[valid].max())
+    y, m, d = civil_from_days(np.arange(lo, hi + 1))
+    idx = days - lo
+    if not valid.all():
+        idx = np.where(valid, idx, 0)
+    return y.astype(np.int32)[idx], m.astype(np.int32)[idx], d.astype(np.int32)[idx]
+
+
 def _member_ages(t: Tables) -> None:
     """Whole years on the review date (birthday counts on the day), plus bounds in months."""
-    review = t.per_member(t.h["review_date"]) if t.m else np.zeros(0, np.int64)
+    review = t.h["review_date"]
+    has_review = review != NO_DATE
+    ry_h, rm_h, rd_h = _calendar(review, has_review)
+    g = t.member_hh
     dob = t.mem["date_of_birth"]
-    has_dob = dob != np.iinfo(np.int64).min
-    has_review = review != np.iinfo(np.int64).min
-    ry, rm, rd = civil_from_days(np.where(has_review, review, 0))
-    by, bm, bd = civil_from_days(np.where(has_dob, dob, 0))
-    before = (rm * 100 + rd) < (bm * 100 + bd)
-    age_dob = ry - by - before
-    months = (ry - by) * 12 + (rm - bm) - (rd < bd)
+    has_dob = dob != NO_DATE
+    by, bm, bd = _calendar(dob, has_dob)
+    ry = ry_h[g]
+    # completed months (the day of the month counts on the day); whole years follow from them
+    months = (ry - by) * 12 + (rm_h[g] - bm) - (rd_h[g] < bd)
+    all_dob = bool(has_dob.all())
     age_given = t.mem["age"]
     has_age = ~np.isnan(age_given)
-    age = np.where(has_dob, age_dob, np.where(has_age, np.nan_to_num(age_given), -1)).astype(
-        np.int64
-    )
-    t.member_error(
-        has_dob & has_review & (dob > review), "date_of_birth", "date_of_birth is after review_date"
-    )
-    t.member_error(~has_dob & ~has_age, "date_of_birth", "date_of_birth (or age) is required")
-    t.member_error(
-        ~has_dob & has_age & ((age_given < 0) | (age_given != np.floor(age_given))),
-        "age",
-        "age must be a whole number of years ≥ 0",
-    )
-    a12 = age * 12
+    if all_dob:
+        age = months // 12
+    elif has_age.any():
+        age = np.where(
+            has_dob, months // 12, np.where(has_age, np.nan_to_num(age_given), -1)
+        ).astype(np.int32)
+    else:
+        age = np.where(has_dob, months // 12, -1).astype(np.int32)
+    if t.m:
+        t.member_error(
+            has_dob & has_review[g] & (dob > review[g]),
+            "date_of_birth",
+            "date_of_birth is after review_date",
+        )
+        if not all_dob:
+            t.member_error(
+                ~has_dob & ~has_age, "date_of_birth", "date_of_birth (or age) is required"
+            )
+            t.member_error(
+                ~has_dob & has_age & ((age_given < 0) | (age_given != np.floor(age_given))),
+                "age",
+                "age must be a whole number of years ≥ 0",
+            )
     t.mem["_age"] = age
+    t.mem["_ry"] = ry
+    if all_dob:
+        # exact birth dates: the bounds coincide
+        t.mem["_months_lo"] = t.mem["_months_hi"] = months
+        t.mem["_by_lo"] = t.mem["_by_hi"] = by
+        return
+    a12 = age * 12
     t.mem["_months_lo"] = np.where(has_dob, months, a12)
     t.mem["_months_hi"] = np.where(has_dob, months, a12 + 11)
     t.mem["_by_lo"] = np.where(has_dob, by, ry - age - 1)
     t.mem["_by_hi"] = np.where(has_dob, by, ry - age)
-    t.mem["_ry"] = ry
-    t.mem["_has_dob"] = has_dob
