@@ -1,2 +1,48 @@
+from django.urls import path
+
+from giamngheo.reviews.views import assessments, complaints, documents, imports, rounds
+
 app_name = "reviews"
-urlpatterns: list = []
+urlpatterns = [
+    path("", rounds.round_list, name="round_list"),
+    path("new/", rounds.round_create, name="round_create"),
+    path("<int:pk>/", rounds.round_detail, name="round_detail"),
+    path("<int:pk>/advance/", rounds.round_advance, name="round_advance"),
+    path("<int:pk>/meeting/", rounds.round_meeting, name="round_meeting"),
+    path("<int:pk>/approve/", rounds.round_approve, name="round_approve"),
+    path("<int:pk>/list-households/", rounds.round_list_households, name="round_list_households"),
+    path("<int:pk>/attachments/", rounds.attachment_upload, name="attachment_upload"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        rounds.attachment_download,
+        name="attachment_download",
+    ),
+    path("<int:pk>/complaints/new/", complaints.complaint_create, name="complaint_create"),
+    path("complaints/<int:pk>/recheck/", complaints.complaint_recheck, name="complaint_recheck"),
+    path("<int:pk>/posting.pdf", documents.posting_pdf, name="posting_pdf"),
+    path("<int:pk>/posting.xlsx", documents.posting_xlsx, name="posting_xlsx"),
+    path("<int:pk>/certificates.pdf", documents.certificates_pdf, name="certificates_pdf"),
+    path("<int:pk>/import/", imports.import_answers, name="import_answers"),
+    path("<int:pk>/import/template.xlsx", imports.import_template, name="import_template"),
+    path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment_detail"),
+    path(
+        "assessments/<int:pk>/screening/",
+        assessments.assessment_screening,
+        name="assessment_screening",
+    ),
+    path(
+        "assessments/<int:pk>/<str:section>/",
+        assessments.assessment_section,
+        name="assessment_section",
+    ),
+    path(
+        "households/<int:pk>/classification/",
+        assessments.household_classification,
+        name="household_classification",
+    ),
+    path(
+        "households/<int:pk>/change-request/",
+        assessments.change_request_create,
+        name="change_request_create",
+    ),
+]

@@ -1,0 +1,189 @@
+"""Printed outputs of a round: the public posting list and the certificates (Mẫu 03).
+
+Official documents are in Vietnamese whatever the interface language, laid out per Decree
+30/2020/NĐ-CP, Annex I (report-forms.md §4). They never carry citizen ID numbers or incomes:
+the posting is public, and Decree 13/2023/NĐ-CP limits personal data to what the purpose needs.
+"""
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from giamngheo.households.vocab import PovertyClass
+from giamngheo.reviews.models import Flow, ReviewRound
+from giamngheo.reviews.services.outcomes import flows_preview
+
+CLASS_VI = {PovertyClass.POOR: "Hộ nghèo", PovertyClass.NEAR_POOR: "Hộ cận nghèo"}
+# Forms 14/15 split each list into new / relapsed / continuing households.
+CATEGORY_VI = {
+    PovertyClass.POOR: {Flow.STAYED_POOR: "Nghèo cũ", Flow.RELAPSED_POOR: "Tái nghèo"},
+    PovertyClass.NEAR_POOR: {
+        Flow.STAYED_NEAR_POOR: "Cận nghèo cũ",
+        Flow.RELAPSED_NEAR_POOR: "Tái cận nghèo",
+    },
+}
+NEW_VI = {PovertyClass.POOR: "Nghèo mới", PovertyClass.NEAR_POOR: "Cận nghèo mới"}
+ESCAPED_VI = {
+    Flow.ESCAPED_TO_NEAR_POOR: "Thoát nghèo (thành hộ cận nghèo)",
+    Flow.ESCAPED_ABOVE_NEAR_POOR: "Thoát nghèo (vượt chuẩn cận nghèo)",
+    Flow.ESCAPED_NEAR_POVERTY: "Thoát cận nghèo",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    no: int
+    head_name: str
+    village: str
+    klass: str
+    category: str
+
+
+def vn_date(day: dt.date) -> str:
+    """'ngày 07 tháng 8 năm 2017': zero before days under 10 and months 1–2 (Decree 30/2020)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def _flows(review_round: ReviewRound) -> dict[int, tuple[str, str, str]]:
+    if review_round.is_locked:
+        return {
+            o.household_id: (o.start_class, o.end_class, o.flow)
+            for o in review_round.outcomes.all()
+        }
+    return flows_preview(review_round)
+
+
+def posting_rows(review_round: ReviewRound) -> tuple[list[Row], list[Row]]:
+    """(households on the lists, households leaving them) — names, village, class only."""
+    flows = _flows(review_round)
+    assessments = (
+        review_round.assessments.filter(poverty_class__in=list(CLASS_VI))
+        .select_related("household__unit")
+        .order_by("household__unit__name", "household__head_name")
+    )
+    listed = []
+    for a in assessments:
+        flow = flows.get(a.household_id, ("", "", ""))[2]
+        category = CATEGORY_VI[a.poverty_class].get(flow, NEW_VI[a.poverty_class])
+        listed.append(
+            Row(
+                len(listed) + 1,
+                a.household.head_name,
+                a.household.unit.name,
+                CLASS_VI[a.poverty_class],
+                category,
+            )
+        )
+    escaped_ids = {h: f for h, (_s, _e, f) in flows.items() if f in ESCAPED_VI}
+    escaped = []
+    for a in (
+        review_round.assessments.filter(household_id__in=escaped_ids)
+        .select_related("household__unit")
+        .order_by("household__unit__name", "household__head_name")
+    ):
+        escaped.append(
+            Row(
+                len(escaped) + 1,
+                a.household.head_name,
+                a.household.unit.name,
+                "",
+                ESCAPED_VI[escaped_ids[a.household_id]],
+            )
+        )
+    return listed, escaped
+
+
+def _header(review_round: ReviewRound, day: dt.date) -> dict:
+    commune = review_round.unit
+    return {
+        "parent": "ỦY BAN NHÂN DÂN",
+        "body": commune.name.upper(),
+        "place_date": f"{commune.name}, {vn_date(day)}",
+        "commune": commune,
+    }
+
+
+def posting_html(review_round: ReviewRound, day: dt.date) -> str:
+    listed, escaped = posting_rows(review_round)
+    return render_to_string(
+        "reviews/pdf/posting.html",
+        {"round": review_round, "listed": listed, "escaped": escaped, **_header(review_round, day)},
+    )
+
+
+def certificates_html(
+    review_round: ReviewRound, day: dt.date, household_id: int | None = None
+) -> str:
+    qs = review_round.assessments.filter(poverty_class__in=list(CLASS_VI)).select_related(
+        "household__unit"
+    )
+    if household_id:
+        qs = qs.filter(household_id=household_id)
+    items = [
+        {
+            "head_name": a.household.head_name,
+            "village": a.household.unit.name,
+            "size": len(a.members),
+            "klass": CLASS_VI[a.poverty_class].upper(),
+        }
+        for a in qs.order_by("household__unit__name", "household__head_name")
+    ]
+    return render_to_string(
+        "reviews/pdf/certificates.html",
+        {
+            "round": review_round,
+            "items": items,
+            "valid_year": review_round.year + 1,
+            **_header(review_round, day),
+        },
+    )
+
+
+def to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
+def posting_xlsx(review_round: ReviewRound, day: dt.date) -> bytes:
+    listed, escaped = posting_rows(review_round)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Niêm yết"
+    head = _header(review_round, day)
+    bold = Font(bold=True)
+    ws.append([head["parent"], None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+    ws.append([head["body"], None, None, "Độc lập - Tự do - Hạnh phúc"])
+    ws.append([None, None, None, head["place_date"]])
+    ws.append([])
+    ws.append(
+        [
+            "DANH SÁCH NIÊM YẾT CÔNG KHAI KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM "
+            f"{review_round.year}"
+        ]
+    )
+    for cell in ("A1", "A2", "D1", "D2", "A5"):
+        ws[cell].font = bold
+    ws.append([])
+    ws.append(["STT", "Họ và tên chủ hộ", "Thôn/tổ dân phố", "Phân loại", "Chia theo"])
+    for cell in ws[ws.max_row]:
+        cell.font = bold
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for r in listed:
+        ws.append([r.no, r.head_name, r.village, r.klass, r.category])
+    if escaped:
+        ws.append([])
+        ws.append(["HỘ THOÁT NGHÈO, THOÁT CẬN NGHÈO"])
+        ws[f"A{ws.max_row}"].font = bold
+        for r in escaped:
+            ws.append([r.no, r.head_name, r.village, r.category, ""])
+    for col, width in zip("ABCDE", (6, 32, 24, 18, 30), strict=True):
+        ws.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

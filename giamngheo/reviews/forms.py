@@ -1,0 +1,192 @@
+"""Phone-sized forms: one per form section, built from the contract's fact lists."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from giamngheo.households.vocab import HousingType
+from giamngheo.reviews import screening
+from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, Fact
+from giamngheo.reviews.models import Attachment, RoundType
+
+YES_NO = (("true", _("Yes")), ("false", _("No")))
+
+
+def _bool(value: Any) -> bool | None:
+    return {"true": True, "false": False}.get(value)
+
+
+def fact_field(fact: Fact) -> forms.Field:
+    common = {"label": fact.label, "required": fact.required, "help_text": fact.help}
+    if fact.kind == "int":
+        return forms.IntegerField(
+            min_value=fact.min_value,
+            max_value=fact.max_value,
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            **common,
+        )
+    if fact.kind == "decimal":
+        return forms.FloatField(
+            min_value=fact.min_value,
+            max_value=fact.max_value,
+            widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
+            **common,
+        )
+    if fact.kind in ("bool", "optional_bool"):
+        choices = YES_NO if fact.required else (("", _("Not asked")), *YES_NO)
+        return forms.TypedChoiceField(
+            choices=choices, coerce=_bool, empty_value=None, widget=forms.RadioSelect, **common
+        )
+    if fact.kind == "choice":
+        choices = fact.choices if fact.required else (("", "—"), *fact.choices)
+        return forms.TypedChoiceField(choices=choices, empty_value=None, **common)
+    if fact.kind == "multi":
+        return forms.MultipleChoiceField(
+            choices=fact.choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if fact.kind == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    raise ValueError(fact.kind)
+
+
+def to_initial(fact: Fact, value: Any) -> Any:
+    if fact.kind in ("bool", "optional_bool") and value is not None:
+        return "true" if value else "false"
+    return value
+
+
+def to_stored(fact: Fact, value: Any) -> Any:
+    if fact.kind == "date" and value:
+        return value.isoformat()
+    if fact.kind == "multi":
+        return list(value or [])
+    return value
+
+
+class SectionForm(forms.Form):
+    """One section of form B; `facts` decides the fields, `review_date` the age checks."""
+
+    def __init__(self, *args, facts: tuple[Fact, ...], review_date: dt.date, values: dict, **kw):
+        super().__init__(*args, **kw)
+        self.facts = facts
+        self.review_date = review_date
+        for fact in facts:
+            self.fields[fact.name] = fact_field(fact)
+            self.fields[fact.name].initial = to_initial(fact, values.get(fact.name))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        area = data.get("floor_area_m2")
+        if "housing_type" in data and area == 0 and data["housing_type"] != HousingType.NONE:
+            self.add_error("floor_area_m2", _("Floor area 0 is only possible with no house."))
+        born = data.get("date_of_birth")
+        if born:
+            if born > self.review_date or born.year < 1900:
+                self.add_error(
+                    "date_of_birth", _("The date of birth must be before the review date.")
+                )
+            else:
+                age = (
+                    self.review_date.year
+                    - born.year
+                    - ((self.review_date.month, self.review_date.day) < (born.month, born.day))
+                )
+                if (
+                    age < 16
+                    and "child_nutrition" in self.fields
+                    and not data.get("child_nutrition")
+                ):
+                    self.add_error(
+                        "child_nutrition",
+                        _("Required for children under 16 (nutrition indicator)."),
+                    )
+        return data
+
+    def stored(self) -> dict:
+        return {f.name: to_stored(f, self.cleaned_data.get(f.name)) for f in self.facts}
+
+
+def section_form(section: str, *, data=None, review_date: dt.date, values: dict) -> SectionForm:
+    facts = SECTIONS[section][1] if section in SECTIONS else MEMBER_FACTS
+    return SectionForm(data, facts=facts, review_date=review_date, values=values)
+
+
+class ScreeningForm(forms.Form):
+    markers = forms.MultipleChoiceField(
+        label=_("Form A markers that apply"),
+        choices=[(m.code, m.label) for m in screening.MARKERS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class RoundCreateForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Commune"), queryset=None)
+    round_type = forms.ChoiceField(label=_("Round type"), choices=RoundType.choices)
+    review_date = forms.DateField(
+        label=_("Review date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, units, **kw):
+        super().__init__(*args, **kw)
+        self.fields["unit"].queryset = units
+
+
+class AdvanceForm(forms.Form):
+    reason = forms.CharField(label=_("Reason or note"), required=False, max_length=1000)
+    target = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(
+        label=_("Meeting held on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    attendees = forms.IntegerField(label=_("Attendees"), min_value=1, max_value=100_000)
+    agreed = forms.IntegerField(label=_("Attendees who agreed"), min_value=0, max_value=100_000)
+
+
+class ApprovalForm(forms.Form):
+    decision_number = forms.CharField(label=_("Decision number"), max_length=60)
+    decision_date = forms.DateField(
+        label=_("Decision date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Attachment.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(label=_("File"))
+
+
+class ComplaintForm(forms.Form):
+    household = forms.ModelChoiceField(label=_("Household"), queryset=None)
+    received_on = forms.DateField(
+        label=_("Received on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+    )
+    complainant = forms.CharField(label=_("Complainant"), max_length=120)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, households, **kw):
+        super().__init__(*args, **kw)
+        self.fields["household"].queryset = households
+
+
+class RecheckForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("Result of the re-check"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    dismiss = forms.BooleanField(label=_("Dismiss: the posted result stands"), required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Filled template (.xlsx or .csv)"))
+
+
+class ChangeRequestForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(label=_("Evidence"))

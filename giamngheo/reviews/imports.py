@@ -1,0 +1,440 @@
+"""A round's answers from a spreadsheet: the template the app generates, filled in and uploaded.
+
+Rules (issue 5): every bad row and field is reported in one pass with the fix; nothing is saved
+unless everything is valid; a re-import of the same file changes nothing (matched by household
+code); households outside the actor's territory or the round are refused; large files run as a
+background job. CSV carries the households table only (member answers stay as entered).
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from giamngheo.accounts.models import User
+from giamngheo.accounts.scoping import Capability, can, scoped
+from giamngheo.reviews import screening, workflow
+from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, Fact, member_section
+from giamngheo.reviews.models import Assessment, ReviewRound
+from giamngheo.reviews.services.assessments import (
+    apply_section,
+    assessment_classify,
+    survey_complete,
+)
+
+HOUSEHOLD_SHEET, MEMBER_SHEET, GUIDE_SHEET = "households", "members", "huong_dan"
+HOUSEHOLD_FACTS = [f for _title, facts in SECTIONS.values() for f in facts]
+HOUSEHOLD_COLUMNS = ["household_code", "head_name", "form_a_markers"] + [
+    f.name for f in HOUSEHOLD_FACTS
+]
+MEMBER_COLUMNS = ["household_code", "member_id", "full_name"] + [f.name for f in MEMBER_FACTS]
+BACKGROUND_BYTES = 200_000  # about a thousand households
+TRUE = {"true", "1", "có", "co", "yes", "x", "đúng"}
+FALSE = {"false", "0", "không", "khong", "no"}
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("Sheet %(sheet)s, row %(row)d, column %(field)s: %(message)s") % {
+            "sheet": self.sheet,
+            "row": self.row,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Parsed:
+    households: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    members: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
+def _facts_text(fact: Fact) -> str:
+    if fact.choices:
+        return " | ".join(code for code, _label in fact.choices)
+    return {
+        "int": _("whole number"),
+        "decimal": _("number"),
+        "bool": _("yes/no (có/không)"),
+        "optional_bool": _("yes/no or empty"),
+        "date": _("date YYYY-MM-DD or DD/MM/YYYY"),
+    }.get(fact.kind, "")
+
+
+def template_xlsx(review_round: ReviewRound) -> bytes:
+    """The import template, prefilled with the round's listed households and current answers."""
+    wb = Workbook()
+    hh = wb.active
+    hh.title = HOUSEHOLD_SHEET
+    hh.append(HOUSEHOLD_COLUMNS)
+    mm = wb.create_sheet(MEMBER_SHEET)
+    mm.append(MEMBER_COLUMNS)
+    names = {}
+    assessments = review_round.assessments.select_related("household").order_by("household__code")
+    for a in assessments:
+        names.update(a.household.members.values_list("pk", "full_name"))
+        hh.append(
+            [a.household.code, a.household.head_name, ";".join(a.screening.get("markers", []))]
+            + [_cell(f, a.facts.get(f.name)) for f in HOUSEHOLD_FACTS]
+        )
+        for m in a.members:
+            mm.append(
+                [a.household.code, m["member_id"], names.get(int(m["member_id"]), "")]
+                + [_cell(f, m.get(f.name)) for f in MEMBER_FACTS]
+            )
+    guide = wb.create_sheet(GUIDE_SHEET)
+    guide.append([_("Column"), _("Meaning"), _("Allowed values")])
+    guide.append(
+        ["form_a_markers", _("Form A markers, separated by ;"), " | ".join(screening.MARKER_CODES)]
+    )
+    for f in HOUSEHOLD_FACTS + list(MEMBER_FACTS):
+        guide.append([f.name, str(f.label), _facts_text(f)])
+    for ws in (hh, mm, guide):
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _cell(fact: Fact, value: Any) -> Any:
+    if value is None:
+        return None
+    if fact.kind == "multi":
+        return ";".join(value)
+    if fact.kind in ("bool", "optional_bool"):
+        return "có" if value else "không"
+    return value
+
+
+def parse(name: str, content: bytes) -> Parsed:
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xlsx":
+        try:
+            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds on a damaged file
+            raise ValidationError(_("The file is not a readable .xlsx workbook.")) from exc
+        if HOUSEHOLD_SHEET not in wb.sheetnames:
+            raise ValidationError(
+                _("The workbook has no sheet “%(s)s”: start from the downloaded template.")
+                % {"s": HOUSEHOLD_SHEET}
+            )
+        parsed = Parsed(households=_rows(wb[HOUSEHOLD_SHEET].iter_rows(values_only=True)))
+        if MEMBER_SHEET in wb.sheetnames:
+            parsed.members = _rows(wb[MEMBER_SHEET].iter_rows(values_only=True))
+        return parsed
+    if suffix == ".csv":
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(_("Save the CSV file as UTF-8.")) from exc
+        return Parsed(households=_rows(csv.reader(io.StringIO(text))))
+    raise ValidationError(_("Upload the template as .xlsx or .csv."))
+
+
+def _rows(rows) -> list[tuple[int, dict[str, Any]]]:
+    it = iter(rows)
+    header = [str(h).strip() if h is not None else "" for h in next(it, [])]
+    out = []
+    for row_no, values in enumerate(it, start=2):
+        if values is None or all(v is None or str(v).strip() == "" for v in values):
+            continue
+        out.append((row_no, dict(zip(header, values, strict=False))))
+    return out
+
+
+def coerce(fact: Fact, raw: Any) -> tuple[Any, str]:
+    """(value, error) for one cell; the error says how to fix it."""
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        if fact.required:
+            return None, _("required; enter %(what)s.") % {"what": _facts_text(fact)}
+        return ([] if fact.kind == "multi" else None), ""
+    text = str(raw).strip()
+    if fact.kind == "int":
+        cleaned = re.sub(r"[.,\s]", "", text) if isinstance(raw, str) else text
+        try:
+            value = int(float(cleaned)) if not isinstance(raw, str) else int(cleaned)
+        except ValueError:
+            return None, _("“%(v)s” is not a whole number; write digits only, e.g. 1200000.") % {
+                "v": text
+            }
+        return _bounded(fact, value)
+    if fact.kind == "decimal":
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            return None, _("“%(v)s” is not a number; write e.g. 24.5.") % {"v": text}
+        return _bounded(fact, value)
+    if fact.kind in ("bool", "optional_bool"):
+        low = text.lower()
+        if low in TRUE:
+            return True, ""
+        if low in FALSE:
+            return False, ""
+        return None, _("“%(v)s” is not yes/no; write “có” or “không”.") % {"v": text}
+    if fact.kind == "choice":
+        codes = [c for c, _label in fact.choices]
+        return (
+            (text, "")
+            if text in codes
+            else (
+                None,
+                _("“%(v)s” is not allowed; use one of: %(codes)s.")
+                % {"v": text, "codes": ", ".join(codes)},
+            )
+        )
+    if fact.kind == "multi":
+        codes = [c for c, _label in fact.choices]
+        values = [v.strip() for v in text.split(";") if v.strip()]
+        bad = [v for v in values if v not in codes]
+        if bad:
+            return None, _("“%(v)s” is not allowed; use codes from: %(codes)s, separated by ;.") % {
+                "v": ", ".join(bad),
+                "codes": ", ".join(codes),
+            }
+        return values, ""
+    if fact.kind == "date":
+        if isinstance(raw, dt.datetime):
+            return raw.date().isoformat(), ""
+        if isinstance(raw, dt.date):
+            return raw.isoformat(), ""
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return dt.datetime.strptime(text, fmt).date().isoformat(), ""
+            except ValueError:
+                continue
+        return None, _("“%(v)s” is not a date; write YYYY-MM-DD or DD/MM/YYYY.") % {"v": text}
+    return None, "?"
+
+
+def _bounded(fact: Fact, value: float) -> tuple[Any, str]:
+    if fact.min_value is not None and value < fact.min_value:
+        return None, _("must be at least %(n)s.") % {"n": fact.min_value}
+    if fact.max_value is not None and value > fact.max_value:
+        return None, _("must be at most %(n)s.") % {"n": fact.max_value}
+    return value, ""
+
+
+def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
+    """Every problem of the file, and what each listed household's answers would become."""
+    problems: list[Problem] = []
+    visible = scoped(
+        Assessment.objects.filter(round=review_round),
+        actor,
+        Capability.COLLECT_ANSWERS,
+        unit_field="household__unit",
+    ).select_related("household")
+    by_code = {a.household.code: a for a in visible}
+    updates: dict[str, dict[str, Any]] = {}
+    for row_no, row in parsed.households:
+        code = str(row.get("household_code") or "").strip()
+        if code not in by_code:
+            problems.append(
+                Problem(
+                    HOUSEHOLD_SHEET,
+                    row_no,
+                    "household_code",
+                    _(
+                        "household “%(c)s” is not listed in this round of your commune; check the code "
+                        "or list the household first."
+                    )
+                    % {"c": code},
+                )
+            )
+            continue
+        if code in updates:
+            problems.append(
+                Problem(
+                    HOUSEHOLD_SHEET,
+                    row_no,
+                    "household_code",
+                    _("household “%(c)s” appears twice; keep one row.") % {"c": code},
+                )
+            )
+            continue
+        values: dict[str, Any] = {}
+        for fact in HOUSEHOLD_FACTS:
+            if fact.name not in row:
+                problems.append(
+                    Problem(
+                        HOUSEHOLD_SHEET,
+                        row_no,
+                        fact.name,
+                        _("column missing; start from the downloaded template."),
+                    )
+                )
+                continue
+            value, error = coerce(fact, row[fact.name])
+            if error:
+                problems.append(Problem(HOUSEHOLD_SHEET, row_no, fact.name, error))
+            values[fact.name] = value
+        housing, area = values.get("housing_type"), values.get("floor_area_m2")
+        if area == 0 and housing and housing != "none":
+            problems.append(
+                Problem(
+                    HOUSEHOLD_SHEET,
+                    row_no,
+                    "floor_area_m2",
+                    _("floor area 0 is only possible with housing_type none."),
+                )
+            )
+        markers = [m.strip() for m in str(row.get("form_a_markers") or "").split(";") if m.strip()]
+        bad = [m for m in markers if m not in screening.MARKER_CODES]
+        if bad:
+            problems.append(
+                Problem(
+                    HOUSEHOLD_SHEET,
+                    row_no,
+                    "form_a_markers",
+                    _("unknown markers %(m)s; use codes from the guide sheet.")
+                    % {"m": ", ".join(bad)},
+                )
+            )
+        updates[code] = {"sections": values, "markers": markers, "members": {}}
+    for row_no, row in parsed.members:
+        code = str(row.get("household_code") or "").strip()
+        member_id = str(row.get("member_id") or "").strip()
+        if code not in updates:
+            problems.append(
+                Problem(
+                    MEMBER_SHEET,
+                    row_no,
+                    "household_code",
+                    _("household “%(c)s” has no row in the households sheet.") % {"c": code},
+                )
+            )
+            continue
+        known = {m["member_id"] for m in by_code[code].members}
+        if member_id not in known:
+            problems.append(
+                Problem(
+                    MEMBER_SHEET,
+                    row_no,
+                    "member_id",
+                    _(
+                        "member “%(m)s” is not in household %(c)s on the review date; members are added "
+                        "in the registry."
+                    )
+                    % {"m": member_id, "c": code},
+                )
+            )
+            continue
+        values = {}
+        for fact in MEMBER_FACTS:
+            value, error = coerce(fact, row.get(fact.name))
+            if error:
+                problems.append(Problem(MEMBER_SHEET, row_no, fact.name, error))
+            values[fact.name] = value
+        updates[code]["members"][member_id] = values
+    return problems, by_code, updates
+
+
+def import_answers(*, actor: User, review_round: ReviewRound, name: str, content: bytes) -> dict:
+    """Validate everything, then save everything or nothing. Returns counts."""
+    if not can(actor, Capability.COLLECT_ANSWERS, review_round.unit):
+        raise PermissionDenied(_("This is outside your unit or your role."))
+    if review_round.status not in workflow.SURVEY_OPEN:
+        raise ValidationError(_("Answers are imported during the survey step."))
+    parsed = parse(name, content)
+    if not parsed.households:
+        raise ValidationError(_("The file has no household rows."))
+    problems, by_code, updates = _check(actor, review_round, parsed)
+    if problems:
+        raise ValidationError([str(p) for p in problems])
+    changed = 0
+    with transaction.atomic():
+        for code, update in updates.items():
+            a = Assessment.objects.select_for_update().get(pk=by_code[code].pk)
+            before = (a.facts, a.members, a.screening, a.sections_done)
+            before = repr(before)
+            for section, (_title, facts) in SECTIONS.items():
+                apply_section(a, section, {f.name: update["sections"].get(f.name) for f in facts})
+            for member_id, values in update["members"].items():
+                apply_section(a, member_section(member_id), values)
+            a.screening = {
+                "markers": sorted(set(update["markers"])),
+                "count": len(set(update["markers"])),
+            }
+            a.screened_out = len(set(update["markers"])) >= screening.STOP_AT
+            if repr((a.facts, a.members, a.screening, a.sections_done)) == before:
+                continue
+            if not a.screened_out and survey_complete(a):
+                assessment_classify(a)
+            a.source = "import"
+            a.save()
+            changed += 1
+    return {"rows": len(updates), "changed": changed}
+
+
+def _run_job(reporter, params: dict) -> dict:
+    from django.core.files.storage import default_storage
+
+    actor = User.objects.get(pk=params["actor_id"])
+    review_round = ReviewRound.objects.get(pk=params["round_id"])
+    with default_storage.open(params["path"], "rb") as fh:
+        content = fh.read()
+    reporter.total(1)
+    try:
+        result = import_answers(
+            actor=actor, review_round=review_round, name=params["name"], content=content
+        )
+    except ValidationError as exc:
+        result = {"errors": exc.messages[:500]}
+    finally:
+        default_storage.delete(params["path"])
+    reporter.progress(1)
+    return result
+
+
+def import_start(*, actor: User, review_round: ReviewRound, upload) -> dict | Any:
+    """Small files at once; large files as a background job with a progress bar."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from giamngheo.jobs.services import job_start
+
+    content = upload.read()
+    if upload.size <= BACKGROUND_BYTES:
+        return import_answers(
+            actor=actor, review_round=review_round, name=upload.name, content=content
+        )
+    if not can(actor, Capability.COLLECT_ANSWERS, review_round.unit):
+        raise PermissionDenied(_("This is outside your unit or your role."))
+    path = default_storage.save(
+        f"imports/reviews/{review_round.pk}-{upload.name}", ContentFile(content)
+    )
+    return job_start(
+        actor=actor,
+        kind="reviews.import_answers",
+        title=_("Import of answers, %(round)s") % {"round": review_round},
+        params={
+            "actor_id": actor.pk,
+            "round_id": review_round.pk,
+            "path": path,
+            "name": upload.name,
+        },
+    )
+
+
+def _register() -> None:
+    from giamngheo.jobs.services import job_kind
+
+    job_kind("reviews.import_answers")(_run_job)
+
+
+_register()

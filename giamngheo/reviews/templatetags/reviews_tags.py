@@ -1,0 +1,30 @@
+from django import template
+
+from giamngheo.reviews.display import classification
+from giamngheo.reviews.selectors import household_classifications
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def latest_classification(context, household):
+    """The household's latest classified assessment the reader may see, ready to show."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    if user is None or household is None or not user.is_authenticated:
+        return None
+    found = (
+        household_classifications(actor=user, household=household).exclude(poverty_class="").first()
+    )
+    return classification(found) if found else None
+
+
+@register.simple_tag
+def classification_of(assessment):
+    return classification(assessment)
+
+
+@register.simple_tag
+def lookup(mapping, key):
+    """`mapping[key]` or None, for 'last year's answer' beside each field."""
+    return (mapping or {}).get(key)

@@ -1,0 +1,187 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from giamngheo.accounts.scoping import Capability, can
+from giamngheo.households.models import Member
+from giamngheo.reviews import selectors, services, workflow
+from giamngheo.reviews.display import classification_context, value_text
+from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, member_section
+from giamngheo.reviews.forms import ChangeRequestForm, ScreeningForm, section_form
+from giamngheo.reviews.services.assessments import required_sections
+from giamngheo.reviews.views.common import attempt, form_errors
+
+
+def _section_title(assessment, section: str, names: dict) -> str:
+    if section in SECTIONS:
+        return str(SECTIONS[section][0])
+    return _("Member: %(name)s") % {"name": names.get(section.removeprefix("member-"), "?")}
+
+
+def _member_names(assessment) -> dict[str, str]:
+    ids = [m["member_id"] for m in assessment.members]
+    return {
+        str(pk): name
+        for pk, name in Member.objects.filter(
+            household=assessment.household, pk__in=[int(i) for i in ids if i.isdigit()]
+        ).values_list("pk", "full_name")
+    }
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    a = selectors.assessment_get(actor=request.user, pk=pk)
+    names = _member_names(a)
+    done = set(a.sections_done)
+    sections = [(s, _section_title(a, s, names), s in done) for s in required_sections(a)]
+    context = {
+        "assessment": a,
+        "round": a.round,
+        "sections": sections,
+        "can_screen": can(request.user, Capability.COLLECT_ANSWERS, a.household.unit)
+        and a.round.status in workflow.SCREENING_OPEN,
+        "can_survey": can(request.user, Capability.COLLECT_ANSWERS, a.household.unit)
+        and a.round.status in workflow.SURVEY_OPEN
+        and not a.screened_out,
+        **classification_context(a, request),
+    }
+    return render(request, "reviews/assessment_detail.html", context)
+
+
+@login_required
+def assessment_screening(request: HttpRequest, pk: int) -> HttpResponse:
+    a = selectors.assessment_get(actor=request.user, pk=pk)
+    form = ScreeningForm(
+        request.POST if request.method == "POST" else None,
+        initial={"markers": a.screening.get("markers", [])},
+    )
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            request,
+            lambda: services.assessment_screen(
+                actor=request.user, assessment=a, markers=form.cleaned_data["markers"]
+            ),
+            _("Form A saved."),
+        )
+        if done:
+            return redirect("reviews:assessment_detail", a.pk)
+    previous = services.previous_assessment(a)
+    from giamngheo.reviews import screening
+
+    context = {
+        "assessment": a,
+        "form": form,
+        "stop_at": screening.STOP_AT,
+        "confirmed": screening.CONFIRMED,
+        "source": screening.SOURCE,
+        "last_year": previous.screening.get("markers", []) if previous else None,
+    }
+    return render(request, "reviews/screening_form.html", context)
+
+
+def _section_values(a, section: str) -> dict:
+    if section in SECTIONS:
+        return a.facts
+    member_id = section.removeprefix("member-")
+    return next((m for m in a.members if m["member_id"] == member_id), {})
+
+
+def _last_year(a, section: str) -> dict[str, str]:
+    previous = services.previous_assessment(a)
+    if previous is None:
+        return {}
+    facts = SECTIONS[section][1] if section in SECTIONS else MEMBER_FACTS
+    if section in SECTIONS:
+        values = previous.facts
+    else:
+        values = next(
+            (m for m in previous.members if member_section(m["member_id"]) == section), {}
+        )
+    return {f.name: value_text(f, values[f.name]) for f in facts if f.name in values}
+
+
+@login_required
+def assessment_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    a = selectors.assessment_get(actor=request.user, pk=pk)
+    order = required_sections(a)
+    if section not in order:
+        raise Http404
+    form = section_form(
+        section,
+        data=request.POST if request.method == "POST" else None,
+        review_date=a.round.review_date,
+        values=_section_values(a, section),
+    )
+    if request.method == "POST" and request.htmx and request.GET.get("validate"):
+        # Validation as you type: only fields already filled in report their errors.
+        form.is_valid()
+        touched = {k for k, v in request.POST.items() if v}
+        errors = {
+            name: form.errors.get(name, []) if name in touched else [] for name in form.fields
+        }
+        return render(request, "reviews/_field_errors.html", {"errors": errors})
+    if request.method == "POST":
+        if form.is_valid():
+            saved = attempt(
+                request,
+                lambda: services.assessment_save_section(
+                    actor=request.user, assessment=a, section=section, data=form.stored()
+                ),
+            )
+            if saved:
+                nxt = order.index(section) + 1
+                if nxt < len(order):
+                    return redirect("reviews:assessment_section", a.pk, order[nxt])
+                return redirect("reviews:assessment_detail", a.pk)
+        else:
+            form_errors(request, form)
+    names = _member_names(a)
+    context = {
+        "assessment": a,
+        "form": form,
+        "section": section,
+        "title": _section_title(a, section, names),
+        "position": order.index(section) + 1,
+        "total": len(order),
+        "last_year": _last_year(a, section),
+        "editable": can(request.user, Capability.COLLECT_ANSWERS, a.household.unit)
+        and a.round.status in workflow.SURVEY_OPEN,
+    }
+    return render(request, "reviews/section_form.html", context)
+
+
+@login_required
+def household_classification(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get(actor=request.user, pk=pk)
+    history = selectors.household_classifications(actor=request.user, household=household)
+    context = {"household": household, "history": history}
+    return render(request, "reviews/household_classification.html", context)
+
+
+@login_required
+def change_request_create(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get(actor=request.user, pk=pk)
+    form = ChangeRequestForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            created = attempt(
+                request,
+                lambda: services.change_request_create(
+                    actor=request.user,
+                    household=household,
+                    reason=form.cleaned_data["reason"],
+                    evidence=form.cleaned_data["evidence"],
+                ),
+                _("Change request recorded; the household joins an ad-hoc review."),
+            )
+            if created:
+                return redirect(created.ad_hoc_round)
+        else:
+            form_errors(request, form)
+    return render(
+        request, "reviews/change_request_form.html", {"form": form, "household": household}
+    )

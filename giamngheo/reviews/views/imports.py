@@ -1,0 +1,49 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from giamngheo.jobs.models import Job
+from giamngheo.reviews import imports, selectors
+from giamngheo.reviews.forms import ImportForm
+
+
+@login_required
+def import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    r = selectors.round_get(actor=request.user, pk=pk)
+    response = HttpResponse(
+        imports.template_xlsx(r),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="mau-phieu-{r.year}-{r.unit.code}.xlsx"'
+    )
+    return response
+
+
+@login_required
+def import_answers(request: HttpRequest, pk: int) -> HttpResponse:
+    r = selectors.round_get(actor=request.user, pk=pk)
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = imports.import_start(
+                actor=request.user, review_round=r, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            if isinstance(result, Job):
+                return redirect("jobs:detail", result.pk)
+            messages.success(
+                request,
+                _("%(rows)d households read, %(changed)d changed.") % result,
+            )
+            return redirect(r)
+    return render(request, "reviews/import.html", {"round": r, "form": form, "problems": problems})

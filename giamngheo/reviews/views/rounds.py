@@ -1,0 +1,200 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from giamngheo.accounts.scoping import Capability, can, unit_q
+from giamngheo.geo.models import AdminUnit, Level
+from giamngheo.reviews import legal, selectors, services, workflow
+from giamngheo.reviews.forms import (
+    AdvanceForm,
+    ApprovalForm,
+    AttachmentForm,
+    MeetingForm,
+    RoundCreateForm,
+)
+from giamngheo.reviews.models import Flow, RoundStatus
+from giamngheo.reviews.views.common import attempt, form_errors
+
+
+def _editable_communes(actor):
+    units = AdminUnit.objects.filter(unit_q(actor, unit_field=""), level=Level.COMMUNE)
+    return units.filter(valid_to__isnull=True).order_by("code")
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    filters = {
+        "year": request.GET.get("year", "")[:4] if request.GET.get("year", "").isdigit() else "",
+        "status": request.GET.get("status")
+        if request.GET.get("status") in RoundStatus.values
+        else "",
+        "overdue": request.GET.get("overdue") == "1",
+    }
+    rounds = selectors.round_list(actor=request.user, filters=filters)
+    page = Paginator(rounds, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for r in page:
+        r.overdue = workflow.is_overdue(r, today)
+    context = {
+        "page": page,
+        "filters": filters,
+        "statuses": RoundStatus.choices,
+        "can_create": request.user.unit is not None
+        and can(request.user, Capability.EDIT_RECORDS, request.user.unit),
+    }
+    return render(request, "reviews/round_list.html", context)
+
+
+@login_required
+def round_create(request: HttpRequest) -> HttpResponse:
+    form = RoundCreateForm(
+        request.POST if request.method == "POST" else None, units=_editable_communes(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        created = attempt(
+            request, lambda: services.round_create(actor=request.user, **form.cleaned_data)
+        )
+        if created:
+            return redirect(created)
+    return render(request, "reviews/round_form.html", {"form": form})
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    r = selectors.round_get(actor=request.user, pk=pk)
+    today = timezone.localdate()
+    user = request.user
+    nxt = workflow.FORWARD.get(r.status)
+    assessments = Paginator(selectors.assessment_list(actor=user, review_round=r), 100)
+    context = {
+        "round": r,
+        "steps": [(s, RoundStatus(s).label) for s in workflow.ORDER],
+        "step_index": workflow.ORDER.index(r.status),
+        "transitions": r.transitions.select_related("actor"),
+        "assessments": assessments.get_page(request.GET.get("page")),
+        "attachments": r.attachments.all(),
+        "complaints": r.complaints.select_related("household"),
+        "next_step": RoundStatus(nxt).label if nxt else "",
+        "blockers": workflow.blockers(r, nxt, today) if nxt else [],
+        "can_go_back": r.status in workflow.BACKWARD,
+        "overdue": workflow.is_overdue(r, today),
+        "round_deadline": workflow.round_deadline(r),
+        "can_edit": can(user, Capability.EDIT_RECORDS, r.unit) and not r.is_locked,
+        "can_edit_any": can(user, Capability.EDIT_RECORDS, r.unit),
+        "can_collect": can(user, Capability.COLLECT_ANSWERS, r.unit) and not r.is_locked,
+        "can_approve": can(user, Capability.APPROVE_ROUNDS, r.unit)
+        and r.status == RoundStatus.APPROVAL,
+        "advance_form": AdvanceForm(),
+        "meeting_form": MeetingForm(initial={"held_on": today}),
+        "approval_form": ApprovalForm(initial={"decision_date": today}),
+        "attachment_form": AttachmentForm(),
+        "legal": legal,
+        "flow_labels": Flow.choices,
+        "flows": selectors.flow_counts(actor=user, review_round=r) if r.is_locked else None,
+        "identity": selectors.flow_identity(r) if r.is_locked else None,
+        "is_posting_or_later": workflow.ORDER.index(r.status)
+        >= workflow.ORDER.index(RoundStatus.POSTING),
+    }
+    return render(request, "reviews/round_detail.html", context)
+
+
+@login_required
+@require_POST
+def round_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    r = selectors.round_get(actor=request.user, pk=pk)
+    form = AdvanceForm(request.POST)
+    if form.is_valid():
+        target = form.cleaned_data["target"] or None
+        attempt(
+            request,
+            lambda: services.round_advance(
+                actor=request.user,
+                review_round=r,
+                target=target,
+                reason=form.cleaned_data["reason"],
+            ),
+            _("The round moved to the next step."),
+        )
+    return redirect(r)
+
+
+@login_required
+@require_POST
+def round_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    r = selectors.round_get(actor=request.user, pk=pk)
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: services.round_record_meeting(
+                actor=request.user, review_round=r, **form.cleaned_data
+            ),
+            _("Meeting result recorded."),
+        )
+    else:
+        form_errors(request, form)
+    return redirect(r)
+
+
+@login_required
+@require_POST
+def round_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    r = selectors.round_get(actor=request.user, pk=pk)
+    form = ApprovalForm(request.POST)
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: services.round_approve(actor=request.user, review_round=r, **form.cleaned_data),
+            _("The round is approved and locked."),
+        )
+    else:
+        form_errors(request, form)
+    return redirect(r)
+
+
+@login_required
+@require_POST
+def round_list_households(request: HttpRequest, pk: int) -> HttpResponse:
+    r = selectors.round_get(actor=request.user, pk=pk)
+    added = attempt(
+        request, lambda: services.round_list_households(actor=request.user, review_round=r)
+    )
+    if added is not None:
+        messages.success(request, _("%(n)d households listed.") % {"n": int(added)})
+    return redirect(r)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    r = selectors.round_get(actor=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: services.attachment_add(
+                actor=request.user, review_round=r, **form.cleaned_data
+            ),
+            _("File attached."),
+        )
+    else:
+        form_errors(request, form)
+    return redirect(r)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    r = selectors.round_get(actor=request.user, pk=pk)
+    attachment = r.attachments.filter(pk=attachment_pk).first()
+    if attachment is None or not attachment.file:
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.file.name.rsplit("/", 1)[-1],
+    )
