@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "giamngheo.reviews",
     "giamngheo.programs",
     "giamngheo.support",
+    "giamngheo.api",
     "giamngheo.reports",
     "giamngheo.portal",
 ]
@@ -173,3 +174,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# REST API and field collection (ODK Collect over OpenRosa).
+API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", str(5 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+OPENROSA_MAX_SUBMISSION_BYTES = envint("OPENROSA_MAX_SUBMISSION_BYTES", str(20 * 1024 * 1024))
+OPENROSA_REALM = os.environ.get("OPENROSA_REALM", "GiamNgheo")
+API_AUTH_FAILURES_PER_IP = envint("API_AUTH_FAILURES_PER_IP", "20")
+API_AUTH_FAILURES_PER_USERNAME = envint("API_AUTH_FAILURES_PER_USERNAME", "10")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("reviews/", include("giamngheo.reviews.urls")),
     path("reports/", include("giamngheo.reports.urls")),
     path("portal/", include("giamngheo.portal.urls")),
+    path("api/", include("giamngheo.api.urls")),
     path("programs/", include("giamngheo.programs.urls")),
     path("support/", include("giamngheo.support.urls")),
     path("", include("giamngheo.accounts.home_urls")),

@@ -1,0 +1,71 @@
+"""Token issue and revocation, and who the caller is."""
+
+from django.contrib.auth import authenticate
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from giamngheo.accounts.scoping import ROLE_CAPABILITIES
+from giamngheo.api import throttle
+from giamngheo.api.credentials import token_create, token_revoke
+from giamngheo.api.models import ApiToken
+from giamngheo.api.rest.errors import ApiError
+from giamngheo.api.rest.schemas import ErrorOut, MeOut, TokenCreatedOut, TokenOut, TokenRequest
+
+router = Router(tags=["authentication"])
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+def _blocked() -> ApiError:
+    return ApiError(
+        429,
+        _("Too many failed authentication attempts; try again later."),
+        headers={"Retry-After": str(throttle.retry_after())},
+    )
+
+
+@router.post("/auth/token", auth=None, response={201: TokenCreatedOut, 400: ErrorOut, **ERRORS})
+def token_obtain(request: HttpRequest, payload: TokenRequest):
+    """Exchange a username and password for a new token (rate limited per address and user)."""
+    if throttle.is_blocked(request, payload.username):
+        raise _blocked()
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        throttle.record_failure(request, payload.username)
+        raise ApiError(401, _("Wrong username or password."))
+    token, raw = token_create(actor=user, name=payload.name)
+    return Status(201, {**_token_row(token), "token": raw})
+
+
+def _token_row(token: ApiToken) -> dict:
+    return {
+        f: getattr(token, f)
+        for f in ("id", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    }
+
+
+@router.get("/auth/tokens", response={200: list[TokenOut], **ERRORS})
+def token_index(request: HttpRequest):
+    return list(ApiToken.objects.filter(user=request.auth))
+
+
+@router.delete("/auth/tokens/{token_id}", response={200: TokenOut, **ERRORS})
+def token_delete(request: HttpRequest, token_id: int):
+    """Revoke one of your tokens; it stops working at once."""
+    token = ApiToken.objects.filter(user=request.auth, pk=token_id).first()
+    if token is None:
+        raise Http404
+    return token_revoke(actor=request.auth, token=token)
+
+
+@router.get("/me", response={200: MeOut, **ERRORS})
+def me(request: HttpRequest):
+    user = request.auth
+    return {
+        "username": user.username,
+        "full_name": user.get_full_name(),
+        "role": user.role,
+        "unit_id": user.unit_id,
+        "organisation_id": user.organisation_id,
+        "capabilities": sorted(ROLE_CAPABILITIES.get(user.role, ())),
+    }

@@ -1,0 +1,123 @@
+"""POST /api/v1/classify as household-facts.md defines it; nothing is stored."""
+
+import copy
+import json
+
+import pytest
+
+from giamngheo.api.rest.classify import HOUSEHOLD_EXAMPLE
+from giamngheo.api.tests.helpers import assert_error_body, body, token_client
+from giamngheo.reviews.models import Assessment
+from giamngheo.standards import classify_household
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def caller(personas):
+    return token_client(personas["auditor"])
+
+
+def _post(c, payload, **extra):
+    data = payload if isinstance(payload, (str, bytes)) else json.dumps(payload)
+    return c.post("/api/v1/classify", data, content_type="application/json", **extra)
+
+
+def test_one_household_gives_the_engines_output(caller):
+    response = _post(caller, HOUSEHOLD_EXAMPLE)
+    assert response.status_code == 200
+    assert body(response) == classify_household(HOUSEHOLD_EXAMPLE)
+    assert body(response)["class"] == "near_poor"
+
+
+def test_english_explanations_on_request(caller):
+    out = body(_post_lang(caller))
+    assert (
+        out["explanation_text"]
+        == classify_household(HOUSEHOLD_EXAMPLE, lang="en")["explanation_text"]
+    )
+
+
+def _post_lang(c):
+    return c.post(
+        "/api/v1/classify?lang=en", json.dumps(HOUSEHOLD_EXAMPLE), content_type="application/json"
+    )
+
+
+def test_one_bad_household_is_422_with_its_error(caller):
+    bad = {k: v for k, v in HOUSEHOLD_EXAMPLE.items() if k != "review_date"}
+    response = _post(caller, bad)
+    assert response.status_code == 422
+    assert body(response)["error"]["field"] == "review_date"
+    assert "class" not in body(response)
+
+
+def test_an_array_gives_one_line_per_household_in_order(caller):
+    second = {**copy.deepcopy(HOUSEHOLD_EXAMPLE), "household_id": "h2", "standard": "vn-9999"}
+    third = {
+        **copy.deepcopy(HOUSEHOLD_EXAMPLE),
+        "household_id": "h3",
+        "income_per_capita_month": "x",
+    }
+    fourth = {**copy.deepcopy(HOUSEHOLD_EXAMPLE), "household_id": "h4", "standard": "vn-2022"}
+    response = _post(caller, [HOUSEHOLD_EXAMPLE, second, third, 42, fourth])
+    assert response.status_code == 200
+    lines = body(response)
+    assert [line.get("household_id") for line in lines] == [
+        "31-11560-000123",
+        "h2",
+        "h3",
+        None,
+        "h4",
+    ]
+    assert lines[0]["class"] == "near_poor"
+    assert lines[1]["error"]["field"] == "standard" and lines[1]["error"]["row"] == 2
+    assert lines[2]["error"]["field"] == "income_per_capita_month"
+    assert lines[3]["error"]["row"] == 4
+    assert lines[4]["standard"] == "vn-2022" and "class" in lines[4]
+
+
+def test_an_empty_array_is_an_empty_answer(caller):
+    response = _post(caller, [])
+    assert response.status_code == 200 and body(response) == []
+
+
+@pytest.mark.parametrize("payload", ["{not json", "", "[1, 2", b"\xff\xfe"])
+def test_malformed_json_is_400_with_a_clear_message(caller, payload):
+    data = assert_error_body(_post(caller, payload), 400)
+    assert "JSON" in data["detail"]
+
+
+@pytest.mark.parametrize("payload", ["42", '"text"', "null", "true"])
+def test_a_body_that_is_neither_object_nor_array_is_400(caller, payload):
+    assert_error_body(_post(caller, payload), 400)
+
+
+def test_an_oversized_body_is_413(caller, settings):
+    settings.API_MAX_BODY_BYTES = 2000
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
+    big = [HOUSEHOLD_EXAMPLE] * 10
+    assert_error_body(_post(caller, big), 413)
+
+
+def test_too_many_households_is_413(caller, settings):
+    settings.API_CLASSIFY_MAX_HOUSEHOLDS = 2
+    assert_error_body(_post(caller, [HOUSEHOLD_EXAMPLE] * 3), 413)
+
+
+def test_nothing_is_stored(caller, rounds):
+    before = Assessment.objects.count(), list(Assessment.objects.values_list("updated_at"))
+    _post(caller, [HOUSEHOLD_EXAMPLE] * 3)
+    assert (
+        Assessment.objects.count(),
+        list(Assessment.objects.values_list("updated_at")),
+    ) == before
+
+
+@pytest.mark.parametrize(
+    "persona",
+    ["commune_a_officer", "enumerator_a", "village_head_a1", "partner_officer", "system_admin"],
+)
+def test_every_role_may_classify_and_anonymous_may_not(client, personas, persona):
+    assert _post(token_client(personas[persona]), HOUSEHOLD_EXAMPLE).status_code == 200
+    assert_error_body(_post(client, HOUSEHOLD_EXAMPLE), 401)
