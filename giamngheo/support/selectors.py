@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, scoped
+from giamngheo.geo.models import AdminUnit
+from giamngheo.geo.selectors import scope_roots
 from giamngheo.households.models import Household
 from giamngheo.reviews.models import Flow, Outcome
 from giamngheo.support.models import (
@@ -76,6 +78,14 @@ def support_list(*, actor: User) -> QuerySet[SupportRecord]:
 def household_lookup(*, actor: User, code: str) -> Household | None:
     households = scoped(Household.objects.all(), actor, Capability.READ_RECORDS)
     return households.filter(code=code.strip()).first()
+
+
+def household_in_fund_territory(*, fund: Fund, code: str) -> Household | None:
+    """A payee household is named by code; only households of the fund's unit can be paid."""
+    roots = scope_roots(fund.unit)
+    return Household.objects.filter(
+        AdminUnit.objects.within(roots, field="unit"), code=code
+    ).first()
 
 
 @dataclass(frozen=True)

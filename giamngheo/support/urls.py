@@ -1,2 +1,14 @@
+from django.urls import path
+
+from giamngheo.support import views
+
 app_name = "support"
-urlpatterns: list = []
+urlpatterns = [
+    path("funds/", views.fund_list_view, name="fund_list"),
+    path("funds/<int:pk>/", views.fund_detail, name="fund_detail"),
+    path("funds/<int:pk>/receive/", views.contribution_create, name="contribution_create"),
+    path("funds/<int:pk>/disburse/", views.disbursement_create_view, name="disbursement_create"),
+    path("households/", views.support_list_view, name="support_list"),
+    path("models/", views.model_list_view, name="model_list"),
+    path("models/<int:pk>/", views.model_detail, name="model_detail"),
+]

@@ -1,0 +1,152 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from giamngheo.accounts.models import Organisation, User
+from giamngheo.accounts.scoping import unit_q
+from giamngheo.geo.models import AdminUnit, Level
+from giamngheo.programs.models import (
+    ActivityStatus,
+    AnnualPlan,
+    ContentArea,
+    ContentCategory,
+    CoordinationProgram,
+)
+from giamngheo.programs.services import IndicatorSpec
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Puts a service's ValidationError on the form's fields, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class PlanForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=1945, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    document_number = forms.CharField(label=_("Number / symbol"), max_length=80, required=False)
+
+
+class AreaForm(forms.Form):
+    title = forms.CharField(
+        label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=ContentCategory.objects.filter(is_active=True), required=False
+    )
+
+
+class DocumentForm(forms.Form):
+    document = forms.FileField(
+        label=_("Signed document (PDF)"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"})
+    )
+
+
+def _program_units(actor: User, program: CoordinationProgram):
+    units = AdminUnit.objects.filter(unit_q(actor, unit_field="")).exclude(level=Level.VILLAGE)
+    return (
+        units.filter(path__startswith=program.unit.path)
+        | units.filter(predecessions__predecessor=program.unit)
+        | AdminUnit.objects.filter(pk=program.unit_id)
+    )
+
+
+class ActivityForm(forms.Form):
+    content_area = forms.ModelChoiceField(
+        label=_("Content area"), queryset=ContentArea.objects.none()
+    )
+    plan = forms.ModelChoiceField(
+        label=_("Annual plan"), queryset=AnnualPlan.objects.none(), required=False
+    )
+    title = forms.CharField(label=_("Activity"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    responsible = forms.ModelChoiceField(
+        label=_("Responsible party"), queryset=Organisation.objects.none()
+    )
+    cooperating = forms.ModelMultipleChoiceField(
+        label=_("Cooperating parties"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    unit = forms.ModelChoiceField(label=_("Administrative unit"), queryset=AdminUnit.objects.none())
+    planned_start = forms.DateField(label=_("Planned start"), widget=DATE)
+    planned_end = forms.DateField(label=_("Planned end"), widget=DATE)
+    budget = forms.IntegerField(label=_("Budget (VND)"), min_value=0, initial=0)
+    indicators = forms.CharField(
+        label=_("Indicators and targets"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            'One per line: name; target; unit of measure — e.g. "Households supported with housing; 120; households".'
+        ),
+    )
+
+    def __init__(self, *args, actor: User, program: CoordinationProgram, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["content_area"].queryset = program.content_areas.all()
+        self.fields["plan"].queryset = program.plans.all()
+        organisations = Organisation.objects.filter(program_parties__program=program)
+        self.fields["responsible"].queryset = organisations
+        self.fields["cooperating"].queryset = organisations
+        self.fields["unit"].queryset = _program_units(actor, program).distinct().order_by("path")
+        self.fields["unit"].initial = program.unit_id
+
+    def clean_indicators(self) -> list[IndicatorSpec]:
+        specs = []
+        for number, line in enumerate(self.cleaned_data["indicators"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(";")]
+            try:
+                target = int(parts[1].replace(".", ""))
+            except (IndexError, ValueError):
+                target = 0
+            if not parts[0] or target <= 0:
+                raise ValidationError(
+                    _(
+                        "Line %(number)d: write the name, then a target above zero, separated by ';'."
+                    ),
+                    params={"number": number},
+                )
+            specs.append(IndicatorSpec(parts[0], target, parts[2] if len(parts) > 2 else ""))
+        return specs
+
+
+class ReportForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ActivityStatus.choices)
+    result_summary = forms.CharField(
+        label=_("Reported results"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    evidence = forms.FileField(
+        label=_("Evidence (PDF, JPEG or PNG)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+    evidence_title = forms.CharField(
+        label=_("Title of the evidence"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, activity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator_fields = []
+        for indicator in activity.indicators.all():
+            name = f"indicator_{indicator.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=f"{indicator.name} ({_('target')} {indicator.target} {indicator.measure})",
+                min_value=0,
+                initial=indicator.achieved,
+            )
+            self.indicator_fields.append((indicator.pk, name))
+        self.fields["status"].initial = activity.status
+        self.fields["result_summary"].initial = activity.result_summary
+
+    def achieved(self) -> dict[int, int]:
+        return {pk: self.cleaned_data[name] for pk, name in self.indicator_fields}

@@ -1,0 +1,180 @@
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from giamngheo.programs.models import Activity, ActivityStatus
+from giamngheo.programs.services import IndicatorSpec, activity_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def activity(former_program, former_orgs, province_officer):
+    return activity_create(
+        actor=province_officer,
+        content_area=former_program.content_areas.get(number=2),
+        title="Vận động xây nhà",
+        responsible=former_orgs[1],
+        unit=former_program.unit,
+        planned_start=dt.date(2024, 3, 1),
+        planned_end=dt.date(2024, 11, 18),
+        indicators=[IndicatorSpec("Hộ được hỗ trợ nhà ở", 120, "hộ")],
+    )
+
+
+def test_program_pages_show_the_former_province_program_in_vietnamese(
+    client, former_program, province_officer, activity
+):
+    client.force_login(province_officer)
+    listing = client.get(reverse("programs:list"))
+    assert listing.status_code == 200
+    assert former_program.title in listing.content.decode()
+    page = client.get(former_program.get_absolute_url()).content.decode()
+    assert "Vận động xây nhà" in page and "Sở LĐTBXH Tỉnh FP" in page
+    assert 'lang="vi"' in page
+
+
+def test_other_province_gets_404_for_the_program(client, former_program, other_province_officer):
+    client.force_login(other_province_officer)
+    assert client.get(former_program.get_absolute_url()).status_code == 404
+    assert former_program.title not in client.get(reverse("programs:list")).content.decode()
+
+
+def test_activity_is_planned_through_the_form(
+    client, former_program, former_orgs, province_officer
+):
+    client.force_login(province_officer)
+    url = reverse("programs:activity_create", args=[former_program.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "content_area": former_program.content_areas.get(number=3).pk,
+            "title": "Mô hình nuôi bò",
+            "responsible": former_orgs[0].pk,
+            "cooperating": [former_orgs[1].pk],
+            "unit": former_program.unit_id,
+            "planned_start": "2024-04-01",
+            "planned_end": "2024-12-31",
+            "budget": "150000000",
+            "indicators": "Hộ tham gia; 30; hộ\nHộ thoát nghèo; 10",
+        },
+    )
+    assert response.status_code == 302
+    activity = Activity.objects.get(title="Mô hình nuôi bò")
+    assert [i.target for i in activity.indicators.all()] == [30, 10]
+
+
+def test_activity_form_shows_errors_for_dates_outside_the_period(
+    client, former_program, former_orgs, province_officer
+):
+    client.force_login(province_officer)
+    response = client.post(
+        reverse("programs:activity_create", args=[former_program.pk]),
+        {
+            "content_area": former_program.content_areas.get(number=3).pk,
+            "title": "Quá hạn",
+            "responsible": former_orgs[0].pk,
+            "unit": former_program.unit_id,
+            "planned_start": "2026-01-01",
+            "planned_end": "2026-02-01",
+            "budget": "0",
+            "indicators": "Không có chỉ tiêu",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not Activity.objects.exists()
+
+
+def test_partner_officer_cannot_open_another_partys_report_form(
+    client, activity, department_officer, front_officer
+):
+    url = reverse("programs:activity_report", args=[activity.pk])
+    client.force_login(department_officer)
+    assert client.get(url).status_code == 403
+    client.force_login(front_officer)
+    assert client.get(url).status_code == 200
+
+
+def test_results_are_reported_with_evidence_through_the_form(
+    client, activity, front_officer, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(front_officer)
+    indicator = activity.indicators.get()
+    response = client.post(
+        reverse("programs:activity_report", args=[activity.pk]),
+        {
+            "status": ActivityStatus.DONE,
+            "result_summary": "Bàn giao 120 nhà",
+            f"indicator_{indicator.pk}": "120",
+            "evidence": SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%%EOF"),
+            "evidence_title": "Biên bản",
+        },
+    )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.status == ActivityStatus.DONE and activity.evidence.count() == 1
+
+
+def test_a_fake_pdf_as_evidence_is_an_error_not_a_crash(
+    client, activity, front_officer, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(front_officer)
+    response = client.post(
+        reverse("programs:activity_report", args=[activity.pk]),
+        {"status": ActivityStatus.DONE, "evidence": SimpleUploadedFile("x.pdf", b"<html>")},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert activity.evidence.count() == 0
+
+
+def test_eleventh_area_is_named_on_its_page(client, former_program, province_officer):
+    client.force_login(province_officer)
+    url = reverse("programs:area_edit", args=[former_program.pk, 6])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"title": "Hội nghị", "category": ""}).status_code == 302
+
+
+def test_plan_and_document_forms_report_bad_input_as_messages(
+    client, former_program, province_officer, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(province_officer)
+    response = client.post(
+        reverse("programs:plan_create", args=[former_program.pk]), {"year": "2030"}, follow=True
+    )
+    assert response.status_code == 200 and not former_program.plans.exists()
+    response = client.post(
+        reverse("programs:document_upload", args=[former_program.pk]),
+        {"document": SimpleUploadedFile("a.pdf", b"not a pdf")},
+        follow=True,
+    )
+    assert response.status_code == 200
+    former_program.refresh_from_db()
+    assert not former_program.signed_document
+
+
+def test_inspections_page_flags_overdue_recommendations(
+    client, units, former_program, former_orgs, province_officer
+):
+    from giamngheo.programs.services import inspection_plan, recommendation_add
+
+    inspection = inspection_plan(
+        actor=province_officer, title="Kiểm tra", unit=units["FA"], planned_on=dt.date(2024, 5, 1)
+    )
+    recommendation_add(
+        actor=province_officer,
+        inspection=inspection,
+        text="Khắc phục",
+        responsible=former_orgs[0],
+        deadline=dt.date(2024, 6, 1),
+    )
+    client.force_login(province_officer)
+    page = client.get(reverse("programs:inspections")).content.decode()
+    assert "Khắc phục" in page and 'class="overdue"' in page

@@ -1,0 +1,161 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from giamngheo.programs.forms import (
+    ActivityForm,
+    AreaForm,
+    DocumentForm,
+    PlanForm,
+    ReportForm,
+    add_service_errors,
+)
+from giamngheo.programs.permissions import can_edit_activity, can_edit_program
+from giamngheo.programs.selectors import (
+    activity_get,
+    activity_list,
+    inspection_list,
+    program_detail_areas,
+    program_get,
+    program_list,
+    program_progress,
+)
+from giamngheo.programs.services import (
+    activity_create,
+    activity_report,
+    content_area_update,
+    plan_create,
+    program_attach_document,
+)
+
+
+@login_required
+def program_list_view(request: HttpRequest) -> HttpResponse:
+    programs = program_list(actor=request.user)
+    return render(request, "programs/program_list.html", {"programs": programs})
+
+
+@login_required
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    program = program_get(actor=request.user, pk=pk)
+    context = {
+        "program": program,
+        "areas": program_detail_areas(program),
+        "progress": program_progress(actor=request.user, program=program),
+        "activities": activity_list(actor=request.user, program=program),
+        "can_edit": can_edit_program(request.user, program),
+        "plan_form": PlanForm(),
+        "document_form": DocumentForm(),
+    }
+    return render(request, "programs/program_detail.html", context)
+
+
+@login_required
+@require_POST
+def plan_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    program = program_get(actor=request.user, pk=pk)
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        try:
+            plan_create(actor=request.user, program=program, **form.cleaned_data)
+            messages.success(request, _("The annual plan was added."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Check the year of the plan."))
+    return redirect(program)
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    program = program_get(actor=request.user, pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            program_attach_document(
+                actor=request.user, program=program, document=form.cleaned_data["document"]
+            )
+            messages.success(request, _("The signed document was stored."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Choose a PDF file."))
+    return redirect(program)
+
+
+@login_required
+def area_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    program = program_get(actor=request.user, pk=pk)
+    if not can_edit_program(request.user, program):
+        raise PermissionDenied
+    area = get_object_or_404(program.content_areas, number=number)
+    form = AreaForm(request.POST or None, initial={"title": area.title, "category": area.category})
+    if form.is_valid():
+        content_area_update(actor=request.user, area=area, **form.cleaned_data)
+        return redirect(program)
+    return render(
+        request, "programs/area_form.html", {"program": program, "area": area, "form": form}
+    )
+
+
+@login_required
+def activity_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    program = program_get(actor=request.user, pk=pk)
+    form = ActivityForm(request.POST or None, actor=request.user, program=program)
+    if form.is_valid():
+        try:
+            activity_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied:
+            form.add_error(
+                "responsible", _("You may plan only your own organisation's activities.")
+            )
+        else:
+            messages.success(request, _("The activity was planned."))
+            return redirect(program)
+    return render(request, "programs/activity_form.html", {"program": program, "form": form})
+
+
+@login_required
+def activity_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = activity_get(actor=request.user, pk=pk)
+    if not can_edit_activity(request.user, activity):
+        raise PermissionDenied
+    form = ReportForm(request.POST or None, request.FILES or None, activity=activity)
+    if form.is_valid():
+        upload = form.cleaned_data["evidence"]
+        evidence = [(upload, form.cleaned_data["evidence_title"])] if upload else []
+        try:
+            activity_report(
+                actor=request.user,
+                activity=activity,
+                status=form.cleaned_data["status"],
+                result_summary=form.cleaned_data["result_summary"],
+                achieved=form.achieved(),
+                evidence=evidence,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The results were reported."))
+            return redirect(activity.program)
+    return render(request, "programs/activity_report.html", {"activity": activity, "form": form})
+
+
+@login_required
+def inspection_list_view(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    inspections = inspection_list(actor=request.user)
+    overdue = sum(r.is_overdue(today) for i in inspections for r in i.recommendations.all())
+    return render(
+        request,
+        "programs/inspection_list.html",
+        {"inspections": inspections, "today": today, "overdue": overdue},
+    )
