@@ -15,10 +15,9 @@ import polars as pl
 
 from giamngheo.standards import indicators
 from giamngheo.standards.standard import Standard, StandardError, load_standard, select_standard
-from giamngheo.standards.tables import MISSING, InputError, Tables
+from giamngheo.standards.tables import MISSING, NO_DATE, InputError, Tables
 
 EPOCH = dt.date(1970, 1, 1)
-NO_DATE = np.iinfo(np.int64).min
 ERROR = -1
 
 
@@ -131,7 +130,7 @@ def _choose_standards(
     """Contract "Which standard": named wins, else by round type and review date (spec §0)."""
     review = t.h["review_date"]
     ad_hoc = t.h["round_type"] == 1
-    key = np.where(review == NO_DATE, NO_DATE, review * 2 + ad_hoc)
+    key = np.where(review == NO_DATE, NO_DATE, review.astype(np.int64) * 2 + ad_hoc)
     names = None if standard is not None else t.raw_standard
     std_of = np.full(t.n, ERROR, np.int64)
     stds: list[Standard] = []
@@ -199,7 +198,7 @@ def _given_flags(t: Tables, std: Standard, rows: np.ndarray, flags: dict[str, np
 def is_missing(arr: np.ndarray) -> np.ndarray:
     if arr.dtype.kind == "f":
         return np.isnan(arr)
-    if arr.dtype == np.int64:
+    if arr.dtype == np.int32:
         return arr == NO_DATE
     return arr == MISSING
 

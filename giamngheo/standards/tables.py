@@ -20,7 +20,7 @@ from giamngheo.standards.vocab import HOUSEHOLD_FIELDS, INFO_DEVICES, MEMBER_FIE
 
 MISSING = -1
 UNKNOWN = -2
-NO_DATE = np.iinfo(np.int64).min
+NO_DATE = np.iinfo(np.int32).min
 
 
 @dataclass(frozen=True)
@@ -84,10 +84,13 @@ class Tables:
 
     def seg_any(self, member_mask: np.ndarray) -> np.ndarray:
         """Per household: does any member satisfy ``member_mask``."""
-        return self.seg_count(member_mask) > 0
+        out = np.zeros(self.n, bool)
+        out[self.member_hh[np.flatnonzero(member_mask)]] = True
+        return out
 
     def seg_count(self, member_mask: np.ndarray) -> np.ndarray:
-        return np.bincount(self.member_hh[member_mask], minlength=self.n)
+        """Per household: how many members satisfy ``member_mask``."""
+        return np.bincount(self.member_hh[np.flatnonzero(member_mask)], minlength=self.n)
 
     def per_member(self, household_values: np.ndarray) -> np.ndarray:
         """Broadcast a household column to its members (contiguous, so a gather)."""
@@ -105,10 +108,11 @@ def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
 
 
 def isin_codes(arr: np.ndarray, codes: list[int] | tuple[int, ...]) -> np.ndarray:
-    """``np.isin`` for small integer codes by table lookup (absent/unknown codes never match)."""
-    table = np.zeros(256, bool)
-    table[[c for c in codes if c >= 0]] = True
-    return table[arr.astype(np.int8, copy=False).view(np.uint8)]
+    """``np.isin`` for a few small integer codes (equality tests beat sorting and lookups here)."""
+    out = np.zeros(arr.shape, bool)
+    for c in codes:
+        out |= arr == c
+    return out
 
 
 def build_tables(households: pl.DataFrame, members: pl.DataFrame | None) -> Tables:
@@ -118,7 +122,7 @@ def build_tables(households: pl.DataFrame, members: pl.DataFrame | None) -> Tabl
     hid = _col(households, "household_id").cast(pl.String, strict=False)
     members = members if members is not None and members.height else None
     if members is None:
-        member_hh = np.zeros(0, np.int64)
+        member_hh = np.zeros(0, np.int32)
         mem_df = pl.DataFrame()
         mem_row = np.zeros(0, np.int64)
     else:
@@ -168,7 +172,7 @@ def _attach(
     runs = mid.filter(starts)
     if runs.len() == n and runs.equals(hid, check_names=False):
         counts = np.diff(np.append(np.flatnonzero(starts.to_numpy()), members.height))
-        return np.repeat(np.arange(n, dtype=np.int64), counts), members, mem_row
+        return np.repeat(np.arange(n, dtype=np.int32), counts), members, mem_row
     index = pl.DataFrame({"household_id": hid, "_h": np.arange(n, dtype=np.int64)}).unique(
         "household_id", keep="first", maintain_order=True
     )
@@ -177,7 +181,7 @@ def _attach(
         .join(index, on="household_id", how="inner", maintain_order="left")
         .sort("_h", maintain_order=True)
     )
-    return joined["_h"].to_numpy(), joined, joined["_mrow"].to_numpy()
+    return joined["_h"].to_numpy().astype(np.int32), joined, joined["_mrow"].to_numpy()
 
 
 def _col(df: pl.DataFrame, name: str, length: int | None = None) -> pl.Series:
@@ -240,8 +244,13 @@ def _enum(values: tuple[str, ...]) -> pl.Enum:
 
 def _with_missing(s: pl.Series) -> np.ndarray:
     """Small integer codes of a physical column, -1 where null (one pass, no copies when dense)."""
+    if s.dtype == pl.UInt8:
+        # 255 read as int8 is -1 = MISSING: one pass, no second mask
+        arr = (s.fill_null(255) if s.null_count() else s).to_numpy()
+        return arr.view(np.int8)
     if not s.null_count():
-        return s.to_numpy().astype(np.int8, copy=False)
+        arr = s.to_numpy()
+        return arr.view(np.int8) if arr.dtype.itemsize == 1 else arr.astype(np.int8)
     codes = s.fill_null(0).to_numpy().astype(np.int8)
     codes[s.is_null().to_numpy()] = MISSING
     return codes
@@ -306,15 +315,18 @@ def _number(s: pl.Series) -> tuple[np.ndarray, np.ndarray | None]:
 
 def _days(s: pl.Series) -> tuple[np.ndarray, np.ndarray | None]:
     if s.dtype == pl.Date:
-        return s.to_physical().cast(pl.Int64).fill_null(NO_DATE).to_numpy(), None
+        phys = s.to_physical()
+        return (
+            phys.to_numpy() if not phys.null_count() else phys.fill_null(NO_DATE).to_numpy()
+        ), None
     if s.dtype == pl.Null:
-        return np.full(len(s), NO_DATE), None
+        return np.full(len(s), NO_DATE, np.int32), None
     if isinstance(s.dtype, pl.Datetime):
         return _days(s.dt.date())
     text = s.cast(pl.String, strict=False).str.strip_chars().replace("", None)
     d = text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
     bad = (d.is_null() & text.is_not_null()).to_numpy()
-    return d.to_physical().cast(pl.Int64).fill_null(NO_DATE).to_numpy(), bad
+    return d.to_physical().fill_null(NO_DATE).to_numpy(), bad
 
 
 def _device_mask(s: pl.Series) -> tuple[np.ndarray, np.ndarray | None]:
@@ -398,28 +410,41 @@ def _member_ages(t: Tables) -> None:
     """Whole years on the review date (birthday counts on the day), plus bounds in months."""
     review = t.h["review_date"]
     has_review = review != NO_DATE
-    ry_h, rm_h, rd_h = _calendar(review, has_review)
     g = t.member_hh
     dob = t.mem["date_of_birth"]
     has_dob = dob != NO_DATE
-    by, bm, bd = _calendar(dob, has_dob)
-    ry = ry_h[g]
-    # completed months (the day of the month counts on the day); whole years follow from them
-    months = (ry - by) * 12 + (rm_h[g] - bm) - (rd_h[g] < bd)
+    if t.n and t.m and has_review.all() and has_dob.all() and review.min() == review.max():
+        # One review date (the usual batch): completed months by one lookup over the birth dates.
+        lo, hi = int(dob.min()), int(dob.max())
+        span = np.arange(lo, hi + 1)
+        by_t, bm_t, bd_t = civil_from_days(span)
+        ry0, rm0, rd0 = (int(x[0]) for x in civil_from_days(review[:1]))
+        table = ((ry0 - by_t) * 12 + (rm0 - bm_t) - (rd0 < bd_t)).astype(np.int16)
+        months = table[dob - lo]
+        by = by_t.astype(np.int16)[dob - lo]
+        ry = np.full(t.m, ry0, np.int16)
+        after = dob > review[0]
+    else:
+        ry_h, rm_h, rd_h = _calendar(review, has_review)
+        by, bm, bd = _calendar(dob, has_dob)
+        ry = ry_h[g].astype(np.int16)
+        # completed months (the day of the month counts on the day); whole years follow
+        months = ((ry - by) * 12 + (rm_h[g] - bm) - (rd_h[g] < bd)).astype(np.int16)
+        by = by.astype(np.int16)
+        after = has_dob & has_review[g] & (dob > review[g])
     all_dob = bool(has_dob.all())
     age_given = t.mem["age"]
     has_age = ~np.isnan(age_given)
     if all_dob:
         age = months // 12
     elif has_age.any():
-        age = np.where(
-            has_dob, months // 12, np.where(has_age, np.nan_to_num(age_given), -1)
-        ).astype(np.int32)
+        given = np.clip(np.nan_to_num(age_given), -1, 1000)
+        age = np.where(has_dob, months // 12, np.where(has_age, given, -1)).astype(np.int16)
     else:
-        age = np.where(has_dob, months // 12, -1).astype(np.int32)
+        age = np.where(has_dob, months // 12, -1).astype(np.int16)
     if t.m:
         t.member_error(
-            has_dob & has_review[g] & (dob > review[g]),
+            after,
             "date_of_birth",
             "date_of_birth is after review_date",
         )
