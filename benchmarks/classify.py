@@ -11,13 +11,23 @@ as dictionary-encoded ``polars.Enum``, dates as Date). The last line is machine-
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from giamngheo.standards import vocab
+from giamngheo.standards import classify_batch, load_standard, vocab
+from giamngheo.standards.indicators import retirement_months
 
 REVIEW = dt.date(2025, 10, 15)  # a periodic review in 2025 → vn-2022 (in force 1 January 2026)
 
@@ -35,7 +45,7 @@ def generate(n: int, seed: int = 2025, start: int = 0) -> tuple[pl.DataFrame, pl
     m = int(size.sum())
     hh_of = np.repeat(np.arange(n), size)
     rural = rng.random(n) < 0.62
-    income = np.round(rng.lognormal(np.log(4_000_000), 0.62, n) * np.where(rural, 0.8, 1.1), -3)
+    income = np.round(rng.lognormal(np.log(4_300_000), 0.62, n) * np.where(rural, 0.85, 1.1), -3)
     p = np.clip(1.8 - np.log(income / 1e6), 0.05, 3.0) / 3.0  # "poorness", ≈0 when better-off
     pm = p[hh_of]
 
@@ -132,3 +142,217 @@ def generate(n: int, seed: int = 2025, start: int = 0) -> tuple[pl.DataFrame, pl
         }
     )
     return households, members
+
+
+def rowloop(households: list[dict], std_id: str = "vn-2022") -> list[tuple[str, tuple[str, ...]]]:
+    """A straightforward pure-Python classifier over plain dicts (vn-2022 / vn-2027 indicators).
+
+    Written independently of the engine from the same data file, it is both the speed baseline
+    and a cross-check of the batch path's answers.
+    """
+    std = load_standard(std_id)
+    p = {i.id: dict(i.params) for i in std.indicators}
+    ids = std.indicator_ids
+    lines = {a: (std.lines[a].poverty_line, std.lines[a].middle_upper) for a in ("rural", "urban")}
+    retire: dict[int, dict[str, int]] = {}
+    out = []
+    for h in households:
+        review = h["review_date"]
+        ry, rm, rd = review.year, review.month, review.day
+        if ry not in retire:
+            female = np.array([False, True])
+            months = retirement_months(female.view(np.int8), np.array([ry, ry]))
+            retire[ry] = {"male": int(months[0]), "female": int(months[1])}
+        ret = retire[ry]
+        people = h["members"]
+        size = len(people)
+        found: set[str] = set()
+        dependants = 0
+        for mem in people:
+            dob = mem["date_of_birth"]
+            months = (ry - dob.year) * 12 + (rm - dob.month) - (rd < dob.day)
+            age = months // 12
+            if age < 16 or (mem["social_allowance"] and (age >= 60 or mem["disability"] != "none")):
+                dependants += 1
+            if 15 * 12 <= months < ret[mem["sex"]] and mem["employment"] in (
+                "unemployed",
+                "wage_without_contract",
+            ):
+                found.add("employment")
+            if age < 16 and mem["child_nutrition"] in ("stunted", "underweight"):
+                found.add("nutrition")
+            if age >= 6 and not mem["health_insurance"]:
+                found.add("health_insurance")
+            if 16 <= age <= 30 and not mem["in_school"] and not mem["vocational_training"]:
+                ok = p["adult_education"][
+                    "qualified_below_split" if age < 18 else "qualified_from_split"
+                ]
+                if mem["diploma"] not in ok:
+                    found.add("adult_education")
+            if 3 <= age < 16 and not mem["in_school"]:
+                found.add("child_school_attendance")
+        if dependants > 0.5 * size:
+            found.add("dependency_ratio")
+        if h["housing_type"] in ("less_solid", "simple", "none"):
+            found.add("housing_quality")
+        if h["floor_area_m2"] < 8 * size:
+            found.add("housing_area")
+        if h["domestic_water"] == "unsafe":
+            found.add("domestic_water")
+        if not h["hygienic_latrine"]:
+            found.add("hygienic_latrine")
+        if not h["uses_telecom"]:
+            found.add("telecom_use")
+        if "info_access_means" in ids and not h["hears_loudspeaker"]:
+            if not any(d in ("tv", "radio", "computer", "smartphone") for d in h["info_devices"]):
+                found.add("info_access_means")
+        if "waste_treatment" in ids and not h["waste_treated"]:
+            found.add("waste_treatment")
+        line, upper = lines[h["area"]]
+        income = h["income_per_capita_month"]
+        if income <= line:
+            klass = "poor" if len(found) >= std.threshold else "near_poor"
+        elif upper is not None and income <= upper:
+            klass = "middle"
+        else:
+            klass = "not_poor"
+        out.append((klass, tuple(i for i in ids if i in found)))
+    return out
+
+
+def batch_answers(out: pl.DataFrame, ids: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
+    flags = out.select([f"deprived_{i}" for i in ids]).to_numpy()
+    return [
+        (c, tuple(i for i, f in zip(ids, row, strict=True) if f))
+        for c, row in zip(out["class"].to_list(), flags, strict=True)
+    ]
+
+
+def nested(households: pl.DataFrame, members: pl.DataFrame) -> list[dict]:
+    rows = households.to_dicts()
+    people = members.to_dicts()
+    sizes = members.group_by("household_id", maintain_order=True).len()["len"].to_numpy()
+    start = 0
+    for row, size in zip(rows, sizes, strict=True):
+        row["members"] = people[start : start + size]
+        start += size
+    return rows
+
+
+def parquet_round_trip(
+    households: pl.DataFrame, members: pl.DataFrame, folder: Path
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    households.write_parquet(folder / "h.parquet")
+    members.write_parquet(folder / "m.parquet")
+    return pl.read_parquet(folder / "h.parquet"), pl.read_parquet(folder / "m.parquet")
+
+
+def write_national(n: int, folder: Path, chunk: int) -> tuple[Path, Path]:
+    """National-scale Parquet, one row group per chunk in both files (members stay aligned)."""
+    hpath, mpath = (
+        folder / f"national-{n}-households.parquet",
+        folder / f"national-{n}-members.parquet",
+    )
+    if hpath.exists() and mpath.exists():
+        return hpath, mpath
+    hw = mw = None
+    for start in range(0, n, chunk):
+        h, m = generate(min(chunk, n - start), start=start)
+        ht, mt = h.to_arrow(), m.to_arrow()
+        hw = hw or pq.ParquetWriter(hpath, ht.schema)
+        mw = mw or pq.ParquetWriter(mpath, mt.schema)
+        hw.write_table(ht, row_group_size=len(ht))
+        mw.write_table(mt, row_group_size=len(mt))
+        print(f"  wrote {start + len(ht):,} households", file=sys.stderr, flush=True)
+    assert hw is not None and mw is not None
+    hw.close()
+    mw.close()
+    return hpath, mpath
+
+
+def stream_national(hpath: Path, mpath: Path) -> None:
+    """Classify a national file row group by row group; prints seconds and peak RSS (GiB)."""
+    start = time.perf_counter()
+    hf, mf = pq.ParquetFile(hpath), pq.ParquetFile(mpath)
+    counts = np.zeros(len(vocab.CLASSES), np.int64)
+    total = 0
+    for i in range(hf.num_row_groups):
+        h = pl.from_arrow(hf.read_row_group(i))
+        m = pl.from_arrow(mf.read_row_group(i))
+        out = classify_batch(h, m)
+        codes = out["class"].to_physical().to_numpy()
+        counts += np.bincount(codes, minlength=len(counts))
+        total += out.height
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    shares = " ".join(f"{c}={k / total:.2%}" for c, k in zip(vocab.CLASSES, counts, strict=True))
+    print(f"NATIONAL households={total} seconds={seconds:.2f} peak_gib={peak:.2f} {shares}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--households", type=int, default=1_000_000)
+    ap.add_argument(
+        "--rowloop-households",
+        type=int,
+        default=200_000,
+        help="row-loop sample (the same households as the batch's first rows)",
+    )
+    ap.add_argument("--national-households", type=int, default=27_000_000)
+    ap.add_argument("--chunk", type=int, default=1_000_000)
+    ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "giamngheo-bench")
+    ap.add_argument("--stream", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.stream:
+        stream_national(*args.stream)
+        return 0
+    args.dir.mkdir(parents=True, exist_ok=True)
+    h, m = parquet_round_trip(*generate(args.households), args.dir)
+    print(
+        f"{h.height:,} households, {m.height:,} members ({m.height / h.height:.2f} per household)"
+    )
+    classify_batch(h, m)  # warm-up
+    runs = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        out = classify_batch(h, m)
+        runs.append(time.perf_counter() - t0)
+    batch_s = min(runs)
+    print("batch seconds:", " ".join(f"{r:.3f}" for r in runs))
+    shares = out["class"].value_counts(normalize=True).sort("class")
+    print("classes:", ", ".join(f"{c}={s:.2%}" for c, s in shares.iter_rows()))
+    k = min(args.rowloop_households, h.height)
+    sample = nested(
+        h.head(k), m.filter(pl.col("household_id").is_in(h["household_id"].head(k).implode()))
+    )
+    t0 = time.perf_counter()
+    expected = rowloop(sample)
+    loop_s = time.perf_counter() - t0
+    ids = load_standard("vn-2022").indicator_ids
+    assert batch_answers(out.head(k), ids) == expected, "row loop and batch path disagree"
+    print(f"row loop: {k:,} households in {loop_s:.2f} s; answers equal the batch path's")
+    batch_rate, loop_rate = h.height / batch_s, k / loop_s
+    national_s = national_peak = float("nan")
+    if args.national_households:
+        hpath, mpath = write_national(args.national_households, args.dir, args.chunk)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--stream", str(hpath), str(mpath)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ},
+        )
+        line = proc.stdout.strip().splitlines()[-1]
+        print(line)
+        fields = dict(kv.split("=", 1) for kv in line.split()[1:])
+        national_s, national_peak = float(fields["seconds"]), float(fields["peak_gib"])
+    print(
+        f"RESULT households={h.height} batch_per_s={batch_rate:.0f} rowloop_per_s={loop_rate:.0f} "
+        f"ratio={batch_rate / loop_rate:.1f} national_households={args.national_households} "
+        f"national_s={national_s:.2f} national_peak_gib={national_peak:.2f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
