@@ -1,0 +1,122 @@
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from giamngheo.households.vocab import PovertyClass
+from giamngheo.reviews import services
+from giamngheo.reviews.models import RoundType
+from giamngheo.reviews.tests.conftest import on_day
+
+pytestmark = pytest.mark.django_db
+DAY = dt.date(2025, 10, 1)
+
+
+@pytest.fixture
+def survey_round(people, province, households_a):
+    officer = people["commune_a_officer"]
+    with on_day(DAY):
+        r = services.round_create(
+            actor=officer, unit=province["A"], round_type=RoundType.PERIODIC, review_date=DAY
+        )
+        services.round_list_households(actor=officer, review_round=r)
+        services.round_advance(actor=officer, review_round=r)
+        for a in r.assessments.all():
+            services.assessment_screen(actor=officer, assessment=a, markers=[])
+        services.round_advance(actor=officer, review_round=r)
+    return r
+
+
+def _filled_template(client, r) -> bytes:
+    wb = load_workbook(
+        io.BytesIO(client.get(reverse("reviews:import_template", args=[r.pk])).content)
+    )
+    hh, mm = wb["households"], wb["members"]
+    header = [c.value for c in hh[1]]
+    rows = {
+        "income_per_capita_month": 1_200_000,
+        "nlnn": "có",
+        "housing_type": "simple",
+        "floor_area_m2": 6,
+        "domestic_water": "unsafe",
+        "hygienic_latrine": "không",
+        "waste_treated": "",
+        "uses_telecom": "có",
+        "info_devices": "smartphone;tv",
+        "hears_loudspeaker": "có",
+    }
+    for row in hh.iter_rows(min_row=2):
+        for name, value in rows.items():
+            row[header.index(name)].value = value
+    assert mm.max_row == 4  # one member per household, prefilled from the registry
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _upload(client, r, content, name="answers.xlsx"):
+    with on_day(DAY):
+        return client.post(
+            reverse("reviews:import_answers", args=[r.pk]),
+            {"file": SimpleUploadedFile(name, content)},
+            follow=True,
+        )
+
+
+def test_answers_import_from_the_generated_template_classifies_and_is_idempotent(
+    client, people, survey_round
+):
+    client.force_login(people["commune_a_officer"])
+    content = _filled_template(client, survey_round)
+    page = _upload(client, survey_round, content).content.decode()
+    assert "3 households read, 3 changed" in page or "3" in page
+    classes = set(survey_round.assessments.values_list("poverty_class", flat=True))
+    assert classes == {PovertyClass.POOR}
+    assert set(survey_round.assessments.values_list("source", flat=True)) == {"import"}
+    history = sum(a.history.count() for a in survey_round.assessments.all())
+    page = _upload(client, survey_round, content).content.decode()
+    assert "3 households read, 0 changed" in page
+    assert sum(a.history.count() for a in survey_round.assessments.all()) == history
+
+
+def test_every_bad_field_is_reported_at_once_and_nothing_is_saved(client, people, survey_round):
+    client.force_login(people["commune_a_officer"])
+    codes = list(survey_round.assessments.values_list("household__code", flat=True))
+    csv = (
+        "household_code,form_a_markers,income_per_capita_month,nlnn,b1_score,housing_type,"
+        "floor_area_m2,domestic_water,hygienic_latrine,waste_treated,uses_telecom,info_devices,"
+        "hears_loudspeaker\n"
+        f"{codes[0]},,1.200.000,có,,simple,6,safe,có,,có,tv,có\n"
+        f"{codes[1]},,abc,có,,castle,6,safe,có,,có,tv,có\n"
+        f"{codes[2]},yacht,1000000,có,,solid,0,safe,maybe,,có,fax,có\n"
+        f"31-00000-000000,,1000000,có,,solid,5,safe,có,,có,,có\n"
+        f"{codes[0]},,1000000,có,,solid,5,safe,có,,có,,có\n"
+    )
+    page = _upload(client, survey_round, csv.encode("utf-8"), "answers.csv").content.decode()
+    for expected in (
+        "row 3, column income_per_capita_month",
+        "row 3, column housing_type",
+        "row 4, column floor_area_m2",
+        "row 4, column hygienic_latrine",
+        "row 4, column info_devices",
+        "row 4, column form_a_markers",
+        "row 5, column household_code",
+        "row 6, column household_code",
+    ):
+        assert expected in page, expected
+    assert "not allowed; use one of: solid" in page
+    assert not survey_round.assessments.exclude(sections_done=[]).exists()
+
+
+def test_damaged_or_foreign_files_get_a_message_not_an_error_page(client, people, survey_round):
+    client.force_login(people["commune_a_officer"])
+    for name, content in (("a.xlsx", b"not a zip"), ("a.pdf", b"%PDF"), ("a.csv", b"\xff\xfe\x00")):
+        response = _upload(client, survey_round, content, name)
+        assert response.status_code == 200
+        assert (
+            "nothing was saved" in response.content.decode()
+            or "problem" in response.content.decode()
+        )
