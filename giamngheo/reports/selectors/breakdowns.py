@@ -131,7 +131,7 @@ def deprivations(*, actor: User, unit: AdminUnit, year: int, klass: str = "poor"
     for indicator, _title in columns:
         annotations[indicator] = Count("id", filter=class_q & json_list_has("deprived", indicator))
     buckets = grouped(
-        with_json_text(Assessment.objects.all(), "deprived"),
+        with_json_text(Assessment.objects.filter(class_q), "deprived"),
         annotations,
         rounds=rounds,
         resolver=Resolver(),
@@ -156,7 +156,9 @@ def household_groups(*, actor: User, unit: AdminUnit, year: int) -> Table:
             annotations[f"{klass}_{group}_persons"] = Sum(PERSONS, filter=class_q & group_q)
         for group, group_q in PLAIN_GROUPS.items():
             annotations[f"{klass}_all_{group}"] = Count("id", filter=class_q & group_q)
-    buckets = grouped(Assessment.objects.all(), annotations, rounds=rounds, resolver=Resolver())
+    buckets = grouped(
+        Assessment.objects.filter(POOR | NEAR_POOR), annotations, rounds=rounds, resolver=Resolver()
+    )
     table = _table(unit, year, buckets)
     for row in [*table.rows, table.total]:
         for klass in CLASSES:
@@ -217,7 +219,7 @@ def causes(*, actor: User, unit: AdminUnit, year: int) -> Table:
                 "id", filter=class_q & json_list_has("household__causes", cause)
             )
     buckets = grouped(
-        with_json_text(Assessment.objects.all(), "household__causes"),
+        with_json_text(Assessment.objects.filter(POOR | NEAR_POOR), "household__causes"),
         annotations,
         rounds=rounds,
         resolver=Resolver(),

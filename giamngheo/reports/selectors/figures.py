@@ -116,10 +116,18 @@ def _denominators(unit: AdminUnit, year: int, resolver: Resolver) -> dict[int, B
 
 
 def _year_rows(unit: AdminUnit, year: int, *, resolver: Resolver | None = None) -> Summary | None:
+    """One year's rows; memoised on the resolver, which lives as long as one report."""
+    resolver = resolver or Resolver()
+    memo = resolver.__dict__.setdefault("_year_rows", {})
+    if (unit.pk, year) not in memo:
+        memo[(unit.pk, year)] = _compute_year_rows(unit, year, resolver)
+    return memo[(unit.pk, year)]
+
+
+def _compute_year_rows(unit: AdminUnit, year: int, resolver: Resolver) -> Summary | None:
     rounds = list(final_rounds(unit, year))
     if not rounds:
         return None
-    resolver = resolver or Resolver()
     buckets = grouped(
         Assessment.objects.all(), class_annotations(), rounds=rounds, resolver=resolver
     )
@@ -139,10 +147,12 @@ def _year_rows(unit: AdminUnit, year: int, *, resolver: Resolver | None = None) 
     return Summary(unit=unit, year=year, rows=rows, total=total, rounds=rounds)
 
 
-def unit_summary(*, actor: User, unit: AdminUnit, year: int) -> Summary:
+def unit_summary(
+    *, actor: User, unit: AdminUnit, year: int, resolver: Resolver | None = None
+) -> Summary:
     """Form 1 for `unit` (province: one row per commune) in `year`, with last year's figures."""
     require_aggregates(actor, unit)
-    resolver = Resolver()
+    resolver = resolver or Resolver()
     summary = _year_rows(unit, year, resolver=resolver)
     if summary is None:
         raise NoApprovedRound(year)
@@ -173,16 +183,21 @@ def report_years(*, actor: User, unit: AdminUnit) -> list[int]:
     return sorted(set(years), reverse=True)
 
 
-def trend(*, actor: User, unit: AdminUnit, years: list[int] | None = None) -> list[Row]:
-    """The unit's total row for each year with approved figures, oldest first."""
+def trend(
+    *,
+    actor: User,
+    unit: AdminUnit,
+    years: list[int] | None = None,
+    resolver: Resolver | None = None,
+) -> list[tuple[int, Row]]:
+    """(year, the unit's total row) for each year with approved figures, oldest first."""
     require_aggregates(actor, unit)
-    resolver = Resolver()
+    resolver = resolver or Resolver()
     out = []
     for year in sorted(years if years is not None else report_years(actor=actor, unit=unit)):
         summary = _year_rows(unit, year, resolver=resolver)
         if summary is not None:
-            summary.total.label = str(year)
-            out.append(summary.total)
+            out.append((year, summary.total))
     return out
 
 

@@ -78,9 +78,9 @@ def test_rate_change_is_in_points_against_last_year(province, officer):
 
 def test_trend_lists_years_with_approved_figures(province, officer):
     rows = trend(actor=officer, unit=province["P"])
-    assert [(r.label, r.rate("poor")) for r in rows] == [
-        ("2024", Decimal("4.00")),
-        ("2025", Decimal("1.67")),
+    assert [(year, r.rate("poor")) for year, r in rows] == [
+        (2024, Decimal("4.00")),
+        (2025, Decimal("1.67")),
     ]
 
 

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from giamngheo.reports.models import ProvinceSettings, Target
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["unit", "year", "measure", "value", "legal_basis"]
+    list_filter = ["year", "measure"]
+    search_fields = ["unit__name", "unit__code", "legal_basis"]
+    autocomplete_fields = ["unit"]
+    readonly_fields = ["created_by", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ProvinceSettings)
+class ProvinceSettingsAdmin(admin.ModelAdmin):
+    list_display = ["unit", "issuing_body", "signer_name"]
+    autocomplete_fields = ["unit"]

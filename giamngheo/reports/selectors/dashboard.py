@@ -1,0 +1,157 @@
+"""Everything the dashboard shows, in one read: key figures, trend, communes, deprivations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from giamngheo.accounts.models import User
+from giamngheo.accounts.scoping import Capability, can
+from giamngheo.geo.models import AdminUnit, Area, Level
+from giamngheo.reports.selectors import breakdowns, flows
+from giamngheo.reports.selectors.common import NoApprovedRound, percent
+from giamngheo.reports.selectors.figures import (
+    Row,
+    Summary,
+    report_years,
+    trend,
+    unit_summary,
+    village_rows,
+)
+from giamngheo.reports.selectors.lineage import Resolver
+from giamngheo.reports.selectors.targets import TargetResult, target_results
+
+
+@dataclass
+class Dashboard:
+    unit: AdminUnit
+    year: int
+    years: list[int]
+    summary: Summary
+    trend: list[tuple[int, Row]]
+    flows: flows.FlowRow | None
+    deprivations: list[tuple[str, str, int, Decimal | None]]
+    groups: dict[str, Any]
+    by_area: list[tuple[str, Row]]
+    ranked: list[Row]
+    villages: list[Row]
+    targets: list[TargetResult]
+    programs: list = field(default_factory=list)
+    can_list_households: bool = False
+
+    def chart_data(self) -> dict[str, Any]:
+        """Plain numbers for the client-side charts (json_script)."""
+
+        def f(value: Decimal | None) -> float | None:
+            return None if value is None else float(value)
+
+        return {
+            "trend": {
+                "labels": [str(year) for year, _ in self.trend],
+                "poor": [f(row.rate("poor")) for _, row in self.trend],
+                "near_poor": [f(row.rate("near_poor")) for _, row in self.trend],
+            },
+            "communes": {
+                "labels": [row.label for row in self.ranked],
+                "poor": [f(row.rate("poor")) for row in self.ranked],
+                "near_poor": [f(row.rate("near_poor")) for row in self.ranked],
+            },
+            "deprivations": {
+                "labels": [title for _, title, _, _ in self.deprivations],
+                "share": [f(share) for _, _, _, share in self.deprivations],
+            },
+        }
+
+
+def _by_area(summary: Summary) -> list[tuple[str, Row]]:
+    """Urban and rural blocks by the commune's area, as in the legacy summary form."""
+    from giamngheo.reports.selectors.figures import _sum_rows
+
+    out = []
+    for value, label in Area.choices:
+        rows = [r for r in summary.rows if r.unit is not None and r.unit.area == value]
+        if rows:
+            out.append((str(label), _sum_rows(rows, None, str(label))))
+    return out
+
+
+def dashboard(*, actor: User, unit: AdminUnit, year: int | None = None) -> Dashboard:
+    years = report_years(actor=actor, unit=unit)
+    if year is None:
+        if not years:
+            raise NoApprovedRound("")
+        year = years[0]
+    resolver = Resolver()
+    summary = unit_summary(actor=actor, unit=unit, year=year, resolver=resolver)
+    history = trend(
+        actor=actor, unit=unit, years=[y for y in years if y <= year][:8], resolver=resolver
+    )
+    movement = flows.unit_flows(actor=actor, unit=unit, year=year).total
+    deprived = breakdowns.deprivations(actor=actor, unit=unit, year=year, klass="poor")
+    poor = deprived.total.values.get("households", Decimal(0))
+    deprivation_rows = [
+        (i, title, deprived.total.count(i), percent(deprived.total.values.get(i), poor))
+        for i, title in deprived.columns
+    ]
+    group_table = breakdowns.household_groups(actor=actor, unit=unit, year=year)
+    total = group_table.total
+    groups = {
+        key: {
+            "poor": total.count(f"poor_all_{key}"),
+            "near_poor": total.count(f"near_poor_all_{key}"),
+            "share": percent(total.values.get(f"poor_all_{key}"), total.values.get("poor")),
+        }
+        for key in breakdowns.PLAIN_GROUPS
+    }
+    ranked = sorted(
+        (r for r in summary.rows if r.households),
+        key=lambda r: r.rate("poor") or Decimal(0),
+        reverse=True,
+    )
+    villages = (
+        village_rows(actor=actor, commune=unit, year=year) if unit.level == Level.COMMUNE else []
+    )
+    return Dashboard(
+        unit=unit,
+        year=year,
+        years=years,
+        summary=summary,
+        trend=history,
+        flows=movement,
+        deprivations=deprivation_rows,
+        groups=groups,
+        by_area=_by_area(summary),
+        ranked=ranked,
+        villages=villages,
+        targets=target_results(actor=actor, summary=summary),
+        programs=_programs(actor),
+        can_list_households=can(actor, Capability.READ_RECORDS, unit),
+    )
+
+
+def _programs(actor: User) -> list:
+    if not can_read_programs(actor):
+        return []
+    from giamngheo.reports.selectors.programs import program_summary
+
+    return program_summary(actor=actor)
+
+
+def can_read_programs(actor: User) -> bool:
+    from giamngheo.accounts.scoping import has_capability
+
+    return has_capability(actor, Capability.READ_PROGRAMS)
+
+
+def scoped_units(actor: User) -> QuerySet[AdminUnit]:
+    """Today's province and communes the actor may choose in the unit picker."""
+    from giamngheo.accounts.scoping import unit_q
+
+    return (
+        AdminUnit.objects.filter(unit_q(actor, unit_field=""))
+        .filter(level__in=[Level.PROVINCE, Level.COMMUNE], valid_to__isnull=True)
+        .order_by("-level", "code")
+    )

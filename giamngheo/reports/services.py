@@ -1,0 +1,35 @@
+"""Writes of the reports app: targets assigned to units."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from giamngheo.accounts.models import User
+from giamngheo.accounts.scoping import Capability, require
+from giamngheo.geo.models import AdminUnit
+from giamngheo.reports.models import Target
+
+
+@transaction.atomic
+def target_save(
+    *,
+    actor: User,
+    unit: AdminUnit,
+    year: int,
+    measure: str,
+    value: Decimal,
+    legal_basis: str = "",
+    target: Target | None = None,
+) -> Target:
+    """Create or change one target; whoever edits records in the unit may assign it."""
+    require(actor, Capability.EDIT_RECORDS, unit)
+    if target is not None:
+        require(actor, Capability.EDIT_RECORDS, target.unit)
+    target = target or Target(created_by=actor)
+    target.unit, target.year, target.measure = unit, year, measure
+    target.value, target.legal_basis = value, legal_basis
+    target.full_clean()
+    target.save()
+    return target

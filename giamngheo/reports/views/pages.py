@@ -1,0 +1,153 @@
+"""The dashboard, the official tables (HTML, Excel, PDF), the households behind a figure, AF."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from giamngheo.reports.exports import excel, forms, pdf
+from giamngheo.reports.exports.tables import header_grid, label_codes
+from giamngheo.reports.selectors.af import af_measures
+from giamngheo.reports.selectors.common import require_aggregates
+from giamngheo.reports.selectors.dashboard import dashboard as dashboard_data
+from giamngheo.reports.selectors.dashboard import scoped_units
+from giamngheo.reports.selectors.drilldown import figure_households
+from giamngheo.reports.selectors.figures import report_years
+from giamngheo.reports.views.common import (
+    BadParameter,
+    Params,
+    message,
+    parse_params,
+    report_errors,
+)
+
+
+def _year(params: Params, request: HttpRequest) -> int:
+    if params.year is not None:
+        return params.year
+    years = report_years(actor=request.user, unit=params.unit)
+    if not years:
+        from giamngheo.reports.selectors.common import NoApprovedRound
+
+        raise NoApprovedRound("")
+    return years[0]
+
+
+def _picker(request: HttpRequest, params: Params, year: int) -> dict:
+    return {
+        "unit": params.unit,
+        "year": year,
+        "units": scoped_units(request.user)[:400],
+        "years": report_years(actor=request.user, unit=params.unit),
+        "form_titles": forms.FORM_TITLES,
+    }
+
+
+@login_required
+@report_errors
+def dashboard(request: HttpRequest) -> HttpResponse:
+    params = parse_params(request)
+    require_aggregates(request.user, params.unit)
+    data = dashboard_data(actor=request.user, unit=params.unit, year=params.year)
+    context = {
+        "d": data,
+        "charts": data.chart_data(),
+        "chart_labels": {
+            "poor": _("Poverty rate"),
+            "near_poor": _("Near-poverty rate"),
+            "deprived": _("Share of poor households deprived (%)"),
+        },
+        **_picker(request, params, data.year),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+def _form(request: HttpRequest, form: str):
+    if form not in forms.FORM_TITLES:
+        raise BadParameter(_("There is no such report form."))
+    params = parse_params(request)
+    require_aggregates(request.user, params.unit)
+    year = _year(params, request)
+    return params, year, forms.build(form, request.user, params.unit, year)
+
+
+@login_required
+@report_errors
+def form_page(request: HttpRequest, form: str) -> HttpResponse:
+    params, year, table = _form(request, form)
+    context = {
+        "table": table,
+        "grid": header_grid(table),
+        "codes": [*label_codes(table), *(c.code for c in table.columns)],
+        **_picker(request, params, year),
+    }
+    return render(request, "reports/form.html", context)
+
+
+def _filename(table, year: int, ext: str) -> str:
+    return f"bieu-{int(table.form):02d}-{year}.{ext}"
+
+
+@login_required
+@report_errors
+def form_xlsx(request: HttpRequest, form: str) -> HttpResponse:
+    params, year, table = _form(request, form)
+    response = HttpResponse(
+        excel.workbook(table, params.unit),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(table, year, "xlsx")}"'
+    return response
+
+
+@login_required
+@report_errors
+def form_pdf(request: HttpRequest, form: str) -> HttpResponse:
+    params, year, table = _form(request, form)
+    response = HttpResponse(pdf.pdf_bytes(table, params.unit), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{_filename(table, year, "pdf")}"'
+    return response
+
+
+@login_required
+@report_errors
+def households(request: HttpRequest) -> HttpResponse:
+    params = parse_params(request)
+    year = _year(params, request)
+    measure = request.GET.get("measure", "poor")[:80]
+    listed = figure_households(actor=request.user, unit=params.unit, year=year, measure=measure)
+    page = Paginator(listed.households, 100).get_page(request.GET.get("page"))
+    context = {"listed": listed, "page": page, "unit": params.unit, "year": year}
+    return render(request, "reports/households.html", context)
+
+
+@login_required
+@report_errors
+def alkire_foster(request: HttpRequest) -> HttpResponse:
+    params = parse_params(request)
+    require_aggregates(request.user, params.unit)
+    year = _year(params, request)
+    raw_k = request.GET.get("k", "3")
+    if not raw_k.isdigit() or not 1 <= int(raw_k) <= 12:
+        raise BadParameter(_("The cutoff k is a number of indicators from 1 to 12."))
+    persons = request.GET.get("level") == "persons"
+    if importlib.util.find_spec("giamngheo.standards.af") is None:
+        return message(
+            request,
+            _("The standards engine of this installation has no Alkire-Foster measures yet."),
+            status=503,
+        )
+    report = af_measures(
+        actor=request.user, unit=params.unit, year=year, k=int(raw_k), person_level=persons
+    )
+    rows = [
+        (title, report.total.censored_headcounts[i], report.total.contributions[i])
+        for i, (_id, title) in enumerate(report.indicators)
+    ]
+    context = {"af": report, "af_rows": rows, **_picker(request, params, year)}
+    return render(request, "reports/af.html", context)
