@@ -58,3 +58,73 @@ class DigestCredential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.realm}"
+
+
+def _attachment_path(instance: "SubmissionAttachment", filename: str) -> str:
+    folder = instance.submission.instance_id.removeprefix("uuid:")[:64]
+    return f"openrosa/{folder}/{filename}"
+
+
+class Submission(models.Model):
+    """One OpenRosa submission, kept verbatim: retries are recognised by instance ID and XML."""
+
+    instance_id = models.CharField(_("instance ID"), max_length=80, unique=True)
+    deprecated_id = models.CharField(_("replaces instance ID"), max_length=80, blank=True)
+    form_id = models.CharField(_("form ID"), max_length=80)
+    form_version = models.CharField(_("form version"), max_length=40, blank=True)
+    commune = models.ForeignKey(
+        "geo.AdminUnit", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assessment = models.ForeignKey(
+        "reviews.Assessment",
+        verbose_name=_("assessment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+    )
+    xml = models.TextField(_("submitted XML"))
+    xml_sha256 = models.CharField(max_length=64)
+    complete = models.BooleanField(_("all parts received"), default=False)
+    superseded = models.BooleanField(_("replaced by an edit"), default=False)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("field submission")
+        verbose_name_plural = _("field submissions")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.instance_id
+
+
+class SubmissionAttachment(models.Model):
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("submission"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=400)
+    content_type = models.CharField(_("content type"), max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+
+    class Meta:
+        verbose_name = _("submission attachment")
+        verbose_name_plural = _("submission attachments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "name"], name="one_attachment_name_per_submission"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -106,3 +106,6 @@ def rounds(province, registry):
     )
     ab = Assessment.objects.create(round=rb, household=registry["hb"])
     return {"ra": ra, "rb": rb, "aa": aa, "ab": ab}
+
+
+from giamngheo.api.tests.odk import field_round  # noqa: E402,F401

@@ -1,0 +1,132 @@
+"""The form XML and its media, built from the committed XLSForm and the commune's registry."""
+
+import csv
+import hashlib
+import io
+from functools import lru_cache
+
+from django.utils import translation
+
+from giamngheo.api.openrosa.questionnaire import FORM_ID, FORM_VERSION, SETTINGS, XLSX_PATH
+from giamngheo.geo.models import AdminUnit
+from giamngheo.households.models import Household, HouseholdStatus, Member
+from giamngheo.households.vocab import HousingType, PovertyClass
+from giamngheo.reviews import workflow
+from giamngheo.reviews.models import Assessment, ReviewRound
+
+MEDIA_FILES = ("households.csv", "members.csv")
+
+
+@lru_cache(maxsize=4)
+def _convert(xlsx_bytes: bytes) -> bytes:
+    from pyxform.xls2xform import convert
+
+    return convert(xlsform=xlsx_bytes, file_type=".xlsx").xform.encode("utf-8")
+
+
+def form_xml() -> bytes:
+    """The XForm converted from the committed workbook (cached while the workbook is unchanged)."""
+    return _convert(XLSX_PATH.read_bytes())
+
+
+def md5_hash(data: bytes) -> str:
+    return "md5:" + hashlib.md5(data).hexdigest()  # noqa: S324
+
+
+def form_title() -> str:
+    return SETTINGS["form_title"]
+
+
+def open_round(commune: AdminUnit) -> ReviewRound | None:
+    """The commune's round now collecting form B answers."""
+    return (
+        ReviewRound.objects.filter(unit=commune, status__in=workflow.SURVEY_OPEN)
+        .order_by("-review_date", "-pk")
+        .first()
+    )
+
+
+def commune_households(commune: AdminUnit):
+    return Household.objects.filter(
+        unit__path__startswith=commune.path, status=HouseholdStatus.ACTIVE
+    ).select_related("unit")
+
+
+def _last_assessments(commune: AdminUnit, households) -> dict[int, Assessment]:
+    """Each household's latest classified assessment before the open round (last year's)."""
+    current = open_round(commune)
+    rows = Assessment.objects.filter(household__in=households).exclude(poverty_class="")
+    if current is not None:
+        rows = rows.filter(round__review_date__lt=current.review_date)
+    latest: dict[int, Assessment] = {}
+    for a in rows.select_related("round").order_by("round__review_date", "pk"):
+        latest[a.household_id] = a
+    return latest
+
+
+def _csv(header: list[str], rows: list[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def households_csv(commune: AdminUnit) -> bytes:
+    """One row per resident household: the choice list and last year's answers (pulldata)."""
+    households = list(commune_households(commune).order_by("code"))
+    last = _last_assessments(commune, households)
+    counts: dict[int, int] = {}
+    for hid in Member.objects.filter(household__in=households, left_on__isnull=True).values_list(
+        "household_id", flat=True
+    ):
+        counts[hid] = counts.get(hid, 0) + 1
+    rows = []
+    with translation.override("vi"):
+        for h in households:
+            a = last.get(h.pk)
+            housing = (a.facts.get("housing_type") if a else "") or ""
+            rows.append(
+                [
+                    h.code,
+                    f"{h.code} · {h.head_name} · {h.unit.name}",
+                    a.round.year if a else "",
+                    str(PovertyClass(a.poverty_class).label) if a else "",
+                    a.income_per_capita_month
+                    if a and a.income_per_capita_month is not None
+                    else "",
+                    str(HousingType(housing).label) if housing in HousingType.values else "",
+                    counts.get(h.pk, 0),
+                ]
+            )
+    header = ["name", "label", "last_year", "last_class", "last_income", "last_housing"]
+    return _csv([*header, "member_count"], rows)
+
+
+def members_csv(commune: AdminUnit) -> bytes:
+    """The registry's members, filtered in the form by household (choice_filter)."""
+    members = (
+        Member.objects.filter(household__in=commune_households(commune), left_on__isnull=True)
+        .select_related("household")
+        .order_by("household__code", "member_no")
+    )
+    rows = [
+        [
+            str(m.pk),
+            f"{m.full_name}" + (f" ({m.date_of_birth:%Y})" if m.date_of_birth else ""),
+            m.household.code,
+        ]
+        for m in members
+    ]
+    return _csv(["name", "label", "household"], rows)
+
+
+def media_file(commune: AdminUnit, filename: str) -> bytes | None:
+    if filename == "households.csv":
+        return households_csv(commune)
+    if filename == "members.csv":
+        return members_csv(commune)
+    return None
+
+
+__all__ = ["FORM_ID", "FORM_VERSION", "MEDIA_FILES", "form_xml", "md5_hash", "media_file"]

@@ -1,0 +1,219 @@
+"""An OpenRosa submission's XML read into the classifier contract's facts, or a clear refusal."""
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from giamngheo.api.openrosa.questionnaire import FORM_ID
+from giamngheo.households.vocab import (
+    ChildNutrition,
+    Diploma,
+    Disability,
+    Employment,
+    HousingType,
+    InfoDevice,
+    Relation,
+    Sex,
+    WaterSource,
+)
+
+MAX_MEMBERS = 60
+
+
+class SubmissionError(Exception):
+    """A refusal with its HTTP status; the message is shown to the enumerator by Collect."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class Parsed:
+    form_id: str
+    version: str
+    instance_id: str
+    deprecated_id: str
+    household_code: str
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    members: list[dict[str, Any]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _find(node: ET.Element, *path: str) -> ET.Element | None:
+    for name in path:
+        node = next((c for c in node if _local(c.tag) == name), None)
+        if node is None:
+            return None
+    return node
+
+
+def _text(node: ET.Element, *path: str) -> str:
+    found = _find(node, *path)
+    return (found.text or "").strip() if found is not None else ""
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def fail(self, name: str, problem: str) -> None:
+        self.errors.append(f"{name}: {problem}")
+
+    def choice(self, name: str, value: str, allowed, required: bool = True) -> str | None:
+        if not value:
+            if required:
+                self.fail(name, _("required"))
+            return None
+        if value not in allowed:
+            self.fail(name, _("unknown value %(v)r") % {"v": value[:40]})
+            return None
+        return value
+
+    def yes_no(self, name: str, value: str, required: bool = True) -> bool | None:
+        if not value and not required:
+            return None
+        return {"yes": True, "no": False}.get(
+            self.choice(name, value, ("yes", "no"), required) or ""
+        )
+
+    def number(self, name: str, value: str, kind: type, low: float, high: float) -> Any:
+        try:
+            number = kind(value)
+        except ValueError:
+            self.fail(name, _("not a number") if value else _("required"))
+            return None
+        if not low <= number <= high:
+            self.fail(name, _("out of range"))
+            return None
+        return number
+
+    def date(self, name: str, value: str) -> str | None:
+        try:
+            day = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            self.fail(name, _("not a date") if value else _("required"))
+            return None
+        return day.isoformat()
+
+
+def parse(xml: bytes) -> Parsed:
+    if b"<!DOCTYPE" in xml[:4096].upper() or b"<!ENTITY" in xml.upper():
+        raise SubmissionError(400, _("The submission XML may not declare a DOCTYPE or entities."))
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError as exc:
+        raise SubmissionError(
+            400, _("The submission is not well-formed XML: %(e)s") % {"e": exc}
+        ) from None
+    form_id = root.get("id", "")
+    if form_id != FORM_ID:
+        raise SubmissionError(400, _("This server accepts only the form %(id)s.") % {"id": FORM_ID})
+    instance_id = _text(root, "meta", "instanceID")
+    if not instance_id or len(instance_id) > 80:
+        raise SubmissionError(400, _("The submission has no usable meta/instanceID."))
+    r = _Reader()
+    household = _text(root, "household")
+    if not household:
+        r.fail("household", _("required"))
+    housing_type = r.choice(
+        "housing_type", _text(root, "housing", "housing_type"), HousingType.values
+    )
+    area_text = _text(root, "housing", "floor_area_m2")
+    if housing_type == HousingType.NONE and not area_text:
+        floor_area = 0.0
+    else:
+        floor_area = r.number("floor_area_m2", area_text, float, 0, 10_000)
+    devices = _text(root, "information", "info_devices").split()
+    for device in devices:
+        r.choice("info_devices", device, InfoDevice.values)
+    sections = {
+        "general": {
+            "income_per_capita_month": r.number(
+                "income_per_capita_month",
+                _text(root, "income", "income_per_capita_month"),
+                int,
+                0,
+                1_000_000_000,
+            ),
+            "nlnn": r.yes_no("nlnn", _text(root, "income", "nlnn"), required=False),
+        },
+        "housing": {"housing_type": housing_type, "floor_area_m2": floor_area},
+        "water": {
+            "domestic_water": r.choice(
+                "domestic_water", _text(root, "water", "domestic_water"), WaterSource.values
+            ),
+            "hygienic_latrine": r.yes_no(
+                "hygienic_latrine", _text(root, "water", "hygienic_latrine")
+            ),
+            "waste_treated": r.yes_no(
+                "waste_treated", _text(root, "water", "waste_treated"), required=False
+            ),
+        },
+        "information": {
+            "uses_telecom": r.yes_no("uses_telecom", _text(root, "information", "uses_telecom")),
+            "info_devices": devices,
+            "hears_loudspeaker": r.yes_no(
+                "hears_loudspeaker", _text(root, "information", "hears_loudspeaker")
+            ),
+        },
+    }
+    members = [_member(r, node, i) for i, node in enumerate(_repeats(root), start=1)]
+    if len(members) > MAX_MEMBERS:
+        r.fail("members", _("too many"))
+    ids = [m["member_id"] for m in members]
+    if len(set(ids)) != len(ids):
+        r.fail("members", _("the same member appears twice"))
+    if r.errors:
+        raise SubmissionError(
+            400, _("The answers cannot be accepted: %(errors)s") % {"errors": "; ".join(r.errors)}
+        )
+    photo = _text(root, "dwelling_photo")
+    return Parsed(
+        form_id=form_id,
+        version=root.get("version", ""),
+        instance_id=instance_id,
+        deprecated_id=_text(root, "meta", "deprecatedID"),
+        household_code=household,
+        sections=sections,
+        members=members,
+        files=[photo] if photo else [],
+    )
+
+
+def _repeats(root: ET.Element) -> list[ET.Element]:
+    template = "{http://openrosa.org/javarosa}template"
+    return [c for c in root if _local(c.tag) == "members" and template not in c.attrib]
+
+
+def _member(r: _Reader, node: ET.Element, index: int) -> dict[str, Any]:
+    def t(name: str) -> str:
+        return _text(node, name)
+
+    label = f"members[{index}]"
+    return {
+        "member_id": t("member_id") or r.fail(f"{label}.member_id", _("required")) or "",
+        "sex": r.choice(f"{label}.sex", t("sex"), Sex.values),
+        "date_of_birth": r.date(f"{label}.date_of_birth", t("date_of_birth")),
+        "relation": r.choice(f"{label}.relation", t("relation"), Relation.values),
+        "health_insurance": r.yes_no(f"{label}.health_insurance", t("health_insurance")),
+        "in_school": r.yes_no(f"{label}.in_school", t("in_school")),
+        "diploma": r.choice(f"{label}.diploma", t("diploma"), Diploma.values),
+        "vocational_training": r.yes_no(f"{label}.vocational_training", t("vocational_training")),
+        "employment": r.choice(f"{label}.employment", t("employment"), Employment.values),
+        "working_capacity": r.yes_no(f"{label}.working_capacity", t("working_capacity")),
+        "disability": r.choice(f"{label}.disability", t("disability"), Disability.values),
+        "social_allowance": r.yes_no(f"{label}.social_allowance", t("social_allowance")),
+        "child_nutrition": r.choice(
+            f"{label}.child_nutrition", t("child_nutrition"), ChildNutrition.values, required=False
+        ),
+        "ill_untreated": r.yes_no(f"{label}.ill_untreated", t("ill_untreated"), required=False),
+    }

@@ -1,0 +1,382 @@
+"""Phiếu B (the household survey of Circular 07/2021/TT-BLĐTBXH) as an XLSForm, in Python.
+
+The names are the classifier contract's facts (household-facts.md), so a submission maps onto an
+assessment without a translation table. `write_xlsx` regenerates the committed
+`forms/phieu_b.xlsx`; a test keeps the two identical.
+"""
+
+from pathlib import Path
+
+from openpyxl import Workbook
+
+FORM_ID = "giamngheo_phieu_b"
+FORM_VERSION = "2025110101"
+FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
+XLSX_PATH = FORMS_DIR / "phieu_b.xlsx"
+VI = "label::Tiếng Việt (vi)"
+EN = "label::English (en)"
+
+YES = "selected(., 'yes')"
+
+# (type, name, vi, en, extra columns)
+SURVEY: list[tuple[str, str, str, str, dict[str, str]]] = [
+    ("start", "start", "", "", {}),
+    ("end", "end", "", "", {}),
+    ("username", "username", "", "", {}),
+    (
+        "select_one_from_file households.csv",
+        "household",
+        "Hộ gia đình (mã hộ · chủ hộ)",
+        "Household (code · head)",
+        {"required": "yes", "appearance": "autocomplete"},
+    ),
+    (
+        "calculate",
+        "last_year",
+        "",
+        "",
+        {"calculation": "pulldata('households', 'last_year', 'name', ${household})"},
+    ),
+    (
+        "calculate",
+        "last_class",
+        "",
+        "",
+        {"calculation": "pulldata('households', 'last_class', 'name', ${household})"},
+    ),
+    (
+        "calculate",
+        "last_income",
+        "",
+        "",
+        {"calculation": "pulldata('households', 'last_income', 'name', ${household})"},
+    ),
+    (
+        "calculate",
+        "last_housing",
+        "",
+        "",
+        {"calculation": "pulldata('households', 'last_housing', 'name', ${household})"},
+    ),
+    (
+        "calculate",
+        "member_count",
+        "",
+        "",
+        {"calculation": "pulldata('households', 'member_count', 'name', ${household})"},
+    ),
+    (
+        "note",
+        "last_year_note",
+        "Năm ${last_year}: xếp loại ${last_class}; thu nhập ${last_income} đồng/người/tháng; nhà ở ${last_housing}; ${member_count} thành viên.",
+        "In ${last_year}: class ${last_class}; income ${last_income} VND per person per month; housing ${last_housing}; ${member_count} members.",
+        {"relevant": "${last_year} != ''"},
+    ),
+    ("begin_group", "income", "Thu nhập", "Income", {}),
+    (
+        "integer",
+        "income_per_capita_month",
+        "Thu nhập bình quân đầu người một tháng (đồng)",
+        "Income per person per month (VND)",
+        {
+            "required": "yes",
+            "constraint": ". >= 0 and . <= 1000000000",
+            "constraint_message::Tiếng Việt (vi)": "Từ 0 đến 1 tỷ đồng.",
+            "constraint_message::English (en)": "Between 0 and 1 billion VND.",
+        },
+    ),
+    (
+        "select_one yesno",
+        "nlnn",
+        "Hộ làm nông, lâm, ngư nghiệp hoặc diêm nghiệp",
+        "Works in agriculture, forestry, fishery or salt-making",
+        {},
+    ),
+    ("end_group", "", "", "", {}),
+    ("begin_group", "housing", "Nhà ở", "Housing", {}),
+    ("select_one housing", "housing_type", "Loại nhà ở", "Type of house", {"required": "yes"}),
+    (
+        "decimal",
+        "floor_area_m2",
+        "Diện tích nhà ở (m²)",
+        "Floor area of the dwelling (m²)",
+        {
+            "required": "yes",
+            "relevant": "${housing_type} != 'none'",
+            "constraint": ". > 0 and . <= 10000",
+            "constraint_message::Tiếng Việt (vi)": "Lớn hơn 0 và không quá 10.000 m².",
+            "constraint_message::English (en)": "More than 0 and at most 10,000 m².",
+        },
+    ),
+    ("end_group", "", "", "", {}),
+    ("begin_group", "water", "Nước và vệ sinh", "Water and sanitation", {}),
+    (
+        "select_one water",
+        "domestic_water",
+        "Nguồn nước sinh hoạt",
+        "Domestic water source",
+        {"required": "yes"},
+    ),
+    (
+        "select_one yesno",
+        "hygienic_latrine",
+        "Sử dụng nhà tiêu hợp vệ sinh",
+        "Uses a hygienic latrine",
+        {"required": "yes"},
+    ),
+    (
+        "select_one yesno",
+        "waste_treated",
+        "Rác thải được thu gom, xử lý hợp vệ sinh",
+        "Household waste collected or treated hygienically",
+        {},
+    ),
+    ("end_group", "", "", "", {}),
+    ("begin_group", "information", "Thông tin", "Information", {}),
+    (
+        "select_one yesno",
+        "uses_telecom",
+        "Có thành viên sử dụng dịch vụ viễn thông, internet",
+        "A member uses telecom or internet services",
+        {"required": "yes"},
+    ),
+    (
+        "select_multiple devices",
+        "info_devices",
+        "Phương tiện tiếp cận thông tin",
+        "Information devices owned",
+        {},
+    ),
+    (
+        "select_one yesno",
+        "hears_loudspeaker",
+        "Nghe được loa truyền thanh xã, thôn",
+        "Can hear the commune or village loudspeaker",
+        {"required": "yes"},
+    ),
+    ("end_group", "", "", "", {}),
+    ("begin_repeat", "members", "Thành viên", "Members", {}),
+    (
+        "select_one_from_file members.csv",
+        "member_id",
+        "Thành viên",
+        "Member",
+        {"required": "yes", "choice_filter": "household = ${household}"},
+    ),
+    ("select_one sex", "sex", "Giới tính", "Sex", {"required": "yes"}),
+    (
+        "date",
+        "date_of_birth",
+        "Ngày sinh",
+        "Date of birth",
+        {
+            "required": "yes",
+            "constraint": ". <= today()",
+            "constraint_message::Tiếng Việt (vi)": "Ngày sinh không thể ở tương lai.",
+            "constraint_message::English (en)": "The date of birth cannot be in the future.",
+        },
+    ),
+    (
+        "calculate",
+        "age",
+        "",
+        "",
+        {
+            "calculation": "int((decimal-date-time(today()) - decimal-date-time(${date_of_birth})) div 365.25)"
+        },
+    ),
+    (
+        "select_one relation",
+        "relation",
+        "Quan hệ với chủ hộ",
+        "Relation to the head",
+        {"required": "yes"},
+    ),
+    (
+        "select_one yesno",
+        "health_insurance",
+        "Có thẻ bảo hiểm y tế còn hạn",
+        "Holds a valid health insurance card",
+        {"required": "yes"},
+    ),
+    (
+        "select_one yesno",
+        "in_school",
+        "Đang đi học hoặc học nghề",
+        "Attending school or a training course",
+        {"required": "yes"},
+    ),
+    ("select_one diploma", "diploma", "Bằng cấp cao nhất", "Highest diploma", {"required": "yes"}),
+    (
+        "select_one yesno",
+        "vocational_training",
+        "Có chứng chỉ nghề hoặc đào tạo được xác nhận",
+        "Vocational certificate or certified training",
+        {"required": "yes"},
+    ),
+    ("select_one employment", "employment", "Việc làm", "Employment", {"required": "yes"}),
+    (
+        "select_one yesno",
+        "working_capacity",
+        "Có khả năng lao động",
+        "Able to work",
+        {"required": "yes"},
+    ),
+    ("select_one disability", "disability", "Khuyết tật", "Disability", {"required": "yes"}),
+    (
+        "select_one yesno",
+        "social_allowance",
+        "Hưởng trợ cấp xã hội hằng tháng",
+        "Receives a monthly social allowance",
+        {"required": "yes"},
+    ),
+    (
+        "select_one nutrition",
+        "child_nutrition",
+        "Dinh dưỡng (trẻ dưới 16 tuổi)",
+        "Nutrition (children under 16)",
+        {"relevant": "${age} < 16", "required": "yes"},
+    ),
+    (
+        "select_one yesno",
+        "ill_untreated",
+        "Ốm đau trong 12 tháng qua mà không đi khám chữa bệnh",
+        "Ill in the last 12 months without treatment",
+        {},
+    ),
+    ("end_repeat", "", "", "", {}),
+    (
+        "geopoint",
+        "location",
+        "Vị trí nhà (không bắt buộc)",
+        "Location of the dwelling (optional)",
+        {},
+    ),
+    (
+        "image",
+        "dwelling_photo",
+        "Ảnh nhà ở (không bắt buộc)",
+        "Photo of the dwelling (optional)",
+        {"parameters": "max-pixels=1600"},
+    ),
+]
+
+CHOICES: dict[str, list[tuple[str, str, str]]] = {
+    "yesno": [("yes", "Có", "Yes"), ("no", "Không", "No")],
+    "housing": [
+        ("solid", "Nhà kiên cố", "Solid"),
+        ("semi_solid", "Nhà bán kiên cố", "Semi-solid"),
+        ("less_solid", "Nhà thiếu kiên cố", "Less solid"),
+        ("simple", "Nhà đơn sơ", "Simple"),
+        ("none", "Không có nhà ở", "No house"),
+    ],
+    "water": [("safe", "Hợp vệ sinh", "Safe"), ("unsafe", "Không hợp vệ sinh", "Unsafe")],
+    "devices": [
+        ("tv", "Ti vi", "Television"),
+        ("radio", "Radio", "Radio"),
+        ("computer", "Máy tính", "Computer"),
+        ("smartphone", "Điện thoại thông minh", "Smartphone"),
+        ("landline", "Điện thoại cố định", "Landline telephone"),
+        ("feature_phone", "Điện thoại phổ thông", "Feature phone"),
+    ],
+    "sex": [("male", "Nam", "Male"), ("female", "Nữ", "Female")],
+    "relation": [
+        ("head", "Chủ hộ", "Head of household"),
+        ("spouse", "Vợ/chồng", "Spouse"),
+        ("child", "Con", "Child"),
+        ("parent", "Bố/mẹ", "Parent"),
+        ("grandchild", "Cháu", "Grandchild"),
+        ("sibling", "Anh/chị/em", "Sibling"),
+        ("other", "Khác", "Other"),
+    ],
+    "diploma": [
+        ("none", "Không có", "None"),
+        ("primary", "Tiểu học", "Primary"),
+        ("lower_secondary", "Trung học cơ sở", "Lower secondary"),
+        ("upper_secondary", "Trung học phổ thông", "Upper secondary"),
+        ("vocational_elementary", "Sơ cấp nghề", "Vocational, elementary"),
+        ("vocational_intermediate", "Trung cấp", "Vocational, intermediate"),
+        ("college", "Cao đẳng", "College"),
+        ("university", "Đại học trở lên", "University"),
+    ],
+    "employment": [
+        ("wage_with_contract", "Làm công có hợp đồng lao động", "Wage work with a labour contract"),
+        (
+            "wage_without_contract",
+            "Làm công không có hợp đồng",
+            "Wage work without a labour contract",
+        ),
+        ("self_employed", "Tự làm", "Self-employed"),
+        ("unemployed", "Thất nghiệp", "Unemployed"),
+        ("not_in_labour_force", "Không tham gia lực lượng lao động", "Not in the labour force"),
+    ],
+    "disability": [
+        ("none", "Không", "None"),
+        ("mild", "Nhẹ", "Mild"),
+        ("severe", "Nặng", "Severe"),
+        ("especially_severe", "Đặc biệt nặng", "Especially severe"),
+    ],
+    "nutrition": [
+        ("normal", "Bình thường", "Normal"),
+        ("stunted", "Thấp còi", "Stunted"),
+        ("underweight", "Nhẹ cân", "Underweight"),
+    ],
+}
+
+SETTINGS = {
+    "form_title": "Phiếu B — Rà soát hộ nghèo, hộ cận nghèo",
+    "form_id": FORM_ID,
+    "version": FORM_VERSION,
+    "default_language": "Tiếng Việt (vi)",
+    "instance_name": "concat(${household}, ' · ', ${username})",
+    "allow_choice_duplicates": "no",
+}
+
+EXTRA_COLUMNS = [
+    "required",
+    "relevant",
+    "constraint",
+    "constraint_message::Tiếng Việt (vi)",
+    "constraint_message::English (en)",
+    "calculation",
+    "choice_filter",
+    "appearance",
+    "repeat_count",
+    "parameters",
+]
+
+
+def write_xlsx(path: Path = XLSX_PATH) -> Path:
+    """Write the workbook with fixed metadata, so the same definition gives the same bytes."""
+    wb = Workbook()
+    survey = wb.active
+    survey.title = "survey"
+    survey.append(["type", "name", VI, EN, *EXTRA_COLUMNS])
+    for kind, name, vi, en, extra in SURVEY:
+        survey.append([kind, name, vi, en, *(extra.get(c, "") for c in EXTRA_COLUMNS)])
+    choices = wb.create_sheet("choices")
+    choices.append(["list_name", "name", VI, EN])
+    for list_name, options in CHOICES.items():
+        for name, vi, en in options:
+            choices.append([list_name, name, vi, en])
+    settings = wb.create_sheet("settings")
+    settings.append(list(SETTINGS))
+    settings.append(list(SETTINGS.values()))
+    wb.properties.creator = "GiảmNghèo"
+    fixed = __import__("datetime").datetime(2025, 11, 1)
+    wb.properties.created = wb.properties.modified = fixed
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def workbook_rows(path: Path = XLSX_PATH) -> dict[str, list[tuple]]:
+    """Every sheet's cell values, for comparing the committed workbook with the definition."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    return {ws.title: [tuple(row) for row in ws.iter_rows(values_only=True)] for ws in wb}
+
+
+if __name__ == "__main__":
+    write_xlsx()
