@@ -59,9 +59,8 @@ def round_deadline(review_round: ReviewRound) -> dt.date:
 def step_deadline(review_round: ReviewRound, status: str) -> dt.date | None:
     if status in LOCKED:
         return None
+    # The posting's end is a minimum, not a deadline: it is shown on its own.
     end = round_deadline(review_round)
-    if status == S.POSTING and review_round.posting_ends_on:
-        return review_round.posting_ends_on
     if status == S.COMPLAINTS:
         dues = [
             d

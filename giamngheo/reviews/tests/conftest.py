@@ -62,6 +62,12 @@ ADULT = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded minutes and evidence go to a throw-away folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def province(db):
     return build_small_province()

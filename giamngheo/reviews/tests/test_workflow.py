@@ -146,10 +146,15 @@ def test_posting_lasts_three_working_days_and_skips_weekends_and_holidays(
     from giamngheo.reviews.models import PublicHoliday
 
     # Posted Thursday 28/8/2025: Thu, Fri, (weekend), (1/9 and 2/9 holidays), Wed 3/9.
-    PublicHoliday.objects.create(date=dt.date(2025, 9, 1), name="Quốc khánh")
-    PublicHoliday.objects.create(date=dt.date(2025, 9, 2), name="Quốc khánh")
+    # 1 and 2 September 2025 are seeded holidays.
+    assert (
+        PublicHoliday.objects.filter(date__in=[dt.date(2025, 9, 1), dt.date(2025, 9, 2)]).count()
+        == 2
+    )
     assert period_end(dt.date(2025, 8, 28), 3) == dt.date(2025, 9, 3)
     assert add_working_days(dt.date(2025, 10, 3), 7) == dt.date(2025, 10, 14)
+    PublicHoliday.objects.create(date=dt.date(2025, 10, 6), name="Nghỉ bù")
+    assert add_working_days(dt.date(2025, 10, 3), 7) == dt.date(2025, 10, 15)
 
 
 def test_posting_cannot_end_early(people, province, households_a):

@@ -1,0 +1,104 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from giamngheo.reviews import services
+from giamngheo.reviews.models import Complaint, RoundStatus
+from giamngheo.reviews.selectors import overdue_rounds
+from giamngheo.reviews.tests.conftest import NOT_POOR, POOR, on_day
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def posting(people, province, households_a, monkeypatch):
+    """A round stopped in its posting (posted Wed 1/10/2025, until Fri 3/10)."""
+    officer = people["commune_a_officer"]
+    import giamngheo.reviews.tests.helpers as helpers
+
+    real_advance = services.round_advance
+
+    def stop_at_posting(**kw):
+        if kw["review_round"].status == RoundStatus.POSTING:
+            return kw["review_round"]
+        return real_advance(**kw)
+
+    monkeypatch.setattr(helpers.services, "round_advance", stop_at_posting)
+    r = helpers.run_round(
+        officer,
+        people["commune_a_chairman"],
+        province["A"],
+        2025,
+        {households_a[0]: POOR, households_a[1]: NOT_POOR},
+        approve=False,
+    )
+    monkeypatch.setattr(helpers.services, "round_advance", real_advance)
+    assert r.status == RoundStatus.POSTING
+    return r
+
+
+def _receive(people, r, household, day):
+    return services.complaint_receive(
+        actor=people["commune_a_officer"],
+        review_round=r,
+        household=household,
+        received_on=day,
+        complainant="Người dân",
+        content="Kết quả chưa đúng",
+    )
+
+
+def test_complaints_are_received_only_during_the_posting(people, posting, households_a):
+    with on_day(dt.date(2025, 10, 3)):
+        with pytest.raises(ValidationError, match="within the posting"):
+            _receive(people, posting, households_a[1], dt.date(2025, 9, 30))
+        complaint = _receive(people, posting, households_a[1], dt.date(2025, 10, 3))
+    assert complaint.recheck_due == dt.date(2025, 10, 14)
+    assert complaint.class_before == "not_poor"
+    with on_day(dt.date(2025, 10, 6)):
+        services.round_advance(actor=people["commune_a_officer"], review_round=posting)
+        with pytest.raises(ValidationError, match="received while the results are posted"):
+            _receive(people, posting, households_a[1], dt.date(2025, 10, 6))
+        with pytest.raises(ValidationError, match="still to be re-checked"):
+            services.round_advance(actor=people["commune_a_officer"], review_round=posting)
+
+
+def test_a_complaint_not_rechecked_in_seven_working_days_flags_the_round(
+    people, posting, households_a
+):
+    with on_day(dt.date(2025, 10, 2)):
+        _receive(people, posting, households_a[1], dt.date(2025, 10, 2))
+    officer = people["commune_a_officer"]
+    assert not overdue_rounds(actor=officer, today=dt.date(2025, 10, 13))
+    assert list(overdue_rounds(actor=officer, today=dt.date(2025, 10, 14))) == [posting]
+
+
+def test_a_dismissed_complaint_keeps_the_result_and_is_audited(people, posting, households_a):
+    with on_day(dt.date(2025, 10, 2)):
+        complaint = _receive(people, posting, households_a[0], dt.date(2025, 10, 2))
+        with pytest.raises(PermissionDenied):
+            services.complaint_recheck(
+                actor=people["commune_b_officer"],
+                complaint=complaint,
+                resolution="x",
+                dismiss=True,
+            )
+        with pytest.raises(ValidationError, match="result of the re-check"):
+            services.complaint_recheck(
+                actor=people["commune_a_officer"],
+                complaint=complaint,
+                resolution=" ",
+                dismiss=True,
+            )
+        services.complaint_recheck(
+            actor=people["commune_a_officer"],
+            complaint=complaint,
+            resolution="Giữ nguyên kết quả",
+            dismiss=True,
+        )
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.DISMISSED
+    assert complaint.class_after == complaint.class_before == "poor"
+    assert complaint.resolved_by == people["commune_a_officer"]
+    assert complaint.history.count() == 2
