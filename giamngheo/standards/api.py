@@ -19,6 +19,7 @@ from giamngheo.standards.version import ENGINE_VERSION
 from giamngheo.standards.vocab import CLASSES
 
 CLASS_DTYPE = pl.Enum(list(CLASSES))
+_CLASS_VALUES = pl.Series("class", list(CLASSES), dtype=CLASS_DTYPE)
 
 
 def classify_household(
@@ -93,9 +94,7 @@ def outcome_frame(o: Outcome, *, explain: bool = False, lang: str = "vi") -> pl.
     data: dict[str, Any] = {
         "household_id": t.household_id,
         "standard": std_names.gather(np.where(ok, o.std_of, len(o.stds))),
-        "class": pl.Series("class", np.where(ok, o.klass, 0).astype(np.uint8)).replace_strict(
-            dict(enumerate(CLASSES)), return_dtype=CLASS_DTYPE
-        ),
+        "class": _CLASS_VALUES.gather(np.where(ok, o.klass, 0).astype(np.uint32)).alias("class"),
         "deprivation_count": o.count,
     }
     for ind, flag in o.flags.items():

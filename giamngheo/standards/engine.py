@@ -110,15 +110,22 @@ def evaluate(
             if keep_causes and kind.level == "member":
                 causes[(std.id, spec.id)] = kind.members(t, spec.params)
             count += col if len(stds) == 1 else col & rows
+        alone = len(stds) == 1 and bool(rows.all())
         for arr, key in ((line, "poverty_line"), (near, "near_poor_line"), (upper, "middle_upper")):
             r, u = getattr(std.lines["rural"], key), getattr(std.lines["urban"], key)
-            arr[rows] = np.where(urban, np.nan if u is None else u, np.nan if r is None else r)[
-                rows
-            ]
+            by_area = np.where(urban, np.nan if u is None else u, np.nan if r is None else r)
+            if alone:
+                arr[:] = by_area
+            else:
+                arr[rows] = by_area[rows]
         rule = CLASS_RULES[std.class_rule]
         k = rule(std, t.h["income_per_capita_month"], line, near, upper, count)
-        klass[rows] = k[rows]
+        if alone:
+            klass = k
+        else:
+            klass[rows] = k[rows]
     bad = np.fromiter(t.errors.keys(), np.int64, len(t.errors))
+    klass = klass.astype(np.int8, copy=False)
     klass[bad] = ERROR
     std_of[bad] = np.where(std_of[bad] >= 0, std_of[bad], ERROR)
     return Outcome(t, stds, std_of, klass, count, flags, causes, given, line, near, upper, t.errors)
@@ -207,7 +214,7 @@ def _check_needs(t: Tables, std: Standard, rows: np.ndarray) -> None:
     """A fact the standard reads is required (for members: inside the indicator's target group)."""
     if not rows.any():
         return
-    member_rows = t.per_member(rows) if t.m else np.zeros(0, bool)
+    member_rows = t.per_member(rows) if t.m and not rows.all() else None
     gaps: dict[tuple[str, str], np.ndarray | None] = {}
     for spec in std.indicators:
         for need in indicators.get(spec.kind).requires(t, spec.params):
@@ -227,7 +234,7 @@ def _check_needs(t: Tables, std: Standard, rows: np.ndarray) -> None:
                     mask &= need.mask
                 t.household_error(mask, need.fact, why)
             else:
-                mask = member_rows & gaps[key]
+                mask = gaps[key] if member_rows is None else member_rows & gaps[key]
                 if need.mask is not None:
                     mask &= need.mask
                 t.member_error(mask, need.fact, why)

@@ -350,8 +350,12 @@ def retirement_months(sex: np.ndarray, year: np.ndarray) -> np.ndarray:
     first = rows[0]["year"]
     # one lookup table indexed by (year, sex); years outside the schedule use its nearest row
     table = np.array([[r["male_months"], r["female_months"]] for r in rows], np.int32).ravel()
-    female = (sex == vocab.SEX.index("female")).view(np.int8)
-    return table[np.clip(year - first, 0, len(rows) - 1) * 2 + female]
+    female = sex == vocab.SEX.index("female")
+    if len(year) and year.min() == year.max():
+        # one review year (the usual batch): two numbers, no per-member lookup
+        row = int(np.clip(int(year[0]) - first, 0, len(rows) - 1)) * 2
+        return np.where(female, np.int16(table[row + 1]), np.int16(table[row]))
+    return table[np.clip(year - first, 0, len(rows) - 1) * 2 + female.view(np.int8)]
 
 
 @register

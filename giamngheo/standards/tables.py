@@ -108,9 +108,16 @@ def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
 
 
 def isin_codes(arr: np.ndarray, codes: list[int] | tuple[int, ...]) -> np.ndarray:
-    """``np.isin`` for a few small integer codes (equality tests beat sorting and lookups here)."""
+    """``np.isin`` for small enum codes: one shift into a byte of flags (absent codes never match)."""
+    wanted = [c for c in codes if c >= 0]
+    if not wanted:
+        return np.zeros(arr.shape, bool)
+    if max(wanted) < 8 and arr.dtype == np.int8:
+        flags = np.uint8(sum(1 << c for c in wanted))
+        hit = np.right_shift(flags, arr.view(np.uint8) & np.uint8(7)) & np.uint8(1)
+        return hit.view(bool) & (arr >= 0)
     out = np.zeros(arr.shape, bool)
-    for c in codes:
+    for c in wanted:
         out |= arr == c
     return out
 
@@ -207,6 +214,8 @@ def _decode(
     t: Tables, table: str, df: pl.DataFrame, name: str, kind: str, values: Any, length: int
 ) -> np.ndarray:
     s = _col(df, name, length)
+    if s.n_chunks() > 1:
+        s = s.rechunk()  # numpy wants one buffer; Parquet readers hand over many chunks
     bad: np.ndarray | None = None
     message = ""
     if kind == "enum":
