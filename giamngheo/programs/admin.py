@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from giamngheo.programs.models import (
     Activity,
@@ -25,9 +28,26 @@ class ContentCategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"code": ["name"]}
 
 
+class PartyFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            f
+            for f in self.forms
+            if f.cleaned_data
+            and not f.cleaned_data.get("DELETE")
+            and f.cleaned_data.get("organisation")
+        ]
+        if len(kept) < 2:
+            raise ValidationError(
+                _("A coordination program has at least two different organisations.")
+            )
+
+
 class PartyInline(admin.TabularInline):
     model = ProgramParty
-    extra = 0
+    formset = PartyFormSet
+    extra = 2
     raw_id_fields = ["organisation"]
 
 

@@ -11,6 +11,7 @@ from giamngheo.programs.models import (
     ContentArea,
     ContentCategory,
     CoordinationProgram,
+    RecommendationStatus,
 )
 from giamngheo.programs.services import IndicatorSpec
 
@@ -150,3 +151,9 @@ class ReportForm(forms.Form):
 
     def achieved(self) -> dict[int, int]:
         return {pk: self.cleaned_data[name] for pk, name in self.indicator_fields}
+
+
+class FollowUpForm(forms.Form):
+    status = forms.ChoiceField(label=_("Follow-up status"), choices=RecommendationStatus.choices)
+    follow_up = forms.CharField(label=_("Follow-up"), max_length=2000, required=False)
+    resolved_on = forms.DateField(label=_("Resolved on"), widget=DATE, required=False)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import Role, User
 from giamngheo.accounts.scoping import Capability, can
-from giamngheo.programs.models import Activity, CoordinationProgram
+from giamngheo.programs.models import Activity, CoordinationProgram, Recommendation
 
 
 def can_edit_program(actor: User, program: CoordinationProgram) -> bool:
@@ -27,6 +27,16 @@ def can_edit_activity(actor: User, activity: Activity) -> bool:
         Capability.EDIT_PROGRAMS,
         activity.unit,
         organisation_id=activity.responsible.organisation_id,
+    )
+
+
+def can_follow_up(actor: User, recommendation: Recommendation) -> bool:
+    """The responsible organisation reports on its own recommendations."""
+    return can(
+        actor,
+        Capability.EDIT_PROGRAMS,
+        recommendation.inspection.unit,
+        organisation_id=recommendation.responsible_id,
     )
 
 

@@ -125,6 +125,16 @@ def inspection_list(*, actor: User) -> QuerySet[Inspection]:
     ).prefetch_related("recommendations__responsible")
 
 
+def recommendation_get(*, actor: User, pk: int) -> Recommendation:
+    recommendations = scoped(
+        Recommendation.objects.select_related("inspection__unit"),
+        actor,
+        Capability.READ_PROGRAMS,
+        unit_field="inspection__unit",
+    )
+    return get_object_or_404(recommendations, pk=pk)
+
+
 def recommendations_overdue(
     *, actor: User, today: dt.date | None = None
 ) -> QuerySet[Recommendation]:

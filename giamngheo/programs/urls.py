@@ -12,4 +12,9 @@ urlpatterns = [
     path("<int:pk>/activities/new/", views.activity_create_view, name="activity_create"),
     path("activities/<int:pk>/report/", views.activity_report_view, name="activity_report"),
     path("inspections/", views.inspection_list_view, name="inspections"),
+    path(
+        "recommendations/<int:pk>/follow-up/",
+        views.recommendation_follow_up_view,
+        name="recommendation_follow_up",
+    ),
 ]

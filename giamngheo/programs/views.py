@@ -11,12 +11,14 @@ from giamngheo.programs.forms import (
     ActivityForm,
     AreaForm,
     DocumentForm,
+    FollowUpForm,
     PlanForm,
     ReportForm,
     add_service_errors,
 )
-from giamngheo.programs.permissions import can_edit_activity, can_edit_program
+from giamngheo.programs.permissions import can_edit_activity, can_edit_program, can_follow_up
 from giamngheo.programs.selectors import (
+    activities_editable,
     activity_get,
     activity_list,
     inspection_list,
@@ -24,6 +26,7 @@ from giamngheo.programs.selectors import (
     program_get,
     program_list,
     program_progress,
+    recommendation_get,
 )
 from giamngheo.programs.services import (
     activity_create,
@@ -31,6 +34,7 @@ from giamngheo.programs.services import (
     content_area_update,
     plan_create,
     program_attach_document,
+    recommendation_follow_up,
 )
 
 
@@ -49,6 +53,11 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": program_progress(actor=request.user, program=program),
         "activities": activity_list(actor=request.user, program=program),
         "can_edit": can_edit_program(request.user, program),
+        "editable": set(
+            activities_editable(actor=request.user)
+            .filter(content_area__program=program)
+            .values_list("pk", flat=True)
+        ),
         "plan_form": PlanForm(),
         "document_form": DocumentForm(),
     }
@@ -107,6 +116,8 @@ def area_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @login_required
 def activity_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     program = program_get(actor=request.user, pk=pk)
+    if not can_edit_program(request.user, program):
+        raise PermissionDenied
     form = ActivityForm(request.POST or None, actor=request.user, program=program)
     if form.is_valid():
         try:
@@ -152,10 +163,36 @@ def activity_report_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def inspection_list_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    inspections = inspection_list(actor=request.user)
-    overdue = sum(r.is_overdue(today) for i in inspections for r in i.recommendations.all())
+    inspections = list(inspection_list(actor=request.user))
+    overdue = 0
+    for inspection in inspections:
+        for recommendation in inspection.recommendations.all():
+            overdue += recommendation.is_overdue(today)
+            if can_follow_up(request.user, recommendation):
+                recommendation.form = FollowUpForm(
+                    initial={"status": recommendation.status, "follow_up": recommendation.follow_up}
+                )
     return render(
         request,
         "programs/inspection_list.html",
         {"inspections": inspections, "today": today, "overdue": overdue},
     )
+
+
+@login_required
+@require_POST
+def recommendation_follow_up_view(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = recommendation_get(actor=request.user, pk=pk)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            recommendation_follow_up(
+                actor=request.user, recommendation=recommendation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The follow-up was recorded."))
+    else:
+        messages.error(request, _("Check the follow-up status and date."))
+    return redirect("programs:inspections")

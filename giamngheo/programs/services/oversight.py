@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from giamngheo.programs.models import (
     Recommendation,
     RecommendationStatus,
 )
-from giamngheo.programs.permissions import require_program_edit
+from giamngheo.programs.permissions import can_follow_up, require_program_edit
 
 
 def _require_inspection_edit(actor: User, inspection: Inspection) -> None:
@@ -102,12 +102,8 @@ def recommendation_follow_up(
     resolved_on: dt.date | None = None,
 ) -> Recommendation:
     """The responsible organisation's officers report on their own recommendations."""
-    require(
-        actor,
-        Capability.EDIT_PROGRAMS,
-        recommendation.inspection.unit,
-        organisation_id=recommendation.responsible_id,
-    )
+    if not can_follow_up(actor, recommendation):
+        raise PermissionDenied(_("This is outside your unit or your role."))
     if status not in RecommendationStatus.values:
         raise ValidationError({"status": _("Choose a valid status.")})
     if status == RecommendationStatus.DONE and resolved_on is None:

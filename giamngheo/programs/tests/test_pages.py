@@ -178,3 +178,50 @@ def test_inspections_page_flags_overdue_recommendations(
     client.force_login(province_officer)
     page = client.get(reverse("programs:inspections")).content.decode()
     assert "Khắc phục" in page and 'class="overdue"' in page
+
+
+def test_auditor_reads_the_program_but_cannot_plan_or_report(
+    client, units, former_program, activity
+):
+    from giamngheo.accounts.models import Role
+    from giamngheo.accounts.tests.factories import UserFactory
+
+    auditor = UserFactory(role=Role.AUDITOR, unit=units["P"])
+    client.force_login(auditor)
+    page = client.get(former_program.get_absolute_url()).content.decode()
+    assert reverse("programs:activity_create", args=[former_program.pk]) not in page
+    assert reverse("programs:activity_report", args=[activity.pk]) not in page
+    assert (
+        client.get(reverse("programs:activity_create", args=[former_program.pk])).status_code == 403
+    )
+    assert client.get(reverse("programs:activity_report", args=[activity.pk])).status_code == 403
+
+
+def test_responsible_partner_records_follow_up_on_the_inspections_page(
+    client, units, former_orgs, province_officer, department_officer, front_officer
+):
+    from giamngheo.programs.models import RecommendationStatus
+    from giamngheo.programs.services import inspection_plan, recommendation_add
+
+    inspection = inspection_plan(
+        actor=province_officer, title="Kiểm tra", unit=units["FA"], planned_on=dt.date(2024, 5, 1)
+    )
+    recommendation = recommendation_add(
+        actor=province_officer,
+        inspection=inspection,
+        text="Khắc phục",
+        responsible=former_orgs[0],
+        deadline=dt.date(2024, 6, 1),
+    )
+    url = reverse("programs:recommendation_follow_up", args=[recommendation.pk])
+    client.force_login(front_officer)
+    assert url not in client.get(reverse("programs:inspections")).content.decode()
+    assert client.post(url, {"status": "done", "resolved_on": "2024-06-10"}).status_code == 403
+    client.force_login(department_officer)
+    assert url in client.get(reverse("programs:inspections")).content.decode()
+    client.post(url, {"status": "done", "follow_up": "Xong"})  # no date: refused with a message
+    recommendation.refresh_from_db()
+    assert recommendation.status == RecommendationStatus.OPEN
+    client.post(url, {"status": "done", "follow_up": "Xong", "resolved_on": "2024-06-10"})
+    recommendation.refresh_from_db()
+    assert recommendation.status == RecommendationStatus.DONE

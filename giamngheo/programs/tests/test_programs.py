@@ -176,3 +176,33 @@ def test_former_province_program_is_hidden_from_another_province(
 def test_commune_officer_does_not_see_a_province_program(units, former_program):
     officer = UserFactory(role=Role.COMMUNE_OFFICER, unit=units["B"])
     assert not program_list(actor=officer).exists()
+
+
+def test_admin_refuses_a_program_with_a_single_party(admin_client, units):
+    department, _front = two_organisations(units["P"])
+    response = admin_client.post(
+        "/admin/programs/coordinationprogram/add/",
+        {
+            "title": "Một bên",
+            "signed_on": "2024-01-01",
+            "start_year": "2024",
+            "end_year": "2025",
+            "unit": units["P"].pk,
+            "parties-TOTAL_FORMS": "1",
+            "parties-INITIAL_FORMS": "0",
+            "parties-0-organisation": department.pk,
+            "parties-0-position": "0",
+            "legal_bases-TOTAL_FORMS": "0",
+            "legal_bases-INITIAL_FORMS": "0",
+            "content_areas-TOTAL_FORMS": "0",
+            "content_areas-INITIAL_FORMS": "0",
+            "plans-TOTAL_FORMS": "0",
+            "plans-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    parties = next(
+        f.formset for f in response.context["inline_admin_formsets"] if f.formset.prefix == "parties"
+    )
+    assert parties.non_form_errors()
+    assert not CoordinationProgram.objects.exists()
