@@ -24,7 +24,7 @@ MESSAGES = {
         "Income of {income} VND per person per month is at or below the line of {line} VND."
     ),
     "income_above_line": N_(
-        "Income of {income} VND is above the line of {line} VND; this standard defines no middle band."
+        "Income of {income} VND is above the line of {line} VND, and this standard defines no middle band."
     ),
     "income_in_middle_band": N_(
         "Income of {income} VND is above the line of {line} VND and at or below {upper} VND (middle living standard band)."
@@ -57,7 +57,7 @@ RULES = {
         "Class: poor — income at or below the poverty line, whatever the deprivations."
     ),
     "middle_band": N_(
-        "Class: middle living standard — income within the middle band; deprivations are not used."
+        "Class: middle living standard — income within the middle band, deprivations are not used."
     ),
     "above_band": N_("Class: not poor — income above the middle living standard band."),
     "above_line_no_band": N_(

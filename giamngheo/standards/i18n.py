@@ -31,10 +31,11 @@ def load_catalogue(locale_dir: Path, lang: str) -> gettext.NullTranslations:
     """The compiled ``.mo`` when present, else the ``.po`` compiled in memory."""
     folder = locale_dir / lang / "LC_MESSAGES"
     mo = folder / f"{DOMAIN}.mo"
-    if mo.is_file():
+    po = folder / f"{DOMAIN}.po"
+    # A compiled catalogue older than its source would render stale text: compile in memory.
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as fh:
             return gettext.GNUTranslations(fh)
-    po = folder / f"{DOMAIN}.po"
     if not po.is_file():
         return gettext.NullTranslations()
     with po.open("rb") as fh:

@@ -193,7 +193,7 @@ def effective_size(t: Tables) -> np.ndarray:
 class InfoAccess(Indicator):
     kind = "info_access"
     text = N_(
-        "the household has none of: {devices}; and cannot hear the commune or village loudspeaker"
+        "the household has none of: {devices}, and cannot hear the commune or village loudspeaker"
     )
 
     def _no_device(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
@@ -274,7 +274,7 @@ class AdultEducation(_MemberFlag):
     kind = "adult_education"
     text = N_(
         "a member {ages} is not studying and holds no qualification expected for the age "
-        "(under {split_age}: {qualified_below_split}; from {split_age}: {qualified_from_split})"
+        "(under {split_age}: {qualified_below_split}, from {split_age}: {qualified_from_split})"
     )
 
     def _parts(self, t: Tables, p: Mapping[str, Any]) -> tuple[np.ndarray, ...]:
