@@ -26,6 +26,8 @@ class Column:
 class Cell:
     value: int | Decimal | str | None
     measure: str | None = None  # drill-down code (selectors.drilldown)
+    text: str = ""  # as displayed on the page
+    href: str = ""  # the households behind the figure, when the reader may see them
 
 
 @dataclass

@@ -173,6 +173,19 @@ def household_groups(*, actor: User, unit: AdminUnit, year: int) -> Table:
     return table
 
 
+def plain_groups(*, actor: User, unit: AdminUnit, year: int) -> Table:
+    """The dashboard's groups among the poor and near-poor, each counted in full."""
+    rounds = _rounds(actor, unit, year)
+    annotations: dict[str, Any] = {k: Count("id", filter=q) for k, q in CLASSES.items()}
+    for klass, class_q in CLASSES.items():
+        for group, group_q in PLAIN_GROUPS.items():
+            annotations[f"{klass}_all_{group}"] = Count("id", filter=class_q & group_q)
+    buckets = grouped(
+        Assessment.objects.filter(POOR | NEAR_POOR), annotations, rounds=rounds, resolver=Resolver()
+    )
+    return _table(unit, year, buckets)
+
+
 def ethnic_columns(unit: AdminUnit) -> list[str]:
     from giamngheo.reports.models import ProvinceSettings
 

@@ -89,14 +89,14 @@ def dashboard(*, actor: User, unit: AdminUnit, year: int | None = None) -> Dashb
     history = trend(
         actor=actor, unit=unit, years=[y for y in years if y <= year][:8], resolver=resolver
     )
-    movement = flows.unit_flows(actor=actor, unit=unit, year=year).total
+    movement = flows.unit_flows(actor=actor, unit=unit, year=year, persons=False).total
     deprived = breakdowns.deprivations(actor=actor, unit=unit, year=year, klass="poor")
     poor = deprived.total.values.get("households", Decimal(0))
     deprivation_rows = [
         (i, title, deprived.total.count(i), percent(deprived.total.values.get(i), poor))
         for i, title in deprived.columns
     ]
-    group_table = breakdowns.household_groups(actor=actor, unit=unit, year=year)
+    group_table = breakdowns.plain_groups(actor=actor, unit=unit, year=year)
     total = group_table.total
     groups = {
         key: {

@@ -12,6 +12,7 @@ from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.geo.selectors import scope_roots
 from giamngheo.households.models import ResidentCount
 from giamngheo.reports.selectors.common import (
+    COUNTED_CLASSES,
     Bucket,
     NoApprovedRound,
     change_in_points,
@@ -105,6 +106,8 @@ def _denominators(unit: AdminUnit, year: int, resolver: Resolver) -> dict[int, B
         .annotate(households=Sum("households"), persons=Sum("persons"))
         .order_by()
     )
+    rows = list(rows)
+    resolver.prefetch({row["unit_id"] for row in rows})
     for row in rows:
         unit_id = row.pop("unit_id")
         for p in resolver.resolve(unit_id):
@@ -129,7 +132,10 @@ def _compute_year_rows(unit: AdminUnit, year: int, resolver: Resolver) -> Summar
     if not rounds:
         return None
     buckets = grouped(
-        Assessment.objects.all(), class_annotations(), rounds=rounds, resolver=resolver
+        Assessment.objects.filter(COUNTED_CLASSES),
+        class_annotations(),
+        rounds=rounds,
+        resolver=resolver,
     )
     denominators = _denominators(unit, year, resolver)
     rows = []
@@ -210,7 +216,7 @@ def village_rows(*, actor: User, commune: AdminUnit, year: int) -> list[Row]:
     if not rounds:
         raise NoApprovedRound(year)
     rows = (
-        Assessment.objects.filter(round__in=rounds)
+        Assessment.objects.filter(COUNTED_CLASSES, round__in=rounds)
         .values("household__unit_id", "household__unit__name")
         .annotate(**class_annotations())
         .order_by("household__unit__name")
@@ -221,4 +227,45 @@ def village_rows(*, actor: User, commune: AdminUnit, year: int) -> list[Row]:
         name = row.pop("household__unit__name")
         unit = AdminUnit(pk=unit_id, name=name)
         out.append(Row(unit=unit, label=name, counts={k: Decimal(v or 0) for k, v in row.items()}))
+    return out
+
+
+def published_summary(*, unit: AdminUnit, year: int) -> Summary:
+    """Form 1 figures for the public portal: approved aggregates are public, no actor needed."""
+    resolver = Resolver()
+    summary = _year_rows(unit, year, resolver=resolver)
+    if summary is None:
+        raise NoApprovedRound(year)
+    before = _year_rows(unit, year - 1, resolver=resolver)
+    if before is not None:
+        previous = {row.unit.pk: row for row in before.rows}
+        for row in summary.rows:
+            row.previous = previous.get(row.unit.pk)
+        summary.total.previous = before.total
+    return summary
+
+
+def published_years(*, unit: AdminUnit) -> list[int]:
+    from giamngheo.reports.selectors.common import FINAL_STATUSES
+    from giamngheo.reviews.models import RoundType
+
+    years = (
+        ReviewRound.objects.filter(
+            AdminUnit.objects.within(scope_roots(unit), field="unit"),
+            round_type=RoundType.PERIODIC,
+            status__in=FINAL_STATUSES,
+        )
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    return sorted(set(years), reverse=True)
+
+
+def published_trend(*, unit: AdminUnit, years: list[int]) -> list[tuple[int, Row]]:
+    resolver = Resolver()
+    out = []
+    for year in sorted(years):
+        summary = _year_rows(unit, year, resolver=resolver)
+        if summary is not None:
+            out.append((year, summary.total))
     return out

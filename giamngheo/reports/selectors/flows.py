@@ -118,7 +118,7 @@ def _unpack(bucket: Bucket) -> dict[str, dict[int, Decimal]]:
     return out
 
 
-def unit_flows(*, actor: User, unit: AdminUnit, year: int) -> Flows:
+def unit_flows(*, actor: User, unit: AdminUnit, year: int, persons: bool = True) -> Flows:
     """Movements by commune; persons are counted from each household's assessment that round."""
     require_aggregates(actor, unit)
     rounds = list(final_rounds(unit, year))
@@ -128,18 +128,25 @@ def unit_flows(*, actor: User, unit: AdminUnit, year: int) -> Flows:
     counts = grouped(
         Outcome.objects.all(), _annotations(joined=False), rounds=rounds, resolver=resolver
     )
-    persons = grouped(
-        Outcome.objects.filter(household__assessments__round=F("round")),
-        _annotations(joined=True),
-        rounds=rounds,
-        resolver=resolver,
+    people = (
+        grouped(
+            Outcome.objects.filter(
+                household__assessments__round=F("round"),
+                household__assessments__round__in=rounds,
+            ),
+            _annotations(joined=True),
+            rounds=rounds,
+            resolver=resolver,
+        )
+        if persons
+        else {}
     )
     rows = []
     total = FlowRow(unit=unit, label=unit.name)
     total_counts, total_persons = Bucket(), Bucket()
     for commune in communes_within(unit):
         c = counts.get((commune.pk,), Bucket())
-        p = persons.get((commune.pk,), Bucket())
+        p = people.get((commune.pk,), Bucket())
         rows.append(
             FlowRow(
                 unit=commune,

@@ -39,6 +39,14 @@ class Resolver:
             ):
                 self._units[pk] = (level, path, valid_to is None)
 
+    def prefetch(self, ids: set[int]) -> None:
+        """Load units and all their ancestors in two queries, before resolving them one by one."""
+        self._load_units(set(ids))
+        ancestors = {
+            int(p) for pk in ids if pk in self._units for p in self._units[pk][1].split("/") if p
+        }
+        self._load_units(ancestors)
+
     def _successions(self) -> dict[int, list[Succession]]:
         if self._edges is None:
             edges: dict[int, list[Succession]] = defaultdict(list)

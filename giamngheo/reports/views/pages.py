@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from giamngheo.reports.exports import excel, forms, pdf
@@ -18,6 +20,7 @@ from giamngheo.reports.selectors.dashboard import dashboard as dashboard_data
 from giamngheo.reports.selectors.dashboard import scoped_units
 from giamngheo.reports.selectors.drilldown import figure_households
 from giamngheo.reports.selectors.figures import report_years
+from giamngheo.reports.templatetags.vn import vn_cell
 from giamngheo.reports.views.common import (
     BadParameter,
     Params,
@@ -80,6 +83,7 @@ def _form(request: HttpRequest, form: str):
 @report_errors
 def form_page(request: HttpRequest, form: str) -> HttpResponse:
     params, year, table = _form(request, form)
+    _prepare_cells(table)
     context = {
         "table": table,
         "grid": header_grid(table),
@@ -87,6 +91,20 @@ def form_page(request: HttpRequest, form: str) -> HttpResponse:
         **_picker(request, params, year),
     }
     return render(request, "reports/form.html", context)
+
+
+def _prepare_cells(table) -> None:
+    """Text and links computed once here: a province table has thousands of cells."""
+    base = reverse("reports:households")
+    for row in table.rows:
+        link = row.link_allowed and row.unit_id
+        for cell in row.cells:
+            cell.text = vn_cell(cell.value)
+            if link and cell.measure:
+                query = urlencode(
+                    {"unit": row.unit_id, "year": table.year, "measure": cell.measure}
+                )
+                cell.href = f"{base}?{query}"
 
 
 def _filename(table, year: int, ext: str) -> str:

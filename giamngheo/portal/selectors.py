@@ -1,0 +1,52 @@
+"""Public reads: published news, approved aggregates, and the posting lists the law requires.
+
+Posting lists show only what Decision 24/2021/QĐ-TTg has the commune post: the head of household's
+name, the village and the class. Nothing else is read from the database for them.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from giamngheo.geo.models import AdminUnit, Level
+from giamngheo.households.vocab import PovertyClass
+from giamngheo.portal.models import Article, Category
+from giamngheo.reports.selectors.common import FINAL_STATUSES
+from giamngheo.reviews.models import Assessment, ReviewRound
+
+POSTED_CLASSES = (PovertyClass.POOR, PovertyClass.NEAR_POOR)
+
+
+def latest_articles(*, limit: int = 10) -> QuerySet[Article]:
+    return Article.objects.published().select_related("category")[:limit]
+
+
+def category_articles(*, category: Category) -> QuerySet[Article]:
+    return Article.objects.published().filter(category=category).select_related("category")
+
+
+def public_units() -> QuerySet[AdminUnit]:
+    return AdminUnit.objects.current().filter(level__in=[Level.PROVINCE, Level.COMMUNE])
+
+
+def public_provinces() -> QuerySet[AdminUnit]:
+    return AdminUnit.objects.current().filter(level=Level.PROVINCE).order_by("code")
+
+
+def posted_rounds(*, limit: int = 200) -> QuerySet[ReviewRound]:
+    return (
+        ReviewRound.objects.filter(status__in=FINAL_STATUSES)
+        .select_related("unit")
+        .order_by("-year", "unit__name")[:limit]
+    )
+
+
+def posting_list(*, review_round: ReviewRound) -> list[dict]:
+    """Names, village and class of the round's poor and near-poor households, nothing more."""
+    if review_round.status not in FINAL_STATUSES:
+        return []
+    return list(
+        Assessment.objects.filter(round=review_round, poverty_class__in=POSTED_CLASSES)
+        .order_by("household__unit__name", "poverty_class", "household__head_name")
+        .values("household__head_name", "household__unit__name", "poverty_class")
+    )

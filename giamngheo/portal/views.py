@@ -1,0 +1,159 @@
+"""The public site: no login; only published news and approved aggregates."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from giamngheo.households.vocab import PovertyClass
+from giamngheo.portal import selectors
+from giamngheo.portal.models import Article, Category
+from giamngheo.portal.text import render_markdown
+from giamngheo.reports.selectors.common import FINAL_STATUSES, NoApprovedRound
+from giamngheo.reports.selectors.figures import (
+    published_summary,
+    published_trend,
+    published_years,
+)
+from giamngheo.reviews.models import ReviewRound
+
+
+def _context(**extra) -> dict:
+    return {"categories": Category.objects.all(), **extra}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", _context(articles=selectors.latest_articles()))
+
+
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    current = get_object_or_404(Category, slug=slug)
+    articles = selectors.category_articles(category=current)[:50]
+    return render(request, "portal/category.html", _context(category=current, articles=articles))
+
+
+def article(request: HttpRequest, slug: str) -> HttpResponse:
+    item = get_object_or_404(Article.objects.published().select_related("category"), slug=slug)
+    context = _context(article=item, body=render_markdown(item.body), related=item.related())
+    return render(request, "portal/article.html", context)
+
+
+def _unit_and_year(request: HttpRequest):
+    raw_unit, raw_year = request.GET.get("unit", ""), request.GET.get("year", "")
+    if raw_unit and not raw_unit.isdigit():
+        raise ValueError(_("The unit must be chosen from the list."))
+    if raw_year and (not raw_year.isdigit() or not 2000 <= int(raw_year) <= 2100):
+        raise ValueError(_("The year must be a number such as 2025."))
+    units = selectors.public_units()
+    unit = (
+        units.filter(pk=int(raw_unit)).first() if raw_unit else selectors.public_provinces().first()
+    )
+    if unit is None:
+        raise ValueError(_("There is no such unit."))
+    years = published_years(unit=unit)
+    year = int(raw_year) if raw_year else (years[0] if years else None)
+    return unit, year, years
+
+
+def statistics(request: HttpRequest) -> HttpResponse:
+    try:
+        unit, year, years = _unit_and_year(request)
+        if year is None:
+            raise NoApprovedRound("")
+        summary = published_summary(unit=unit, year=year)
+    except ValueError as exc:
+        return render(request, "portal/message.html", _context(text=str(exc)), status=400)
+    except NoApprovedRound:
+        text = _("No approved review results have been published for this unit and year.")
+        return render(request, "portal/message.html", _context(text=text), status=404)
+    history = published_trend(unit=unit, years=years[:8])
+    charts = {
+        "trend": {
+            "labels": [str(y) for y, _ in history],
+            "poor": [float(r.rate("poor") or 0) for _, r in history],
+            "near_poor": [float(r.rate("near_poor") or 0) for _, r in history],
+        },
+        "communes": {
+            "labels": [r.label for r in summary.rows],
+            "poor": [float(r.rate("poor") or 0) for r in summary.rows],
+            "near_poor": [float(r.rate("near_poor") or 0) for r in summary.rows],
+        },
+    }
+    labels = {"poor": _("Poverty rate"), "near_poor": _("Near-poverty rate"), "deprived": ""}
+    context = _context(
+        unit=unit,
+        year=year,
+        years=years,
+        summary=summary,
+        charts=charts,
+        chart_labels=labels,
+        provinces=selectors.public_provinces(),
+    )
+    return render(request, "portal/statistics.html", context)
+
+
+def statistics_csv(request: HttpRequest) -> HttpResponse:
+    """The aggregates behind the statistics page, one row per unit and year."""
+    try:
+        unit, _year, years = _unit_and_year(request)
+    except ValueError as exc:
+        return render(request, "portal/message.html", _context(text=str(exc)), status=400)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="thong-ke-ho-ngheo-{unit.code}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with a byte-order mark
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "nam",
+            "ma_don_vi",
+            "ten_don_vi",
+            "tong_so_ho",
+            "ho_ngheo",
+            "ty_le_ho_ngheo",
+            "ho_can_ngheo",
+            "ty_le_ho_can_ngheo",
+            "phan_bo",
+        ]
+    )
+    for year in sorted(years):
+        summary = published_summary(unit=unit, year=year)
+        for row in [summary.total, *summary.rows]:
+            writer.writerow(
+                [
+                    year,
+                    row.unit.code,
+                    row.unit.name,
+                    _int(row.households),
+                    row.count("poor"),
+                    row.rate("poor") or "",
+                    row.count("near_poor"),
+                    row.rate("near_poor") or "",
+                    "" if row.exact else "x",
+                ]
+            )
+    return response
+
+
+def _int(value) -> str:
+    return "" if value is None else str(int(round(value)))
+
+
+def postings(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/postings.html", _context(rounds=selectors.posted_rounds()))
+
+
+def posting(request: HttpRequest, pk: int) -> HttpResponse:
+    review_round = (
+        ReviewRound.objects.filter(pk=pk, status__in=FINAL_STATUSES).select_related("unit").first()
+    )
+    if review_round is None:
+        raise Http404
+    entries = selectors.posting_list(review_round=review_round)
+    names = dict(PovertyClass.choices)
+    for entry in entries:
+        entry["class_label"] = names.get(entry["poverty_class"], "")
+    context = _context(round=review_round, entries=entries)
+    return render(request, "portal/posting.html", context)
