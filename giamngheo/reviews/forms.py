@@ -190,3 +190,17 @@ class ImportForm(forms.Form):
 class ChangeRequestForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.FileField(label=_("Evidence"))
+
+
+class BaselineForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Commune"), queryset=None)
+    year = forms.IntegerField(label=_("Year of the lists"), min_value=2015, max_value=2100)
+    decision_number = forms.CharField(label=_("Number of the province's decision"), max_length=60)
+    decision_date = forms.DateField(
+        label=_("Date of the decision"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    file = forms.FileField(label=_("List (.xlsx or .csv: household_code, class)"))
+
+    def __init__(self, *args, units, **kw):
+        super().__init__(*args, **kw)
+        self.fields["unit"].queryset = units

@@ -129,12 +129,13 @@ def parse(name: str, content: bytes) -> Parsed:
             wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds on a damaged file
             raise ValidationError(_("The file is not a readable .xlsx workbook.")) from exc
-        if HOUSEHOLD_SHEET not in wb.sheetnames:
+        if HOUSEHOLD_SHEET not in wb.sheetnames and len(wb.sheetnames) > 1:
             raise ValidationError(
                 _("The workbook has no sheet “%(s)s”: start from the downloaded template.")
                 % {"s": HOUSEHOLD_SHEET}
             )
-        parsed = Parsed(households=_rows(wb[HOUSEHOLD_SHEET].iter_rows(values_only=True)))
+        first = wb[HOUSEHOLD_SHEET] if HOUSEHOLD_SHEET in wb.sheetnames else wb.worksheets[0]
+        parsed = Parsed(households=_rows(first.iter_rows(values_only=True)))
         if MEMBER_SHEET in wb.sheetnames:
             parsed.members = _rows(wb[MEMBER_SHEET].iter_rows(values_only=True))
         return parsed

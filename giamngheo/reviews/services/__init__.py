@@ -6,7 +6,7 @@ from giamngheo.reviews.services.assessments import (
     assessment_screen,
     previous_assessment,
 )
-from giamngheo.reviews.services.baselines import baseline_create
+from giamngheo.reviews.services.baselines import baseline_create, baseline_import
 from giamngheo.reviews.services.changes import change_request_create
 from giamngheo.reviews.services.complaints import complaint_receive, complaint_recheck
 from giamngheo.reviews.services.outcomes import outcomes_compute
@@ -25,6 +25,7 @@ __all__ = [
     "assessment_screen",
     "attachment_add",
     "baseline_create",
+    "baseline_import",
     "change_request_create",
     "complaint_receive",
     "complaint_recheck",

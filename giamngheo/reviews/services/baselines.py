@@ -34,6 +34,7 @@ def baseline_create(
     decision_number: str,
     decision_date: dt.date,
     entries: list[tuple[str, str]],
+    rows: list[int] | None = None,
 ) -> Baseline:
     """Record the lists of `year` (household code, class); all-or-nothing, every error at once.
 
@@ -54,12 +55,13 @@ def baseline_create(
     households = {
         h.code: h
         for h in Household.objects.filter(
-            unit__path__startswith=unit.path, code__in=[c for c, _k in entries]
+            unit__path__startswith=unit.path, code__in=[str(c).strip() for c, _k in entries]
         )
     }
-    rows: dict[int, BaselineEntry] = {}
-    for row_no, (code, word) in enumerate(entries, start=2):
-        household = households.get(code.strip())
+    chosen: dict[int, BaselineEntry] = {}
+    numbers = rows or list(range(2, len(entries) + 2))
+    for row_no, (code, word) in zip(numbers, entries, strict=True):
+        household = households.get(str(code).strip())
         klass = CLASS_WORDS.get(str(word).strip().lower())
         if household is None:
             errors.append(
@@ -75,12 +77,12 @@ def baseline_create(
                 % {"row": row_no, "value": word}
             )
         if household and klass:
-            if household.pk in rows:
+            if household.pk in chosen:
                 errors.append(
                     _("Row %(row)d: household “%(code)s” appears twice.")
                     % {"row": row_no, "code": code}
                 )
-            rows[household.pk] = BaselineEntry(household=household, poverty_class=klass)
+            chosen[household.pk] = BaselineEntry(household=household, poverty_class=klass)
     if errors:
         raise ValidationError(errors)
     try:
@@ -96,7 +98,42 @@ def baseline_create(
         raise ValidationError(
             _("This commune already has a baseline list for %(year)d.") % {"year": year}
         ) from None
-    for entry in rows.values():
+    for entry in chosen.values():
         entry.baseline = baseline
-    BaselineEntry.objects.bulk_create(rows.values())
+    BaselineEntry.objects.bulk_create(chosen.values())
     return baseline
+
+
+def baseline_import(
+    *,
+    actor: User,
+    unit: AdminUnit,
+    year: int,
+    decision_number: str,
+    decision_date: dt.date,
+    name: str,
+    content: bytes,
+) -> Baseline:
+    """A baseline from a spreadsheet with columns `household_code` and `class` (.xlsx or .csv)."""
+    from giamngheo.reviews.imports import parse
+
+    parsed = parse(name, content)
+    missing = {"household_code", "class"} - set(
+        parsed.households[0][1] if parsed.households else {}
+    )
+    if missing:
+        raise ValidationError(
+            _("The file needs the columns household_code and class, one household a row.")
+        )
+    return baseline_create(
+        actor=actor,
+        unit=unit,
+        year=year,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        entries=[
+            (row.get("household_code") or "", row.get("class") or "")
+            for _n, row in parsed.households
+        ],
+        rows=[n for n, _row in parsed.households],
+    )

@@ -119,3 +119,43 @@ def test_baseline_import_reports_every_bad_row_at_once(people, province, six):
         )
     assert len(err.value.messages) == 2
     assert "Row 2" in err.value.messages[0] and "Row 3" in err.value.messages[1]
+
+
+def test_baseline_is_imported_from_a_file_through_the_page(client, people, province, six):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from giamngheo.reviews.models import Baseline
+
+    client.force_login(people["commune_a_officer"])
+    csv = f"household_code,class\n{six[0].code},nghèo\n\n{six[1].code},cận nghèo\n31-0,giàu\n"
+    data = {
+        "unit": province["A"].pk,
+        "year": 2024,
+        "decision_number": "3208/QĐ-UBND",
+        "decision_date": "2024-12-20",
+    }
+    page = client.post(
+        reverse("reviews:baseline_import"),
+        {**data, "file": SimpleUploadedFile("ds.csv", csv.encode())},
+    ).content.decode()
+    assert "Row 5" in page and "Row 4" not in page
+    assert not Baseline.objects.exists()
+    csv = f"household_code,class\n{six[0].code},nghèo\n{six[1].code},cận nghèo\n"
+    response = client.post(
+        reverse("reviews:baseline_import"),
+        {**data, "file": SimpleUploadedFile("ds.csv", csv.encode())},
+    )
+    assert response.status_code == 302
+    baseline = Baseline.objects.get()
+    assert baseline.standard == "vn-2022"
+    assert dict(baseline.entries.values_list("household__code", "poverty_class")) == {
+        six[0].code: "poor",
+        six[1].code: "near_poor",
+    }
+    client.force_login(people["commune_b_officer"])
+    page = client.post(
+        reverse("reviews:baseline_import"),
+        {**data, "year": 2023, "file": SimpleUploadedFile("ds.csv", csv.encode())},
+    )
+    assert page.status_code == 200 and Baseline.objects.count() == 1  # A is not among B's communes

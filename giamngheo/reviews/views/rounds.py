@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +15,7 @@ from giamngheo.reviews.forms import (
     AdvanceForm,
     ApprovalForm,
     AttachmentForm,
+    BaselineForm,
     MeetingForm,
     RoundCreateForm,
 )
@@ -198,3 +200,24 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
         as_attachment=True,
         filename=attachment.file.name.rsplit("/", 1)[-1],
     )
+
+
+@login_required
+def baseline_import(request: HttpRequest) -> HttpResponse:
+    """The first year's start-of-period lists, from the province's decision."""
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = BaselineForm(data, files, units=_editable_communes(request.user))
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.pop("file")
+        try:
+            services.baseline_import(
+                actor=request.user, name=upload.name, content=upload.read(), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            messages.success(request, _("Baseline list recorded."))
+            return redirect("reviews:round_list")
+    return render(request, "reviews/baseline_form.html", {"form": form, "problems": problems})
