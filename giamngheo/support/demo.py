@@ -47,17 +47,26 @@ DONORS = [
 ]
 
 
-def _poor_households(province: AdminUnit, limit: int) -> list[Household]:
-    """Households found poor in the 2024 round, else any households of the province."""
+def _poor_households(province: AdminUnit, commune: AdminUnit | None, limit: int) -> list[Household]:
+    """Households found poor in the 2024 round (the commune's first), else any of the province."""
     roots = scope_roots(province)
-    in_province = AdminUnit.objects.within(roots, field="household__unit")
-    poor = list(
-        Assessment.objects.filter(in_province, round__year=2024, poverty_class="poor")
-        .select_related("household__unit")
-        .order_by("household_id")[:limit]
-    )
-    if poor:
-        return [a.household for a in poor]
+    poor = Assessment.objects.filter(
+        AdminUnit.objects.within(roots, field="household__unit"),
+        round__year=2024,
+        poverty_class="poor",
+    ).select_related("household__unit")
+    chosen: list[Household] = []
+    if commune is not None:
+        local = AdminUnit.objects.within(scope_roots(commune), field="household__unit")
+        chosen = [a.household for a in poor.filter(local).order_by("household_id")[:limit]]
+    seen = {h.pk for h in chosen}
+    for assessment in poor.order_by("household_id")[: limit * 2]:
+        if len(chosen) >= limit:
+            break
+        if assessment.household_id not in seen:
+            chosen.append(assessment.household)
+    if chosen:
+        return chosen
     return list(
         Household.objects.filter(AdminUnit.objects.within(roots, field="unit"))
         .select_related("unit")
@@ -66,7 +75,10 @@ def _poor_households(province: AdminUnit, limit: int) -> list[Household]:
 
 
 @transaction.atomic
-def support_seed_demo(*, province: AdminUnit, rng: random.Random, stdout) -> Fund:
+def support_seed_demo(
+    *, province: AdminUnit, rng: random.Random, stdout, commune: AdminUnit | None = None
+) -> Fund:
+    """`commune`: where the demo's commune officer works, so that they see support records."""
     actor = seed_actor()
     front, _ = Organisation.objects.get_or_create(
         unit=province,
@@ -142,7 +154,7 @@ def support_seed_demo(*, province: AdminUnit, rng: random.Random, stdout) -> Fun
         goods="600 suất quà Tết (gạo, dầu ăn, bánh chưng)",
         received_on=dt.date(2025, 11, 10),
     )
-    households = _poor_households(province, 40)
+    households = _poor_households(province, commune, 40)
     housing_activity = Activity.objects.filter(
         content_area__program__title=HAI_DUONG_TITLE, content_area__number=2
     ).first()
@@ -165,7 +177,7 @@ def support_seed_demo(*, province: AdminUnit, rng: random.Random, stdout) -> Fun
         purpose="Quà Tết Bính Ngọ cho hộ nghèo",
         recipient="Ủy ban MTTQ các xã, phường",
     )
-    # Support recorded before the 2025 round, so that its outcome can be read against it.
+    # Support given in 2024, before the 2025 round, so that its outcome can be read against it.
     kinds = [
         (SupportKind.HOUSING_REPAIR, 30_000_000, "Dự án 5 — Hỗ trợ nhà ở, Quyết định 90/QĐ-TTg"),
         (SupportKind.HEALTH_INSURANCE, 1_263_600, "Ngân sách nhà nước — thẻ BHYT hộ nghèo"),
@@ -180,7 +192,7 @@ def support_seed_demo(*, province: AdminUnit, rng: random.Random, stdout) -> Fun
             household=household,
             kind=kind,
             value=value,
-            given_on=dt.date(2025, rng.randrange(1, 9), rng.randrange(1, 28)),
+            given_on=dt.date(2024, rng.randrange(1, 10), rng.randrange(1, 28)),
             source=SupportSource.BUDGET,
             budget_line=line,
         )
@@ -205,7 +217,7 @@ def support_seed_demo(*, province: AdminUnit, rng: random.Random, stdout) -> Fun
             commitment="Nhận đỡ đầu: hỗ trợ sinh kế và học phí cho con (minh họa).",
             yearly_value=12_000_000,
         )
-    commune = (
+    commune = commune or (
         households[0].unit.commune()
         if households
         else AdminUnit.objects.filter(level=Level.COMMUNE, parent=province).first()
