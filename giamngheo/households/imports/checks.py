@@ -100,7 +100,7 @@ def _typed(check: TableCheck, column: Column, today: dt.date) -> pl.Series:
         return raw
     if column.kind == "enum":
         lookup = enum_lookup(column)
-        typed = fold_series(raw).replace_strict(lookup, default=None, return_dtype=pl.String)
+        typed = _mapped(raw, lookup)
         check.flag(
             ~empty & typed.is_null(),
             column.name,
@@ -111,14 +111,8 @@ def _typed(check: TableCheck, column: Column, today: dt.date) -> pl.Series:
         )
         return typed.fill_null(default or "")
     if column.kind == "bool":
-        folded = fold_series(raw)
-        typed = pl.select(
-            pl.when(folded.is_in(list(TRUE_WORDS)))
-            .then(True)
-            .when(folded.is_in(list(FALSE_WORDS)))
-            .then(False)
-            .otherwise(None)
-        ).to_series()
+        words = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
+        typed = _mapped(raw, words, pl.Boolean)
         check.flag(~empty & typed.is_null(), column.name, _("Write 1 (yes) or 0 (no)."))
         return typed.fill_null(bool(default)).alias(column.name)
     if column.kind == "date":
@@ -158,14 +152,17 @@ def _typed(check: TableCheck, column: Column, today: dt.date) -> pl.Series:
     raise ValueError(column.kind)
 
 
-def _type_table(check: TableCheck, table: str, today: dt.date) -> pl.DataFrame:
-    columns = [_typed(check, column, today).alias(column.name) for column in COLUMNS[table]]
-    return pl.DataFrame([check.frame[ROW], *columns])
+def _mapped(raw: pl.Series, lookup: dict, dtype: pl.DataType = pl.String) -> pl.Series:
+    """Fold each distinct value once (a column of a million rows has a handful of them)."""
+    distinct = raw.unique().to_list()
+    folded = fold_series(pl.Series(distinct, dtype=pl.String)).to_list()
+    mapping = {value: lookup.get(key) for value, key in zip(distinct, folded, strict=True)}
+    return raw.replace_strict(mapping, default=None, return_dtype=dtype)
 
 
 def _causes(check: TableCheck, column: Column, raw: pl.Series) -> pl.Series:
     lookup = enum_lookup(column)
-    order = [code for code, _label in column.choices]
+    rank = {code: index for index, (code, _label) in enumerate(column.choices)}
     parts = pl.DataFrame(
         {
             "i": pl.int_range(0, len(raw), eager=True),
@@ -175,12 +172,8 @@ def _causes(check: TableCheck, column: Column, raw: pl.Series) -> pl.Series:
     parts = parts.with_columns(pl.col("part").fill_null("").str.strip_chars()).filter(
         pl.col("part") != ""
     )
-    parts = parts.with_columns(
-        fold_series(parts["part"])
-        .replace_strict(lookup, default=None, return_dtype=pl.String)
-        .alias("code")
-    )
-    bad = pl.Series(pl.int_range(0, len(raw), eager=True)).is_in(
+    parts = parts.with_columns(_mapped(parts["part"], lookup).alias("code"))
+    bad = pl.int_range(0, len(raw), eager=True).is_in(
         parts.filter(pl.col("code").is_null())["i"].implode()
     )
     check.flag(
@@ -191,10 +184,17 @@ def _causes(check: TableCheck, column: Column, raw: pl.Series) -> pl.Series:
             % {"value": value, "codes": choice_codes(column)}
         ),
     )
-    grouped = parts.filter(pl.col("code").is_not_null()).group_by("i").agg(pl.col("code").unique())
-    by_row = dict(zip(grouped["i"].to_list(), grouped["code"].to_list(), strict=True))
-    values = [sorted(by_row.get(i, []), key=order.index) for i in range(len(raw))]
-    return pl.Series(column.name, values, dtype=pl.List(pl.String))
+    grouped = (
+        parts.filter(pl.col("code").is_not_null())
+        .unique(["i", "code"])
+        .with_columns(pl.col("code").replace_strict(rank, return_dtype=pl.Int32).alias("rank"))
+        .sort("i", "rank")
+        .group_by("i", maintain_order=True)
+        .agg(pl.col("code"))
+    )
+    every = pl.DataFrame({"i": pl.int_range(0, len(raw), eager=True)})
+    joined = every.join(grouped, on="i", how="left", maintain_order="left")["code"]
+    return joined.fill_null(pl.lit([], dtype=pl.List(pl.String))).alias(column.name)
 
 
 def _type_table(check: TableCheck, table: str, today: dt.date) -> pl.DataFrame:

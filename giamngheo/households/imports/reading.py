@@ -116,12 +116,12 @@ def read_csv(source: BinaryIO | Path, table: str) -> pl.DataFrame:
 def _fast_csv(text: str, delimiter: str, table: str) -> pl.DataFrame:
     """Large files: Polars reads them in a few seconds; blank lines are dropped and numbered."""
     frame = pl.read_csv(
-        io.StringIO(text),
+        text.encode(),
         separator=delimiter,
         infer_schema=False,
-        missing_utf8_is_empty_string=True,
         truncate_ragged_lines=True,
     )
+    frame = frame.with_columns(pl.all().fill_null(""))
     frame = frame.rename({c: c.strip().lower() for c in frame.columns})
     frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     names = [c.name for c in COLUMNS[table]]

@@ -146,7 +146,8 @@ def registry_import(
     households, members, ctx = validate(actor, tables)
     report(total // 4, total)
     reason = clean_reason(reason, _("Imported from a file"))
-    with transaction.atomic():
+    models = [Household, Household.history.model, Member, Member.history.model]
+    with transaction.atomic(), writing.bulk_load(models, total):
         result = _write(
             actor, households, members, ctx, reason, lambda share: report(int(total * share), total)
         )

@@ -1,0 +1,357 @@
+"""Benchmark of the registry import: 1 M households with ~3.5 M members into PostgreSQL.
+
+    python benchmarks/import_households.py [--households 1000000] [--database-url URL] [--keep]
+
+Generates seeded, plausible data (Vietnamese family, middle and given names by sex; ≈3.5 members
+per household; heads born 1945–1995, spouses near the head, children 18–30 years younger; a
+12-digit citizen ID for everyone aged 14 or more), writes households.csv and members.csv, and
+imports them through the same service as the web page and `giamngheo import_households`
+(every row checked, then COPY). Then it times a search without tone marks over the result.
+The last line is machine-readable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/giamngheo_bench"
+
+FAMILY = (
+    ["Nguyễn"] * 38
+    + ["Trần"] * 11
+    + ["Lê"] * 9
+    + ["Phạm"] * 7
+    + ["Hoàng"] * 5
+    + ["Huỳnh"] * 4
+    + ["Phan"] * 4
+    + ["Vũ"] * 4
+    + ["Võ"] * 3
+    + ["Đặng"] * 2
+    + ["Bùi"] * 2
+    + ["Đỗ"] * 2
+    + ["Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Mai", "Cao", "Lương", "Tạ"]
+)
+MIDDLE = {
+    "male": ["Văn"] * 6 + ["Đức", "Minh", "Quang", "Hữu", "Công", "Thanh", "Xuân", "Ngọc"],
+    "female": ["Thị"] * 7 + ["Ngọc", "Thu", "Thanh", "Bích", "Kim", "Hồng", "Mai"],
+}
+GIVEN = {
+    "male": [
+        "An",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Đức",
+        "Giang",
+        "Hải",
+        "Hùng",
+        "Huy",
+        "Khánh",
+        "Long",
+        "Minh",
+        "Nam",
+        "Phong",
+        "Phúc",
+        "Quân",
+        "Sơn",
+        "Tài",
+        "Thắng",
+        "Thành",
+        "Tiến",
+        "Toàn",
+        "Trung",
+        "Tuấn",
+        "Việt",
+        "Vinh",
+        "Hoàng Anh",
+        "Văn Hậu",
+    ],
+    "female": [
+        "An",
+        "Anh",
+        "Châu",
+        "Dung",
+        "Hà",
+        "Hằng",
+        "Hạnh",
+        "Hoa",
+        "Hồng",
+        "Hương",
+        "Hường",
+        "Lan",
+        "Linh",
+        "Loan",
+        "Mai",
+        "My",
+        "Nga",
+        "Ngọc",
+        "Nhung",
+        "Oanh",
+        "Phương",
+        "Quỳnh",
+        "Thảo",
+        "Thu Hường",
+        "Trang",
+        "Uyên",
+        "Vân",
+        "Yến",
+    ],
+}
+COMMUNES, VILLAGES_PER_COMMUNE = 100, 10
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "giamngheo.settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def ensure_units_and_user():
+    from giamngheo.accounts.models import Role, User
+    from giamngheo.geo.models import AdminUnit, Level
+
+    province, _ = AdminUnit.objects.get_or_create(
+        code="99",
+        level=Level.PROVINCE,
+        valid_from=dt.date(2025, 7, 1),
+        defaults={"name": "Tỉnh Thử Nghiệm", "division_type": "tỉnh"},
+    )
+    villages = []
+    for c in range(COMMUNES):
+        commune, _ = AdminUnit.objects.get_or_create(
+            code=f"9{c:04d}",
+            level=Level.COMMUNE,
+            valid_from=dt.date(2025, 7, 1),
+            defaults={"name": f"Xã Thử {c}", "division_type": "xã", "parent": province},
+        )
+        for v in range(VILLAGES_PER_COMMUNE):
+            village, _ = AdminUnit.objects.get_or_create(
+                code=f"{commune.code}-{v:02d}",
+                level=Level.VILLAGE,
+                valid_from=dt.date(2025, 7, 1),
+                defaults={"name": f"Thôn {v + 1}", "division_type": "thôn", "parent": commune},
+            )
+            villages.append(village.code)
+    user, created = User.objects.get_or_create(
+        username="bench_province", defaults={"role": Role.PROVINCE_OFFICER, "unit": province}
+    )
+    return user, villages
+
+
+def _pick(rng: np.random.Generator, options: list[str], n: int) -> np.ndarray:
+    return np.asarray(options, dtype=object)[rng.integers(0, len(options), n)]
+
+
+def generate(n: int, villages: list[str], seed: int = 2025) -> tuple[pl.DataFrame, pl.DataFrame]:
+    rng = np.random.default_rng(seed)
+    size = np.clip(1 + rng.poisson(2.5, n), 1, 9)
+    m = int(size.sum())
+    hh = np.repeat(np.arange(n), size)
+    pos = np.arange(m) - np.repeat(np.cumsum(size) - size, size)  # 0 = head
+    village = np.asarray(villages, dtype=object)[rng.integers(0, len(villages), n)]
+    codes = (
+        pl.Series(village).str.replace(r"-\d+$", "")
+        + "-"
+        + pl.Series(np.arange(n)).cast(pl.String).str.zfill(7)
+    )
+    head_year = rng.integers(1945, 1996, n)
+    head_male = rng.random(n) < 0.72
+    # relation: 0 head, 1 spouse, then children; a few households have a parent or grandchild.
+    relation = np.where(pos == 0, "head", np.where(pos == 1, "spouse", "child")).astype(object)
+    year = head_year[hh].copy()
+    spouse = pos == 1
+    year[spouse] += rng.integers(-5, 6, int(spouse.sum()))
+    kids = pos >= 2
+    year[kids] += 18 + 2 * (pos[kids] - 2) + rng.integers(0, 3, int(kids.sum()))
+    parent = kids & (pos == size[hh] - 1) & (head_year[hh] >= 1975) & (rng.random(m) < 0.3)
+    relation[parent] = "parent"
+    year[parent] = head_year[hh][parent] - rng.integers(22, 35, int(parent.sum()))
+    grand = kids & ~parent & (year > 2024) & (head_year[hh] <= 1985)
+    relation[grand] = "grandchild"
+    year = np.minimum(year, 2024)
+    male = np.where(pos == 0, head_male[hh], np.where(spouse, ~head_male[hh], rng.random(m) < 0.5))
+    sex = np.where(male, "male", "female").astype(object)
+    dob = (
+        pl.Series(year).cast(pl.String)
+        + "-"
+        + pl.Series(rng.integers(1, 13, m)).cast(pl.String).str.zfill(2)
+        + "-"
+        + pl.Series(rng.integers(1, 29, m)).cast(pl.String).str.zfill(2)
+    )
+    family = _pick(rng, FAMILY, n)[hh]
+    family = np.where(spouse, _pick(rng, FAMILY, m), family)
+    middle = np.where(male, _pick(rng, MIDDLE["male"], m), _pick(rng, MIDDLE["female"], m))
+    given = np.where(male, _pick(rng, GIVEN["male"], m), _pick(rng, GIVEN["female"], m))
+    names = pl.Series(family) + " " + pl.Series(middle) + " " + pl.Series(given)
+    adult = year <= 2011
+    gender_century = np.where(year >= 2000, np.where(male, 2, 3), np.where(male, 0, 1))
+    members = pl.DataFrame(
+        {
+            "household_code": codes.gather(hh),
+            "member_no": pos + 1,
+            "full_name": names,
+            "sex": pl.Series(sex, dtype=pl.String),
+            "date_of_birth": dob,
+            "relation": pl.Series(relation, dtype=pl.String),
+            "_adult": adult,
+            "_gc": gender_century,
+            "_yy": year % 100,
+            "health_insurance": np.where(rng.random(m) < 0.92, "1", "0"),
+            "in_school": np.where((year >= 2007) & (year <= 2019), "1", "0"),
+            "employment": np.where(adult & (year >= 1965), "self_employed", "not_in_labour_force"),
+        }
+    )
+    serial = pl.int_range(pl.len()).over(["_gc", "_yy"])
+    members = members.with_columns(
+        pl.when(pl.col("_adult"))
+        .then(
+            pl.format(
+                "031{}{}{}",
+                pl.col("_gc"),
+                pl.col("_yy").cast(pl.String).str.zfill(2),
+                serial.cast(pl.String).str.zfill(6),
+            )
+        )
+        .otherwise(pl.lit(""))
+        .alias("citizen_id")
+    ).drop("_adult", "_gc", "_yy")
+    households = pl.DataFrame(
+        {
+            "household_code": codes,
+            "village_code": pl.Series(village, dtype=pl.String),
+            "address": "Số "
+            + pl.Series(rng.integers(1, 300, n)).cast(pl.String)
+            + ", "
+            + pl.Series(village, dtype=pl.String),
+            "social_protection": np.where(rng.random(n) < 0.04, "1", "0"),
+            "causes": np.where(rng.random(n) < 0.05, "lack_capital;illness", ""),
+        }
+    )
+    return households, members
+
+
+def reset(keep: bool) -> None:
+    from django.db import connection
+
+    if keep:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE households_member, households_historicalmember, households_household, "
+            "households_historicalhousehold, households_lifeevent, households_historicallifeevent, "
+            "households_personaldataaccess CASCADE"
+        )
+
+
+def time_search(actor, query: str, repeat: int = 5) -> tuple[float, int]:
+    from giamngheo.households.selectors import household_list
+
+    times = []
+    found = 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        found = len(list(household_list(actor=actor, filters={"q": query}).order_by()[:25]))
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--households", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--keep", action="store_true", help="do not empty the registry first")
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="  %(message)s")
+
+    ensure_database(args.database_url)
+    setup_django(args.database_url)
+    from django.db import connection
+
+    from giamngheo.households.imports import read_upload, registry_import
+
+    actor, villages = ensure_units_and_user()
+    reset(args.keep)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="giamngheo-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    households, members = generate(args.households, villages)
+    households.write_csv(workdir / "households.csv")
+    members.write_csv(workdir / "members.csv")
+    print(
+        f"generated {households.height:,} households, {members.height:,} members in {time.perf_counter() - started:.1f} s → {workdir}"
+    )
+
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.perf_counter()
+        if now - last[0] > 5 or done == total:
+            last[0] = now
+            print(f"  {done:,} / {total:,}  ({now - t0:.1f} s)", flush=True)
+
+    t0 = time.perf_counter()
+    tables = read_upload(
+        "households.csv", workdir / "households.csv", workdir / "members.csv", "members.csv"
+    )
+    print(f"read in {time.perf_counter() - t0:.1f} s")
+    result = registry_import(
+        actor=actor, tables=tables, reason="Benchmark import", progress=progress
+    )
+    seconds = time.perf_counter() - t0
+    rows = result.households_created + result.members_created
+    print(result.summary())
+    print(f"import: {seconds:.1f} s, {rows / seconds:,.0f} rows/s")
+
+    with connection.cursor() as cursor:
+        # What autovacuum would do soon after a load this size; the planner needs it.
+        cursor.execute("ANALYZE geo_adminunit")
+        cursor.execute("ANALYZE households_household")
+        cursor.execute("ANALYZE households_member")
+    results = {}
+    for query in (
+        "nguyen van an",
+        "tran thi thu huong",
+        "Đặng Bích Yến",
+        households["household_code"][len(households) // 2],
+    ):
+        ms, found = time_search(actor, query)
+        results[query] = ms
+        print(f"search {query!r}: {ms:.1f} ms (first page, {found} shown)")
+    search_ms = results["nguyen van an"]
+    print(
+        f"RESULT households={result.households_created} members={result.members_created} "
+        f"seconds={seconds:.1f} rows_per_s={rows / seconds:.0f} search_ms={search_ms:.1f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

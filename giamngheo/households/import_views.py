@@ -1,0 +1,113 @@
+"""Import, template download and export pages."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from giamngheo.accounts.scoping import Capability, has_capability
+from giamngheo.households import imports
+from giamngheo.households import selectors as sel
+from giamngheo.households.forms import ImportForm
+from giamngheo.households.views import _filters
+from giamngheo.jobs.models import Job
+from giamngheo.jobs.services import job_start
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Up to this size the import runs while the officer waits (a commune's few thousand rows);
+# larger files go to the worker with a progress bar.
+INLINE_MAX_BYTES = 512 * 1024
+SHOWN_ERRORS = 2000
+
+
+def _attachment(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def template_download(request: HttpRequest) -> HttpResponse:
+    return _attachment(imports.template_workbook(), "mau-nhap-ho.xlsx")
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    if not has_capability(request.user, Capability.READ_RECORDS):
+        raise PermissionDenied
+    households = sel.household_list(actor=request.user, filters=_filters(request))
+    name = f"ho-gia-dinh-{timezone.localdate():%Y%m%d}.xlsx"
+    return _attachment(imports.export_workbook(households), name)
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    if not has_capability(request.user, Capability.EDIT_RECORDS):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload, members = form.cleaned_data["file"], form.cleaned_data["members_file"]
+        reason = form.cleaned_data["reason"]
+        if upload.size + (members.size if members else 0) > INLINE_MAX_BYTES:
+            job = _start_job(request, upload, members, reason)
+            return redirect("households:import_job", pk=job.pk)
+        try:
+            tables = imports.read_upload(
+                upload.name, upload, members, members.name if members else ""
+            )
+            result = imports.registry_import(actor=request.user, tables=tables, reason=reason)
+        except imports.UnreadableFile as exc:
+            form.add_error("file", str(exc))
+        except imports.ImportInvalid as exc:
+            context.update(
+                errors=exc.errors[:SHOWN_ERRORS], error_count=len(exc.errors), failed=str(exc)
+            )
+        else:
+            messages.success(request, result.summary())
+            return redirect("households:list")
+    return render(request, "households/import.html", context)
+
+
+def _start_job(request: HttpRequest, upload, members, reason: str) -> Job:
+    folder = imports.upload_dir() / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    files = []
+    for item in (upload, members):
+        if item is None:
+            continue
+        path = folder / ("members.csv" if item is members else f"households{_suffix(item.name)}")
+        with path.open("wb") as out:
+            for chunk in item.chunks():
+                out.write(chunk)
+        files.append(str(path))
+    return job_start(
+        actor=request.user,
+        kind="import_households",
+        title=_("Household import: %(name)s") % {"name": upload.name[:100]},
+        params={
+            "user_id": request.user.pk,
+            "files": files,
+            "reason": reason,
+            "language": translation.get_language(),
+            "cleanup": True,
+        },
+    )
+
+
+def _suffix(name: str) -> str:
+    return ".csv" if name.lower().endswith(".csv") else ".xlsx"
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = Job.objects.filter(pk=pk, owner=request.user, kind="import_households").first()
+    if job is None:
+        raise Http404
+    template = "households/_import_job.html" if request.htmx else "households/import_job.html"
+    return render(request, template, {"job": job})
