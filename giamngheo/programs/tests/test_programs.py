@@ -202,7 +202,9 @@ def test_admin_refuses_a_program_with_a_single_party(admin_client, units):
     )
     assert response.status_code == 200
     parties = next(
-        f.formset for f in response.context["inline_admin_formsets"] if f.formset.prefix == "parties"
+        f.formset
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.prefix == "parties"
     )
     assert parties.non_form_errors()
     assert not CoordinationProgram.objects.exists()
