@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,7 @@ from giamngheo.programs.models import (
     CoordinationProgram,
     RecommendationStatus,
 )
-from giamngheo.programs.services import IndicatorSpec
+from giamngheo.programs.services import AreaSpec, IndicatorSpec, LegalBasisSpec, PartySpec
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -157,3 +159,82 @@ class FollowUpForm(forms.Form):
     status = forms.ChoiceField(label=_("Follow-up status"), choices=RecommendationStatus.choices)
     follow_up = forms.CharField(label=_("Follow-up"), max_length=2000, required=False)
     resolved_on = forms.DateField(label=_("Resolved on"), widget=DATE, required=False)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class ProgramForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    document_number = forms.CharField(label=_("Number / symbol"), max_length=80, required=False)
+    signed_on = forms.DateField(label=_("Signing date"), widget=DATE)
+    start_year = forms.IntegerField(label=_("First year"), min_value=1945, max_value=2100)
+    end_year = forms.IntegerField(label=_("Last year"), min_value=1945, max_value=2100)
+    unit = forms.ModelChoiceField(label=_("Administrative unit"), queryset=AdminUnit.objects.none())
+    parties = forms.ModelMultipleChoiceField(
+        label=_("Parties"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Two or more organisations."),
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    legal_bases = forms.CharField(
+        label=_("Legal bases"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            'One per line: number; date (dd/mm/yyyy); issued by — e.g. "05-CT/TW; 23/06/2021; Ban Bí thư".'
+        ),
+    )
+    content_areas = forms.CharField(
+        label=_("Content areas"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One per line, in order; the category is chosen afterwards on each area."),
+    )
+    signed_document = forms.FileField(
+        label=_("Signed document (PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
+    )
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = AdminUnit.objects.filter(unit_q(actor, unit_field="")).filter(
+            level__in=[Level.PROVINCE, Level.COMMUNE]
+        )
+        self.fields["unit"].queryset = units.order_by("level", "name")
+        self.fields["parties"].queryset = Organisation.objects.filter(
+            unit_q(actor, unit_field="unit")
+        ).select_related("unit")
+
+    def clean_parties(self):
+        parties = self.cleaned_data["parties"]
+        if len(parties) < 2:
+            raise ValidationError(
+                _("A coordination program has at least two different organisations.")
+            )
+        return [PartySpec(organisation) for organisation in parties]
+
+    def clean_legal_bases(self) -> list[LegalBasisSpec]:
+        bases = []
+        for number, line in enumerate(_lines(self.cleaned_data["legal_bases"]), start=1):
+            parts = [p.strip() for p in line.split(";")]
+            issued_on = None
+            if len(parts) > 1 and parts[1]:
+                try:
+                    issued_on = dt.datetime.strptime(parts[1], "%d/%m/%Y").date()
+                except ValueError:
+                    raise ValidationError(
+                        _("Line %(number)d: write the date as dd/mm/yyyy."),
+                        params={"number": number},
+                    ) from None
+            bases.append(
+                LegalBasisSpec(parts[0][:80], issued_on, parts[2] if len(parts) > 2 else "")
+            )
+        return bases
+
+    def clean_content_areas(self) -> list[AreaSpec]:
+        return [AreaSpec(line) for line in _lines(self.cleaned_data["content_areas"])]

@@ -5,6 +5,7 @@ from giamngheo.programs import views
 app_name = "programs"
 urlpatterns = [
     path("", views.program_list_view, name="list"),
+    path("new/", views.program_create_view, name="create"),
     path("<int:pk>/", views.program_detail, name="detail"),
     path("<int:pk>/plans/", views.plan_create_view, name="plan_create"),
     path("<int:pk>/document/", views.document_upload, name="document_upload"),

@@ -7,12 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from giamngheo.accounts.scoping import Capability, has_capability
 from giamngheo.programs.forms import (
     ActivityForm,
     AreaForm,
     DocumentForm,
     FollowUpForm,
     PlanForm,
+    ProgramForm,
     ReportForm,
     add_service_errors,
 )
@@ -34,6 +36,7 @@ from giamngheo.programs.services import (
     content_area_update,
     plan_create,
     program_attach_document,
+    program_create,
     recommendation_follow_up,
 )
 
@@ -41,7 +44,28 @@ from giamngheo.programs.services import (
 @login_required
 def program_list_view(request: HttpRequest) -> HttpResponse:
     programs = program_list(actor=request.user)
-    return render(request, "programs/program_list.html", {"programs": programs})
+    can_create = has_capability(request.user, Capability.EDIT_PROGRAMS)
+    return render(
+        request, "programs/program_list.html", {"programs": programs, "can_create": can_create}
+    )
+
+
+@login_required
+def program_create_view(request: HttpRequest) -> HttpResponse:
+    if not has_capability(request.user, Capability.EDIT_PROGRAMS):
+        raise PermissionDenied
+    form = ProgramForm(request.POST or None, request.FILES or None, actor=request.user)
+    if form.is_valid():
+        try:
+            program = program_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied:
+            form.add_error("parties", _("Your organisation must be one of the parties."))
+        else:
+            messages.success(request, _("The coordination program was created."))
+            return redirect(program)
+    return render(request, "programs/program_form.html", {"form": form})
 
 
 @login_required

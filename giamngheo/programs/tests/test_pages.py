@@ -225,3 +225,77 @@ def test_responsible_partner_records_follow_up_on_the_inspections_page(
     client.post(url, {"status": "done", "follow_up": "Xong", "resolved_on": "2024-06-10"})
     recommendation.refresh_from_db()
     assert recommendation.status == RecommendationStatus.DONE
+
+
+def test_program_is_created_through_the_form(client, units, province_officer, settings, tmp_path):
+    from giamngheo.programs.models import CoordinationProgram
+    from giamngheo.programs.tests.factories import two_organisations
+
+    settings.MEDIA_ROOT = tmp_path
+    department, front = two_organisations(units["P"])
+    client.force_login(province_officer)
+    assert client.get(reverse("programs:create")).status_code == 200
+    response = client.post(
+        reverse("programs:create"),
+        {
+            "title": "Chương trình phối hợp 2026–2030",
+            "signed_on": "2026-03-02",
+            "start_year": "2026",
+            "end_year": "2030",
+            "unit": units["P"].pk,
+            "parties": [department.pk, front.pk],
+            "legal_bases": "05-CT/TW; 23/06/2021; Ban Bí thư\n24/2021/QH15",
+            "content_areas": "Tuyên truyền\nVận động nguồn lực\n\nGiám sát",
+            "signed_document": SimpleUploadedFile("ky.pdf", b"%PDF-1.7\n%%EOF"),
+        },
+    )
+    program = CoordinationProgram.objects.get()
+    assert response.status_code == 302 and response.url == program.get_absolute_url()
+    assert [a.title for a in program.content_areas.all()] == [
+        "Tuyên truyền",
+        "Vận động nguồn lực",
+        "Giám sát",
+    ]
+    assert program.legal_bases.first().issued_on == dt.date(2021, 6, 23)
+    assert program.signed_document.name.endswith(".pdf")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"parties": "single"}, "parties"),
+        ({"end_year": "2020"}, "end_year"),
+        ({"legal_bases": "05-CT/TW; 31/02/2021"}, "legal_bases"),
+        ({"start_year": "năm"}, "start_year"),
+    ],
+)
+def test_bad_program_input_is_shown_on_the_form(client, units, province_officer, change, field):
+    from giamngheo.programs.models import CoordinationProgram
+    from giamngheo.programs.tests.factories import two_organisations
+
+    department, front = two_organisations(units["P"])
+    data = {
+        "title": "X",
+        "signed_on": "2026-03-02",
+        "start_year": "2026",
+        "end_year": "2030",
+        "unit": units["P"].pk,
+        "parties": [department.pk, front.pk],
+        "content_areas": "A",
+    }
+    data.update(change)
+    if data["parties"] == "single":
+        data["parties"] = [department.pk]
+    client.force_login(province_officer)
+    response = client.post(reverse("programs:create"), data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not CoordinationProgram.objects.exists()
+
+
+def test_village_head_cannot_open_the_new_program_form(client, units):
+    from giamngheo.accounts.models import Role
+    from giamngheo.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(role=Role.VILLAGE_HEAD, unit=units["A1"]))
+    assert client.get(reverse("programs:create")).status_code == 403
