@@ -172,7 +172,8 @@ def contract_input(assessment) -> dict[str, Any]:
         "review_date": review_round.review_date.isoformat(),
         "round_type": review_round.round_type,
         "standard": review_round.standard,
-        "area": assessment.household.area,
+        # The area as it was on the review date (kept in the facts), else the registry's.
+        "area": assessment.facts.get("area") or assessment.household.area,
         "members": [
             {k: m.get(k) for k in ("member_id", *MEMBER_FACT_NAMES)} for m in assessment.members
         ],

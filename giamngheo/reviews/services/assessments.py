@@ -43,6 +43,7 @@ def assessment_prefill(assessment: Assessment) -> None:
     previous = previous_assessment(assessment) if assessment.round_id else None
     before = {m["member_id"]: m for m in previous.members} if previous else {}
     assessment.facts = dict(previous.facts) if previous else {}
+    assessment.facts["area"] = assessment.household.area
     assessment.members = []
     for member in members_on(assessment.household, assessment.round.review_date):
         facts = member_facts_from_registry(member)

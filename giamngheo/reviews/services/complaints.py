@@ -107,12 +107,12 @@ def complaint_recheck(
         complaint.status = Complaint.Status.DISMISSED
         complaint.class_after = complaint.class_before
     else:
-        assessment, _created = Assessment.objects.get_or_create(
+        assessment, created = Assessment.objects.get_or_create(
             round=review_round,
             household=complaint.household,
             defaults={"source": "complaint"},
         )
-        if _created or not assessment.members:
+        if created or not assessment.members:
             assessment_prefill(assessment)
         for section, data in (changes or {}).items():
             if section not in required_sections(assessment):
@@ -130,7 +130,7 @@ def complaint_recheck(
                     _("The answers cannot be classified: %(m)s")
                     % {"m": assessment.classification_error.get("message", "")}
                 )
-        assessment.source = "complaint" if _created else assessment.source
+        assessment.source = "complaint" if created else assessment.source
         assessment.save()
         complaint.status = Complaint.Status.RECHECKED
         complaint.class_after = assessment.poverty_class

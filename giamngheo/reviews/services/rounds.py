@@ -35,6 +35,7 @@ def _require(actor: User, capability: str, unit: AdminUnit) -> None:
         raise PermissionDenied(_("This is outside your unit or your role."))
 
 
+@transaction.atomic
 def round_create(
     *,
     actor: User,

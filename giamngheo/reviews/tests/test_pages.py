@@ -120,3 +120,43 @@ def test_bad_input_on_pages_never_gives_a_server_error(client, people, province)
         assert page.status_code == 200 and "01/09/2025" in page.content.decode()
     assert client.get(reverse("reviews:round_detail", args=[999])).status_code == 404
     assert client.get(reverse("reviews:round_list") + "?year=abc&status=zzz").status_code == 200
+
+
+def test_every_page_of_an_approved_round_renders_for_its_officer(
+    client, people, province, households_a
+):
+    officer = people["commune_a_officer"]
+    r = run_round(
+        officer,
+        people["commune_a_chairman"],
+        province["A"],
+        2025,
+        {households_a[0]: POOR, households_a[1]: ["car", "pension", "business", "machinery"]},
+    )
+    client.force_login(officer)
+    a = r.assessments.get(household=households_a[0])
+    member = a.members[0]["member_id"]
+    urls = [
+        reverse("reviews:round_list"),
+        reverse("reviews:round_create"),
+        reverse("reviews:baseline_import"),
+        r.get_absolute_url(),
+        reverse("reviews:assessment_detail", args=[a.pk]),
+        reverse("reviews:assessment_screening", args=[a.pk]),
+        reverse("reviews:assessment_section", args=[a.pk, "housing"]),
+        reverse("reviews:assessment_section", args=[a.pk, f"member-{member}"]),
+        reverse("reviews:household_classification", args=[households_a[0].pk]),
+        reverse("reviews:household_classification", args=[households_a[1].pk]),
+        reverse("reviews:import_answers", args=[r.pk]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    page = client.get(r.get_absolute_url()).content.decode()
+    assert reverse("reviews:certificates_pdf", args=[r.pk]) in page
+    assert reverse("reviews:round_approve", args=[r.pk]) not in page
+    assert client.get(reverse("reviews:assessment_section", args=[a.pk, "nope"])).status_code == 404
+    screened = client.get(
+        reverse("reviews:household_classification", args=[households_a[1].pk])
+    ).content.decode()
+    assert "Circular 07/2021/TT-BLĐTBXH, Annex II" in screened

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.households.models import Member
-from giamngheo.reviews import selectors, services, workflow
+from giamngheo.reviews import screening, selectors, services, workflow
 from giamngheo.reviews.display import classification_context, value_text
 from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, member_section
 from giamngheo.reviews.forms import ChangeRequestForm, ScreeningForm, section_form
@@ -39,6 +39,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assessment": a,
         "round": a.round,
         "sections": sections,
+        "next_section": next((key for key, _t, done in sections if not done), sections[0][0]),
         "can_screen": can(request.user, Capability.COLLECT_ANSWERS, a.household.unit)
         and a.round.status in workflow.SCREENING_OPEN,
         "can_survey": can(request.user, Capability.COLLECT_ANSWERS, a.household.unit)
@@ -67,8 +68,6 @@ def assessment_screening(request: HttpRequest, pk: int) -> HttpResponse:
         if done:
             return redirect("reviews:assessment_detail", a.pk)
     previous = services.previous_assessment(a)
-    from giamngheo.reviews import screening
-
     context = {
         "assessment": a,
         "form": form,
