@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.support.models import Campaign, ContributionKind, Fund, Pledge, SupportKind
+from giamngheo.support.models import (
+    Campaign,
+    ContributionKind,
+    Fund,
+    Pledge,
+    SupportKind,
+    SupportSource,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -57,3 +64,25 @@ class DisbursementForm(forms.Form):
 
 class HouseholdSearchForm(forms.Form):
     code = forms.CharField(label=_("Household code"), max_length=32, required=False)
+
+
+# Fund-sourced support is recorded by the disbursement itself, with its ledger entry; support
+# from a program activity is recorded where the activity is known (admin, services).
+RECORDABLE_SOURCES = [
+    (value, label)
+    for value, label in SupportSource.choices
+    if value not in (SupportSource.FUND, SupportSource.ACTIVITY)
+]
+
+
+class SupportRecordForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of support"), choices=SupportKind.choices)
+    value = forms.IntegerField(
+        label=_("Value (VND)"),
+        min_value=1,
+        error_messages={"min_value": _("The value must be above zero.")},
+    )
+    given_on = forms.DateField(label=_("Date"), widget=DATE)
+    source = forms.ChoiceField(label=_("Source"), choices=RECORDABLE_SOURCES)
+    budget_line = forms.CharField(label=_("Budget line"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)

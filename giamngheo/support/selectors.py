@@ -75,6 +75,10 @@ def support_list(*, actor: User) -> QuerySet[SupportRecord]:
     ).order_by("-given_on", "pk")
 
 
+def household_get(*, actor: User, pk: int) -> Household:
+    return get_object_or_404(scoped(Household.objects.all(), actor, Capability.READ_RECORDS), pk=pk)
+
+
 def household_lookup(*, actor: User, code: str) -> Household | None:
     households = scoped(Household.objects.all(), actor, Capability.READ_RECORDS)
     return households.filter(code=code.strip()).first()

@@ -9,6 +9,11 @@ urlpatterns = [
     path("funds/<int:pk>/receive/", views.contribution_create, name="contribution_create"),
     path("funds/<int:pk>/disburse/", views.disbursement_create_view, name="disbursement_create"),
     path("households/", views.support_list_view, name="support_list"),
+    path(
+        "households/<int:household_pk>/record/",
+        views.support_record_create_view,
+        name="support_record_create",
+    ),
     path("models/", views.model_list_view, name="model_list"),
     path("models/<int:pk>/", views.model_detail, name="model_detail"),
 ]

@@ -1,14 +1,22 @@
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.programs.forms import add_service_errors
-from giamngheo.support.forms import ContributionForm, DisbursementForm, HouseholdSearchForm
+from giamngheo.support.forms import (
+    ContributionForm,
+    DisbursementForm,
+    HouseholdSearchForm,
+    SupportRecordForm,
+)
 from giamngheo.support.models import SupportKind
 from giamngheo.support.selectors import (
     fund_donors,
@@ -16,6 +24,7 @@ from giamngheo.support.selectors import (
     fund_ledger,
     fund_list,
     fund_pledges,
+    household_get,
     household_in_fund_territory,
     household_lookup,
     household_support_history,
@@ -26,7 +35,11 @@ from giamngheo.support.selectors import (
     support_list,
     support_totals_by_kind,
 )
-from giamngheo.support.services import contribution_receive, disbursement_create
+from giamngheo.support.services import (
+    contribution_receive,
+    disbursement_create,
+    support_record_create,
+)
 
 
 def _can_move_money(request: HttpRequest, fund) -> bool:
@@ -114,12 +127,15 @@ def disbursement_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def support_list_view(request: HttpRequest) -> HttpResponse:
     form = HouseholdSearchForm(request.GET or None)
-    household = history = None
+    household = history = record_form = None
     if form.is_valid() and form.cleaned_data["code"]:
         household = household_lookup(actor=request.user, code=form.cleaned_data["code"])
         if household is not None:
             history = household_support_history(actor=request.user, household=household)
+            if can(request.user, Capability.EDIT_RECORDS, household.unit):
+                record_form = SupportRecordForm(initial={"given_on": timezone.localdate()})
     context = {
+        "record_form": record_form,
         "form": form,
         "household": household,
         "history": history,
@@ -131,6 +147,23 @@ def support_list_view(request: HttpRequest) -> HttpResponse:
         "housing": housing_support_outcome(actor=request.user),
     }
     return render(request, "support/support_list.html", context)
+
+
+@login_required
+def support_record_create_view(request: HttpRequest, household_pk: int) -> HttpResponse:
+    household = household_get(actor=request.user, pk=household_pk)
+    form = SupportRecordForm(request.POST or None)
+    if form.is_valid():
+        try:
+            support_record_create(actor=request.user, household=household, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The support was recorded."))
+            return redirect(f"{reverse('support:support_list')}?code={quote(household.code)}")
+    return render(
+        request, "support/support_record_form.html", {"household": household, "form": form}
+    )
 
 
 @login_required

@@ -124,3 +124,63 @@ def test_models_page_ranks_models(client, units, province_officer):
     client.force_login(province_officer)
     assert "Nuôi dê" in client.get(reverse("support:model_list")).content.decode()
     assert client.get(model.get_absolute_url()).status_code == 200
+
+
+def test_commune_officer_records_support_for_a_household(client, units, commune_a_officer):
+    household = HouseholdFactory(unit=units["A1"])
+    client.force_login(commune_a_officer)
+    page = client.get(reverse("support:support_list"), {"code": household.code}).content.decode()
+    url = reverse("support:support_record_create", args=[household.pk])
+    assert url in page
+    response = client.post(
+        url,
+        {
+            "kind": "health_insurance",
+            "value": "1263600",
+            "given_on": "2025-01-15",
+            "source": "budget",
+            "budget_line": "Ngân sách nhà nước",
+        },
+    )
+    assert response.status_code == 302
+    assert SupportRecord.objects.get().value == 1_263_600
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"value": "0"}, "value"),
+        ({"value": "-1"}, "value"),
+        ({"source": "fund"}, "source"),
+        ({"budget_line": ""}, "budget_line"),
+        ({"given_on": "2025-13-01"}, "given_on"),
+    ],
+)
+def test_bad_support_input_is_shown_on_the_form(client, units, commune_a_officer, data, field):
+    household = HouseholdFactory(unit=units["A1"])
+    client.force_login(commune_a_officer)
+    response = client.post(
+        reverse("support:support_record_create", args=[household.pk]),
+        {
+            "kind": "tet_gift",
+            "value": "500000",
+            "given_on": "2025-01-15",
+            "source": "budget",
+            "budget_line": "NS",
+            **data,
+        },
+    )
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not SupportRecord.objects.exists()
+
+
+def test_other_commune_cannot_record_support_for_the_household(
+    client, units, commune_b_officer, front_officer
+):
+    household = HouseholdFactory(unit=units["A1"])
+    url = reverse("support:support_record_create", args=[household.pk])
+    client.force_login(commune_b_officer)
+    assert client.get(url).status_code == 404
+    client.force_login(front_officer)
+    assert client.get(url).status_code == 404
