@@ -203,9 +203,13 @@ def rowloop(households: list[dict], std_id: str = "vn-2022") -> list[tuple[str, 
             found.add("hygienic_latrine")
         if not h["uses_telecom"]:
             found.add("telecom_use")
-        if "info_access_means" in ids and not h["hears_loudspeaker"]:
-            if not any(d in ("tv", "radio", "computer", "smartphone") for d in h["info_devices"]):
-                found.add("info_access_means")
+        seen = ("tv", "radio", "computer", "smartphone")
+        if (
+            "info_access_means" in ids
+            and not h["hears_loudspeaker"]
+            and not any(d in seen for d in h["info_devices"])
+        ):
+            found.add("info_access_means")
         if "waste_treatment" in ids and not h["waste_treated"]:
             found.add("waste_treatment")
         line, upper = lines[h["area"]]

@@ -1,0 +1,90 @@
+"""Alkire–Foster measures: the published example (spec §7) and agreement with ``mpitb``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+
+from giamngheo.standards.af import measures
+
+# Alkire & Foster (2011), as restated in shared/spec/poverty-standards.md §7.
+ACHIEVEMENTS = np.array([[13.1, 14, 4, 1], [15.2, 7, 5, 0], [12.5, 10, 1, 0], [20, 11, 3, 1]])
+CUTOFFS = np.array([13, 12, 3, 1])
+
+
+def test_alkire_foster_2011_worked_example():
+    deprived = (ACHIEVEMENTS < CUTOFFS).astype(int)  # strictly below the cutoff
+    r = measures(deprived, [0.25] * 4, 0.5)
+    assert abs(r.H - 1 / 2) < 1e-9 and abs(r.A - 3 / 4) < 1e-9 and abs(r.M0 - 3 / 8) < 1e-9
+    assert np.allclose(r.censored_headcounts, [1 / 4, 1 / 2, 1 / 4, 1 / 2], atol=1e-9)
+    assert abs(r.contributions.sum() - 1) < 1e-9
+
+
+def test_inputs_may_be_lists_numpy_or_polars():
+    deprived = (ACHIEVEMENTS < CUTOFFS).astype(int)
+    frame = pl.DataFrame(deprived, schema=["d1", "d2", "d3", "d4"], orient="row")
+    a, b = measures(deprived.tolist(), [0.25] * 4, 0.5), measures(frame, np.full(4, 0.25), 0.5)
+    assert (a.H, a.A, a.M0) == (b.H, b.A, b.M0)
+
+
+def test_vietnamese_count_of_three_of_twelve_reaches_k_despite_float_rounding():
+    """Spec §7: 12 indicators weighted 1/12 and k = 3/12 reproduce "deprived on ≥ 3"."""
+    rows = np.zeros((3, 12))
+    rows[0, :3] = 1
+    rows[1, :2] = 1
+    r = measures(rows, [1 / 12] * 12, 3 / 12)
+    assert pytest.approx(1 / 3) == r.H
+
+
+def test_population_weighted_group_m0s_sum_to_the_total():
+    rng = np.random.default_rng(7)
+    x = (rng.random((500, 6)) < 0.3).astype(int)
+    sizes = rng.integers(1, 8, 500)
+    groups = rng.choice(["rural", "urban", "đặc khu"], 500)
+    r = measures(x, [1 / 6] * 6, 2 / 6, unit_weights=sizes, groups=groups)
+    assert set(r.by_group) == {"rural", "urban", "đặc khu"}
+    assert sum(g.population_share * g.M0 for g in r.by_group.values()) == pytest.approx(
+        r.M0, abs=1e-12
+    )
+    assert sum(g.population_share for g in r.by_group.values()) == pytest.approx(1)
+
+
+@pytest.mark.parametrize("bad", [dict(weights=[0.5, 0.4]), dict(k=0), dict(k=1.5)])
+def test_invalid_arguments_are_rejected(bad):
+    args = dict(deprivations=[[1, 0], [0, 1]], weights=[0.5, 0.5], k=0.5) | bad
+    with pytest.raises(ValueError):
+        measures(**args)
+
+
+@pytest.mark.parametrize("use_unit_weights", [False, True])
+def test_agrees_with_mpitb(use_unit_weights):
+    from mpitb.core import MPIToolbox
+
+    rng = np.random.default_rng(11)
+    names = [f"i{j}" for j in range(6)]
+    x = (rng.random((2000, 6)) < rng.uniform(0.05, 0.4, 6)).astype(int)
+    w = np.array([1 / 6, 1 / 6, 1 / 12, 1 / 12, 1 / 4, 1 / 4])
+    sizes = rng.integers(1, 9, 2000).astype(float)
+    k = 1 / 3
+    df = pd.DataFrame(x, columns=names).assign(size=sizes)
+    tool = MPIToolbox()
+    tool.set(name="t", dimensions=[(names[:2], "a"), (names[2:4], "b"), (names[4:], "c")])
+    if use_unit_weights:
+        tool.svyset(weight="size")
+    # mpitb takes k in percent and compares score ≥ k/100 exactly; 100/3 % avoids a float tie
+    est = pd.DataFrame(
+        tool.est(
+            df, "t", klist=[k * 100], weights=dict(zip(names, w, strict=True)), svy=use_unit_weights
+        )
+    )
+    ours = measures(x, w, k, unit_weights=sizes if use_unit_weights else None)
+    nat = est[est["loa"] == "nat"]
+    scalar = nat[nat["indicator"].isna()].set_index("measure")["b"]
+    assert pytest.approx(scalar["H"], abs=1e-12) == ours.H
+    assert pytest.approx(scalar["A"], abs=1e-12) == ours.A
+    assert pytest.approx(scalar["M0"], abs=1e-12) == ours.M0
+    for measure, ours_values in (("hdk", ours.censored_headcounts), ("pctb", ours.contributions)):
+        theirs = nat[nat["measure"] == measure].set_index("indicator")["b"].reindex(names)
+        assert np.allclose(ours_values, theirs.to_numpy(), atol=1e-12), measure
