@@ -10,10 +10,14 @@ from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.programs.models import (
     ActivityStatus,
     AnnualPlan,
+    AwardForm,
+    ConferenceKind,
     ContentArea,
     ContentCategory,
     CoordinationProgram,
+    InspectionKind,
     RecommendationStatus,
+    ReviewKind,
 )
 from giamngheo.programs.services import AreaSpec, IndicatorSpec, LegalBasisSpec, PartySpec
 
@@ -238,3 +242,97 @@ class ProgramForm(forms.Form):
 
     def clean_content_areas(self) -> list[AreaSpec]:
         return [AreaSpec(line) for line in _lines(self.cleaned_data["content_areas"])]
+
+
+class ReviewForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices)
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    period_label = forms.CharField(label=_("Period reviewed"), max_length=60, required=False)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    report = forms.FileField(
+        label=_("Report (PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
+    )
+
+
+class CommendationForm(forms.Form):
+    decision_number = forms.CharField(label=_("Decision number"), max_length=80)
+    decided_on = forms.DateField(label=_("Decision date"), widget=DATE)
+    issuer = forms.CharField(label=_("Issued by"), max_length=200, required=False)
+    award_form = forms.ChoiceField(label=_("Form of award"), choices=AwardForm.choices)
+    recipient_organisation = forms.ModelChoiceField(
+        label=_("Organisation awarded"), queryset=Organisation.objects.none(), required=False
+    )
+    recipient_person = forms.CharField(label=_("Person awarded"), max_length=160, required=False)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient_organisation"].queryset = Organisation.objects.filter(
+            unit_q(actor, unit_field="unit")
+        )
+
+
+class ConferenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ConferenceKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    participant_count = forms.IntegerField(
+        label=_("Number of participants"), min_value=0, initial=0
+    )
+    participants = forms.CharField(
+        label=_("Participants"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    minutes = forms.CharField(
+        label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+
+
+class InspectionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=InspectionKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    unit = forms.ModelChoiceField(label=_("Inspected unit"), queryset=AdminUnit.objects.none())
+    planned_on = forms.DateField(label=_("Planned date"), widget=DATE)
+    program = forms.ModelChoiceField(
+        label=_("Coordination program"), queryset=CoordinationProgram.objects.none(), required=False
+    )
+    lead_organisation = forms.ModelChoiceField(
+        label=_("Lead organisation"), queryset=Organisation.objects.none(), required=False
+    )
+
+    def __init__(self, *args, actor: User, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = (
+            AdminUnit.objects.filter(unit_q(actor, unit_field=""))
+            .exclude(level=Level.VILLAGE)
+            .order_by("level", "name")
+        )
+        self.fields["program"].queryset = programs
+        self.fields["lead_organisation"].queryset = Organisation.objects.filter(
+            unit_q(actor, unit_field="unit")
+        )
+
+
+class InspectionResultForm(forms.Form):
+    conducted_on = forms.DateField(label=_("Conducted on"), widget=DATE)
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RecommendationForm(forms.Form):
+    text = forms.CharField(label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 2}))
+    responsible = forms.ModelChoiceField(
+        label=_("Responsible organisation"), queryset=Organisation.objects.none()
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = Organisation.objects.filter(
+            unit_q(actor, unit_field="unit")
+        )

@@ -125,6 +125,10 @@ def inspection_list(*, actor: User) -> QuerySet[Inspection]:
     ).prefetch_related("recommendations__responsible")
 
 
+def inspection_get(*, actor: User, pk: int) -> Inspection:
+    return get_object_or_404(inspection_list(actor=actor), pk=pk)
+
+
 def recommendation_get(*, actor: User, pk: int) -> Recommendation:
     recommendations = scoped(
         Recommendation.objects.select_related("inspection__unit"),

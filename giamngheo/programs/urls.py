@@ -12,7 +12,17 @@ urlpatterns = [
     path("<int:pk>/areas/<int:number>/", views.area_edit, name="area_edit"),
     path("<int:pk>/activities/new/", views.activity_create_view, name="activity_create"),
     path("activities/<int:pk>/report/", views.activity_report_view, name="activity_report"),
+    path("<int:pk>/reviews/new/", views.review_create_view, name="review_create"),
+    path("<int:pk>/commendations/new/", views.commendation_create_view, name="commendation_create"),
+    path("<int:pk>/conferences/new/", views.conference_create_view, name="conference_create"),
     path("inspections/", views.inspection_list_view, name="inspections"),
+    path("inspections/new/", views.inspection_create_view, name="inspection_create"),
+    path("inspections/<int:pk>/findings/", views.inspection_result_view, name="inspection_result"),
+    path(
+        "inspections/<int:pk>/recommendations/new/",
+        views.recommendation_create_view,
+        name="recommendation_create",
+    ),
     path(
         "recommendations/<int:pk>/follow-up/",
         views.recommendation_follow_up_view,

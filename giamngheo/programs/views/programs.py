@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,23 +11,20 @@ from giamngheo.programs.forms import (
     ActivityForm,
     AreaForm,
     DocumentForm,
-    FollowUpForm,
     PlanForm,
     ProgramForm,
     ReportForm,
     add_service_errors,
 )
-from giamngheo.programs.permissions import can_edit_activity, can_edit_program, can_follow_up
+from giamngheo.programs.permissions import can_edit_activity, can_edit_program
 from giamngheo.programs.selectors import (
     activities_editable,
     activity_get,
     activity_list,
-    inspection_list,
     program_detail_areas,
     program_get,
     program_list,
     program_progress,
-    recommendation_get,
 )
 from giamngheo.programs.services import (
     activity_create,
@@ -37,7 +33,6 @@ from giamngheo.programs.services import (
     plan_create,
     program_attach_document,
     program_create,
-    recommendation_follow_up,
 )
 
 
@@ -182,41 +177,3 @@ def activity_report_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The results were reported."))
             return redirect(activity.program)
     return render(request, "programs/activity_report.html", {"activity": activity, "form": form})
-
-
-@login_required
-def inspection_list_view(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    inspections = list(inspection_list(actor=request.user))
-    overdue = 0
-    for inspection in inspections:
-        for recommendation in inspection.recommendations.all():
-            overdue += recommendation.is_overdue(today)
-            if can_follow_up(request.user, recommendation):
-                recommendation.form = FollowUpForm(
-                    initial={"status": recommendation.status, "follow_up": recommendation.follow_up}
-                )
-    return render(
-        request,
-        "programs/inspection_list.html",
-        {"inspections": inspections, "today": today, "overdue": overdue},
-    )
-
-
-@login_required
-@require_POST
-def recommendation_follow_up_view(request: HttpRequest, pk: int) -> HttpResponse:
-    recommendation = recommendation_get(actor=request.user, pk=pk)
-    form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            recommendation_follow_up(
-                actor=request.user, recommendation=recommendation, **form.cleaned_data
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The follow-up was recorded."))
-    else:
-        messages.error(request, _("Check the follow-up status and date."))
-    return redirect("programs:inspections")
