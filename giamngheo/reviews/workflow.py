@@ -49,6 +49,10 @@ def allowed_targets(status: str) -> list[str]:
     return targets
 
 
+def _label(status: str) -> str:
+    return str(dict(S.choices).get(status, status))
+
+
 def round_deadline(review_round: ReviewRound) -> dt.date:
     """Last day for the chairman's decision: 14 December, or 15 days after an ad-hoc start."""
     if review_round.round_type == RoundType.AD_HOC:
@@ -80,7 +84,7 @@ def blockers(review_round: ReviewRound, target: str, today: dt.date) -> list[str
     if target not in allowed_targets(status):
         return [
             _("A round in step “%(step)s” cannot move to “%(target)s”: steps cannot be skipped.")
-            % {"step": S(status).label, "target": S(target).label}
+            % {"step": _label(status), "target": _label(target)}
         ]
     if target == BACKWARD.get(status):
         return []

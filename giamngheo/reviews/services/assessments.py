@@ -38,9 +38,24 @@ def previous_assessment(assessment: Assessment) -> Assessment | None:
     )
 
 
-def assessment_prefill(assessment: Assessment) -> None:
+def previous_assessments(review_round, household_ids) -> dict[int, Assessment]:
+    """Each household's latest assessment before `review_round`, in one query."""
+    found: dict[int, Assessment] = {}
+    rows = Assessment.objects.filter(
+        household_id__in=list(household_ids), round__review_date__lt=review_round.review_date
+    ).order_by("household_id", "-round__review_date", "-pk")
+    for a in rows:
+        found.setdefault(a.household_id, a)
+    return found
+
+
+_UNSET = object()
+
+
+def assessment_prefill(assessment: Assessment, previous=_UNSET) -> None:
     """Start from last year's answers, else the registry; the officer confirms each section."""
-    previous = previous_assessment(assessment) if assessment.round_id else None
+    if previous is _UNSET:
+        previous = previous_assessment(assessment) if assessment.round_id else None
     before = {m["member_id"]: m for m in previous.members} if previous else {}
     assessment.facts = dict(previous.facts) if previous else {}
     assessment.facts["area"] = assessment.household.area

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
@@ -22,7 +23,7 @@ from giamngheo.reviews.models import (
     RoundTransition,
     RoundType,
 )
-from giamngheo.reviews.services.assessments import assessment_prefill
+from giamngheo.reviews.services.assessments import assessment_prefill, previous_assessments
 from giamngheo.reviews.workdays import period_end
 from giamngheo.standards import StandardError, select_standard
 
@@ -115,15 +116,16 @@ def round_list_households(*, actor: User, review_round: ReviewRound, households=
             raise ValidationError(_("Some households do not belong to this commune."))
         households = in_commune.filter(pk__in=ids)
     done = set(review_round.assessments.values_list("household_id", flat=True))
-    added = 0
-    for household in households.prefetch_related("members"):
-        if household.pk in done:
-            continue
+    todo = [h for h in households.prefetch_related("members") if h.pk not in done]
+    previous = previous_assessments(review_round, [h.pk for h in todo])
+    rows = []
+    for household in todo:
         assessment = Assessment(round=review_round, household=household)
-        assessment_prefill(assessment)
-        assessment.save()
-        added += 1
-    return added
+        assessment_prefill(assessment, previous.get(household.pk))
+        rows.append(assessment)
+    # Audited like any other write (django-simple-history).
+    bulk_create_with_history(rows, Assessment, batch_size=1000, default_user=actor)
+    return len(rows)
 
 
 def _lock(review_round: ReviewRound) -> ReviewRound:

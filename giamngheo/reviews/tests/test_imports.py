@@ -120,3 +120,34 @@ def test_damaged_or_foreign_files_get_a_message_not_an_error_page(client, people
             "nothing was saved" in response.content.decode()
             or "problem" in response.content.decode()
         )
+
+
+def test_a_large_file_is_imported_by_a_background_job(
+    client, people, survey_round, monkeypatch, django_capture_on_commit_callbacks
+):
+    from giamngheo.jobs.models import Job
+    from giamngheo.reviews import imports
+
+    monkeypatch.setattr(imports, "BACKGROUND_BYTES", 0)
+    client.force_login(people["commune_a_officer"])
+    content = _filled_template(client, survey_round)
+    with django_capture_on_commit_callbacks(execute=True), on_day(DAY):
+        response = client.post(
+            reverse("reviews:import_answers", args=[survey_round.pk]),
+            {"file": SimpleUploadedFile("answers.xlsx", content)},
+        )
+    job = Job.objects.get()
+    assert response.url == reverse("jobs:detail", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.message
+    assert job.result == {"rows": 3, "changed": 3}
+    assert set(survey_round.assessments.values_list("poverty_class", flat=True)) == {"poor"}
+
+
+def test_a_made_up_step_is_refused_with_a_message(client, people, survey_round):
+    client.force_login(people["commune_a_officer"])
+    response = client.post(
+        reverse("reviews:round_advance", args=[survey_round.pk]), {"target": "bogus"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "bogus" in response.content.decode()
