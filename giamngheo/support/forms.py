@@ -86,3 +86,33 @@ class SupportRecordForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=RECORDABLE_SOURCES)
     budget_line = forms.CharField(label=_("Budget line"), max_length=200, required=False)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
+    target_amount = forms.IntegerField(
+        label=_("Target (VND)"),
+        min_value=1,
+        required=False,
+        error_messages={"min_value": _("The amount must be above zero.")},
+    )
+
+
+class PledgeForm(forms.Form):
+    donor_name = forms.CharField(label=_("Donor"), max_length=200)
+    amount = forms.IntegerField(
+        label=_("Amount pledged (VND)"),
+        min_value=1,
+        error_messages={"min_value": _("The amount must be above zero.")},
+    )
+    pledged_on = forms.DateField(label=_("Pledged on"), widget=DATE)
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.none(), required=False
+    )
+    earmark = forms.CharField(label=_("Earmarked for"), max_length=200, required=False)
+
+    def __init__(self, *args, fund: Fund, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = fund.campaigns.all()

@@ -8,6 +8,8 @@ urlpatterns = [
     path("funds/<int:pk>/", views.fund_detail, name="fund_detail"),
     path("funds/<int:pk>/receive/", views.contribution_create, name="contribution_create"),
     path("funds/<int:pk>/disburse/", views.disbursement_create_view, name="disbursement_create"),
+    path("funds/<int:pk>/campaigns/new/", views.campaign_create_view, name="campaign_create"),
+    path("funds/<int:pk>/pledges/new/", views.pledge_create_view, name="pledge_create"),
     path("households/", views.support_list_view, name="support_list"),
     path(
         "households/<int:household_pk>/record/",

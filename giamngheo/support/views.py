@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.programs.forms import add_service_errors
 from giamngheo.support.forms import (
+    CampaignForm,
     ContributionForm,
     DisbursementForm,
     HouseholdSearchForm,
+    PledgeForm,
     SupportRecordForm,
 )
 from giamngheo.support.models import SupportKind
@@ -36,8 +38,10 @@ from giamngheo.support.selectors import (
     support_totals_by_kind,
 )
 from giamngheo.support.services import (
+    campaign_create,
     contribution_receive,
     disbursement_create,
+    pledge_create,
     support_record_create,
 )
 
@@ -121,6 +125,39 @@ def disbursement_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(fund)
     return render(
         request, "support/money_form.html", {"fund": fund, "form": form, "title": _("Disburse")}
+    )
+
+
+def _fund_form_page(
+    request: HttpRequest, pk: int, form_class, service, title: str, form_kwargs
+) -> HttpResponse:
+    """Shared by the campaign and pledge pages: same permission, same error handling."""
+    fund = fund_get(actor=request.user, pk=pk)
+    if not _can_move_money(request, fund):
+        raise PermissionDenied
+    form = form_class(request.POST or None, **form_kwargs(fund))
+    if form.is_valid():
+        try:
+            service(actor=request.user, fund=fund, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(fund)
+    return render(request, "support/money_form.html", {"fund": fund, "form": form, "title": title})
+
+
+@login_required
+def campaign_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _fund_form_page(
+        request, pk, CampaignForm, campaign_create, _("New campaign"), lambda fund: {}
+    )
+
+
+@login_required
+def pledge_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _fund_form_page(
+        request, pk, PledgeForm, pledge_create, _("Record a pledge"), lambda fund: {"fund": fund}
     )
 
 

@@ -184,3 +184,39 @@ def test_other_commune_cannot_record_support_for_the_household(
     assert client.get(url).status_code == 404
     client.force_login(front_officer)
     assert client.get(url).status_code == 404
+
+
+def test_campaign_and_pledge_are_recorded_through_pages(client, fund, front_officer):
+    client.force_login(front_officer)
+    response = client.post(
+        reverse("support:campaign_create", args=[fund.pk]),
+        {
+            "title": "Tháng cao điểm 2026",
+            "starts_on": "2026-10-17",
+            "ends_on": "2026-11-18",
+            "target_amount": "1000000000",
+        },
+    )
+    assert response.status_code == 302
+    campaign = fund.campaigns.get()
+    response = client.post(
+        reverse("support:pledge_create", args=[fund.pk]),
+        {
+            "donor_name": "Công ty B",
+            "amount": "50000000",
+            "pledged_on": "2026-10-17",
+            "campaign": campaign.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert fund.pledges.get().campaign == campaign
+
+
+def test_campaign_ending_before_it_starts_is_a_form_error(client, fund, front_officer):
+    client.force_login(front_officer)
+    response = client.post(
+        reverse("support:campaign_create", args=[fund.pk]),
+        {"title": "Ngược", "starts_on": "2026-11-18", "ends_on": "2026-10-17"},
+    )
+    assert response.status_code == 200 and "ends_on" in response.context["form"].errors
+    assert not fund.campaigns.exists()
