@@ -3,6 +3,7 @@
 Both counters matter: one address trying many usernames, and many addresses trying one.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -33,7 +34,9 @@ def _keys(request: HttpRequest, username: str | None) -> list[tuple[str, int]]:
     lim = limits()
     keys = [(f"api-auth-fail:ip:{client_ip(request)}", lim.per_ip)]
     if username:
-        keys.append((f"api-auth-fail:user:{username.lower()[:150]}", lim.per_username))
+        # Hashed: any text may arrive as a username, and cache keys must stay plain ASCII.
+        name = hashlib.sha256(username.lower().encode()).hexdigest()
+        keys.append((f"api-auth-fail:user:{name}", lim.per_username))
     return keys
 
 

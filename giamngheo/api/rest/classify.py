@@ -54,7 +54,10 @@ BODY_SCHEMA = {
     "description": "One household object (household-facts.md), or an array of them.",
     "oneOf": [
         {"type": "object", "additionalProperties": True},
-        {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+        {
+            "type": "array",
+            "items": {"description": "A household object; anything else fails on its own line."},
+        },
     ],
     "example": HOUSEHOLD_EXAMPLE,
 }
@@ -142,6 +145,7 @@ def _body(request: HttpRequest) -> Any:
         200: dict[str, Any] | list[dict[str, Any]],
         400: ErrorOut,
         401: ErrorOut,
+        403: ErrorOut,
         413: ErrorOut,
         422: dict[str, Any] | ErrorOut,
         429: ErrorOut,

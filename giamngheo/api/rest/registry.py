@@ -3,9 +3,10 @@
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from giamngheo.accounts.scoping import unit_q
+from giamngheo.api.rest.params import Id, Pages
 from giamngheo.api.rest.schemas import ErrorOut, HouseholdDetailOut, HouseholdOut, UnitOut
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.households.models import Household, HouseholdStatus
@@ -25,11 +26,11 @@ def _units(actor) -> QuerySet[AdminUnit]:
 
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def unit_list(
     request: HttpRequest,
     level: Level | None = None,
-    parent: int | None = None,
+    parent: Id | None = None,
     current: bool = True,
     q: str | None = Query(None, max_length=100),
 ):
@@ -47,7 +48,7 @@ def unit_list(
 
 
 @router.get("/units/{unit_id}", response={200: UnitOut, **ERRORS})
-def unit_detail(request: HttpRequest, unit_id: int):
+def unit_detail(request: HttpRequest, unit_id: Id):
     return _units(request.auth).filter(pk=unit_id).first() or _not_found()
 
 
@@ -68,13 +69,13 @@ def _household_row(household: Household) -> dict:
 
 
 @router.get("/households", response={200: list[HouseholdOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def household_index(
     request: HttpRequest,
-    unit: int | None = None,
+    unit: Id | None = None,
     status: HouseholdStatus | None = None,
     q: str | None = Query(None, max_length=100),
-    round: int | None = None,
+    round: Id | None = None,
     klass: str | None = Query(None, alias="class", description="poor, near_poor, middle, not_poor"),
 ):
     """Households you may read. `unit` includes the unit's villages; `round` and `class`
@@ -96,7 +97,7 @@ def household_index(
 
 
 @router.get("/households/{household_id}", response={200: HouseholdDetailOut, **ERRORS})
-def household_detail(request: HttpRequest, household_id: int):
+def household_detail(request: HttpRequest, household_id: Id):
     """One household with its members; citizen IDs in full only for those who may edit it
     (each such reading is logged, Decree 13/2023/NĐ-CP)."""
     household = household_get(actor=request.auth, pk=household_id)

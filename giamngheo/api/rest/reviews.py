@@ -5,10 +5,11 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from giamngheo.accounts.scoping import Capability, scoped
 from giamngheo.api.rest.errors import ApiError
+from giamngheo.api.rest.params import Id, Pages
 from giamngheo.api.rest.schemas import (
     AssessmentDetailOut,
     AssessmentOut,
@@ -45,10 +46,10 @@ def _in_unit(queryset, unit_id: int | None, field: str):
 
 
 @router.get("/rounds", response={200: list[RoundOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def round_index(
     request: HttpRequest,
-    unit: int | None = None,
+    unit: Id | None = None,
     year: int | None = Query(None, ge=1900, le=2200),
     status: RoundStatus | None = None,
     round_type: RoundType | None = None,
@@ -64,7 +65,7 @@ def round_index(
 
 
 @router.get("/rounds/{round_id}", response={200: RoundOut, **ERRORS})
-def round_detail(request: HttpRequest, round_id: int):
+def round_detail(request: HttpRequest, round_id: Id):
     review_round = rounds_for(request.auth).filter(pk=round_id).first()
     if review_round is None:
         raise Http404
@@ -72,12 +73,12 @@ def round_detail(request: HttpRequest, round_id: int):
 
 
 @router.get("/assessments", response={200: list[AssessmentOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def assessment_index(
     request: HttpRequest,
-    round: int | None = None,
-    unit: int | None = None,
-    household: int | None = None,
+    round: Id | None = None,
+    unit: Id | None = None,
+    household: Id | None = None,
     klass: str | None = Query(None, alias="class", description="poor, near_poor, middle, not_poor"),
 ):
     """Assessments you may read, by round, unit (with its villages), household and class."""
@@ -99,7 +100,7 @@ def _assessment(actor, assessment_id: int) -> Assessment:
 
 
 @router.get("/assessments/{assessment_id}", response={200: AssessmentDetailOut, **ERRORS})
-def assessment_detail(request: HttpRequest, assessment_id: int):
+def assessment_detail(request: HttpRequest, assessment_id: Id):
     return _assessment(request.auth, assessment_id)
 
 
@@ -117,7 +118,7 @@ def explanation_text(assessment: Assessment, lang: str) -> list[str]:
     by_alias=True,
 )
 def assessment_classification(
-    request: HttpRequest, assessment_id: int, lang: str = Query("vi", pattern="^(vi|en)$")
+    request: HttpRequest, assessment_id: Id, lang: str = Query("vi", pattern="^(vi|en)$")
 ):
     """The class, the deprivations and why, as the engine explained it when it classified."""
     assessment = _assessment(request.auth, assessment_id)

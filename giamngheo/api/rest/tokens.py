@@ -10,6 +10,7 @@ from giamngheo.api import throttle
 from giamngheo.api.credentials import token_create, token_revoke
 from giamngheo.api.models import ApiToken
 from giamngheo.api.rest.errors import ApiError
+from giamngheo.api.rest.params import Id
 from giamngheo.api.rest.schemas import ErrorOut, MeOut, TokenCreatedOut, TokenOut, TokenRequest
 
 router = Router(tags=["authentication"])
@@ -50,7 +51,7 @@ def token_index(request: HttpRequest):
 
 
 @router.delete("/auth/tokens/{token_id}", response={200: TokenOut, **ERRORS})
-def token_delete(request: HttpRequest, token_id: int):
+def token_delete(request: HttpRequest, token_id: Id):
     """Revoke one of your tokens; it stops working at once."""
     token = ApiToken.objects.filter(user=request.auth, pk=token_id).first()
     if token is None:
