@@ -102,7 +102,15 @@ def test_public_pages_never_show_personal_fields(client, province):
     assert "Thôn A1" in posting and "Thôn A2" in posting
     for url in pages:
         html = client.get(url).content.decode("utf-8-sig")
-        for secret in ("00123456780", "987654", "987.654", "14/03/1979", "1979-03-14", "1979", "Trần Thị Bí Mật"):
+        for secret in (
+            "00123456780",
+            "987654",
+            "987.654",
+            "14/03/1979",
+            "1979-03-14",
+            "1979",
+            "Trần Thị Bí Mật",
+        ):
             assert secret not in html, (url, secret)
 
 
@@ -126,5 +134,7 @@ def test_demo_news_are_seeded_once(client):
     portal_seed_demo(stdout=out)
     portal_seed_demo(stdout=out)
     assert Article.objects.count() == 4
-    html = client.get(reverse("portal:article", args=["hai-phong-ty-le-ho-ngheo-2018"])).content.decode()
+    html = client.get(
+        reverse("portal:article", args=["hai-phong-ty-le-ho-ngheo-2018"])
+    ).content.decode()
     assert "1,41%, giảm 0,65 điểm %" in html
