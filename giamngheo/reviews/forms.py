@@ -204,3 +204,9 @@ class BaselineForm(forms.Form):
     def __init__(self, *args, units, **kw):
         super().__init__(*args, **kw)
         self.fields["unit"].queryset = units
+
+
+class ResidentCountForm(forms.Form):
+    households = forms.IntegerField(label=_("Resident households"), min_value=1)
+    persons = forms.IntegerField(label=_("Resident persons"), min_value=1, required=False)
+    source = forms.CharField(label=_("Source"), max_length=200, required=False)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", rounds.round_detail, name="round_detail"),
     path("<int:pk>/advance/", rounds.round_advance, name="round_advance"),
     path("<int:pk>/meeting/", rounds.round_meeting, name="round_meeting"),
+    path("<int:pk>/residents/", rounds.resident_count, name="resident_count"),
     path("<int:pk>/approve/", rounds.round_approve, name="round_approve"),
     path("<int:pk>/list-households/", rounds.round_list_households, name="round_list_households"),
     path("<int:pk>/attachments/", rounds.attachment_upload, name="attachment_upload"),

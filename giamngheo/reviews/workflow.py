@@ -170,6 +170,23 @@ def _approval_pending(r: ReviewRound, today: dt.date) -> list[str]:
     return [_("Only the commune chairman's decision, with its number and date, approves a round.")]
 
 
+def _ready_to_report(r: ReviewRound, today: dt.date) -> list[str]:
+    """Forms 2/3 must add up and the rates need the commune's resident households (§5)."""
+    from giamngheo.households.models import ResidentCount
+    from giamngheo.reviews.selectors import flow_identity
+
+    out = []
+    if not ResidentCount.objects.filter(unit=r.unit, year=r.year).exists():
+        out.append(
+            _("Record the commune's resident households for %(year)d before reporting.")
+            % {"year": r.year}
+        )
+    identity = flow_identity(r)
+    if not (identity["poor"]["holds"] and identity["near_poor"]["holds"]):
+        out.append(_("The start and end counts do not add up: check the lists."))
+    return out
+
+
 _CHECKS = {
     S.LISTING: _listing_done,
     S.SCREENING: _screening_done,
@@ -178,6 +195,7 @@ _CHECKS = {
     S.POSTING: _posting_done,
     S.COMPLAINTS: _complaints_done,
     S.APPROVAL: _approval_pending,
+    S.APPROVED: _ready_to_report,
 }
 
 

@@ -10,6 +10,7 @@ from giamngheo.reviews.services.baselines import baseline_create, baseline_impor
 from giamngheo.reviews.services.changes import change_request_create
 from giamngheo.reviews.services.complaints import complaint_receive, complaint_recheck
 from giamngheo.reviews.services.outcomes import outcomes_compute
+from giamngheo.reviews.services.residents import resident_count_set
 from giamngheo.reviews.services.rounds import (
     attachment_add,
     round_advance,
@@ -31,6 +32,7 @@ __all__ = [
     "complaint_recheck",
     "outcomes_compute",
     "previous_assessment",
+    "resident_count_set",
     "round_advance",
     "round_approve",
     "round_create",

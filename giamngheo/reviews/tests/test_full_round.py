@@ -223,6 +223,18 @@ def test_a_commune_walks_through_a_full_annual_round(client, people, province, h
     assert (
         reverse("reviews:round_advance", args=[r.pk]) in client.get(detail).content.decode()
     )  # only "reported"
+    # Reporting to the province needs the commune's resident households (the rates' denominator).
+    client.post(reverse("reviews:round_advance", args=[r.pk]))
+    r.refresh_from_db()
+    assert r.status == RoundStatus.APPROVED
+    client.post(
+        reverse("reviews:resident_count", args=[r.pk]), {"households": 1250, "persons": 4300}
+    )
+    page = client.get(detail).content.decode()
+    assert "0,16%" in page or "0.16%" in page  # 2 poor of 1,250 households
+    client.post(reverse("reviews:round_advance", args=[r.pk]), {"reason": "Báo cáo Sở"})
+    r.refresh_from_db()
+    assert r.status == RoundStatus.REPORTED and r.is_locked
     certificates = client.get(reverse("reviews:certificates_pdf", args=[r.pk]))
     assert certificates["Content-Type"] == "application/pdf"
     text = pdf_text(documents.certificates_html(r, r.decision_date))

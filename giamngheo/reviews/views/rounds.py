@@ -17,6 +17,7 @@ from giamngheo.reviews.forms import (
     AttachmentForm,
     BaselineForm,
     MeetingForm,
+    ResidentCountForm,
     RoundCreateForm,
 )
 from giamngheo.reviews.models import Flow, RoundStatus
@@ -72,6 +73,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     user = request.user
     nxt = workflow.FORWARD.get(r.status)
+    residents = r.unit.resident_counts.filter(year=r.year).first()
     assessments = Paginator(selectors.assessment_list(actor=user, review_round=r), 100)
     context = {
         "round": r,
@@ -95,6 +97,12 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting_form": MeetingForm(initial={"held_on": today}),
         "approval_form": ApprovalForm(initial={"decision_date": today}),
         "attachment_form": AttachmentForm(),
+        "resident_form": ResidentCountForm(
+            initial={"households": residents.households, "persons": residents.persons}
+            if residents
+            else None
+        ),
+        "residents": residents,
         "legal": legal,
         "flow_labels": Flow.choices,
         "flows": selectors.flow_counts(actor=user, review_round=r) if r.is_locked else None,
@@ -102,6 +110,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_posting_or_later": workflow.ORDER.index(r.status)
         >= workflow.ORDER.index(RoundStatus.POSTING),
     }
+    identity = context["identity"]
+    if identity and residents:
+        # Rates on the commune's resident households, 2 decimals (report-forms.md §5.2).
+        context["poverty_rate"] = identity["poor"]["end"] * 100 / residents.households
+        context["near_poverty_rate"] = identity["near_poor"]["end"] * 100 / residents.households
     return render(request, "reviews/round_detail.html", context)
 
 
@@ -221,3 +234,21 @@ def baseline_import(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Baseline list recorded."))
             return redirect("reviews:round_list")
     return render(request, "reviews/baseline_form.html", {"form": form, "problems": problems})
+
+
+@login_required
+@require_POST
+def resident_count(request: HttpRequest, pk: int) -> HttpResponse:
+    r = selectors.round_get(actor=request.user, pk=pk)
+    form = ResidentCountForm(request.POST)
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: services.resident_count_set(
+                actor=request.user, unit=r.unit, year=r.year, **form.cleaned_data
+            ),
+            _("Resident households recorded."),
+        )
+    else:
+        form_errors(request, form)
+    return redirect(r)
