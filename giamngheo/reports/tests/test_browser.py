@@ -42,6 +42,7 @@ def test_dashboard_and_public_statistics_draw_their_charts(live_server):
         assert "1,67%" in page.inner_text("#headline")
         screenshot(page, "dashboard")
 
+        page.context.clear_cookies()  # the public portal needs no login
         page.goto(f"{live_server.url}/portal/thong-ke/?unit={units['P'].pk}")
         page.wait_for_function(
             "typeof Chart !== 'undefined' && Object.keys(Chart.instances).length >= 2"

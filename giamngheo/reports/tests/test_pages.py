@@ -155,3 +155,27 @@ def test_household_list_needs_a_commune(province, officer_client):
     assert response.status_code == 400
     listed = officer_client.get(reverse("reports:form", args=["15"]) + q(province, "A"))
     assert listed.content.decode().count("Nguyễn Văn An") == 4
+
+
+def test_dashboard_shows_programs_of_the_unit(province, officer_client):
+    from giamngheo.programs.tests.factories import make_program
+
+    make_program(province["P"])
+    html = officer_client.get(reverse("reports:dashboard") + q(province)).content.decode()
+    assert "Chương trình phối hợp thực hiện Chương trình MTQG" in html
+    assert "0 of 0 activities done" in html
+
+
+def test_commune_dashboard_lists_villages(province, client_for):
+    commune = client_for(UserFactory(role=Role.COMMUNE_OFFICER, unit=province["A"]))
+    html = commune.get(reverse("reports:dashboard")).content.decode()
+    assert "By village" in html and "Thôn A1" in html and "Thôn A2" in html
+
+
+def test_partner_dashboard_has_no_household_links(province, client_for):
+    org = OrganisationFactory(unit=province["P"])
+    partner = client_for(
+        UserFactory(role=Role.PARTNER_OFFICER, unit=province["P"], organisation=org)
+    )
+    response = partner.get(reverse("reports:dashboard") + q(province))
+    assert response.status_code == 200 and "/reports/households/" not in response.content.decode()

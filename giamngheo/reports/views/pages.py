@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -24,7 +23,6 @@ from giamngheo.reports.templatetags.vn import vn_cell
 from giamngheo.reports.views.common import (
     BadParameter,
     Params,
-    message,
     parse_params,
     report_errors,
 )
@@ -154,12 +152,6 @@ def alkire_foster(request: HttpRequest) -> HttpResponse:
     if not raw_k.isdigit() or not 1 <= int(raw_k) <= 12:
         raise BadParameter(_("The cutoff k is a number of indicators from 1 to 12."))
     persons = request.GET.get("level") == "persons"
-    if importlib.util.find_spec("giamngheo.standards.af") is None:
-        return message(
-            request,
-            _("The standards engine of this installation has no Alkire-Foster measures yet."),
-            status=503,
-        )
     report = af_measures(
         actor=request.user, unit=params.unit, year=year, k=int(raw_k), person_level=persons
     )
