@@ -275,7 +275,7 @@ def check_members(
         ),
     )
     _check_citizen_ids(check, typed, ctx)
-    _check_heads(check, typed, ctx)
+    _check_heads(check, typed, ctx, in_file)
     return typed
 
 
@@ -327,7 +327,8 @@ def _check_citizen_ids(check: TableCheck, typed: pl.DataFrame, ctx: Context) -> 
     )
 
 
-def _check_heads(check: TableCheck, typed: pl.DataFrame, ctx: Context) -> None:
+def _check_heads(check: TableCheck, typed: pl.DataFrame, ctx: Context, in_file: pl.Series) -> None:
+    """One head for each household on the households sheet; ages that fit the relations."""
     is_head = typed["relation"] == Relation.HEAD
     counts = (
         typed.with_columns(is_head.alias("_head"))
@@ -336,9 +337,7 @@ def _check_heads(check: TableCheck, typed: pl.DataFrame, ctx: Context) -> None:
     )
     joined = typed.join(counts, on="household_code", how="left", maintain_order="left")
     check.flag(
-        (joined["_heads"] != 1)
-        & (joined[ROW] == joined["_first"])
-        & (typed["household_code"] != ""),
+        (joined["_heads"] != 1) & (joined[ROW] == joined["_first"]) & in_file,
         "relation",
         lambda v, i: (
             str(rules.MSG_ONE_HEAD)
@@ -347,7 +346,7 @@ def _check_heads(check: TableCheck, typed: pl.DataFrame, ctx: Context) -> None:
         ),
     )
     dob = typed["date_of_birth"]
-    head_age = _years(dob, pl.Series([ctx.today] * len(dob), dtype=pl.Date))
+    head_age = _years(dob, pl.repeat(ctx.today, len(dob), eager=True, dtype=pl.Date))
     check.flag(
         is_head & (head_age < rules.MIN_HEAD_AGE),
         "date_of_birth",

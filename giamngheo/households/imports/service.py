@@ -1,6 +1,5 @@
 """Importing a commune's registry: check everything, then write all of it or nothing."""
 
-import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -245,7 +244,3 @@ def _split_members(rest: pl.DataFrame) -> tuple[pl.DataFrame, list[dict], int]:
         else:
             unchanged += 1
     return rest.filter(is_new), changed, unchanged
-
-
-def today() -> dt.date:
-    return timezone.localdate()

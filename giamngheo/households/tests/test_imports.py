@@ -332,3 +332,37 @@ def test_export_is_scoped_and_masks_citizen_ids(units, commune_a_officer, commun
     ids = [r[M.index("citizen_id")] for r in book["members"].iter_rows(min_row=2, values_only=True)]
     assert "031080000001" not in ids
     assert ids[0].endswith("001") and "•" in ids[0]
+
+
+def test_members_can_be_added_to_an_existing_household_without_its_row(units, commune_a_officer):
+    run(commune_a_officer, workbook(*sample()))
+    extra = {
+        "household_code": "HH-1",
+        "member_no": 3,
+        "full_name": "Nguyễn Văn Út",
+        "sex": "male",
+        "date_of_birth": "2015-06-01",
+        "relation": "child",
+    }
+    result = run(commune_a_officer, workbook([], [extra]))
+    assert result.members_created == 1
+    household = Household.objects.get(code="HH-1")
+    assert household.members.count() == 3
+    assert "nguyen van ut" in household.search_text
+
+
+def test_enum_values_may_be_given_as_vietnamese_labels(units, commune_a_officer):
+    households, members = sample()
+    members[0].update(
+        sex="Nam", relation="Chủ hộ", diploma="Trung học phổ thông", employment="Tự làm"
+    )
+    households[0]["head_ethnicity"] = "Tày"
+    run(commune_a_officer, workbook(households, members))
+    head = Member.objects.get(member_no=1)
+    assert (head.sex, head.relation, head.diploma, head.employment) == (
+        "male",
+        "head",
+        "upper_secondary",
+        "self_employed",
+    )
+    assert Household.objects.get().head_ethnicity == "02"
