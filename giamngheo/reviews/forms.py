@@ -41,8 +41,10 @@ def fact_field(fact: Fact) -> forms.Field:
             choices=choices, coerce=_bool, empty_value=None, widget=forms.RadioSelect, **common
         )
     if fact.kind == "choice":
-        choices = fact.choices if fact.required else (("", "—"), *fact.choices)
-        return forms.TypedChoiceField(choices=choices, empty_value=None, **common)
+        # Always a blank first option: a survey answer is chosen, never defaulted.
+        return forms.TypedChoiceField(
+            choices=(("", "—"), *fact.choices), empty_value=None, **common
+        )
     if fact.kind == "multi":
         return forms.MultipleChoiceField(
             choices=fact.choices, widget=forms.CheckboxSelectMultiple, **common

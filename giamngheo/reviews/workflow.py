@@ -167,7 +167,10 @@ def _complaints_done(r: ReviewRound, today: dt.date) -> list[str]:
 
 
 def _approval_pending(r: ReviewRound, today: dt.date) -> list[str]:
-    return [_("Only the commune chairman's decision, with its number and date, approves a round.")]
+    return [
+        _("Only the commune chairman's decision, with its number and date, approves a round.")
+        + f" ({legal.APPROVAL_ARTICLE})"
+    ]
 
 
 def _ready_to_report(r: ReviewRound, today: dt.date) -> list[str]:
