@@ -162,7 +162,7 @@ def ensure_users(
     return logins
 
 
-def run(*, stdout, seed: int = 2025) -> list[DemoLogin]:
+def run(*, stdout, seed: int = 2025, households: int = 100_000) -> list[DemoLogin]:
     from giamngheo.geo.services import units_load
 
     rng = random.Random(seed)
@@ -174,4 +174,21 @@ def run(*, stdout, seed: int = 2025) -> list[DemoLogin]:
         stdout.write(f"Villages created: {villages}")
         orgs = ensure_organisations(province)
         commune = demo_commune(province)
-        return ensure_users(province, commune, orgs)
+        logins = ensure_users(province, commune, orgs)
+    from giamngheo.demo.households import ensure_commune_chairmen, seed_households
+
+    summary = seed_households(
+        province=province,
+        chairmen=ensure_commune_chairmen(province),
+        households=households,
+        seed=seed,
+        stdout=stdout,
+    )
+    if summary:
+        stdout.write(
+            f"Households: {summary.households}, members: {summary.members}, "
+            f"approved rounds: {summary.rounds}"
+        )
+        for year, (poor, near) in summary.rates.items():
+            stdout.write(f"  {year}: poor {poor:.2f} %, near-poor {near:.2f} % of households")
+    return logins

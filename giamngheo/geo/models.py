@@ -49,12 +49,17 @@ class AdminUnitQuerySet(models.QuerySet):
         return self.filter(valid_to__isnull=True)
 
     def within(self, roots: "list[AdminUnit]", field: str = "") -> Q:
-        """A Q matching rows whose unit lies in any root's subtree (materialised path prefix)."""
-        prefix = f"{field}__" if field else ""
-        q = Q(pk__in=[])
+        """A Q matching rows whose unit lies in any root's subtree (materialised path prefix).
+
+        For rows of other tables the units are a subquery, so the database matches the small
+        unit table by path once and then uses the index on the rows' unit column.
+        """
+        paths = Q(pk__in=[])
         for root in roots:
-            q |= Q(**{f"{prefix}path__startswith": root.path})
-        return q
+            paths |= Q(path__startswith=root.path)
+        if not field:
+            return paths
+        return Q(**{f"{field}__in": AdminUnit.objects.filter(paths).values("pk")})
 
 
 class AdminUnit(models.Model):

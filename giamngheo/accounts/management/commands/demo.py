@@ -7,12 +7,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--seed", type=int, default=2025)
+        parser.add_argument(
+            "--households", type=int, default=100_000, help="Synthetic households to generate."
+        )
 
     def handle(self, *args, **options) -> None:
-        from giamngheo.demo import run
+        from giamngheo.demo.province import run
 
         translation.activate("vi")
-        logins = run(stdout=self.stdout, seed=options["seed"])
+        logins = run(stdout=self.stdout, seed=options["seed"], households=options["households"])
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo logins (new passwords on every run):"))
         width = max(len(login.username) for login in logins)

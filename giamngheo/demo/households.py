@@ -1,0 +1,473 @@
+"""Demo households with two approved annual reviews (2024, 2025) and a 2023 baseline.
+
+Rows are written with bulk inserts: this is seed data, not officers' work, so it carries no
+per-row history; everything an officer changes afterwards is audited as usual.
+"""
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+from unidecode import unidecode
+
+from giamngheo.accounts.models import Role, User
+from giamngheo.demo.bulk import insert_rows, next_ids, reset_sequences
+from giamngheo.demo.synthetic import Population, facts_for_year, generate_population
+from giamngheo.geo.models import AdminUnit, Area, Level
+from giamngheo.households.models import Household, LifeEvent, Member, ResidentCount
+from giamngheo.households.vocab import LifeEventKind
+from giamngheo.reviews.models import (
+    Assessment,
+    Baseline,
+    BaselineEntry,
+    ReviewRound,
+    RoundStatus,
+    RoundTransition,
+)
+from giamngheo.reviews.services.outcomes import outcomes_compute
+from giamngheo.standards import ENGINE_VERSION, classify_batch, select_standard
+
+BASE_YEAR = 2023
+ROUND_YEARS = (2024, 2025)
+BATCH = 5000
+CONTRACT_MEMBER_FIELDS = [
+    "date_of_birth",
+    "sex",
+    "relation",
+    "health_insurance",
+    "in_school",
+    "diploma",
+    "vocational_training",
+    "employment",
+    "working_capacity",
+    "disability",
+    "social_allowance",
+    "child_nutrition",
+    "ill_untreated",
+]
+CONTRACT_HOUSEHOLD_FIELDS = [
+    "area",
+    "income_per_capita_month",
+    "nlnn",
+    "housing_type",
+    "floor_area_m2",
+    "domestic_water",
+    "hygienic_latrine",
+    "uses_telecom",
+    "info_devices",
+    "hears_loudspeaker",
+]
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    households: int
+    members: int
+    rounds: int
+    rates: dict[int, tuple[float, float]]
+
+
+def ensure_commune_chairmen(province: AdminUnit) -> dict[int, User]:
+    """One chairman per commune, to approve its rounds; they sign in only after a password reset."""
+    chairmen = {}
+    communes = AdminUnit.objects.filter(level=Level.COMMUNE, parent=province, valid_to__isnull=True)
+    for commune in communes:
+        existing = (
+            User.objects.filter(role=Role.COMMUNE_CHAIRMAN, unit=commune).order_by("pk").first()
+        )
+        if existing is not None:
+            chairmen[commune.pk] = existing
+            continue
+        user, created = User.objects.get_or_create(
+            username=f"chutich.{commune.code}",
+            defaults={
+                "role": Role.COMMUNE_CHAIRMAN,
+                "unit": commune,
+                "last_name": f"Chủ tịch UBND {commune.name}",
+            },
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        chairmen[commune.pk] = user
+    return chairmen
+
+
+def review_date(year: int) -> dt.date:
+    return dt.date(year, 11, 15)
+
+
+def seed_households(
+    *, province: AdminUnit, chairmen: dict[int, User], households: int, seed: int, stdout
+) -> SeedSummary | None:
+    if Household.objects.filter(code__startswith=f"{province.code}-").exists():
+        stdout.write("Households already present: left as they are.")
+        return None
+    villages = list(
+        AdminUnit.objects.filter(
+            level=Level.VILLAGE, parent__parent=province, valid_to__isnull=True
+        )
+        .select_related("parent")
+        .order_by("code")
+    )
+    areas = np.array([1 if v.parent.area == Area.URBAN else 0 for v in villages])
+    pop = generate_population(
+        villages_area=areas, households=households, base_year=BASE_YEAR, seed=seed
+    )
+    rng = np.random.default_rng(seed + 1)
+    # About 0.4 % of households move away before the 2025 review and 0.6 % arrive in 2025.
+    left = rng.random(pop.n) < 0.004
+    arrived = ~left & (rng.random(pop.n) < 0.006)
+    snapshots = {
+        year: facts_for_year(pop, year, review_date(year)) for year in (BASE_YEAR, *ROUND_YEARS)
+    }
+    results = {
+        year: classify_batch(h, m, explain=year != BASE_YEAR) for year, (h, m) in snapshots.items()
+    }
+    with transaction.atomic():
+        hh_ids, member_ids = _write_registry(
+            pop, villages, province, left, arrived, snapshots[ROUND_YEARS[-1]][1]
+        )
+        communes = {v.parent_id: v.parent for v in villages}
+        commune_of = np.array([v.parent_id for v in villages])[pop.household_village]
+        _write_baseline(province, communes, commune_of, hh_ids, results[BASE_YEAR], arrived)
+        rounds = 0
+        rates = {}
+        for year in ROUND_YEARS:
+            present = ~arrived if year == ROUND_YEARS[0] else ~left
+            _write_counts(communes, commune_of, present, year)
+            by_commune = _write_rounds(communes, year, chairmen)
+            rounds += len(by_commune)
+            _write_assessments(
+                year,
+                snapshots[year],
+                results[year],
+                present,
+                hh_ids,
+                member_ids,
+                commune_of,
+                by_commune,
+            )
+            for rnd in by_commune.values():
+                outcomes_compute(rnd)
+            classes = results[year]["class"].to_numpy()[present]
+            rates[year] = (
+                round(100 * float(np.mean(classes == "poor")), 2),
+                round(100 * float(np.mean(classes == "near_poor")), 2),
+            )
+    return SeedSummary(pop.n, len(pop.member_household), rounds, rates)
+
+
+def _db(model, name: str):
+    """The converter Django would apply to `model.name` on this database."""
+    field = model._meta.get_field(name)
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _write_registry(
+    pop: Population, villages, province, left, arrived, latest: pl.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    heads = pop.head_index
+    seq = np.zeros(len(villages), dtype=int)
+    codes = []
+    for village_idx in pop.household_village.tolist():
+        seq[village_idx] += 1
+        village = villages[village_idx]
+        codes.append(
+            f"{province.code}-{village.parent.code}-{village.code.split('-')[-1]}-{seq[village_idx]:04d}"
+        )
+    hh_ids = np.array(next_ids(Household, pop.n))
+    now = _db(Household, "created_at")(timezone.now())
+    causes = _db(Household, "causes")([])
+    head_names = pop.member_name[heads].tolist()
+    village_ids = [v.pk for v in villages]
+    insert_rows(
+        Household,
+        [
+            "id",
+            "code",
+            "unit",
+            "address",
+            "head_name",
+            "area",
+            "head_ethnicity",
+            "phone",
+            "has_merit_person",
+            "social_protection",
+            "no_working_capacity",
+            "causes",
+            "status",
+            "search_text",
+            "created_at",
+            "updated_at",
+        ],
+        (
+            (
+                int(hh_ids[i]),
+                codes[i],
+                village_ids[v],
+                "",
+                head_names[i],
+                "urban" if pop.household_area[i] else "rural",
+                "06" if pop.minority[i] else "01",
+                "",
+                bool(pop.merit[i]),
+                False,
+                False,
+                causes,
+                "left" if left[i] else "active",
+                unidecode(head_names[i]).lower(),
+                now,
+                now,
+            )
+            for i, v in enumerate(pop.household_village.tolist())
+        ),
+    )
+    event_date = _db(LifeEvent, "date")
+    insert_rows(
+        LifeEvent,
+        ["household", "kind", "date", "note", "recorded_at"],
+        [
+            (
+                int(hh_ids[i]),
+                LifeEventKind.MOVED_AWAY.value,
+                event_date(dt.date(2025, 6, 1)),
+                "Chuyển đi nơi khác",
+                now,
+            )
+            for i in np.flatnonzero(left)
+        ]
+        + [
+            (
+                int(hh_ids[i]),
+                LifeEventKind.MOVED_IN.value,
+                event_date(dt.date(2025, 3, 1)),
+                "Chuyển đến từ địa phương khác",
+                now,
+            )
+            for i in np.flatnonzero(arrived)
+        ],
+    )
+
+    m = len(pop.member_household)
+    birth = pop.member_birth.astype("datetime64[D]")
+    years = birth.astype("datetime64[Y]").astype(int) + 1970
+    adult = (np.datetime64("2025-11-15") - birth).astype(int) >= 14 * 365
+    # Citizen ID: birthplace code 031, century-and-sex digit, year of birth, then six digits
+    # (Circular 59/2021/TT-BCA); the six digits are a bijection of the row number, so unique.
+    century_sex = np.where(years >= 2000, 2, 0) + pop.member_sex
+    serial = (np.arange(m) * 7919) % 1_000_000
+    ids = [
+        f"031{c}{y % 100:02d}{s:06d}" if a else ""
+        for c, y, s, a in zip(
+            century_sex.tolist(), years.tolist(), serial.tolist(), adult.tolist(), strict=True
+        )
+    ]
+    member_ids = np.array(next_ids(Member, m))
+    dob = _db(Member, "date_of_birth")
+    births = [dob(d) for d in birth.tolist()]
+    owner = hh_ids[pop.member_household].tolist()
+    minority = pop.minority[pop.member_household].tolist()
+    names = pop.member_name.tolist()
+    relations = pop.member_relation.tolist()
+    sexes = pop.member_sex.tolist()
+    numbers = pop.member_no.tolist()
+    # The registry keeps the latest known values; each round's own values are in its assessment.
+    current = latest.select(
+        "in_school",
+        "diploma",
+        "vocational_training",
+        "health_insurance",
+        "disability",
+        "employment",
+        "working_capacity",
+        "social_allowance",
+        pl.col("child_nutrition").fill_null(""),
+    ).rows()
+    insert_rows(
+        Member,
+        [
+            "id",
+            "household",
+            "member_no",
+            "full_name",
+            "sex",
+            "date_of_birth",
+            "relation",
+            "citizen_id",
+            "ethnicity",
+            "in_school",
+            "diploma",
+            "vocational_training",
+            "health_insurance",
+            "disability",
+            "employment",
+            "working_capacity",
+            "social_allowance",
+            "child_nutrition",
+            "is_merit_person",
+        ],
+        (
+            (
+                int(member_ids[j]),
+                owner[j],
+                numbers[j],
+                names[j],
+                "female" if sexes[j] else "male",
+                births[j],
+                relations[j],
+                ids[j],
+                "06" if minority[j] else "01",
+                *current[j],
+                False,
+            )
+            for j in range(m)
+        ),
+    )
+    reset_sequences(Household, Member, LifeEvent)
+    return hh_ids, member_ids
+
+
+def _write_baseline(province, communes, commune_of, hh_ids, result, arrived) -> None:
+    classes = result["class"].to_numpy()
+    for k, commune in enumerate(sorted(communes.values(), key=lambda c: c.code), start=1):
+        baseline = Baseline.objects.create(
+            unit=commune,
+            year=BASE_YEAR,
+            decision_number=f"{500 + k}/QĐ-UBND",
+            decision_date=dt.date(BASE_YEAR, 12, 26),
+            standard="vn-2022",
+        )
+        listed = np.flatnonzero(
+            (commune_of == commune.pk) & ~arrived & np.isin(classes, ["poor", "near_poor"])
+        )
+        BaselineEntry.objects.bulk_create(
+            [
+                BaselineEntry(
+                    baseline=baseline, household_id=int(hh_ids[i]), poverty_class=classes[i]
+                )
+                for i in listed
+            ],
+            batch_size=BATCH,
+        )
+
+
+def _write_counts(communes, commune_of, present, year) -> None:
+    counts = np.bincount(
+        np.searchsorted(sorted(communes), commune_of[present]), minlength=len(communes)
+    )
+    ResidentCount.objects.bulk_create(
+        [
+            ResidentCount(
+                unit_id=pk, year=year, households=int(counts[i]), source="Số liệu mô phỏng (demo)"
+            )
+            for i, pk in enumerate(sorted(communes))
+        ]
+    )
+
+
+def _write_rounds(communes, year, chairmen) -> dict[int, ReviewRound]:
+    standard = select_standard(review_date(year), "periodic").id
+    by_commune = {}
+    steps = [s for s in RoundStatus.values if s != RoundStatus.REPORTED]
+    for k, pk in enumerate(sorted(communes), start=1):
+        approver = chairmen[pk]
+        rnd = ReviewRound.objects.create(
+            unit_id=pk,
+            year=year,
+            round_type="periodic",
+            review_date=review_date(year),
+            standard=standard,
+            status=RoundStatus.APPROVED,
+            decision_number=f"{k}/QĐ-UBND",
+            decision_date=dt.date(year, 12, 20),
+            approved_by=approver,
+            created_by=approver,
+            step_started_at=timezone.make_aware(dt.datetime(year, 12, 20, 9)),
+        )
+        RoundTransition.objects.bulk_create(
+            [
+                RoundTransition(
+                    round=rnd, from_status=a, to_status=b, actor=approver, reason="Dữ liệu mô phỏng"
+                )
+                for a, b in zip(steps, steps[1:], strict=False)
+            ]
+        )
+        by_commune[pk] = rnd
+    return by_commune
+
+
+def _write_assessments(
+    year, snapshot, result, present, hh_ids, member_ids, commune_of, by_commune
+) -> None:
+    households, members = snapshot
+    members = members.with_columns(
+        pl.Series("member_id", member_ids.astype(str)),
+        pl.col("date_of_birth").cast(pl.String),
+    )
+    grouped = members.group_by("household_id", maintain_order=True).agg(
+        pl.struct(["member_id", *CONTRACT_MEMBER_FIELDS]).alias("members")
+    )
+    member_lists = grouped["members"].to_list()
+    facts = households.select(CONTRACT_HOUSEHOLD_FIELDS).to_dicts()
+    classes = result["class"].to_list()
+    counts = result["deprivation_count"].to_list()
+    deprived = result["deprived"].to_list()
+    explanations = result["explanation"].to_list()  # already JSON text
+    standards = result["standard"].to_list()
+    as_json = _db(Assessment, "facts")
+    if connection.vendor == "sqlite":
+        explained = explanations
+    else:
+        explained = [as_json(json.loads(text)) for text in explanations]
+    now = _db(Assessment, "classified_at")(timezone.now())
+    date = review_date(year).isoformat()
+    round_ids = {pk: rnd.pk for pk, rnd in by_commune.items()}
+    insert_rows(
+        Assessment,
+        [
+            "round",
+            "household",
+            "screening",
+            "screened_out",
+            "facts",
+            "members",
+            "income_per_capita_month",
+            "poverty_class",
+            "standard",
+            "deprived",
+            "deprivation_count",
+            "explanation",
+            "engine_version",
+            "classified_at",
+            "source",
+            "instance_id",
+            "updated_at",
+        ],
+        (
+            (
+                round_ids[int(commune_of[i])],
+                int(hh_ids[i]),
+                as_json({}),
+                False,
+                as_json(facts[i] | {"round_type": "periodic", "review_date": date}),
+                as_json(member_lists[i]),
+                int(facts[i]["income_per_capita_month"]),
+                classes[i],
+                standards[i],
+                as_json(deprived[i]),
+                counts[i],
+                explained[i],
+                ENGINE_VERSION,
+                now,
+                "demo",
+                "",
+                now,
+            )
+            for i in np.flatnonzero(present).tolist()
+        ),
+    )
