@@ -2,7 +2,15 @@
 
 from ninja import NinjaAPI
 
-from giamngheo.api.rest import classify, errors, registry, reviews, tokens
+from giamngheo.api.rest import (
+    classify,
+    errors,
+    programs,
+    registry,
+    reviews,
+    statistics,
+    tokens,
+)
 from giamngheo.api.rest.auth import AUTH
 
 api = NinjaAPI(
@@ -21,4 +29,6 @@ errors.install(api)
 api.add_router("", tokens.router)
 api.add_router("", registry.router)
 api.add_router("", reviews.router)
+api.add_router("", programs.router)
+api.add_router("", statistics.router)
 api.add_router("", classify.router)
