@@ -22,4 +22,5 @@ urlpatterns = [
         name="openrosa-media",
     ),
     path("openrosa/<str:commune_code>/submission", openrosa.submission, name="openrosa-submission"),
+    path("openrosa/<str:commune_code>/<path:rest>", openrosa.not_found),
 ]

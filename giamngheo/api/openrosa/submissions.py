@@ -194,6 +194,11 @@ def _apply(actor: User, submission: Submission, parsed: Parsed, assessment: Asse
             "code": assessment.household.code,
             "klass": PovertyClass(assessment.poverty_class).label,
         }
+    if assessment.classification_error:
+        return _("Received household %(code)s; it cannot be classified yet: %(reason)s") % {
+            "code": assessment.household.code,
+            "reason": assessment.classification_error.get("message", ""),
+        }
     return _("Received household %(code)s; not classified yet: some members are missing.") % {
         "code": assessment.household.code
     }

@@ -131,3 +131,9 @@ def submission(request: HttpRequest, commune: AdminUnit) -> HttpResponse:
     if request.method == "HEAD":
         return with_headers(HttpResponse(status=204))
     return receive(request, commune)
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, commune_code: str, rest: str) -> HttpResponse:
+    """Unknown OpenRosa paths answer as OpenRosa does, not with an HTML page."""
+    return message(_("Not found."), 404)

@@ -174,3 +174,18 @@ def test_the_form_has_the_contract_facts_skip_logic_and_constraints():
     assert 'src="jr://file-csv/households.csv"' in xml
     assert "pulldata('households'" in xml
     assert "constraint=" in xml and "jr:template" in xml
+
+
+def test_unknown_openrosa_paths_answer_in_openrosa(client):
+    response = client.get("/api/openrosa/11001/view/submissionList")
+    assert response.status_code == 404
+    assert response["X-OpenRosa-Version"] == "1.0" and b"OpenRosaResponse" in response.content
+
+
+def test_admin_lists_tokens_and_submissions(client, personas):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(admin)
+    for url in ["/admin/api/apitoken/", "/admin/api/submission/", "/admin/api/digestcredential/"]:
+        assert client.get(url).status_code == 200
