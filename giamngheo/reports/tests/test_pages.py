@@ -144,6 +144,12 @@ def test_unknown_form_and_figure_codes_are_bad_requests(province, officer_client
     assert officer_client.get(url).status_code == 400
 
 
+def test_village_is_not_a_reporting_unit(province, officer_client):
+    response = officer_client.get(reverse("reports:dashboard") + q(province, "A1"))
+    assert response.status_code == 400
+    assert "province or a commune" in response.content.decode()
+
+
 def test_former_unit_is_pointed_to_todays(province, officer_client):
     response = officer_client.get(reverse("reports:dashboard") + q(province, "FA", 2024))
     assert response.status_code == 400

@@ -48,6 +48,8 @@ def parse_params(request: HttpRequest) -> Params:
         unit = AdminUnit.objects.filter(pk=int(raw_unit)).first()
         if unit is None:
             raise BadParameter(_("There is no such unit."))
+        if unit.level not in (Level.PROVINCE, Level.COMMUNE):
+            raise BadParameter(_("Reports are made for a province or a commune."))
         if not unit.is_current:
             raise BadParameter(
                 _("%(unit)s no longer exists: choose today's unit; its figures include it.")
