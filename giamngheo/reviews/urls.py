@@ -7,6 +7,7 @@ urlpatterns = [
     path("", rounds.round_list, name="round_list"),
     path("new/", rounds.round_create, name="round_create"),
     path("baselines/new/", rounds.baseline_import, name="baseline_import"),
+    path("residents/import/", rounds.resident_counts_import, name="resident_counts_import"),
     path("<int:pk>/", rounds.round_detail, name="round_detail"),
     path("<int:pk>/advance/", rounds.round_advance, name="round_advance"),
     path("<int:pk>/meeting/", rounds.round_meeting, name="round_meeting"),

@@ -10,7 +10,7 @@ from giamngheo.reviews.services.baselines import baseline_create, baseline_impor
 from giamngheo.reviews.services.changes import change_request_create
 from giamngheo.reviews.services.complaints import complaint_receive, complaint_recheck
 from giamngheo.reviews.services.outcomes import outcomes_compute
-from giamngheo.reviews.services.residents import resident_count_set
+from giamngheo.reviews.services.residents import resident_count_set, resident_counts_import
 from giamngheo.reviews.services.rounds import (
     attachment_add,
     round_advance,
@@ -33,6 +33,7 @@ __all__ = [
     "outcomes_compute",
     "previous_assessment",
     "resident_count_set",
+    "resident_counts_import",
     "round_advance",
     "round_approve",
     "round_create",

@@ -38,3 +38,67 @@ def resident_count_set(
         defaults={"households": households, "persons": persons, "source": source[:200]},
     )
     return count
+
+
+def resident_counts_import(*, actor: User, name: str, content: bytes) -> int:
+    """Many communes at once from a sheet with columns unit_code, year, households, persons,
+    source; every bad row is reported and nothing is saved unless all are valid."""
+    from giamngheo.reviews.imports import parse
+
+    rows = parse(name, content).households
+    errors: list[str] = []
+    codes = {str(row.get("unit_code") or "").strip() for _n, row in rows}
+    units = {
+        u.code: u
+        for u in AdminUnit.objects.filter(
+            code__in=codes, level=Level.COMMUNE, valid_to__isnull=True
+        )
+    }
+    clean = []
+    for row_no, row in rows:
+        code = str(row.get("unit_code") or "").strip()
+        unit = units.get(code)
+        if unit is None or not can(actor, Capability.EDIT_RECORDS, unit):
+            errors.append(
+                _("Row %(row)d: “%(code)s” is not a commune of your area; check the official code.")
+                % {"row": row_no, "code": code}
+            )
+        numbers = {}
+        for column, required in (("year", True), ("households", True), ("persons", False)):
+            raw = row.get(column)
+            if raw in (None, ""):
+                if required:
+                    errors.append(
+                        _("Row %(row)d: column %(col)s is required.")
+                        % {"row": row_no, "col": column}
+                    )
+                numbers[column] = None
+                continue
+            try:
+                numbers[column] = int(str(raw).replace(".", "").replace(",", "").strip())
+            except ValueError:
+                errors.append(
+                    _("Row %(row)d: “%(value)s” in column %(col)s is not a whole number.")
+                    % {"row": row_no, "value": raw, "col": column}
+                )
+        clean.append((row_no, unit, numbers, str(row.get("source") or "")))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for row_no, unit, numbers, source in clean:
+            try:
+                resident_count_set(
+                    actor=actor,
+                    unit=unit,
+                    year=numbers["year"],
+                    households=numbers["households"],
+                    persons=numbers["persons"],
+                    source=source,
+                )
+            except ValidationError as exc:
+                errors += [_("Row %(row)d: %(m)s") % {"row": row_no, "m": m} for m in exc.messages]
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise ValidationError(errors)
+    return len(clean)

@@ -72,7 +72,14 @@ def test_classification_include_explains_why_with_the_article(people, province, 
     )
     assert "class-poor" in html
     assert "Decree 07/2021/NĐ-CP" in html  # the article of the law
-    assert "Nhà tiêu hợp vệ sinh" in html or "Hygienic latrine" in html
+    assert "Nhà tiêu hợp vệ sinh" in html and "Thu nhập bình quân đầu người" in html
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = Template(
+            '{% include "reviews/_classification.html" with household=household %}'
+        ).render(Context({"household": h, "request": request}))
+    assert "Income of 1,200,000 VND per person per month" in english
     request.user = people["commune_b_officer"]
     html = Template('{% include "reviews/_classification.html" with household=household %}').render(
         Context({"household": h, "request": request})
@@ -160,3 +167,23 @@ def test_every_page_of_an_approved_round_renders_for_its_officer(
         reverse("reviews:household_classification", args=[households_a[1].pk])
     ).content.decode()
     assert "Circular 07/2021/TT-BLĐTBXH, Annex II" in screened
+
+
+def test_resident_counts_are_imported_all_or_nothing_within_the_area(client, people, province):
+    from giamngheo.households.models import ResidentCount
+
+    client.force_login(people["commune_a_officer"])
+    url = reverse("reviews:resident_counts_import")
+    bad = "unit_code,year,households,persons,source\n11001,2025,1.250,4300,Công an xã\n11002,2025,900,,\n11001,2024,abc,,\n"
+    page = client.post(url, {"file": SimpleUploadedFile("t.csv", bad.encode())}).content.decode()
+    assert "Row 3" in page and "Row 4" in page and "Row 2" not in page
+    assert not ResidentCount.objects.exists()
+    good = "unit_code,year,households,persons,source\n11001,2025,1.250,4300,Công an xã\n"
+    assert client.post(url, {"file": SimpleUploadedFile("t.csv", good.encode())}).status_code == 302
+    count = ResidentCount.objects.get()
+    assert (count.unit, count.year, count.households, count.persons) == (
+        province["A"],
+        2025,
+        1250,
+        4300,
+    )

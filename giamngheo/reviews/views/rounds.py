@@ -16,6 +16,7 @@ from giamngheo.reviews.forms import (
     ApprovalForm,
     AttachmentForm,
     BaselineForm,
+    ImportForm,
     MeetingForm,
     ResidentCountForm,
     RoundCreateForm,
@@ -252,3 +253,24 @@ def resident_count(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form_errors(request, form)
     return redirect(r)
+
+
+@login_required
+def resident_counts_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            n = services.resident_counts_import(
+                actor=request.user, name=upload.name, content=upload.read()
+            )
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            messages.success(request, _("%(n)d resident household counts recorded.") % {"n": n})
+            return redirect("reviews:round_list")
+    return render(request, "reviews/residents_import.html", {"form": form, "problems": problems})
