@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -106,15 +106,6 @@ def program_progress(*, actor: User, program: CoordinationProgram) -> ProgramPro
             progress = parties[cooperating.pk][1]
             progress.extra["cooperating"] = progress.extra.get("cooperating", 0) + 1
     return ProgramProgress(areas=list(areas.values()), parties=list(parties.values()))
-
-
-def program_detail_areas(program: CoordinationProgram) -> QuerySet[ContentArea]:
-    return program.content_areas.select_related("category").prefetch_related(
-        Prefetch(
-            "activities",
-            queryset=Activity.objects.select_related("responsible__organisation", "unit"),
-        )
-    )
 
 
 def inspection_list(*, actor: User) -> QuerySet[Inspection]:

@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from giamngheo.geo.models import AdminUnit
 from giamngheo.geo.selectors import unit_successors
 from giamngheo.programs.files import SafeName, validate_evidence
-from giamngheo.programs.models.programs import AnnualPlan, ContentArea, ProgramParty
+from giamngheo.programs.models.programs import (
+    AnnualPlan,
+    ContentArea,
+    CoordinationProgram,
+    ProgramParty,
+)
 
 
 class ActivityStatus(models.TextChoices):
@@ -89,7 +94,7 @@ class Activity(models.Model):
         return self.title
 
     @property
-    def program(self):
+    def program(self) -> CoordinationProgram:
         return self.content_area.program
 
     def clean(self) -> None:

@@ -21,7 +21,6 @@ from giamngheo.programs.selectors import (
     activities_editable,
     activity_get,
     activity_list,
-    program_detail_areas,
     program_get,
     program_list,
     program_progress,
@@ -68,7 +67,6 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = program_get(actor=request.user, pk=pk)
     context = {
         "program": program,
-        "areas": program_detail_areas(program),
         "progress": program_progress(actor=request.user, program=program),
         "activities": activity_list(actor=request.user, program=program),
         "can_edit": can_edit_program(request.user, program),
