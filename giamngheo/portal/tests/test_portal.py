@@ -138,3 +138,10 @@ def test_demo_news_are_seeded_once(client):
         reverse("portal:article", args=["hai-phong-ty-le-ho-ngheo-2018"])
     ).content.decode()
     assert "1,41%, giảm 0,65 điểm %" in html
+
+
+def test_commune_statistics_are_public_too(english, province):
+    url = reverse("portal:statistics") + f"?unit={province['A'].pk}&year=2024"
+    html = english.get(url).content.decode()
+    # 2024 re-aggregated onto today's commune A, partly apportioned from the split commune FS.
+    assert "The poverty rate is 3,44%" in html and "apportioned" in html

@@ -193,7 +193,7 @@ def _deprivation_form(
     def make(row):
         cells = [Cell(row.count("households"), klass)]
         if rates:
-            cells += [Cell(row.rate(i, "households")) for i, _ in headings]
+            cells += [Cell(row.rate(i, "households"), f"dep:{i}:{klass}") for i, _ in headings]
         else:
             cells.append(Cell(row.count("total_deprivations")))
             cells += [Cell(row.count(i), f"dep:{i}:{klass}") for i, _ in headings]
