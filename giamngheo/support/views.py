@@ -165,14 +165,17 @@ def pledge_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 def support_list_view(request: HttpRequest) -> HttpResponse:
     form = HouseholdSearchForm(request.GET or None)
     household = history = record_form = None
+    sponsorships: list = []
     if form.is_valid() and form.cleaned_data["code"]:
         household = household_lookup(actor=request.user, code=form.cleaned_data["code"])
         if household is not None:
             history = household_support_history(actor=request.user, household=household)
+            sponsorships = list(household.sponsorships.select_related("sponsor_organisation"))
             if can(request.user, Capability.EDIT_RECORDS, household.unit):
                 record_form = SupportRecordForm(initial={"given_on": timezone.localdate()})
     context = {
         "record_form": record_form,
+        "sponsorships": sponsorships,
         "form": form,
         "household": household,
         "history": history,

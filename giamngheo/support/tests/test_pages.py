@@ -9,6 +9,7 @@ from giamngheo.support.services import (
     contribution_receive,
     model_participants_add,
     reduction_model_create,
+    sponsorship_create,
     support_record_create,
 )
 
@@ -105,8 +106,16 @@ def test_support_page_answers_what_a_household_received(client, units, commune_a
         source="other",
     )
     client.force_login(commune_a_officer)
+    sponsorship_create(
+        actor=commune_a_officer,
+        household=household,
+        sponsor_person="Đại úy Phạm Văn Long",
+        starts_on=dt.date(2024, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+    )
     page = client.get(reverse("support:support_list"), {"code": household.code}).content.decode()
     assert "2.000.000" in page and household.head_name in page
+    assert "Đại úy Phạm Văn Long" in page
 
 
 def test_models_page_ranks_models(client, units, province_officer):
