@@ -4,6 +4,7 @@ Configure Collect with server URL https://<host>/api/openrosa/<commune code>/ ; 
 formList, downloads the form and its media, and posts to submission.
 """
 
+import logging
 from functools import wraps
 from xml.sax.saxutils import escape
 
@@ -17,6 +18,8 @@ from giamngheo.api.openrosa.auth import openrosa_user
 from giamngheo.api.openrosa.responses import message, with_headers, xml_response
 from giamngheo.api.openrosa.submissions import receive
 from giamngheo.geo.models import AdminUnit, Level
+
+logger = logging.getLogger(__name__)
 
 
 def openrosa_view(methods: tuple[str, ...]):
@@ -48,7 +51,14 @@ def openrosa_view(methods: tuple[str, ...]):
                     403,
                 )
             request.user = user
-            return view(request, commune, *args, **kwargs)
+            try:
+                return view(request, commune, *args, **kwargs)
+            except Exception:
+                # Collect keeps the form and retries on a 5xx; it must still read a message.
+                logger.exception("OpenRosa error on %s %s", request.method, request.path)
+                return message(
+                    _("Server error; nothing was saved. Send the form again later."), 500
+                )
 
         return wrapper
 

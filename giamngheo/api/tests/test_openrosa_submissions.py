@@ -254,3 +254,17 @@ def test_get_on_submission_is_405_not_a_redirect(enumerator):
 def test_unauthenticated_post_is_401_never_a_login_redirect(client, field_round):
     response = client.post("/api/openrosa/11001/submission", {})
     assert response.status_code == 401 and "Digest" in response["WWW-Authenticate"]
+
+
+def test_a_server_fault_still_answers_in_openrosa(enumerator, registry, field_round, monkeypatch):
+    def broken(request, commune):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("giamngheo.api.openrosa.views.receive", broken)
+    xml = submission_xml(
+        registry["ha"].code, member_answers(registry["ha"]), instance_id=new_instance_id()
+    )
+    response = post(enumerator, "11001", xml)
+    assert response.status_code == 500
+    assert b"OpenRosaResponse" in response.content
+    assert response["X-OpenRosa-Version"] == "1.0" and response["Date"]
