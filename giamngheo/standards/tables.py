@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from giamngheo.standards.vocab import HOUSEHOLD_FIELDS, INFO_DEVICES, MEMBER_FIELDS
 
@@ -150,14 +151,8 @@ def build_tables(households: pl.DataFrame, members: pl.DataFrame | None) -> Tabl
         deprivations=_str_list(_col(households, "deprivations")),
     )
     t.household_error(hid.is_null().to_numpy(), "household_id", "household_id is required")
-    for name, (kind, values) in HOUSEHOLD_FIELDS.items():
-        if kind in ("str", "str_list"):
-            continue
-        t.h[name] = _decode(t, "households", households, name, kind, values, n)
-    for name, (kind, values) in MEMBER_FIELDS.items():
-        if kind == "str":
-            continue
-        t.mem[name] = _decode(t, "members", mem_df, name, kind, values, m)
+    t.h.update(_decode_table(t, "households", households, HOUSEHOLD_FIELDS, n))
+    t.mem.update(_decode_table(t, "members", mem_df, MEMBER_FIELDS, m))
     _household_checks(t)
     _member_ages(t)
     return t
@@ -175,10 +170,8 @@ def _attach(
     """Household index per member, members reordered to lie contiguously in household order."""
     mid = _col(members, "household_id").cast(pl.String, strict=False)
     mem_row = _row_numbers(members, members.height)
-    starts = mid.ne_missing(mid.shift(1)).fill_null(True)
-    runs = mid.filter(starts)
-    if runs.len() == n and runs.equals(hid, check_names=False):
-        counts = np.diff(np.append(np.flatnonzero(starts.to_numpy()), members.height))
+    counts = _run_lengths(mid, hid, n)
+    if counts is not None:
         return np.repeat(np.arange(n, dtype=np.int32), counts), members, mem_row
     index = pl.DataFrame({"household_id": hid, "_h": np.arange(n, dtype=np.int64)}).unique(
         "household_id", keep="first", maintain_order=True
@@ -189,6 +182,21 @@ def _attach(
         .sort("_h", maintain_order=True)
     )
     return joined["_h"].to_numpy().astype(np.int32), joined, joined["_mrow"].to_numpy()
+
+
+def _run_lengths(mid: pl.Series, hid: pl.Series, n: int) -> np.ndarray | None:
+    """Members per household when members already come in runs in household order, else None."""
+    if len(mid) <= 64:  # a handful of rows (one household): compare in Python, no query start-up
+        ids, keys = mid.to_list(), hid.to_list()
+        firsts = [i for i, v in enumerate(ids) if i == 0 or v != ids[i - 1]]
+        if [ids[i] for i in firsts] != keys or None in keys:
+            return None
+        return np.diff(np.append(firsts, len(ids)))
+    starts = mid.ne_missing(mid.shift(1)).fill_null(True)
+    runs = mid.filter(starts)
+    if runs.len() == n and runs.equals(hid, check_names=False):
+        return np.diff(np.append(np.flatnonzero(starts.to_numpy()), len(mid)))
+    return None
 
 
 def _col(df: pl.DataFrame, name: str, length: int | None = None) -> pl.Series:
@@ -208,6 +216,63 @@ def _str_list(s: pl.Series) -> pl.Series:
             .list.eval(pl.element().filter(pl.element() != ""))
         )
     return s.cast(pl.List(pl.String))
+
+
+def _decode_table(
+    t: Tables, table: str, df: pl.DataFrame, fields: dict[str, Any], length: int
+) -> dict[str, np.ndarray]:
+    """Decode every field; columns already in the contract's dtypes are read straight from Arrow."""
+    out: dict[str, np.ndarray] = {}
+    for name, (kind, values) in fields.items():
+        if kind in ("str", "str_list"):
+            continue
+        direct = _direct(df[name], kind, values) if name in df.columns else None
+        out[name] = (
+            direct if direct is not None else _decode(t, table, df, name, kind, values, length)
+        )
+    return out
+
+
+def _direct(s: pl.Series, kind: str, values: Any) -> np.ndarray | None:
+    """Contract dtypes (as read back from Parquet) hold no invalid value: copy the Arrow buffers."""
+    dtype = s.dtype
+    if kind == "enum" and isinstance(dtype, pl.Enum) and dtype.categories.to_list() == list(values):
+        arr = s.to_arrow().indices
+        fill: Any = MISSING
+    elif kind == "bool" and dtype == pl.Boolean:
+        arr, fill = s.to_arrow(), MISSING
+    elif kind in ("number", "int") and dtype in (pl.Float64, pl.Int64, pl.Int32, pl.Float32):
+        arr, fill = s.to_arrow(), np.nan
+    elif kind == "date" and dtype == pl.Date:
+        arr, fill = s.to_arrow(), NO_DATE
+    else:
+        return None
+    n, off = len(arr), arr.offset
+    if arr.null_count == n:
+        dtype_out = (
+            np.float64 if kind in ("number", "int") else np.int32 if kind == "date" else np.int8
+        )
+        return np.full(n, fill, dtype_out)
+    buffers = arr.buffers()
+    if arr.type == pa.bool_():
+        bits = np.unpackbits(np.frombuffer(buffers[1], np.uint8), count=n + off, bitorder="little")
+        values_np = bits[off:].view(np.int8)
+    else:
+        raw = np.int32 if kind == "date" else arr.type.to_pandas_dtype()  # date32: days as int32
+        values_np = np.frombuffer(buffers[1], raw, count=n + off)[off:]
+        if kind == "enum":
+            values_np = values_np.astype(np.int8)
+        elif kind in ("number", "int"):
+            values_np = values_np.astype(np.float64)
+        else:
+            values_np = values_np.astype(np.int32)
+    if arr.null_count:
+        valid = np.unpackbits(
+            np.frombuffer(buffers[0], np.uint8), count=n + off, bitorder="little"
+        )[off:]
+        values_np = values_np.copy()
+        values_np[valid == 0] = fill
+    return values_np
 
 
 def _decode(
@@ -344,6 +409,9 @@ def _device_mask(s: pl.Series) -> tuple[np.ndarray, np.ndarray | None]:
     if s.dtype == pl.Null:
         return np.full(n, MISSING, np.int16), None
     lists = _str_list(s) if s.dtype == pl.String else s
+    inner = lists.dtype.inner if isinstance(lists.dtype, pl.List) else None
+    if isinstance(inner, pl.Enum) and inner.categories.to_list() == list(INFO_DEVICES):
+        return _device_mask_arrow(lists.to_arrow()), None
     lens = lists.list.len().fill_null(0).to_numpy().astype(np.int64)
     full = lens > 0
     flat = lists.explode(empty_as_null=False, keep_nulls=False)
@@ -362,6 +430,24 @@ def _device_mask(s: pl.Series) -> tuple[np.ndarray, np.ndarray | None]:
     if lists.null_count():
         mask[lists.is_null().to_numpy()] = MISSING
     return mask, bad
+
+
+def _device_mask_arrow(arr: pa.Array) -> np.ndarray:
+    """List(Enum) straight from Arrow buffers: offsets and dictionary indices, no query."""
+    n = len(arr)
+    offsets = np.asarray(arr.offsets)
+    items = arr.values
+    indices = items.indices if hasattr(items, "indices") else items
+    codes = np.asarray(indices.fill_null(0) if indices.null_count else indices).astype(np.int16)
+    bits = np.left_shift(np.int16(1), codes)
+    mask = np.zeros(n, np.int16)
+    lens = np.diff(offsets)
+    full = lens > 0
+    if full.any():
+        mask[full] = np.bitwise_or.reduceat(bits, offsets[:-1][full] - offsets[0])
+    if arr.null_count:
+        mask[np.asarray(arr.is_null())] = MISSING
+    return mask
 
 
 def _household_checks(t: Tables) -> None:

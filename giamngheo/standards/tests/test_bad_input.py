@@ -142,3 +142,30 @@ def test_members_table_in_any_order_is_joined_on_household_id():
     out = classify_batch(households, shuffled, explain=True)
     assert out["deprived"].to_list() == [["health_insurance"]] * 3
     assert out["deprived_members"].to_list() == ['{"health_insurance": ["2"]}'] * 3
+
+
+def test_contract_dtypes_and_text_columns_decode_to_the_same_answers():
+    """Typed columns are read from Arrow buffers, text columns parsed: the answers agree."""
+    recs = [
+        household(
+            "vn-2022", [member(), child(i % 16, health_insurance=i % 3 == 0)], household_id=f"h{i}"
+        )
+        for i in range(40)
+    ]
+    recs[7]["members"][1]["health_insurance"] = None  # a null inside a typed column (child aged 7)
+    typed = records_to_frames(recs)
+    as_text = [
+        f.with_columns(
+            pl.col(c).cast(pl.String)
+            for c, d in f.schema.items()
+            if not isinstance(d, pl.List) and c != "_row"
+        )
+        for f in typed
+    ]
+    assert as_text[1]["health_insurance"].dtype == pl.String
+    one, two = classify_batch(*typed), classify_batch(*as_text)
+    assert one.equals(two)
+    assert (
+        one["deprived_health_insurance"].sum() > 0
+        and one["error_field"].to_list()[7] == "health_insurance"
+    )
