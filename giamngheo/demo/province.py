@@ -184,6 +184,14 @@ def run(*, stdout, seed: int = 2025, households: int = 100_000) -> list[DemoLogi
         seed=seed,
         stdout=stdout,
     )
+    from giamngheo.programs.demo import programs_seed_demo
+    from giamngheo.support.demo import support_seed_demo
+
+    programs_seed_demo(province=province, rng=rng, stdout=stdout)
+    support_seed_demo(province=province, rng=rng, stdout=stdout, commune=demo_commune(province))
+    from giamngheo.portal.demo import portal_seed_demo
+
+    portal_seed_demo(stdout=stdout)
     if summary:
         stdout.write(
             f"Households: {summary.households}, members: {summary.members}, "
