@@ -288,6 +288,9 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--keep", action="store_true", help="do not empty the registry first")
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--shared", action="store_true", help="import as a web upload would (keys checked per row)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="  %(message)s")
 
@@ -323,7 +326,11 @@ def main() -> int:
     )
     print(f"read in {time.perf_counter() - t0:.1f} s")
     result = registry_import(
-        actor=actor, tables=tables, reason="Benchmark import", progress=progress
+        actor=actor,
+        tables=tables,
+        reason="Benchmark import",
+        progress=progress,
+        exclusive=not args.shared,
     )
     seconds = time.perf_counter() - t0
     rows = result.households_created + result.members_created

@@ -202,13 +202,16 @@ def _type_table(check: TableCheck, table: str, today: dt.date) -> pl.DataFrame:
     return pl.DataFrame([check.frame[ROW], *columns])
 
 
-def _repeats(frame: pl.DataFrame, keys: list[str], valid: pl.Series) -> tuple[pl.Series, list[int]]:
-    """Rows whose `keys` repeat an earlier row's, and for each row the first row with its keys."""
-    df = frame.select([*keys, ROW]).with_columns(valid.alias("_valid"))
-    first = df.filter(pl.col("_valid")).group_by(keys).agg(pl.col(ROW).min().alias("_first"))
-    joined = df.join(first, on=keys, how="left", maintain_order="left")
-    mask = joined["_valid"] & (joined[ROW] != joined["_first"])
-    return mask.fill_null(False), joined["_first"].to_list()
+def _repeats(frame: pl.DataFrame, keys: list[str], valid: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Rows whose `keys` repeat an earlier valid row's, and for each row that first row's number."""
+    first = (
+        frame.select([*keys, ROW])
+        .with_columns(valid.alias("_valid"))
+        .select(pl.when(pl.col("_valid")).then(pl.col(ROW)).min().over(keys))
+        .to_series()
+    )
+    mask = valid & (frame[ROW] != first)
+    return mask.fill_null(False), first
 
 
 def check_households(frame: pl.DataFrame, ctx: Context, errors: list[RowError]) -> pl.DataFrame:
@@ -265,7 +268,12 @@ def check_members(
         ),
     )
     numbered = (codes != "") & typed["member_no"].is_not_null()
-    again, first = _repeats(typed, ["household_code", "member_no"], numbered)
+    # Grouping on integers is several times faster than on strings over millions of rows.
+    keyed = typed.with_columns(
+        pl.col("household_code").cast(pl.Categorical).to_physical().alias("_household"),
+        pl.col("citizen_id").cast(pl.Int64, strict=False).alias("_citizen"),
+    )
+    again, first = _repeats(keyed, ["_household", "member_no"], numbered)
     check.flag(
         again,
         "member_no",
@@ -274,25 +282,29 @@ def check_members(
             % {"no": v, "row": first[i]}
         ),
     )
-    _check_citizen_ids(check, typed, ctx)
-    _check_heads(check, typed, ctx, in_file)
+    _check_citizen_ids(check, keyed, ctx)
+    _check_heads(check, keyed, ctx, in_file)
     return typed
 
 
 def _check_citizen_ids(check: TableCheck, typed: pl.DataFrame, ctx: Context) -> None:
     ids = typed["citizen_id"]
     valid = ids.str.contains(r"^\d{12}$").fill_null(False)
-    again, first = _repeats(typed, ["citizen_id"], valid)
-    first_code = dict(zip(typed[ROW].to_list(), typed["household_code"].to_list(), strict=True))
-    codes = typed["household_code"].to_list()
+    again, first = _repeats(typed, ["_citizen"], valid)
+    first_code = (
+        typed.select("household_code", "_citizen")
+        .with_columns(valid.alias("_valid"))
+        .select(pl.col("household_code").filter(pl.col("_valid")).first().over("_citizen"))
+        .to_series()
+    )
+    codes = typed["household_code"]
 
     def message(value: str, i: int) -> str:
-        other = first_code.get(first[i], "")
-        if other != codes[i]:
+        if first_code[i] != codes[i]:
             return _(
                 "This citizen ID number is also given in household %(code)s (row %(row)s); one person "
                 "belongs to one household. Correct the number or remove the person from one of them."
-            ) % {"code": other, "row": first[i]}
+            ) % {"code": first_code[i], "row": first[i]}
         return _("This citizen ID number is also given on row %(row)s of the same household.") % {
             "row": first[i]
         }
@@ -300,18 +312,11 @@ def _check_citizen_ids(check: TableCheck, typed: pl.DataFrame, ctx: Context) -> 
     check.flag(again, "citizen_id", message)
     if not ctx.db_citizen_ids:
         return
-    numbers = typed["member_no"].to_list()
-
-    def clash(value: str, i: int) -> bool:
-        held = ctx.db_citizen_ids.get(value)
-        return held is not None and held != (codes[i], numbers[i])
-
-    values = ids.to_list()
-    mask = pl.Series(
-        [bool(valid[i]) and clash(values[i], i) for i in range(len(values))], dtype=pl.Boolean
-    )
+    held = {cid: f"{code}|{no}" for cid, (code, no) in ctx.db_citizen_ids.items()}
+    holder = ids.replace_strict(held, default=None, return_dtype=pl.String)
+    this = codes + "|" + typed["member_no"].cast(pl.String).fill_null("")
     check.flag(
-        mask,
+        valid & holder.is_not_null() & (holder != this),
         "citizen_id",
         lambda v, i: (
             _(
@@ -330,19 +335,21 @@ def _check_citizen_ids(check: TableCheck, typed: pl.DataFrame, ctx: Context) -> 
 def _check_heads(check: TableCheck, typed: pl.DataFrame, ctx: Context, in_file: pl.Series) -> None:
     """One head for each household on the households sheet; ages that fit the relations."""
     is_head = typed["relation"] == Relation.HEAD
-    counts = (
-        typed.with_columns(is_head.alias("_head"))
-        .group_by("household_code")
-        .agg(pl.col("_head").sum().alias("_heads"), pl.col(ROW).min().alias("_first"))
+    per_household = typed.with_columns(is_head.alias("_head")).select(
+        pl.col("_head").cast(pl.Int32).sum().over("_household").alias("heads"),
+        pl.col(ROW).min().over("_household").alias("first"),
+        pl.col("date_of_birth")
+        .filter(pl.col("_head"))
+        .first()
+        .over("_household")
+        .alias("head_dob"),
     )
-    joined = typed.join(counts, on="household_code", how="left", maintain_order="left")
+    heads = per_household["heads"]
     check.flag(
-        (joined["_heads"] != 1) & (joined[ROW] == joined["_first"]) & in_file,
+        (heads != 1) & (typed[ROW] == per_household["first"]) & in_file,
         "relation",
         lambda v, i: (
-            str(rules.MSG_ONE_HEAD)
-            + " "
-            + _("This household has %(n)s.") % {"n": joined["_heads"][i]}
+            str(rules.MSG_ONE_HEAD) + " " + _("This household has %(n)s.") % {"n": heads[i]}
         ),
     )
     dob = typed["date_of_birth"]
@@ -352,14 +359,7 @@ def _check_heads(check: TableCheck, typed: pl.DataFrame, ctx: Context, in_file: 
         "date_of_birth",
         str(rules.MSG_HEAD_TOO_YOUNG) % {"age": rules.MIN_HEAD_AGE},
     )
-    heads = (
-        typed.filter(is_head)
-        .group_by("household_code")
-        .agg(pl.col("date_of_birth").first().alias("_head_dob"))
-    )
-    head_dob = typed.join(heads, on="household_code", how="left", maintain_order="left")[
-        "_head_dob"
-    ]
+    head_dob = per_household["head_dob"]
     gap = pl.select(
         pl.when(dob >= head_dob).then(_years(head_dob, dob)).otherwise(-_years(dob, head_dob))
     ).to_series()

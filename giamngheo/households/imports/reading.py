@@ -98,10 +98,11 @@ def read_csv(source: BinaryIO | Path, table: str) -> pl.DataFrame:
         raise UnreadableFile(
             _("The CSV file is not UTF-8; save it as 'CSV UTF-8' and upload it again.")
         ) from None
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    if len(text) > 1_000_000:
-        return _fast_csv(text, delimiter, table)
+    if len(raw) > 1_000_000:
+        return _fast_csv(raw.removeprefix(b"\xef\xbb\xbf"), delimiter, table)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader, [])
     body, numbers = [], []
@@ -113,10 +114,10 @@ def read_csv(source: BinaryIO | Path, table: str) -> pl.DataFrame:
     return _frame(table, header, body, numbers)
 
 
-def _fast_csv(text: str, delimiter: str, table: str) -> pl.DataFrame:
+def _fast_csv(data: bytes, delimiter: str, table: str) -> pl.DataFrame:
     """Large files: Polars reads them in a few seconds; blank lines are dropped and numbered."""
     frame = pl.read_csv(
-        text.encode(),
+        data,
         separator=delimiter,
         infer_schema=False,
         truncate_ragged_lines=True,

@@ -130,11 +130,13 @@ def registry_import(
     tables: dict[str, pl.DataFrame],
     reason: str = "",
     progress: Callable[[int, int], None] | None = None,
+    exclusive: bool = False,
 ) -> ImportResult:
     """Check every row, then write all of it in one transaction; nothing when a row is wrong.
 
     Households are matched by code and members by (household code, member number), so a
-    second import of the same file writes nothing.
+    second import of the same file writes nothing. `exclusive` is for a first load of a whole
+    province from the command line (see `writing.bulk_load`).
     """
     if not has_capability(actor, Capability.EDIT_RECORDS):
         raise PermissionDenied(_("This is outside your unit or your role."))
@@ -146,7 +148,7 @@ def registry_import(
     report(total // 4, total)
     reason = clean_reason(reason, _("Imported from a file"))
     models = [Household, Household.history.model, Member, Member.history.model]
-    with transaction.atomic(), writing.bulk_load(models, total):
+    with transaction.atomic(), writing.bulk_load(models, total, exclusive=exclusive):
         result = _write(
             actor, households, members, ctx, reason, lambda share: report(int(total * share), total)
         )
@@ -186,6 +188,10 @@ def _write(
         result.households_updated = len(changed)
         result.households_unchanged = old.height - len(changed)
     if members is not None:
+        # Members of registered households that are not on the households sheet.
+        missing = sorted(set(members["household_code"].unique().to_list()) - set(ids))
+        for chunk in writing.chunks(missing):
+            ids.update(Household.objects.filter(code__in=chunk).values_list("code", "id"))
         members = members.with_columns(
             pl.col("household_code")
             .replace_strict(ids, default=None, return_dtype=pl.Int64)

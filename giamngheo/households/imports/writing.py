@@ -98,13 +98,17 @@ def _insert_rows(model: type[Model], frame: pl.DataFrame) -> None:
 
 
 @contextmanager
-def bulk_load(models: list[type[Model]], rows: int) -> Iterator[None]:
+def bulk_load(models: list[type[Model]], rows: int, *, exclusive: bool = False) -> Iterator[None]:
     """On PostgreSQL, drop the loaded tables' secondary (non-unique) indexes and rebuild them
     after the load: one sort per index instead of millions of single-row inserts.
 
+    With `exclusive`, their foreign keys are dropped too and added back after the load, which
+    checks each key with one join instead of one query per row. Adding them back locks the
+    referenced tables (units, users) until commit, so this is for a province's first load from
+    the command line, not for an upload made while others work.
+
     Unique indexes stay, so duplicates still fail. DDL is transactional in PostgreSQL: a failed
-    import brings the indexes back with everything else. The tables are locked meanwhile, which
-    only a load that dwarfs the registry (a first import) may do.
+    import brings everything back as it was.
     """
     tables = [m._meta.db_table for m in models]
     if connection.vendor != "postgresql" or rows < BULK_MIN_ROWS:
@@ -126,6 +130,17 @@ def bulk_load(models: list[type[Model]], rows: int) -> Iterator[None]:
             [tables],
         )
         indexes = cursor.fetchall()
+        keys = []
+        if exclusive:
+            cursor.execute(
+                "SELECT k.conrelid::regclass::text, k.conname, pg_get_constraintdef(k.oid) "
+                "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+                "WHERE k.contype = 'f' AND c.relname = ANY(%s)",
+                [tables],
+            )
+            keys = cursor.fetchall()
+        for table, name, _definition in keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {name}")
     yield
@@ -136,8 +151,11 @@ def bulk_load(models: list[type[Model]], rows: int) -> Iterator[None]:
         log.info("foreign keys checked in %.1f s", time.perf_counter() - started)
         for _name, definition in indexes:
             cursor.execute(definition)
+        log.info("%s indexes rebuilt in %.1f s", len(indexes), time.perf_counter() - started)
+        for table, name, definition in keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    log.info("%s indexes rebuilt in %.1f s", len(indexes), time.perf_counter() - started)
+    log.info("secondary indexes and keys back in %.1f s", time.perf_counter() - started)
 
 
 def _json_list(column: str) -> pl.Expr:

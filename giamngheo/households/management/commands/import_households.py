@@ -17,9 +17,21 @@ class Command(BaseCommand):
         parser.add_argument("--members", type=Path, help="members .csv (with a households .csv)")
         parser.add_argument("--user", required=True, help="the officer the import is made as")
         parser.add_argument("--reason", default="", help="kept in the audit history")
+        parser.add_argument(
+            "--exclusive",
+            action="store_true",
+            help="first load of a large registry: faster, but locks units and users until done",
+        )
 
     def handle(
-        self, *args, file: Path, members: Path | None, user: str, reason: str, **options
+        self,
+        *args,
+        file: Path,
+        members: Path | None,
+        user: str,
+        reason: str,
+        exclusive: bool = False,
+        **options,
     ) -> None:
         actor = User.objects.filter(username=user, is_active=True).first()
         if actor is None:
@@ -29,7 +41,7 @@ class Command(BaseCommand):
                 raise CommandError(_("No such file: %(path)s") % {"path": path})
         try:
             tables = read_upload(file.name, file, members, members.name if members else "")
-            result = registry_import(actor=actor, tables=tables, reason=reason)
+            result = registry_import(actor=actor, tables=tables, reason=reason, exclusive=exclusive)
         except UnreadableFile as exc:
             raise CommandError(str(exc)) from None
         except ImportInvalid as exc:
