@@ -1,0 +1,77 @@
+"""Every REST read endpoint, for every role: answered (scoped) for the signed-in, 401 for nobody."""
+
+import pytest
+from django.test import Client
+
+from giamngheo.api.tests.helpers import assert_error_body, body, token_client
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [
+    "/api/v1/units",
+    "/api/v1/households",
+    "/api/v1/rounds",
+    "/api/v1/assessments",
+    "/api/v1/programs",
+    "/api/v1/activities",
+    "/api/v1/funds",
+    "/api/v1/support",
+]
+PERSONAS = [
+    "commune_a_officer",
+    "commune_b_officer",
+    "commune_a_chairman",
+    "enumerator_a",
+    "village_head_a1",
+    "province_officer",
+    "partner_officer",
+    "auditor",
+    "system_admin",
+    "other_province_officer",
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_list_answers_each_role_within_its_scope(personas, rounds, persona):
+    c = token_client(personas[persona])
+    for url in LISTS:
+        data = body(c.get(url))
+        assert set(data) == {"items", "count"}, url
+    me = body(c.get("/api/v1/me"))
+    assert me["username"] == persona and me["role"] == personas[persona].role
+    assert body(c.get("/api/v1/auth/tokens"))[0]["name"] == "tests"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_classification_detail_per_role(personas, rounds, persona):
+    allowed = persona in {
+        "commune_a_officer",
+        "commune_a_chairman",
+        "enumerator_a",
+        "village_head_a1",
+        "province_officer",
+        "auditor",
+        "system_admin",
+    }
+    response = token_client(personas[persona]).get(
+        f"/api/v1/assessments/{rounds['aa'].pk}/classification"
+    )
+    if allowed:
+        assert body(response)["class"] == "near_poor"
+    else:
+        assert_error_body(response, 404)
+
+
+def test_nobody_gets_401_everywhere(rounds):
+    anonymous = Client()
+    for url in [*LISTS, "/api/v1/me", "/api/v1/auth/tokens", "/api/v1/statistics/1?year=2024"]:
+        assert_error_body(anonymous.get(url), 401)
+
+
+def test_inactive_users_session_is_refused(personas):
+    user = personas["auditor"]
+    browser = Client()
+    browser.force_login(user)
+    user.is_active = False
+    user.save()
+    assert_error_body(browser.get("/api/v1/me"), 401)
