@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
 from giamngheo.accounts.scoping import Capability, scoped
+from giamngheo.api.models import SubmissionAttachment
 from giamngheo.api.rest.errors import ApiError
 from giamngheo.api.rest.params import Id, Pages
 from giamngheo.api.rest.schemas import (
@@ -110,6 +111,34 @@ def explanation_text(assessment: Assessment, lang: str) -> list[str]:
         return render(list(assessment.explanation), load_standard(assessment.standard), lang)
     except (StandardError, KeyError, TypeError, ValueError):
         return []
+
+
+@router.get(
+    "/assessments/{assessment_id}/attachments/{attachment_id}",
+    response={200: bytes, **ERRORS},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file as received",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def assessment_attachment(request: HttpRequest, assessment_id: Id, attachment_id: Id):
+    """A photo or other file sent with the assessment's field submission."""
+    assessment = _assessment(request.auth, assessment_id)
+    attachment = SubmissionAttachment.objects.filter(
+        pk=attachment_id, submission__assessment=assessment
+    ).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
 
 
 @router.get(

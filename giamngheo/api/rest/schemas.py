@@ -109,10 +109,28 @@ class AssessmentOut(Schema):
         return obj.household.code
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str = Field(description="The file name as the phone sent it (Vietnamese kept).")
+    content_type: str
+    size: int
+
+
 class AssessmentDetailOut(AssessmentOut):
     facts: dict[str, Any]
     members: list[dict[str, Any]]
     classification_error: dict[str, Any]
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_attachments(obj: Any) -> list[Any]:
+        from giamngheo.api.models import SubmissionAttachment
+
+        return list(
+            SubmissionAttachment.objects.filter(
+                submission__assessment=obj, submission__superseded=False
+            ).order_by("pk")
+        )
 
 
 class ClassificationOut(Schema):

@@ -268,3 +268,26 @@ def test_a_server_fault_still_answers_in_openrosa(enumerator, registry, field_ro
     assert response.status_code == 500
     assert b"OpenRosaResponse" in response.content
     assert response["X-OpenRosa-Version"] == "1.0" and response["Date"]
+
+
+def test_vietnamese_file_names_come_back_through_the_rest_api(
+    enumerator, personas, registry, field_round
+):
+    xml = submission_xml(
+        registry["ha"].code,
+        member_answers(registry["ha"]),
+        instance_id=new_instance_id(),
+        photo="ảnh nhà.jpg",
+    )
+    assert post(enumerator, "11001", xml, _photo()).status_code == 201
+    reader = token_client(personas["commune_a_officer"])
+    url = f"/api/v1/assessments/{field_round['assessment'].pk}"
+    detail = reader.get(url).json()
+    [attachment] = detail["attachments"]
+    assert attachment["name"] == "ảnh nhà.jpg"
+    download = reader.get(f"{url}/attachments/{attachment['id']}")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"\xff\xd8jpeg"
+    assert "filename*=utf-8''%E1%BA%A3nh%20nh%C3%A0.jpg" in download["Content-Disposition"]
+    outsider = token_client(personas["commune_b_officer"])
+    assert outsider.get(f"{url}/attachments/{attachment['id']}").status_code == 404
