@@ -125,10 +125,21 @@ def isin_codes(arr: np.ndarray, codes: list[int] | tuple[int, ...]) -> np.ndarra
     return out
 
 
-def build_tables(households: pl.DataFrame, members: pl.DataFrame | None) -> Tables:
-    """Decode the two tables and check everything that does not depend on the standard."""
+def build_tables(
+    households: pl.DataFrame,
+    members: pl.DataFrame | None,
+    *,
+    first_row: int = 1,
+    first_member_row: int = 1,
+    counts: np.ndarray | None = None,
+) -> Tables:
+    """Decode the two tables and check everything that does not depend on the standard.
+
+    ``first_row``/``first_member_row`` number the rows of a slice of larger tables; ``counts``
+    (members per household, members already in household order) skips the ordering check.
+    """
     n = households.height
-    hh_row = _row_numbers(households, n)
+    hh_row = _row_numbers(households, n, first_row)
     hid = col(households, "household_id").cast(pl.String, strict=False)
     members = members if members is not None and members.height else None
     if members is None:
@@ -136,7 +147,7 @@ def build_tables(households: pl.DataFrame, members: pl.DataFrame | None) -> Tabl
         mem_df = pl.DataFrame()
         mem_row = np.zeros(0, np.int64)
     else:
-        member_hh, mem_df, mem_row = _attach(hid, members, n)
+        member_hh, mem_df, mem_row = _attach(hid, members, n, first_member_row, counts)
     m = len(member_hh)
     t = Tables(
         n=n,
@@ -160,19 +171,21 @@ def build_tables(households: pl.DataFrame, members: pl.DataFrame | None) -> Tabl
     return t
 
 
-def _row_numbers(df: pl.DataFrame, n: int) -> np.ndarray:
+def _row_numbers(df: pl.DataFrame, n: int, first: int = 1) -> np.ndarray:
     if "_row" in df.columns:
         return df["_row"].cast(pl.Int64).to_numpy()
-    return np.arange(1, n + 1, dtype=np.int64)
+    return np.arange(first, first + n, dtype=np.int64)
 
 
 def _attach(
-    hid: pl.Series, members: pl.DataFrame, n: int
+    hid: pl.Series, members: pl.DataFrame, n: int, first: int = 1, counts: np.ndarray | None = None
 ) -> tuple[np.ndarray, pl.DataFrame, np.ndarray]:
     """Household index per member, members reordered to lie contiguously in household order."""
+    mem_row = _row_numbers(members, members.height, first)
+    if counts is not None:
+        return np.repeat(np.arange(n, dtype=np.int32), counts), members, mem_row
     mid = col(members, "household_id").cast(pl.String, strict=False)
-    mem_row = _row_numbers(members, members.height)
-    counts = _run_lengths(mid, hid, n)
+    counts = run_lengths(mid, hid, n)
     if counts is not None:
         return np.repeat(np.arange(n, dtype=np.int32), counts), members, mem_row
     index = pl.DataFrame({"household_id": hid, "_h": np.arange(n, dtype=np.int64)}).unique(
@@ -186,7 +199,7 @@ def _attach(
     return joined["_h"].to_numpy().astype(np.int32), joined, joined["_mrow"].to_numpy()
 
 
-def _run_lengths(mid: pl.Series, hid: pl.Series, n: int) -> np.ndarray | None:
+def run_lengths(mid: pl.Series, hid: pl.Series, n: int) -> np.ndarray | None:
     """Members per household when members already come in runs in household order, else None."""
     if len(mid) <= 64:  # a handful of rows (one household): compare in Python, no query start-up
         ids, keys = mid.to_list(), hid.to_list()

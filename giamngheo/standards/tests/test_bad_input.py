@@ -169,3 +169,23 @@ def test_contract_dtypes_and_text_columns_decode_to_the_same_answers():
         one["deprived_health_insurance"].sum() > 0
         and one["error_field"].to_list()[7] == "health_insurance"
     )
+
+
+def test_large_batches_split_in_two_halves_give_the_same_answers_and_row_numbers(monkeypatch):
+    from giamngheo.standards import api
+
+    recs = [
+        household(
+            "vn-2022", [member(), child(i % 16, health_insurance=i % 3 == 0)], household_id=f"h{i}"
+        )
+        for i in range(41)
+    ]
+    recs[30]["members"][1]["sex"] = "x"  # in the second half: rows must count from the whole table
+    h, m = (f.drop("_row") for f in records_to_frames(recs))
+    whole = classify_batch(h, m)
+    monkeypatch.setattr(api, "PARALLEL_FROM", 0)
+    halves = classify_batch(h, m)
+    assert whole.equals(halves)
+    assert (
+        halves["error_row"].to_list()[30] == 62 and halves["error_table"].to_list()[30] == "members"
+    )
