@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from giamngheo.households.vocab import PovertyClass
-from giamngheo.reviews.models import Flow, ReviewRound
+from giamngheo.reviews.models import Flow, ReviewRound, RoundType
 from giamngheo.reviews.services.outcomes import flows_preview
 
 CLASS_VI = {PovertyClass.POOR: "Hộ nghèo", PovertyClass.NEAR_POOR: "Hộ cận nghèo"}
@@ -108,6 +108,13 @@ def _header(review_round: ReviewRound, day: dt.date) -> dict:
     }
 
 
+def _list_year(review_round: ReviewRound) -> int:
+    """A periodic round in year N sets the lists for N+1; an ad-hoc one changes this year's."""
+    if review_round.round_type == RoundType.PERIODIC:
+        return review_round.year + 1
+    return review_round.year
+
+
 def posting_html(review_round: ReviewRound, day: dt.date) -> str:
     listed, escaped = posting_rows(review_round)
     return render_to_string(
@@ -138,7 +145,7 @@ def certificates_html(
         {
             "round": review_round,
             "items": items,
-            "valid_year": review_round.year + 1,
+            "valid_year": _list_year(review_round),
             **_header(review_round, day),
         },
     )

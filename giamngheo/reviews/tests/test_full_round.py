@@ -238,4 +238,5 @@ def test_a_commune_walks_through_a_full_annual_round(client, people, province, h
     certificates = client.get(reverse("reviews:certificates_pdf", args=[r.pk]))
     assert certificates["Content-Type"] == "application/pdf"
     text = pdf_text(documents.certificates_html(r, r.decision_date))
-    assert "GIẤY CHỨNG NHẬN HỘ NGHÈO" in text and "Mẫu số 03" in text and "031080000111" not in text
+    assert "GIẤY CHỨNG NHẬN HỘ NGHÈO" in text and "Mẫu số 03" in text and "Năm 2026" in text
+    assert "031080000111" not in text and "245/QĐ-UBND" in text
