@@ -46,13 +46,26 @@ MESSAGES = {
     ),
     "deprived_given": N_("Deprived on “{indicator}” (given)."),
 }
+COUNTED_RULES = {
+    # (singular, plural) for ngettext
+    "poor_by_count": (
+        N_(
+            "Class: poor — income at or below the line and deprived on {count} indicator, at least {threshold}."
+        ),
+        N_(
+            "Class: poor — income at or below the line and deprived on {count} indicators, at least {threshold}."
+        ),
+    ),
+    "near_poor_by_count": (
+        N_(
+            "Class: near-poor — income at or below the line and deprived on {count} indicator, fewer than {threshold}."
+        ),
+        N_(
+            "Class: near-poor — income at or below the line and deprived on {count} indicators, fewer than {threshold}."
+        ),
+    ),
+}
 RULES = {
-    "poor_by_count": N_(
-        "Class: poor — income at or below the line and deprived on {count} indicators, at least {threshold}."
-    ),
-    "near_poor_by_count": N_(
-        "Class: near-poor — income at or below the line and deprived on {count} indicators, fewer than {threshold}."
-    ),
     "poor_by_income": N_(
         "Class: poor — income at or below the poverty line, whatever the deprivations."
     ),
@@ -255,7 +268,10 @@ def render(items: list[dict[str, Any]], std: Any, lang: str = "vi") -> list[str]
         for key in ("income", "line", "near", "upper"):
             if key in p and p[key] is not None:
                 p[key] = format_decimal(p[key], locale=lang)
-        if item["code"] == "class_rule":
+        if item["code"] == "class_rule" and p["rule"] in COUNTED_RULES:
+            singular, plural = COUNTED_RULES[p["rule"]]
+            text = tr.ngettext(singular, plural, p["count"]).format(**p)
+        elif item["code"] == "class_rule":
             text = _(RULES[p["rule"]]).format(**p)
         else:
             if "indicator" in item:
