@@ -49,12 +49,13 @@ def classify_records(
     """Contract input objects (members nested) to output lines, in order, chunk by chunk."""
     std = resolve_standard(standard)
     it = iter(records)
-    first_row = 1
+    first_row = first_member_row = 1
     while chunk := list(islice(it, chunk_size)):
-        households, members = records_to_frames(chunk, first_row)
+        households, members = records_to_frames(chunk, first_row, first_member_row)
         outcome = evaluate(build_tables(households, members), std, extra, keep_causes=True)
         yield from lines(outcome, lang)
         first_row += len(chunk)
+        first_member_row += members.height
 
 
 def lines(outcome: Outcome, lang: str = "vi") -> Iterator[dict[str, Any]]:

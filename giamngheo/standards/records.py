@@ -12,14 +12,14 @@ from giamngheo.standards.vocab import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 
 
 def records_to_frames(
-    records: Iterable[Any], first_row: int = 1
+    records: Iterable[Any], first_row: int = 1, first_member_row: int = 1
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Households and members frames; ``_row`` keeps input row numbers for error lines."""
     hh_cols: dict[str, list[Any]] = {name: [] for name in HOUSEHOLD_FIELDS}
     mem_cols: dict[str, list[Any]] = {name: [] for name in MEMBER_FIELDS}
     hh_rows: list[int] = []
     mem_rows: list[int] = []
-    extra_members = 0
+    extra_members = first_member_row - 1
     for offset, rec in enumerate(records):
         rec = rec if isinstance(rec, Mapping) else {}
         hh_rows.append(first_row + offset)

@@ -189,3 +189,12 @@ def test_large_batches_split_in_two_halves_give_the_same_answers_and_row_numbers
     assert (
         halves["error_row"].to_list()[30] == 62 and halves["error_table"].to_list()[30] == "members"
     )
+
+
+def test_member_rows_count_across_chunks_of_a_stream():
+    recs = [
+        household("vn-2022", [member(), member(age=30)], household_id=f"h{i}") for i in range(5)
+    ]
+    recs[4]["members"][1]["sex"] = "x"
+    out = list(classify_records(recs, chunk_size=2))
+    assert out[4]["error"]["row"] == 10 and out[4]["error"]["table"] == "members"
