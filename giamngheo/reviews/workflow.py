@@ -119,7 +119,11 @@ def _survey_done(r: ReviewRound, today: dt.date) -> list[str]:
 
 def _meeting_done(r: ReviewRound, today: dt.date) -> list[str]:
     out = []
-    if not r.attachments.filter(kind=Attachment.Kind.MEETING_MINUTES).exists():
+    minutes = r.attachments.filter(kind=Attachment.Kind.MEETING_MINUTES)
+    if r.step_started_at:
+        # A redone meeting needs its own minutes.
+        minutes = minutes.filter(uploaded_at__gte=r.step_started_at)
+    if not minutes.exists():
         out.append(_("Upload the village meeting minutes."))
     if not r.meeting_attendees:
         out.append(_("Record the number of attendees and how many agreed."))

@@ -133,11 +133,19 @@ def test_meeting_with_less_than_half_agreeing_must_be_redone(people, province, h
         services.attachment_add(
             actor=officer, review_round=r2, kind=Attachment.Kind.MEETING_MINUTES, file=pdf_file()
         )
+    with on_day(dt.date(2025, 10, 2), hour=10):
         services.round_advance(
             actor=officer, review_round=r2, target=RoundStatus.SURVEY, reason="Dưới 50% đồng ý"
         )
         r2.refresh_from_db()
         assert r2.status == RoundStatus.SURVEY and r2.meeting_attendees is None
+        services.round_advance(actor=officer, review_round=r2)
+        services.round_record_meeting(
+            actor=officer, review_round=r2, held_on=dt.date(2025, 10, 2), attendees=20, agreed=10
+        )
+    with on_day(dt.date(2025, 10, 3)), pytest.raises(ValidationError, match="minutes"):
+        services.round_advance(actor=officer, review_round=r2)  # the first minutes do not count
+    assert r2.transitions.filter(to_status=RoundStatus.SURVEY, reason="Dưới 50% đồng ý").exists()
 
 
 def test_posting_lasts_three_working_days_and_skips_weekends_and_holidays(
