@@ -8,7 +8,11 @@ from giamngheo.reviews.services.assessments import (
 )
 from giamngheo.reviews.services.baselines import baseline_create, baseline_import
 from giamngheo.reviews.services.changes import change_request_create
-from giamngheo.reviews.services.complaints import complaint_receive, complaint_recheck
+from giamngheo.reviews.services.complaints import (
+    complaint_answer_section,
+    complaint_receive,
+    complaint_recheck,
+)
 from giamngheo.reviews.services.outcomes import outcomes_compute
 from giamngheo.reviews.services.residents import resident_count_set, resident_counts_import
 from giamngheo.reviews.services.rounds import (
@@ -28,6 +32,7 @@ __all__ = [
     "baseline_create",
     "baseline_import",
     "change_request_create",
+    "complaint_answer_section",
     "complaint_receive",
     "complaint_recheck",
     "outcomes_compute",

@@ -79,6 +79,47 @@ def complaint_receive(
     )
 
 
+def _check_recheck(actor: User, complaint: Complaint) -> None:
+    review_round = complaint.round
+    if not can(actor, Capability.COLLECT_ANSWERS, review_round.unit) or not can(
+        actor, Capability.EDIT_RECORDS, review_round.unit
+    ):
+        raise PermissionDenied(_("This is outside your unit or your role."))
+    review_round.refresh_from_db(fields=["status"])
+    if review_round.status not in RECHECK_STEPS:
+        raise ValidationError(
+            _("Complaints are re-checked during the posting and complaint steps.")
+        )
+    if complaint.status != Complaint.Status.RECEIVED:
+        raise ValidationError(_("This complaint has already been dealt with."))
+
+
+def _complaint_assessment(complaint: Complaint) -> tuple[Assessment, bool]:
+    """The household's assessment in the round; a household that was not listed gets one."""
+    assessment, created = Assessment.objects.get_or_create(
+        round=complaint.round, household=complaint.household, defaults={"source": "complaint"}
+    )
+    if created or not assessment.members:
+        assessment_prefill(assessment)
+    return assessment, created
+
+
+@transaction.atomic
+def complaint_answer_section(
+    *, actor: User, complaint: Complaint, section: str, data: dict[str, Any]
+) -> Assessment:
+    """Re-survey one section while the complaint is open; the class changes on the decision."""
+    _check_recheck(actor, complaint)
+    assessment, _created = _complaint_assessment(complaint)
+    if section not in required_sections(assessment):
+        raise ValidationError(_("Unknown form section."))
+    apply_section(assessment, section, data)
+    # Answering form B again overrides the screening that stopped the household.
+    assessment.screened_out = False
+    assessment.save()
+    return assessment
+
+
 @transaction.atomic
 def complaint_recheck(
     *,
@@ -90,16 +131,7 @@ def complaint_recheck(
 ) -> Complaint:
     """Re-assess the household (changed sections), reclassify, and re-post the result."""
     review_round = complaint.round
-    if not can(actor, Capability.COLLECT_ANSWERS, review_round.unit) or not can(
-        actor, Capability.EDIT_RECORDS, review_round.unit
-    ):
-        raise PermissionDenied(_("This is outside your unit or your role."))
-    if review_round.status not in RECHECK_STEPS:
-        raise ValidationError(
-            _("Complaints are re-checked during the posting and complaint steps.")
-        )
-    if complaint.status != Complaint.Status.RECEIVED:
-        raise ValidationError(_("This complaint has already been dealt with."))
+    _check_recheck(actor, complaint)
     if not resolution.strip():
         raise ValidationError(_("Write the result of the re-check."))
     today = timezone.localdate()
@@ -107,19 +139,12 @@ def complaint_recheck(
         complaint.status = Complaint.Status.DISMISSED
         complaint.class_after = complaint.class_before
     else:
-        assessment, created = Assessment.objects.get_or_create(
-            round=review_round,
-            household=complaint.household,
-            defaults={"source": "complaint"},
-        )
-        if created or not assessment.members:
-            assessment_prefill(assessment)
+        assessment, created = _complaint_assessment(complaint)
         for section, data in (changes or {}).items():
             if section not in required_sections(assessment):
                 raise ValidationError(_("Unknown form section."))
             apply_section(assessment, section, data)
         if assessment.screened_out and changes:
-            # A re-check on form B overrides the screening that stopped the household.
             assessment.screened_out = False
         if not assessment.screened_out:
             if not survey_complete(assessment):

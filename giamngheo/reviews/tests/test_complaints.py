@@ -102,3 +102,46 @@ def test_a_dismissed_complaint_keeps_the_result_and_is_audited(people, posting, 
     assert complaint.class_after == complaint.class_before == "poor"
     assert complaint.resolved_by == people["commune_a_officer"]
     assert complaint.history.count() == 2
+
+
+def test_a_household_left_off_the_list_is_surveyed_and_classified_through_its_complaint(
+    client, people, posting, households_a
+):
+    from django.urls import reverse
+
+    from giamngheo.reviews.tests.conftest import ADULT
+
+    h3 = households_a[2]
+    assert not posting.assessments.filter(household=h3).exists()
+    client.force_login(people["commune_a_officer"])
+    with on_day(dt.date(2025, 10, 2)):
+        complaint = _receive(people, posting, h3, dt.date(2025, 10, 2))
+        url = reverse("reviews:complaint_recheck", args=[complaint.pk])
+        early = client.post(url, {"resolution": "Phúc tra", "income_per_capita_month": 1})
+        assert early.status_code == 200  # not every section answered yet: a message, no error
+        for section, values in POOR.items():
+            data = {
+                k: ("true" if v is True else "false" if v is False else "" if v is None else v)
+                for k, v in values.items()
+            }
+            response = client.post(f"{url}?section={section}", {**data, "save_section": "1"})
+            assert response.status_code == 302
+        member = posting.assessments.get(household=h3).members[0]["member_id"]
+        data = {
+            k: ("true" if v is True else "false" if v is False else "" if v is None else v)
+            for k, v in ADULT.items()
+        }
+        client.post(f"{url}?section=member-{member}", {**data, "save_section": "1"})
+        response = client.post(
+            f"{url}?section=general",
+            {
+                **{k: v for k, v in POOR["general"].items() if v is not None},
+                "nlnn": "true",
+                "resolution": "Hộ đủ điều kiện, bổ sung vào danh sách",
+            },
+        )
+        assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.RECHECKED
+    assert (complaint.class_before, complaint.class_after) == ("", "poor")
+    assert posting.assessments.get(household=h3).source == "complaint"

@@ -4,37 +4,26 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.scoping import Capability, can
-from giamngheo.households.models import Member
 from giamngheo.reviews import screening, selectors, services, workflow
 from giamngheo.reviews.display import classification_context, value_text
 from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, member_section
 from giamngheo.reviews.forms import ChangeRequestForm, ScreeningForm, section_form
 from giamngheo.reviews.services.assessments import required_sections
-from giamngheo.reviews.views.common import attempt, form_errors
-
-
-def _section_title(assessment, section: str, names: dict) -> str:
-    if section in SECTIONS:
-        return str(SECTIONS[section][0])
-    return _("Member: %(name)s") % {"name": names.get(section.removeprefix("member-"), "?")}
-
-
-def _member_names(assessment) -> dict[str, str]:
-    ids = [m["member_id"] for m in assessment.members]
-    return {
-        str(pk): name
-        for pk, name in Member.objects.filter(
-            household=assessment.household, pk__in=[int(i) for i in ids if i.isdigit()]
-        ).values_list("pk", "full_name")
-    }
+from giamngheo.reviews.views.common import (
+    attempt,
+    form_errors,
+    member_names,
+    section_title,
+    section_values,
+)
 
 
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     a = selectors.assessment_get(actor=request.user, pk=pk)
-    names = _member_names(a)
+    names = member_names(a)
     done = set(a.sections_done)
-    sections = [(s, _section_title(a, s, names), s in done) for s in required_sections(a)]
+    sections = [(s, section_title(a, s, names), s in done) for s in required_sections(a)]
     context = {
         "assessment": a,
         "round": a.round,
@@ -79,13 +68,6 @@ def assessment_screening(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/screening_form.html", context)
 
 
-def _section_values(a, section: str) -> dict:
-    if section in SECTIONS:
-        return a.facts
-    member_id = section.removeprefix("member-")
-    return next((m for m in a.members if m["member_id"] == member_id), {})
-
-
 def _last_year(a, section: str) -> dict[str, str]:
     previous = services.previous_assessment(a)
     if previous is None:
@@ -110,7 +92,7 @@ def assessment_section(request: HttpRequest, pk: int, section: str) -> HttpRespo
         section,
         data=request.POST if request.method == "POST" else None,
         review_date=a.round.review_date,
-        values=_section_values(a, section),
+        values=section_values(a, section),
     )
     if request.method == "POST" and request.htmx and request.GET.get("validate"):
         # Validation as you type: only fields already filled in report their errors.
@@ -135,12 +117,12 @@ def assessment_section(request: HttpRequest, pk: int, section: str) -> HttpRespo
                 return redirect("reviews:assessment_detail", a.pk)
         else:
             form_errors(request, form)
-    names = _member_names(a)
+    names = member_names(a)
     context = {
         "assessment": a,
         "form": form,
         "section": section,
-        "title": _section_title(a, section, names),
+        "title": section_title(a, section, names),
         "position": order.index(section) + 1,
         "total": len(order),
         "last_year": _last_year(a, section),

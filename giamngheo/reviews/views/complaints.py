@@ -1,22 +1,28 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from giamngheo.reviews import selectors, services
 from giamngheo.reviews.facts import SECTIONS
 from giamngheo.reviews.forms import ComplaintForm, RecheckForm, section_form
+from giamngheo.reviews.services.assessments import required_sections
 from giamngheo.reviews.services.rounds import round_households_in_commune
-from giamngheo.reviews.views.common import attempt, form_errors
+from giamngheo.reviews.views.common import (
+    attempt,
+    form_errors,
+    member_names,
+    section_title,
+    section_values,
+)
 
 
 @login_required
 def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
-    form = ComplaintForm(
-        request.POST if request.method == "POST" else None,
-        households=round_households_in_commune(r),
-    )
+    data = request.POST if request.method == "POST" else None
+    form = ComplaintForm(data, households=round_households_in_commune(r))
     if request.method == "POST":
         if form.is_valid():
             done = attempt(
@@ -35,20 +41,36 @@ def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def complaint_recheck(request: HttpRequest, pk: int) -> HttpResponse:
-    """Re-check one section of the household's answers (chosen on the page) and decide."""
+    """Re-survey the household section by section, then decide (re-check or dismiss)."""
     complaint = selectors.complaint_get(actor=request.user, pk=pk)
     r = complaint.round
-    section = request.GET.get("section", "general")
-    if section not in SECTIONS:
-        section = "general"
     assessment = r.assessments.filter(household=complaint.household).first()
-    values = assessment.facts if assessment else {}
+    order = required_sections(assessment) if assessment else list(SECTIONS)
+    section = request.GET.get("section", "general")
+    if section not in order:
+        section = "general"
+    values = section_values(assessment, section) if assessment else {}
     data = request.POST if request.method == "POST" else None
     answers = section_form(section, data=data, review_date=r.review_date, values=values)
     form = RecheckForm(data)
-    if request.method == "POST":
-        if form.is_valid() and (form.cleaned_data["dismiss"] or answers.is_valid()):
-            dismiss = form.cleaned_data["dismiss"]
+    here = reverse("reviews:complaint_recheck", args=[complaint.pk])
+    if request.method == "POST" and "save_section" in request.POST:
+        if answers.is_valid():
+            done = attempt(
+                request,
+                lambda: services.complaint_answer_section(
+                    actor=request.user, complaint=complaint, section=section, data=answers.stored()
+                ),
+                _("Section saved."),
+            )
+            if done:
+                nxt = order[min(order.index(section) + 1, len(order) - 1)]
+                return redirect(f"{here}?section={nxt}")
+        else:
+            form_errors(request, answers)
+    elif request.method == "POST":
+        dismiss = form.is_valid() and form.cleaned_data["dismiss"]
+        if form.is_valid() and (dismiss or answers.is_valid()):
             done = attempt(
                 request,
                 lambda: services.complaint_recheck(
@@ -65,12 +87,16 @@ def complaint_recheck(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             form_errors(request, form)
             form_errors(request, answers)
+    names = member_names(assessment) if assessment else {}
+    done_sections = set(assessment.sections_done) if assessment else set()
     context = {
         "complaint": complaint,
         "round": r,
         "form": form,
         "answers": answers,
         "section": section,
-        "sections": [(key, title) for key, (title, _facts) in SECTIONS.items()],
+        "sections": [
+            (key, section_title(assessment, key, names), key in done_sections) for key in order
+        ],
     }
     return render(request, "reviews/complaint_recheck.html", context)
