@@ -27,3 +27,11 @@ def test_every_entry_is_translated(po_path):
 
 def test_vietnamese_catalogue_exists():
     assert any(p.parts[-3] == "vi" for p in CATALOGUES)
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: p.parts[-3])
+def test_translations_keep_their_placeholders(po_path):
+    with po_path.open("rb") as f:
+        catalogue = read_po(f)
+    problems = [(message.id, [str(e) for e in errors]) for message, errors in catalogue.check()]
+    assert problems == []
