@@ -75,3 +75,7 @@ def test_inactive_users_session_is_refused(personas):
     user.is_active = False
     user.save()
     assert_error_body(browser.get("/api/v1/me"), 401)
+
+
+def test_unknown_api_paths_have_the_error_body(client):
+    assert_error_body(client.get("/api/v1/no-such-thing"), 404)
