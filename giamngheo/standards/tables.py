@@ -207,10 +207,10 @@ def run_lengths(mid: pl.Series, hid: pl.Series, n: int) -> np.ndarray | None:
         if [ids[i] for i in firsts] != keys or None in keys:
             return None
         return np.diff(np.append(firsts, len(ids)))
-    starts = mid.ne_missing(mid.shift(1)).fill_null(True)
-    runs = mid.filter(starts)
-    if runs.len() == n and runs.equals(hid, check_names=False):
-        return np.diff(np.append(np.flatnonzero(starts.to_numpy()), len(mid)))
+    runs = mid.rle()
+    values = runs.struct.field("value")
+    if len(values) == n and values.equals(hid, check_names=False):
+        return runs.struct.field("len").to_numpy()
     return None
 
 
