@@ -26,7 +26,7 @@ def household_list(*, actor: User, filters: dict[str, Any] | None = None) -> Que
     households = scoped(Household.objects.all(), actor, Capability.READ_RECORDS)
     for token in tokens(filters.get("q") or ""):
         # search_text is stored folded, so a case-sensitive LIKE is right and lets PostgreSQL
-        # use the trigram index.
+        # answer it from the trigram index.
         households = households.filter(search_text__contains=token)
     if filters.get("unit"):
         households = households.filter(unit_id=filters["unit"])

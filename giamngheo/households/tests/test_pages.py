@@ -364,3 +364,18 @@ def test_village_head_cannot_open_edit_pages(client, village_a1_head, household)
     assert client.get(reverse("households:edit", args=[household.pk])).status_code == 404
     assert client.get(reverse("households:create")).status_code == 403
     assert client.get(reverse("households:import")).status_code == 403
+
+
+def test_list_stops_counting_past_the_cap(client, units, commune_a_officer, household, monkeypatch):
+    from giamngheo.households.views import CappedPaginator
+
+    household_create(
+        actor=commune_a_officer,
+        unit=units["A2"],
+        data={"code": "31-11001-000002"},
+        members=[head(full_name="Nguyễn Văn Anh", citizen_id="")],
+    )
+    monkeypatch.setattr(CappedPaginator, "cap", 1)
+    page = login(client, commune_a_officer).get(reverse("households:list"), {"q": "nguyen"})
+    assert page.context["page"].paginator.capped
+    assert page.context["page"].paginator.count == 2
