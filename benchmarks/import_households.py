@@ -110,6 +110,7 @@ GIVEN = {
         "Yến",
     ],
 }
+HAMLETS = ["Đông", "Tây", "Nam", "Bắc", "Thượng", "Hạ", "Chùa", "Đình", "Mới", "Trại", "Giữa"]
 COMMUNES, VILLAGES_PER_COMMUNE = 100, 10
 QUERIES = ["nguyen van an", "tran thi thu huong", "Đặng Bích Yến", "le van duc so 12"]
 
@@ -208,8 +209,12 @@ def generate(n: int, villages: list[str], seed: int = 2025) -> tuple[pl.DataFram
         + "-"
         + pl.Series(rng.integers(1, 29, m)).cast(pl.String).str.zfill(2)
     )
-    family = _pick(rng, FAMILY, n)[hh]
-    family = np.where(spouse, _pick(rng, FAMILY, m), family)
+    # Children take the father's family name; a spouse keeps their own.
+    head_family, spouse_family = _pick(rng, FAMILY, n), _pick(rng, FAMILY, n)
+    father_family = np.where(head_male, head_family, spouse_family)
+    family = np.where(
+        pos == 0, head_family[hh], np.where(spouse, spouse_family[hh], father_family[hh])
+    )
     middle = np.where(male, _pick(rng, MIDDLE["male"], m), _pick(rng, MIDDLE["female"], m))
     given = np.where(male, _pick(rng, GIVEN["male"], m), _pick(rng, GIVEN["female"], m))
     names = pl.Series(family) + " " + pl.Series(middle) + " " + pl.Series(given)
@@ -251,8 +256,8 @@ def generate(n: int, villages: list[str], seed: int = 2025) -> tuple[pl.DataFram
             "village_code": pl.Series(village, dtype=pl.String),
             "address": "Số "
             + pl.Series(rng.integers(1, 300, n)).cast(pl.String)
-            + ", "
-            + pl.Series(village, dtype=pl.String),
+            + ", xóm "
+            + pl.Series(_pick(rng, HAMLETS, n), dtype=pl.String),
             "social_protection": np.where(rng.random(n) < 0.04, "1", "0"),
             "causes": np.where(rng.random(n) < 0.05, "lack_capital;illness", ""),
         }
