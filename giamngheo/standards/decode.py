@@ -46,14 +46,22 @@ def str_list(s: pl.Series) -> pl.Series:
 
 
 def decode_table(
-    report: Report, table: str, df: pl.DataFrame, fields: dict[str, Any], length: int
+    report: Report,
+    table: str,
+    df: pl.DataFrame,
+    fields: dict[str, Any],
+    length: int,
+    complete: set[str] | None = None,
 ) -> dict[str, np.ndarray]:
     """Decode every field; columns already in the contract's dtypes are read straight from Arrow."""
     out: dict[str, np.ndarray] = {}
     for name, (kind, values) in fields.items():
         if kind in ("str", "str_list"):
             continue
-        direct = _direct(df[name], kind, values) if name in df.columns else None
+        series = df[name] if name in df.columns else None
+        direct = _direct(series, kind, values) if series is not None else None
+        if direct is not None and complete is not None and not series.null_count():
+            complete.add(name)  # nothing absent: required-fact checks can skip the column
         out[name] = (
             direct if direct is not None else _decode(report, table, df, name, kind, values, length)
         )

@@ -219,6 +219,8 @@ def _check_needs(t: Tables, std: Standard, rows: np.ndarray) -> None:
     for spec in std.indicators:
         for need in indicators.get(spec.kind).requires(t, spec.params):
             key = (need.table, need.fact)
+            if need.fact in t.complete[need.table]:
+                continue  # no row lacks it
             if key not in gaps:
                 col = t.h[need.fact] if need.table == "households" else t.mem[need.fact]
                 missing = is_missing(col)

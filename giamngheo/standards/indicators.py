@@ -186,6 +186,8 @@ class HousingArea(Indicator):
 
 def effective_size(t: Tables) -> np.ndarray:
     """Number of members; the ``size`` fact when members were omitted (deprivations given)."""
+    if t.memo(("all_have_members",), lambda: bool((t.size > 0).all())):
+        return t.size
     return np.where(t.size > 0, t.size, np.nan_to_num(t.h["size"]))
 
 

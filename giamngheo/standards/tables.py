@@ -51,6 +51,9 @@ class Tables:
     deprivations: pl.Series
     errors: dict[int, InputError] = field(default_factory=dict)
     cache: dict[Any, Any] = field(default_factory=dict)
+    complete: dict[str, set[str]] = field(
+        default_factory=lambda: {"households": set(), "members": set()}
+    )
 
     def memo(self, key: Any, compute: Any) -> Any:
         """Intermediate masks shared by ``requires`` and the definition, computed once."""
@@ -164,8 +167,12 @@ def build_tables(
         deprivations=str_list(col(households, "deprivations")),
     )
     t.household_error(hid.is_null().to_numpy(), "household_id", "household_id is required")
-    t.h.update(decode_table(t.report, "households", households, HOUSEHOLD_FIELDS, n))
-    t.mem.update(decode_table(t.report, "members", mem_df, MEMBER_FIELDS, m))
+    t.h.update(
+        decode_table(
+            t.report, "households", households, HOUSEHOLD_FIELDS, n, t.complete["households"]
+        )
+    )
+    t.mem.update(decode_table(t.report, "members", mem_df, MEMBER_FIELDS, m, t.complete["members"]))
     _household_checks(t)
     _member_ages(t)
     return t
