@@ -14,7 +14,7 @@ from giamngheo.accounts.scoping import Capability, has_capability
 from giamngheo.households import imports
 from giamngheo.households import selectors as sel
 from giamngheo.households.forms import ImportForm
-from giamngheo.households.views import _filters
+from giamngheo.households.views import list_filters
 from giamngheo.jobs.models import Job
 from giamngheo.jobs.services import job_start
 
@@ -40,7 +40,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.READ_RECORDS):
         raise PermissionDenied
-    households = sel.household_list(actor=request.user, filters=_filters(request))
+    households = sel.household_list(actor=request.user, filters=list_filters(request))
     name = f"ho-gia-dinh-{timezone.localdate():%Y%m%d}.xlsx"
     return _attachment(imports.export_workbook(households), name)
 

@@ -50,7 +50,8 @@ def show_errors(form: Form, exc: services.RecordInvalid) -> None:
             form.add_error(target, message)
 
 
-def _filters(request: HttpRequest) -> dict:
+def list_filters(request: HttpRequest) -> dict:
+    """The list's search and filters; the export takes the same, so it exports what is shown."""
     return {
         "q": request.GET.get("q", "").strip()[:100],
         "unit": request.GET.get("unit", "") if request.GET.get("unit", "").isdigit() else "",
@@ -60,7 +61,7 @@ def _filters(request: HttpRequest) -> dict:
 
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
-    filters = _filters(request)
+    filters = list_filters(request)
     households = sel.household_list(actor=request.user, filters=filters).order_by("code")
     page = CappedPaginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
