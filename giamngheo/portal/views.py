@@ -41,18 +41,22 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "portal/article.html", context)
 
 
+class BadParameter(ValueError):
+    """A query parameter that is not what the page expects."""
+
+
 def _unit_and_year(request: HttpRequest):
     raw_unit, raw_year = request.GET.get("unit", ""), request.GET.get("year", "")
     if raw_unit and not raw_unit.isdigit():
-        raise ValueError(_("The unit must be chosen from the list."))
+        raise BadParameter(_("The unit must be chosen from the list."))
     if raw_year and (not raw_year.isdigit() or not 2000 <= int(raw_year) <= 2100):
-        raise ValueError(_("The year must be a number such as 2025."))
+        raise BadParameter(_("The year must be a number such as 2025."))
     units = selectors.public_units()
     unit = (
         units.filter(pk=int(raw_unit)).first() if raw_unit else selectors.public_provinces().first()
     )
     if unit is None:
-        raise ValueError(_("There is no such unit."))
+        raise BadParameter(_("There is no such unit."))
     years = published_years(unit=unit)
     year = int(raw_year) if raw_year else (years[0] if years else None)
     return unit, year, years
@@ -64,7 +68,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         if year is None:
             raise NoApprovedRound("")
         summary = published_summary(unit=unit, year=year)
-    except ValueError as exc:
+    except BadParameter as exc:
         return render(request, "portal/message.html", _context(text=str(exc)), status=400)
     except NoApprovedRound:
         text = _("No approved review results have been published for this unit and year.")
@@ -99,7 +103,7 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     """The aggregates behind the statistics page, one row per unit and year."""
     try:
         unit, _year, years = _unit_and_year(request)
-    except ValueError as exc:
+    except BadParameter as exc:
         return render(request, "portal/message.html", _context(text=str(exc)), status=400)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="thong-ke-ho-ngheo-{unit.code}.csv"'

@@ -85,9 +85,13 @@ def dashboard(*, actor: User, unit: AdminUnit, year: int | None = None) -> Dashb
             raise NoApprovedRound("")
         year = years[0]
     resolver = Resolver()
-    summary = unit_summary(actor=actor, unit=unit, year=year, resolver=resolver)
+    summary = unit_summary(actor=actor, unit=unit, year=year, resolver=resolver, counts_only=True)
     history = trend(
-        actor=actor, unit=unit, years=[y for y in years if y <= year][:8], resolver=resolver
+        actor=actor,
+        unit=unit,
+        years=[y for y in years if y <= year][:8],
+        resolver=resolver,
+        counts_only=True,
     )
     movement = flows.unit_flows(actor=actor, unit=unit, year=year, persons=False).total
     deprived = breakdowns.deprivations(actor=actor, unit=unit, year=year, klass="poor")

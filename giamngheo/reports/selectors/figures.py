@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from giamngheo.accounts.models import User
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.geo.selectors import scope_roots
 from giamngheo.households.models import ResidentCount
+from giamngheo.households.vocab import PovertyClass
 from giamngheo.reports.selectors.common import (
+    CLASS_MEASURES,
     COUNTED_CLASSES,
     Bucket,
     NoApprovedRound,
@@ -27,6 +29,7 @@ from giamngheo.reports.selectors.lineage import Resolver, communes_within
 from giamngheo.reviews.models import Assessment, ReviewRound
 
 CLASS_KEYS = ("poor", "near_poor", "middle", "middle_nlnn")
+POOR_CLASS, NEAR_POOR_CLASS = PovertyClass.POOR, PovertyClass.NEAR_POOR
 
 
 @dataclass
@@ -118,25 +121,34 @@ def _denominators(unit: AdminUnit, year: int, resolver: Resolver) -> dict[int, B
     return out
 
 
-def _year_rows(unit: AdminUnit, year: int, *, resolver: Resolver | None = None) -> Summary | None:
+def _year_rows(
+    unit: AdminUnit, year: int, *, resolver: Resolver | None = None, counts_only: bool = False
+) -> Summary | None:
     """One year's rows; memoised on the resolver, which lives as long as one report."""
     resolver = resolver or Resolver()
     memo = resolver.__dict__.setdefault("_year_rows", {})
-    if (unit.pk, year) not in memo:
-        memo[(unit.pk, year)] = _compute_year_rows(unit, year, resolver)
-    return memo[(unit.pk, year)]
+    key = (unit.pk, year, counts_only)
+    if key not in memo:
+        memo[key] = _compute_year_rows(unit, year, resolver, counts_only)
+    return memo[key]
 
 
-def _compute_year_rows(unit: AdminUnit, year: int, resolver: Resolver) -> Summary | None:
+def _compute_year_rows(
+    unit: AdminUnit, year: int, resolver: Resolver, counts_only: bool
+) -> Summary | None:
     rounds = list(final_rounds(unit, year))
     if not rounds:
         return None
-    buckets = grouped(
-        Assessment.objects.filter(COUNTED_CLASSES),
-        class_annotations(),
-        rounds=rounds,
-        resolver=resolver,
-    )
+    if counts_only:
+        # Poor and near-poor counts only: the (round, class) index answers them without reading
+        # the assessments themselves (the dashboard and trends need no persons).
+        annotations = {
+            k: Count("round_id", filter=CLASS_MEASURES[k]) for k in ("poor", "near_poor")
+        }
+        queryset = Assessment.objects.filter(poverty_class__in=[POOR_CLASS, NEAR_POOR_CLASS])
+    else:
+        annotations, queryset = class_annotations(), Assessment.objects.filter(COUNTED_CLASSES)
+    buckets = grouped(queryset, annotations, rounds=rounds, resolver=resolver)
     denominators = _denominators(unit, year, resolver)
     rows = []
     for commune in communes_within(unit):
@@ -154,15 +166,23 @@ def _compute_year_rows(unit: AdminUnit, year: int, resolver: Resolver) -> Summar
 
 
 def unit_summary(
-    *, actor: User, unit: AdminUnit, year: int, resolver: Resolver | None = None
+    *,
+    actor: User,
+    unit: AdminUnit,
+    year: int,
+    resolver: Resolver | None = None,
+    counts_only: bool = False,
 ) -> Summary:
-    """Form 1 for `unit` (province: one row per commune) in `year`, with last year's figures."""
+    """Form 1 for `unit` (province: one row per commune) in `year`, with last year's figures.
+
+    `counts_only`: poor and near-poor households and their rates, nothing else (dashboards).
+    """
     require_aggregates(actor, unit)
     resolver = resolver or Resolver()
-    summary = _year_rows(unit, year, resolver=resolver)
+    summary = _year_rows(unit, year, resolver=resolver, counts_only=counts_only)
     if summary is None:
         raise NoApprovedRound(year)
-    before = _year_rows(unit, year - 1, resolver=resolver)
+    before = _year_rows(unit, year - 1, resolver=resolver, counts_only=counts_only)
     if before is not None:
         previous = {row.unit.pk: row for row in before.rows}
         for row in summary.rows:
@@ -195,13 +215,14 @@ def trend(
     unit: AdminUnit,
     years: list[int] | None = None,
     resolver: Resolver | None = None,
+    counts_only: bool = False,
 ) -> list[tuple[int, Row]]:
     """(year, the unit's total row) for each year with approved figures, oldest first."""
     require_aggregates(actor, unit)
     resolver = resolver or Resolver()
     out = []
     for year in sorted(years if years is not None else report_years(actor=actor, unit=unit)):
-        summary = _year_rows(unit, year, resolver=resolver)
+        summary = _year_rows(unit, year, resolver=resolver, counts_only=counts_only)
         if summary is not None:
             out.append((year, summary.total))
     return out
@@ -233,10 +254,10 @@ def village_rows(*, actor: User, commune: AdminUnit, year: int) -> list[Row]:
 def published_summary(*, unit: AdminUnit, year: int) -> Summary:
     """Form 1 figures for the public portal: approved aggregates are public, no actor needed."""
     resolver = Resolver()
-    summary = _year_rows(unit, year, resolver=resolver)
+    summary = _year_rows(unit, year, resolver=resolver, counts_only=True)
     if summary is None:
         raise NoApprovedRound(year)
-    before = _year_rows(unit, year - 1, resolver=resolver)
+    before = _year_rows(unit, year - 1, resolver=resolver, counts_only=True)
     if before is not None:
         previous = {row.unit.pk: row for row in before.rows}
         for row in summary.rows:
@@ -265,7 +286,7 @@ def published_trend(*, unit: AdminUnit, years: list[int]) -> list[tuple[int, Row
     resolver = Resolver()
     out = []
     for year in sorted(years):
-        summary = _year_rows(unit, year, resolver=resolver)
+        summary = _year_rows(unit, year, resolver=resolver, counts_only=True)
         if summary is not None:
             out.append((year, summary.total))
     return out
