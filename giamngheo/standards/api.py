@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from giamngheo.standards.decode import nulls
 from giamngheo.standards.engine import Outcome, evaluate, resolve_standard
 from giamngheo.standards.explain import output_line
 from giamngheo.standards.records import records_to_frames
@@ -109,10 +110,8 @@ def _halves(households: pl.DataFrame, members: pl.DataFrame | None) -> list[tupl
     """Two slices of households with their members, when members come in household order."""
     if members is None or "_row" in households.columns or "_row" in members.columns:
         return None
-    hid = households["household_id"].cast(pl.String, strict=False)
-    counts = run_lengths(
-        members["household_id"].cast(pl.String, strict=False), hid, households.height
-    )
+    hid = _as_text(households["household_id"])
+    counts = run_lengths(_as_text(members["household_id"]), hid, households.height)
     if counts is None:
         return None
     k = households.height // 2
@@ -157,13 +156,17 @@ def outcome_frame(o: Outcome, *, explain: bool = False, lang: str = "vi") -> pl.
     return out.with_columns(pl.lit(ENGINE_VERSION).alias("engine_version"))
 
 
+def _as_text(s: pl.Series) -> pl.Series:
+    return s if s.dtype == pl.String else s.cast(pl.String, strict=False)
+
+
 def _error_columns(o: Outcome) -> dict[str, pl.Series]:
     n = o.t.n
     cols = {
-        "error_table": pl.repeat(None, n, dtype=pl.String, eager=True),
-        "error_row": pl.repeat(None, n, dtype=pl.Int64, eager=True),
-        "error_field": pl.repeat(None, n, dtype=pl.String, eager=True),
-        "error_message": pl.repeat(None, n, dtype=pl.String, eager=True),
+        "error_table": nulls("error_table", n, pl.String()),
+        "error_row": nulls("error_row", n, pl.Int64()),
+        "error_field": nulls("error_field", n, pl.String()),
+        "error_message": nulls("error_message", n, pl.String()),
     }
     if o.errors:
         idx = pl.Series(list(o.errors), dtype=pl.Int64)

@@ -27,11 +27,16 @@ Report = Callable[[str, np.ndarray, str, str], None]
 
 
 def col(df: pl.DataFrame, name: str, length: int | None = None) -> pl.Series:
+    """A column, or an all-null one when the table lacks it (an Arrow null array: no query)."""
     if name in df.columns:
         return df[name]
-    return pl.repeat(
-        None, df.height if length is None else length, dtype=pl.Null, eager=True
-    ).alias(name)
+    return nulls(name, df.height if length is None else length, pl.Null())
+
+
+def nulls(name: str, n: int, dtype: pl.DataType) -> pl.Series:
+    """An all-null column without running a query (an Arrow null array, cast when typed)."""
+    empty = pl.from_arrow(pa.nulls(n)).alias(name)
+    return empty if dtype == pl.Null() else empty.cast(dtype)
 
 
 def str_list(s: pl.Series) -> pl.Series:
@@ -42,6 +47,8 @@ def str_list(s: pl.Series) -> pl.Series:
             .list.eval(pl.element().str.strip_chars())
             .list.eval(pl.element().filter(pl.element() != ""))
         )
+    if s.dtype == pl.Null or s.dtype == pl.List(pl.String):
+        return s  # all absent, or already text lists
     return s.cast(pl.List(pl.String))
 
 

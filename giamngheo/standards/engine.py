@@ -86,7 +86,7 @@ def evaluate(
 ) -> Outcome:
     """Classify every household of ``t``; input errors are left in ``t.errors``."""
     stds, std_of = _choose_standards(t, standard, extra)
-    given = t.deprivations.is_not_null().to_numpy()
+    given = t.given
     flags: dict[str, np.ndarray] = {}
     causes: dict[tuple[str, str], np.ndarray] = {}
     count = np.zeros(t.n, np.int64)

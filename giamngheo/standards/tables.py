@@ -88,6 +88,17 @@ class Tables:
             if i not in self.errors:
                 self.errors[i] = InputError("households", int(self.hh_row[i]), fld, message)
 
+    @property
+    def given(self) -> np.ndarray:
+        """Households whose deprivations were decided beforehand and given."""
+        return self.memo(("given",), self._given)
+
+    def _given(self) -> np.ndarray:
+        d = self.deprivations
+        if d.dtype == pl.Null or d.null_count() == len(d):
+            return np.zeros(self.n, bool)
+        return d.is_not_null().to_numpy()
+
     def seg_any(self, member_mask: np.ndarray) -> np.ndarray:
         """Per household: does any member satisfy ``member_mask``."""
         out = np.zeros(self.n, bool)
@@ -143,7 +154,7 @@ def build_tables(
     """
     n = households.height
     hh_row = _row_numbers(households, n, first_row)
-    hid = col(households, "household_id").cast(pl.String, strict=False)
+    hid = _text(col(households, "household_id"))
     members = members if members is not None and members.height else None
     if members is None:
         member_hh = np.zeros(0, np.int32)
@@ -162,8 +173,8 @@ def build_tables(
         size=np.bincount(member_hh, minlength=n),
         hh_row=hh_row,
         mem_row=mem_row,
-        member_id=col(mem_df, "member_id", m).cast(pl.String, strict=False),
-        raw_standard=col(households, "standard").cast(pl.String, strict=False),
+        member_id=_text(col(mem_df, "member_id", m)),
+        raw_standard=_text(col(households, "standard")),
         deprivations=str_list(col(households, "deprivations")),
     )
     t.household_error(hid.is_null().to_numpy(), "household_id", "household_id is required")
@@ -191,7 +202,7 @@ def _attach(
     mem_row = _row_numbers(members, members.height, first)
     if counts is not None:
         return np.repeat(np.arange(n, dtype=np.int32), counts), members, mem_row
-    mid = col(members, "household_id").cast(pl.String, strict=False)
+    mid = _text(col(members, "household_id"))
     counts = run_lengths(mid, hid, n)
     if counts is not None:
         return np.repeat(np.arange(n, dtype=np.int32), counts), members, mem_row
@@ -204,6 +215,10 @@ def _attach(
         .sort("_h", maintain_order=True)
     )
     return joined["_h"].to_numpy().astype(np.int32), joined, joined["_mrow"].to_numpy()
+
+
+def _text(s: pl.Series) -> pl.Series:
+    return s if s.dtype in (pl.String, pl.Null) else s.cast(pl.String, strict=False)
 
 
 def run_lengths(mid: pl.Series, hid: pl.Series, n: int) -> np.ndarray | None:
@@ -243,7 +258,7 @@ def _household_checks(t: Tables) -> None:
     )
     size = h["size"]
     t.household_error(size < 1, "size", "size must be at least 1")
-    given = t.deprivations.is_not_null().to_numpy()
+    given = t.given
     t.household_error(
         (t.size == 0) & ~given,
         "members",
