@@ -99,3 +99,15 @@ def test_commune_officer_cannot_see_another_communes_figures(province):
     with pytest.raises(PermissionDenied):
         unit_summary(actor=officer_a, unit=province["B"], year=2025)
     assert unit_summary(actor=officer_a, unit=province["A"], year=2025).total.count("poor") == 4
+
+
+def test_counts_only_path_agrees_with_the_full_one(province, officer):
+    for year in (2024, 2025):
+        full = unit_summary(actor=officer, unit=province["P"], year=year)
+        light = unit_summary(actor=officer, unit=province["P"], year=year, counts_only=True)
+        for a, b in zip([full.total, *full.rows], [light.total, *light.rows], strict=True):
+            assert (a.counts["poor"], a.rate("near_poor"), a.exact) == (
+                b.counts["poor"],
+                b.rate("near_poor"),
+                b.exact,
+            )
