@@ -11,11 +11,11 @@ from collections.abc import Callable
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
-from giamngheo.geo.models import AdminUnit
+from giamngheo.geo.models import AdminUnit, Area
 from giamngheo.reports.exports.tables import RATE, Cell, Column, ReportTable, Row
 from giamngheo.reports.selectors import breakdowns, children, flows
 from giamngheo.reports.selectors.common import whole_number
-from giamngheo.reports.selectors.figures import unit_summary
+from giamngheo.reports.selectors.figures import _sum_rows, unit_summary
 
 # Short headings of Forms 4–7 for the 2022–2025 standard, as printed (report-forms.md §2).
 SHORT_HEADINGS = {
@@ -110,10 +110,32 @@ def form_1(actor: User, unit: AdminUnit, year: int) -> ReportTable:
         "LÂM, NGƯ NGHIỆP CÓ MỨC SỐNG TRUNG BÌNH",
         subtitle=_subtitle(unit, year),
         columns=columns,
-        rows=_unit_rows(actor, s.rows, s.total, make),
+        rows=_area_blocks(actor, s, make),
         year=year,
         unit_name=unit.name,
     )
+
+
+AREA_BLOCKS = (("I", Area.URBAN, "Khu vực thành thị"), ("II", Area.RURAL, "Khu vực nông thôn"))
+
+
+def _area_blocks(actor: User, summary, make: Callable) -> list[Row]:
+    """Form 1 of a province: the total, then urban and rural blocks (report-forms.md §5.11)."""
+    blocks = [
+        (n, label, [r for r in summary.rows if r.unit.area == area])
+        for n, area, label in AREA_BLOCKS
+    ]
+    if sum(1 for _n, _l, rows in blocks if rows) < 2:
+        return _unit_rows(actor, summary.rows, summary.total, make)
+    out = _unit_rows(actor, [], summary.total, make)
+    for number, label, rows in blocks:
+        subtotal = _sum_rows(rows, None, label)
+        for part, cells in make(subtotal):
+            out.append(
+                Row(number, label, cells, bold=True, part=part, apportioned=not subtotal.exact)
+            )
+        out += _unit_rows(actor, rows, subtotal, make)[1:]
+    return out
 
 
 def _flow_form(klass: str, actor: User, unit: AdminUnit, year: int) -> ReportTable:

@@ -1,6 +1,7 @@
 import io
 import shutil
 import subprocess
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -107,3 +108,16 @@ def test_commune_officer_cannot_enter_a_target_for_another_commune(province, cli
     data = {"unit": province["B"].pk, "year": 2025, "measure": "poor_rate_reduction", "value": "1"}
     response = client.post(reverse("reports:target_new"), data)
     assert response.status_code == 200 and not Target.objects.exists()
+
+
+def test_province_form_1_has_urban_and_rural_blocks(province, officer):
+    table = forms.build("1", officer, province["P"], 2025)
+    assert [(r.stt, r.label) for r in table.rows] == [
+        ("", "Tổng cộng"),
+        ("I", "Khu vực thành thị"),
+        ("1", "Phường B"),
+        ("II", "Khu vực nông thôn"),
+        ("1", "Xã A"),
+    ]
+    rural = table.rows[3]
+    assert [c.value for c in rural.cells[:4]] == [200, 700, 4, Decimal("2.00")]
