@@ -4,7 +4,7 @@ from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory, build_small_province
@@ -60,6 +60,19 @@ ADULT = {
     "child_nutrition": None,
     "ill_untreated": False,
 }
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Assertions read the English source strings, whatever the catalogue holds."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from giamngheo.reviews import services
 from giamngheo.reviews.models import ChangeRequest, RoundStatus, RoundType
@@ -67,18 +68,13 @@ def test_classification_include_explains_why_with_the_article(people, province, 
     run_round(officer, people["commune_a_chairman"], province["A"], 2025, {h: POOR})
     request = RequestFactory().get("/")
     request.user = officer
-    html = Template('{% include "reviews/_classification.html" with household=household %}').render(
-        Context({"household": h, "request": request})
-    )
+    include = Template('{% include "reviews/_classification.html" with household=household %}')
+    with translation.override("vi"):
+        html = include.render(Context({"household": h, "request": request}))
     assert "class-poor" in html
     assert "Decree 07/2021/NĐ-CP" in html  # the article of the law
     assert "Nhà tiêu hợp vệ sinh" in html and "Thu nhập bình quân đầu người" in html
-    from django.utils import translation
-
-    with translation.override("en"):
-        english = Template(
-            '{% include "reviews/_classification.html" with household=household %}'
-        ).render(Context({"household": h, "request": request}))
+    english = include.render(Context({"household": h, "request": request}))
     assert "Income of 1,200,000 VND per person per month" in english
     request.user = people["commune_b_officer"]
     html = Template('{% include "reviews/_classification.html" with household=household %}').render(
