@@ -105,6 +105,7 @@ def round_households_in_commune(review_round: ReviewRound):
 def round_list_households(*, actor: User, review_round: ReviewRound, households=None) -> int:
     """Add households to the round (Art. 4(1)); by default every resident household."""
     _require(actor, Capability.EDIT_RECORDS, review_round.unit)
+    review_round = _lock(review_round)
     if review_round.status not in workflow.LISTING_OPEN:
         raise ValidationError(_("Households can be listed only before the village meeting."))
     in_commune = round_households_in_commune(review_round)
