@@ -102,12 +102,14 @@ def _direct(s: pl.Series, kind: str, values: Any) -> np.ndarray | None:
     else:
         raw = np.int32 if kind == "date" else arr.type.to_pandas_dtype()  # date32: days as int32
         values_np = np.frombuffer(buffers[1], raw, count=n + off)[off:]
+        # views where the width already fits: read-only, and nothing writes to decoded columns
         if kind == "enum":
-            values_np = values_np.astype(np.int8)
+            one_byte = values_np.dtype.itemsize == 1
+            values_np = values_np.view(np.int8) if one_byte else values_np.astype(np.int8)
         elif kind in ("number", "int"):
-            values_np = values_np.astype(np.float64)
+            values_np = values_np.astype(np.float64, copy=False)
         else:
-            values_np = values_np.astype(np.int32)
+            values_np = values_np.astype(np.int32, copy=False)
     if arr.null_count:
         valid = np.unpackbits(
             np.frombuffer(buffers[0], np.uint8), count=n + off, bitorder="little"
