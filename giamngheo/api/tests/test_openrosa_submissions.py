@@ -116,7 +116,7 @@ def test_a_second_new_submission_for_the_same_household_is_409(enumerator, regis
         "11001",
         submission_xml(registry["ha"].code, members, instance_id=new_instance_id()),
     )
-    assert response.status_code == 409 and "edit" in response.content.decode()
+    assert response.status_code == 409 and "hãy sửa phiếu đó" in response.content.decode()
 
 
 def test_split_upload_is_merged(enumerator, registry, field_round):

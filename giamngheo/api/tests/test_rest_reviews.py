@@ -52,7 +52,7 @@ def test_classification_with_explanation_in_both_languages(personas, rounds):
 def test_unclassified_assessment_says_so(personas, rounds):
     c = token_client(personas["commune_b_officer"])
     data = assert_error_body(c.get(f"/api/v1/assessments/{rounds['ab'].pk}/classification"), 404)
-    assert "classified" in data["detail"]
+    assert "chưa được phân loại" in data["detail"]  # Vietnamese by default
 
 
 def test_assessments_filter_by_round_unit_and_class(personas, rounds, province):
