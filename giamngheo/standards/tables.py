@@ -33,6 +33,30 @@ class InputError:
         return {"table": self.table, "row": self.row, "field": self.field, "message": self.message}
 
 
+class _Deferred:
+    """A column computed on first use (see ``Columns``)."""
+
+    def __init__(self, compute: Any) -> None:
+        self._compute = compute
+        self._value: Any = None
+
+    def compute(self) -> Any:
+        if self._value is None:
+            self._value = self._compute()
+        return self._value
+
+
+class Columns(dict[str, Any]):
+    """Coded columns; a ``_Deferred`` entry is computed when a rule first reads it."""
+
+    def __getitem__(self, key: str) -> Any:
+        value = super().__getitem__(key)
+        if isinstance(value, _Deferred):
+            value = value.compute()
+            self[key] = value
+        return value
+
+
 @dataclass
 class Tables:
     """Coded columns for ``n`` households and ``m`` members (members grouped by household)."""
@@ -167,8 +191,8 @@ def build_tables(
         n=n,
         m=m,
         household_id=hid,
-        h={},
-        mem={},
+        h=Columns(),
+        mem=Columns(),
         member_hh=member_hh,
         size=np.bincount(member_hh, minlength=n),
         hh_row=hh_row,
@@ -294,6 +318,7 @@ def _member_ages(t: Tables) -> None:
     g = t.member_hh
     dob = t.mem["date_of_birth"]
     has_dob = dob != NO_DATE
+    ages_fast = None
     if t.n and t.m and has_review.all() and has_dob.all() and review.min() == review.max():
         # One review date (the usual batch): completed months by one lookup over the birth dates.
         lo, hi = int(dob.min()), int(dob.max())
@@ -301,9 +326,11 @@ def _member_ages(t: Tables) -> None:
         by_t, bm_t, bd_t = civil_from_days(span)
         ry0, rm0, rd0 = (int(x[0]) for x in civil_from_days(review[:1]))
         table = ((ry0 - by_t) * 12 + (rm0 - bm_t) - (rd0 < bd_t)).astype(np.int16)
-        months = table[dob - lo]
-        by = by_t.astype(np.int16)[dob - lo]
-        ry = np.full(t.m, ry0, np.int16)
+        offset = dob - lo
+        months = table[offset]
+        ages_fast = (table // 12)[offset]
+        by = _Deferred(lambda: by_t.astype(np.int16)[offset])  # only the 1986-cohort rule reads it
+        ry = np.broadcast_to(np.int16(ry0), (t.m,))
         after = dob > review[0]
     else:
         ry_h, rm_h, rd_h = _calendar(review, has_review)
@@ -317,7 +344,7 @@ def _member_ages(t: Tables) -> None:
     age_given = t.mem["age"]
     has_age = ~np.isnan(age_given)
     if all_dob:
-        age = months // 12
+        age = ages_fast if ages_fast is not None else months // 12
     elif has_age.any():
         given = np.clip(np.nan_to_num(age_given), -1, 1000)
         age = np.where(has_dob, months // 12, np.where(has_age, given, -1)).astype(np.int16)

@@ -314,3 +314,15 @@ def test_decree_351_2025_vn_2027_has_no_information_devices_indicator():
 def test_decision_59_2015_art1_untreated_illness():
     assert deprived("vn-2016", [member(), member(age=50, ill_untreated=True)]) == ["hc_access_2016"]
     assert deprived("vn-2016", [member(), member(age=50, ill_untreated=False)]) == []
+
+
+@pytest.mark.parametrize(("dob", "expected"), [("1986-01-01", True), ("1985-12-31", False)])
+def test_decision_59_2015_art1_adult_education_2016_when_every_member_has_a_birth_date(
+    dob, expected
+):
+    """All birth dates known and one review date: the lookup path of the age computation."""
+    people = [
+        member(date_of_birth="1960-03-01"),
+        member(member_id="2", date_of_birth=dob, diploma="primary"),
+    ]
+    assert ("adult_education_2016" in deprived("vn-2016", people)) is expected
