@@ -48,7 +48,7 @@ def open_round(commune: AdminUnit) -> ReviewRound | None:
 
 def commune_households(commune: AdminUnit):
     return Household.objects.filter(
-        unit__path__startswith=commune.path, status=HouseholdStatus.ACTIVE
+        unit__in=commune.subtree(), status=HouseholdStatus.ACTIVE
     ).select_related("unit")
 
 

@@ -85,7 +85,7 @@ def household_index(
         target = AdminUnit.objects.filter(pk=unit).first()
         if target is None:
             return households.none()
-        households = households.filter(unit__path__startswith=target.path)
+        households = households.filter(unit__in=target.subtree())
     if round is not None or klass:
         assessments = Assessment.objects.all()
         if round is not None:

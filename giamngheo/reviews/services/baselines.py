@@ -55,7 +55,7 @@ def baseline_create(
     households = {
         h.code: h
         for h in Household.objects.filter(
-            unit__path__startswith=unit.path, code__in=[str(c).strip() for c, _k in entries]
+            unit__in=unit.subtree(), code__in=[str(c).strip() for c, _k in entries]
         )
     }
     chosen: dict[int, BaselineEntry] = {}

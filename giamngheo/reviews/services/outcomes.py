@@ -70,7 +70,7 @@ def _events(review_round: ReviewRound, since: dt.date | None, kinds) -> set[int]
     qs = LifeEvent.objects.filter(
         kind__in=kinds,
         date__lte=review_round.review_date,
-        household__unit__path__startswith=review_round.unit.path,
+        household__unit__in=review_round.unit.subtree(),
     )
     if since:
         qs = qs.filter(date__gt=since)
@@ -94,7 +94,7 @@ def _left(review_round: ReviewRound, start: StartLists) -> set[int]:
     left = _events(review_round, start.since, LEAVING_EVENTS)
     left |= set(
         Household.objects.filter(
-            unit__path__startswith=review_round.unit.path, status=HouseholdStatus.LEFT
+            unit__in=review_round.unit.subtree(), status=HouseholdStatus.LEFT
         ).values_list("pk", flat=True)
     )
     return left
@@ -104,6 +104,7 @@ def _escaped_before(review_round: ReviewRound, flows: set[str]) -> set[int]:
     return set(
         Outcome.objects.filter(
             _earlier(review_round),
+            household__unit__in=review_round.unit.subtree(),
             round__standard=review_round.standard,
             round__status__in=LOCKED,
             flow__in=flows,

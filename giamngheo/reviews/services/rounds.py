@@ -98,7 +98,7 @@ def round_create(
 
 
 def round_households_in_commune(review_round: ReviewRound):
-    return Household.objects.filter(unit__path__startswith=review_round.unit.path)
+    return Household.objects.filter(unit__in=review_round.unit.subtree())
 
 
 @transaction.atomic
