@@ -33,14 +33,9 @@ def col(df: pl.DataFrame, name: str, length: int | None = None) -> pl.Series:
     return nulls(name, df.height if length is None else length, pl.Null())
 
 
-_ARROW_TYPES = {pl.String(): pa.large_string(), pl.Int64(): pa.int64(), pl.Null(): pa.null()}
-
-
 def nulls(name: str, n: int, dtype: pl.DataType) -> pl.Series:
-    """An all-null column without running a query (an Arrow null array of the right type)."""
-    if dtype in _ARROW_TYPES:
-        return pl.from_arrow(pa.nulls(n, _ARROW_TYPES[dtype])).alias(name)
-    return pl.from_arrow(pa.nulls(n)).alias(name).cast(dtype)
+    """An all-null column of ``n`` rows (one value repeated, no query)."""
+    return pl.Series(name, [None], dtype=dtype).new_from_index(0, n)
 
 
 def str_list(s: pl.Series) -> pl.Series:
