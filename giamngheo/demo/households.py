@@ -12,13 +12,13 @@ import numpy as np
 import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
-from unidecode import unidecode
 
 from giamngheo.accounts.models import Role, User
 from giamngheo.demo.bulk import insert_rows, next_ids, reset_sequences
 from giamngheo.demo.synthetic import Population, facts_for_year, generate_population
 from giamngheo.geo.models import AdminUnit, Area, Level
 from giamngheo.households.models import Household, LifeEvent, Member, ResidentCount
+from giamngheo.households.text import fold_series
 from giamngheo.households.vocab import LifeEventKind
 from giamngheo.reviews.models import (
     Assessment,
@@ -185,6 +185,15 @@ def _write_registry(
     causes = _db(Household, "causes")([])
     head_names = pop.member_name[heads].tolist()
     village_ids = [v.pk for v in villages]
+    # The same folded text the registry's services keep (code, head, members), in one pass.
+    names = (
+        pl.DataFrame({"hh": pop.member_household, "name": pop.member_name})
+        .group_by("hh", maintain_order=True)
+        .agg(pl.col("name").str.join(" "))
+    )
+    search = fold_series(
+        pl.Series(codes) + " " + pl.Series(head_names) + " " + names["name"]
+    ).to_list()
     insert_rows(
         Household,
         [
@@ -220,7 +229,7 @@ def _write_registry(
                 False,
                 causes,
                 "left" if left[i] else "active",
-                unidecode(head_names[i]).lower(),
+                search[i],
                 now,
                 now,
             )
