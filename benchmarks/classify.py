@@ -282,8 +282,16 @@ def stream_national(hpath: Path, mpath: Path) -> None:
     counts = np.zeros(len(vocab.CLASSES), np.int64)
     total = 0
 
+    def starts(f: pq.ParquetFile) -> list[int]:
+        sizes = [f.metadata.row_group(i).num_rows for i in range(f.num_row_groups)]
+        return [sum(sizes[:i]) for i in range(len(sizes) + 1)]
+
+    hs, ms = starts(hf), starts(mf)
+
     def read(i: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-        return pl.from_arrow(hf.read_row_group(i)), pl.from_arrow(mf.read_row_group(i))
+        # Polars' own reader (about twice pyarrow's speed here); slices map to row groups
+        h = pl.scan_parquet(hpath).slice(hs[i], hs[i + 1] - hs[i]).collect()
+        return h, pl.scan_parquet(mpath).slice(ms[i], ms[i + 1] - ms[i]).collect()
 
     with ThreadPoolExecutor(max_workers=1) as reader:  # read the next row group meanwhile
         ahead = reader.submit(read, 0)
