@@ -23,7 +23,12 @@ Public API (names are stable; other apps call these):
     Stored with every classification.
 
 Precedence of the named standard: the ``standard`` argument, then a household's ``standard``
-field (a national id or an id in ``extra``), then the selection rule.
+field (a national id or an id in ``extra``, a mapping of province standards the caller hands in),
+then the selection rule. An unknown ``standard`` argument raises ``StandardError``; everything
+wrong with a household's own facts (its ``standard`` field included) is an error line instead.
+
+Also: ``giamngheo.standards.af.measures`` (Alkire–Foster), ``giamngheo.standards.explain.render``
+(explanation items to text) and ``giamngheo classify`` (``giamngheo.standards.cli:main``).
 """
 
 from giamngheo.standards.api import classify_batch, classify_household, classify_records
