@@ -125,11 +125,17 @@ def _halves(households: pl.DataFrame, members: pl.DataFrame | None) -> list[tupl
 def outcome_frame(o: Outcome, *, explain: bool = False, lang: str = "vi") -> pl.DataFrame:
     """Results as columns (no per-row Python unless ``explain``)."""
     t = o.t
+    n = t.n
     ok = o.klass >= 0
-    std_names = pl.Series("standard", [s.id for s in o.stds] + [None], dtype=pl.String)
+    every = bool(ok.all())
+    if every and len(o.stds) == 1:
+        standard = pl.Series("standard", [o.stds[0].id]).new_from_index(0, n)
+    else:
+        names = pl.Series("standard", [s.id for s in o.stds] + [None], dtype=pl.String)
+        standard = names.gather(np.where(ok, o.std_of, len(o.stds)))
     data: dict[str, Any] = {
         "household_id": t.household_id,
-        "standard": std_names.gather(np.where(ok, o.std_of, len(o.stds))),
+        "standard": standard,
         "class": _CLASS_VALUES.gather(np.where(ok, o.klass, 0).astype(np.uint32)).alias("class"),
         "deprivation_count": o.count,
     }
@@ -140,10 +146,17 @@ def outcome_frame(o: Outcome, *, explain: bool = False, lang: str = "vi") -> pl.
         ("near_poor_line", o.near),
         ("middle_upper", o.upper),
     ):
-        data[name] = pl.Series(name, arr).fill_nan(None).cast(pl.Int64)
+        nan = np.isnan(arr)
+        if nan.all():
+            data[name] = nulls(name, n, pl.Int64())
+        elif nan.any():
+            data[name] = pl.Series(name, arr).fill_nan(None).cast(pl.Int64)
+        else:
+            data[name] = pl.Series(name, arr.astype(np.int64))
     data.update(_error_columns(o))
+    data["engine_version"] = pl.Series("engine_version", [ENGINE_VERSION]).new_from_index(0, n)
     out = pl.DataFrame(data)
-    if not ok.all():
+    if not every:
         # Nothing that cannot be classified correctly gets a class (contract).
         bad = pl.col("error_field").is_not_null()
         nulled = ["class", "deprivation_count", "poverty_line", "near_poor_line", "middle_upper"]
@@ -153,7 +166,8 @@ def outcome_frame(o: Outcome, *, explain: bool = False, lang: str = "vi") -> pl.
         )
     if explain:
         out = out.with_columns(_explain_columns(o, lang))
-    return out.with_columns(pl.lit(ENGINE_VERSION).alias("engine_version"))
+        out = out.select([c for c in out.columns if c != "engine_version"] + ["engine_version"])
+    return out
 
 
 def _as_text(s: pl.Series) -> pl.Series:
