@@ -59,19 +59,66 @@ def decode_table(
     length: int,
     complete: set[str] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Decode every field; columns already in the contract's dtypes are read straight from Arrow."""
-    out: dict[str, np.ndarray] = {}
+    """Decode every field; columns already in the contract's dtypes are read straight from Arrow.
+
+    Those, and absent columns, cannot hold an invalid value, so they are decoded only when a
+    rule first reads them (``Deferred``); text columns are parsed now, to report what is wrong.
+    """
+    out: dict[str, Any] = {}
     for name, (kind, values) in fields.items():
         if kind in ("str", "str_list"):
             continue
-        series = df[name] if name in df.columns else None
-        direct = _direct(series, kind, values) if series is not None else None
-        if direct is not None and complete is not None and not series.null_count():
-            complete.add(name)  # nothing absent: required-fact checks can skip the column
-        out[name] = (
-            direct if direct is not None else _decode(report, table, df, name, kind, values, length)
-        )
+        if name not in df.columns:
+            out[name] = Deferred(
+                lambda kind=kind, values=values, name=name: _decode(
+                    report, table, df, name, kind, values, length
+                )
+            )
+            continue
+        series = df[name]
+        if _is_direct(series.dtype, kind, values):
+            if complete is not None and not series.null_count():
+                complete.add(name)  # nothing absent: required-fact checks can skip the column
+            out[name] = Deferred(
+                lambda series=series, kind=kind, values=values: _direct(series, kind, values)
+            )
+        else:
+            out[name] = _decode(report, table, df, name, kind, values, length)
     return out
+
+
+class Deferred:
+    """A column computed on first use (see ``Columns``), once."""
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self._compute = compute
+        self._value: Any = None
+
+    def compute(self) -> Any:
+        if self._value is None:
+            self._value = self._compute()
+        return self._value
+
+
+class Columns(dict[str, Any]):
+    """Coded columns; a ``Deferred`` entry is computed when a rule first reads it."""
+
+    def __getitem__(self, key: str) -> Any:
+        value = super().__getitem__(key)
+        if isinstance(value, Deferred):
+            value = value.compute()
+            self[key] = value
+        return value
+
+
+def _is_direct(dtype: Any, kind: str, values: Any) -> bool:
+    if kind == "enum":
+        return isinstance(dtype, pl.Enum) and dtype.categories.to_list() == list(values)
+    if kind == "bool":
+        return dtype == pl.Boolean
+    if kind in ("number", "int"):
+        return dtype in (pl.Float64, pl.Int64, pl.Int32, pl.Float32)
+    return kind == "date" and dtype == pl.Date
 
 
 def _direct(s: pl.Series, kind: str, values: Any) -> np.ndarray | None:

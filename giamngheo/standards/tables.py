@@ -14,7 +14,16 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from giamngheo.standards.decode import MISSING, NO_DATE, UNKNOWN, col, decode_table, str_list
+from giamngheo.standards.decode import (
+    MISSING,
+    NO_DATE,
+    UNKNOWN,
+    Columns,
+    Deferred,
+    col,
+    decode_table,
+    str_list,
+)
 from giamngheo.standards.vocab import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 
 __all__ = ["MISSING", "NO_DATE", "UNKNOWN", "InputError", "Tables", "build_tables", "isin_codes"]
@@ -31,30 +40,6 @@ class InputError:
 
     def as_dict(self) -> dict[str, Any]:
         return {"table": self.table, "row": self.row, "field": self.field, "message": self.message}
-
-
-class _Deferred:
-    """A column computed on first use (see ``Columns``)."""
-
-    def __init__(self, compute: Any) -> None:
-        self._compute = compute
-        self._value: Any = None
-
-    def compute(self) -> Any:
-        if self._value is None:
-            self._value = self._compute()
-        return self._value
-
-
-class Columns(dict[str, Any]):
-    """Coded columns; a ``_Deferred`` entry is computed when a rule first reads it."""
-
-    def __getitem__(self, key: str) -> Any:
-        value = super().__getitem__(key)
-        if isinstance(value, _Deferred):
-            value = value.compute()
-            self[key] = value
-        return value
 
 
 @dataclass
@@ -329,7 +314,7 @@ def _member_ages(t: Tables) -> None:
         offset = dob - lo
         months = table[offset]
         ages_fast = (table // 12)[offset]
-        by = _Deferred(lambda: by_t.astype(np.int16)[offset])  # only the 1986-cohort rule reads it
+        by = Deferred(lambda: by_t.astype(np.int16)[offset])  # only the 1986-cohort rule reads it
         ry = np.broadcast_to(np.int16(ry0), (t.m,))
         after = dob > review[0]
     else:
