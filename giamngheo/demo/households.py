@@ -126,7 +126,8 @@ def seed_households(
         year: facts_for_year(pop, year, review_date(year)) for year in (BASE_YEAR, *ROUND_YEARS)
     }
     results = {
-        year: classify_batch(h, m, explain=year != BASE_YEAR) for year, (h, m) in snapshots.items()
+        year: classify_batch(h, m, explain=year != BASE_YEAR, lang=None)
+        for year, (h, m) in snapshots.items()
     }
     with transaction.atomic():
         hh_ids, member_ids = _write_registry(

@@ -59,7 +59,7 @@ def classify_records(
         first_member_row += members.height
 
 
-def lines(outcome: Outcome, lang: str = "vi") -> Iterator[dict[str, Any]]:
+def lines(outcome: Outcome, lang: str | None = "vi") -> Iterator[dict[str, Any]]:
     starts = np.concatenate([[0], np.cumsum(outcome.t.size)])
     for i in range(outcome.t.n):
         yield output_line(outcome, i, lang, starts)
@@ -71,7 +71,7 @@ def classify_batch(
     *,
     standard: Standard | str | None = None,
     explain: bool = False,
-    lang: str = "vi",
+    lang: str | None = "vi",
     extra: Mapping[str, Standard] | None = None,
 ) -> pl.DataFrame:
     """Vectorised classification of a households table and a members table.
@@ -81,7 +81,8 @@ def classify_batch(
     ``class``, ``deprivation_count``, one boolean column ``deprived_<indicator>`` per indicator
     of the standards used, the lines, and ``error_table/row/field/message``. ``explain=True``
     adds ``deprived`` (list), ``deprived_members`` and ``explanation`` (JSON text) and
-    ``explanation_text`` (list, in ``lang``).
+    ``explanation_text`` (list, in ``lang``; ``lang=None`` skips rendering, which is most of
+    the cost of ``explain`` when the explanation is stored as codes).
     """
     std = resolve_standard(standard)
     halves = _halves(households, members) if households.height >= PARALLEL_FROM else None
@@ -122,7 +123,7 @@ def _halves(households: pl.DataFrame, members: pl.DataFrame | None) -> list[tupl
     ]
 
 
-def outcome_frame(o: Outcome, *, explain: bool = False, lang: str = "vi") -> pl.DataFrame:
+def outcome_frame(o: Outcome, *, explain: bool = False, lang: str | None = "vi") -> pl.DataFrame:
     """Results as columns (no per-row Python unless ``explain``)."""
     t = o.t
     n = t.n
@@ -197,7 +198,7 @@ def _error_columns(o: Outcome) -> dict[str, pl.Series]:
     return {name: col.alias(name) for name, col in cols.items()}
 
 
-def _explain_columns(o: Outcome, lang: str) -> list[pl.Series]:
+def _explain_columns(o: Outcome, lang: str | None) -> list[pl.Series]:
     out = list(lines(o, lang))
     return [
         pl.Series("deprived", [r.get("deprived") for r in out], dtype=pl.List(pl.String)),

@@ -80,9 +80,12 @@ RULES = {
 
 
 def output_line(
-    o: Outcome, i: int, lang: str = "vi", starts: np.ndarray | None = None
+    o: Outcome, i: int, lang: str | None = "vi", starts: np.ndarray | None = None
 ) -> dict[str, Any]:
-    """The contract's output object for household ``i`` (or its error line)."""
+    """The contract's output object for household ``i`` (or its error line).
+
+    ``lang=None`` leaves ``explanation_text`` out: stores keep the codes and render on display.
+    """
     t = o.t
     hid = t.household_id[i]
     if i in o.errors:
@@ -158,7 +161,7 @@ def output_line(
         "middle_upper": _int(o.upper[i]),
         "engine_version": ENGINE_VERSION,
         "explanation": items,
-        "explanation_text": render(items, std, lang),
+        "explanation_text": render(items, std, lang) if lang else None,
     }
 
 

@@ -100,7 +100,7 @@ def test_unnamed_content_area_can_be_named_later(units, province_officer):
     program = make_program(units["P"])
     area = content_area_add(actor=province_officer, program=program, title="", category=None)
     assert area.number == 7
-    assert "(not yet named)" in str(area)
+    assert "(chưa đặt tên)" in str(area)  # Vietnamese by default
     category = ContentCategory.objects.get(code="social-insurance")
     content_area_update(
         actor=province_officer, area=area, title="Bảo hiểm xã hội", category=category
