@@ -122,16 +122,19 @@ def seed_households(
     # About 0.4 % of households move away before the 2025 review and 0.6 % arrive in 2025.
     left = rng.random(pop.n) < 0.004
     arrived = ~left & (rng.random(pop.n) < 0.006)
-    snapshots = {
-        year: facts_for_year(pop, year, review_date(year)) for year in (BASE_YEAR, *ROUND_YEARS)
-    }
+    # Members are classified under the registry ids they are about to get (contract member_id).
+    member_ids = np.array(next_ids(Member, len(pop.member_household)))
+    snapshots = {}
+    for year in (BASE_YEAR, *ROUND_YEARS):
+        h, m = facts_for_year(pop, year, review_date(year))
+        snapshots[year] = (h, m.with_columns(pl.Series("member_id", member_ids.astype(str))))
     results = {
         year: classify_batch(h, m, explain=year != BASE_YEAR, lang=None)
         for year, (h, m) in snapshots.items()
     }
     with transaction.atomic():
-        hh_ids, member_ids = _write_registry(
-            pop, villages, province, left, arrived, snapshots[ROUND_YEARS[-1]][1]
+        hh_ids = _write_registry(
+            pop, villages, province, left, arrived, snapshots[ROUND_YEARS[-1]][1], member_ids
         )
         communes = {v.parent_id: v.parent for v in villages}
         commune_of = np.array([v.parent_id for v in villages])[pop.household_village]
@@ -170,8 +173,8 @@ def _db(model, name: str):
 
 
 def _write_registry(
-    pop: Population, villages, province, left, arrived, latest: pl.DataFrame
-) -> tuple[np.ndarray, np.ndarray]:
+    pop: Population, villages, province, left, arrived, latest: pl.DataFrame, member_ids
+) -> np.ndarray:
     heads = pop.head_index
     seq = np.zeros(len(villages), dtype=int)
     codes = []
@@ -277,7 +280,6 @@ def _write_registry(
             century_sex.tolist(), years.tolist(), serial.tolist(), adult.tolist(), strict=True
         )
     ]
-    member_ids = np.array(next_ids(Member, m))
     dob = _db(Member, "date_of_birth")
     births = [dob(d) for d in birth.tolist()]
     owner = hh_ids[pop.member_household].tolist()
@@ -339,7 +341,7 @@ def _write_registry(
         ),
     )
     reset_sequences(Household, Member, LifeEvent)
-    return hh_ids, member_ids
+    return hh_ids
 
 
 def _write_baseline(province, communes, commune_of, hh_ids, result, arrived) -> None:
@@ -415,15 +417,33 @@ def _write_assessments(
     year, snapshot, result, present, hh_ids, member_ids, commune_of, by_commune
 ) -> None:
     households, members = snapshot
-    members = members.with_columns(
-        pl.Series("member_id", member_ids.astype(str)),
-        pl.col("date_of_birth").cast(pl.String),
+    members = members.with_columns(pl.col("date_of_birth").cast(pl.String))
+    # JSON text built column-wise by Polars; one json.dumps per row would dominate the run.
+    member_json = (
+        members.select(
+            "household_id",
+            pl.struct(["member_id", *CONTRACT_MEMBER_FIELDS]).struct.json_encode().alias("m"),
+        )
+        .group_by("household_id", maintain_order=True)
+        .agg(pl.col("m").str.join(","))
+        .select(pl.format("[{}]", pl.col("m")))
+        .to_series()
+        .to_list()
     )
-    grouped = members.group_by("household_id", maintain_order=True).agg(
-        pl.struct(["member_id", *CONTRACT_MEMBER_FIELDS]).alias("members")
+    facts_json = (
+        households.with_columns(
+            pl.lit("periodic").alias("round_type"),
+            pl.lit(review_date(year).isoformat()).alias("review_date"),
+        )
+        .select(
+            pl.struct(
+                [*CONTRACT_HOUSEHOLD_FIELDS, "round_type", "review_date"]
+            ).struct.json_encode()
+        )
+        .to_series()
+        .to_list()
     )
-    member_lists = grouped["members"].to_list()
-    facts = households.select(CONTRACT_HOUSEHOLD_FIELDS).to_dicts()
+    incomes = households["income_per_capita_month"].to_list()
     classes = result["class"].to_list()
     counts = result["deprivation_count"].to_list()
     deprived = result["deprived"].to_list()
@@ -431,11 +451,16 @@ def _write_assessments(
     standards = result["standard"].to_list()
     as_json = _db(Assessment, "facts")
     if connection.vendor == "sqlite":
-        explained = explanations
+
+        def stored(text: str) -> str:
+            return text
     else:
-        explained = [as_json(json.loads(text)) for text in explanations]
+
+        def stored(text: str):
+            return as_json(json.loads(text))
+
+    empty = as_json({})
     now = _db(Assessment, "classified_at")(timezone.now())
-    date = review_date(year).isoformat()
     round_ids = {pk: rnd.pk for pk, rnd in by_commune.items()}
     insert_rows(
         Assessment,
@@ -462,16 +487,16 @@ def _write_assessments(
             (
                 round_ids[int(commune_of[i])],
                 int(hh_ids[i]),
-                as_json({}),
+                empty,
                 False,
-                as_json(facts[i] | {"round_type": "periodic", "review_date": date}),
-                as_json(member_lists[i]),
-                int(facts[i]["income_per_capita_month"]),
+                stored(facts_json[i]),
+                stored(member_json[i]),
+                incomes[i],
                 classes[i],
                 standards[i],
                 as_json(deprived[i]),
                 counts[i],
-                explained[i],
+                stored(explanations[i]),
                 ENGINE_VERSION,
                 now,
                 "demo",
