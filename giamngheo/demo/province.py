@@ -6,6 +6,7 @@ Each step is idempotent so that `giamngheo demo` can be run again on the same da
 import datetime as dt
 import random
 import secrets
+import time
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -177,6 +178,7 @@ def run(*, stdout, seed: int = 2025, households: int = 100_000) -> list[DemoLogi
         logins = ensure_users(province, commune, orgs)
     from giamngheo.demo.households import ensure_commune_chairmen, seed_households
 
+    started = time.perf_counter()
     summary = seed_households(
         province=province,
         chairmen=ensure_commune_chairmen(province),
@@ -195,7 +197,7 @@ def run(*, stdout, seed: int = 2025, households: int = 100_000) -> list[DemoLogi
     if summary:
         stdout.write(
             f"Households: {summary.households}, members: {summary.members}, "
-            f"approved rounds: {summary.rounds}"
+            f"approved rounds: {summary.rounds} ({time.perf_counter() - started:.1f} s)"
         )
         for year, (poor, near) in summary.rates.items():
             stdout.write(f"  {year}: poor {poor:.2f} %, near-poor {near:.2f} % of households")
