@@ -9,6 +9,7 @@ background job. CSV carries the households table only (member answers stay as en
 import csv
 import datetime as dt
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -345,6 +346,13 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
     return problems, by_code, updates
 
 
+def _canonical(a: Assessment) -> str:
+    """The answers as text with sorted keys: PostgreSQL's jsonb does not keep key order."""
+    return json.dumps(
+        [a.facts, a.members, a.screening, a.sections_done], sort_keys=True, default=str
+    )
+
+
 def import_answers(*, actor: User, review_round: ReviewRound, name: str, content: bytes) -> dict:
     """Validate everything, then save everything or nothing. Returns counts."""
     if not can(actor, Capability.COLLECT_ANSWERS, review_round.unit):
@@ -361,8 +369,7 @@ def import_answers(*, actor: User, review_round: ReviewRound, name: str, content
     with transaction.atomic():
         for code, update in updates.items():
             a = Assessment.objects.select_for_update().get(pk=by_code[code].pk)
-            before = (a.facts, a.members, a.screening, a.sections_done)
-            before = repr(before)
+            before = _canonical(a)
             for section, (_title, facts) in SECTIONS.items():
                 apply_section(a, section, {f.name: update["sections"].get(f.name) for f in facts})
             for member_id, values in update["members"].items():
@@ -372,7 +379,7 @@ def import_answers(*, actor: User, review_round: ReviewRound, name: str, content
                 "count": len(set(update["markers"])),
             }
             a.screened_out = len(set(update["markers"])) >= screening.STOP_AT
-            if repr((a.facts, a.members, a.screening, a.sections_done)) == before:
+            if _canonical(a) == before:
                 continue
             if not a.screened_out and survey_complete(a):
                 assessment_classify(a)

@@ -2,6 +2,8 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from giamngheo.api.credentials import token_create
@@ -9,6 +11,18 @@ from giamngheo.wsgi import application
 
 # Reading the schema needs no database: /api/v1/openapi.json is public.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calls go straight to the WSGI app, whose request signals would close the connection that
+    holds the test's transaction (PostgreSQL; SQLite's in-memory one survives). Django's own
+    test client detaches them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
