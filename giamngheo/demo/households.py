@@ -14,12 +14,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from giamngheo.accounts.models import Role, User
-from giamngheo.demo.bulk import insert_rows, next_ids, reset_sequences
-from giamngheo.demo.synthetic import Population, facts_for_year, generate_population
+from giamngheo.demo.bulk import insert_rows, next_ids
+from giamngheo.demo.registry import db_value, write_registry
+from giamngheo.demo.synthetic import facts_for_year, generate_population
 from giamngheo.geo.models import AdminUnit, Area, Level
-from giamngheo.households.models import Household, LifeEvent, Member, ResidentCount
-from giamngheo.households.text import fold_series
-from giamngheo.households.vocab import LifeEventKind
+from giamngheo.households.models import Household, Member, ResidentCount
 from giamngheo.reviews.models import (
     Assessment,
     Baseline,
@@ -133,7 +132,7 @@ def seed_households(
         for year, (h, m) in snapshots.items()
     }
     with transaction.atomic():
-        hh_ids = _write_registry(
+        hh_ids = write_registry(
             pop, villages, province, left, arrived, snapshots[ROUND_YEARS[-1]][1], member_ids
         )
         communes = {v.parent_id: v.parent for v in villages}
@@ -164,184 +163,6 @@ def seed_households(
                 round(100 * float(np.mean(classes == "near_poor")), 2),
             )
     return SeedSummary(pop.n, len(pop.member_household), rounds, rates)
-
-
-def _db(model, name: str):
-    """The converter Django would apply to `model.name` on this database."""
-    field = model._meta.get_field(name)
-    return lambda value: field.get_db_prep_save(value, connection)
-
-
-def _write_registry(
-    pop: Population, villages, province, left, arrived, latest: pl.DataFrame, member_ids
-) -> np.ndarray:
-    heads = pop.head_index
-    seq = np.zeros(len(villages), dtype=int)
-    codes = []
-    for village_idx in pop.household_village.tolist():
-        seq[village_idx] += 1
-        village = villages[village_idx]
-        codes.append(
-            f"{province.code}-{village.parent.code}-{village.code.split('-')[-1]}-{seq[village_idx]:04d}"
-        )
-    hh_ids = np.array(next_ids(Household, pop.n))
-    now = _db(Household, "created_at")(timezone.now())
-    causes = _db(Household, "causes")([])
-    head_names = pop.member_name[heads].tolist()
-    village_ids = [v.pk for v in villages]
-    # The same folded text the registry's services keep (code, head, members), in one pass.
-    names = (
-        pl.DataFrame({"hh": pop.member_household, "name": pop.member_name})
-        .group_by("hh", maintain_order=True)
-        .agg(pl.col("name").str.join(" "))
-    )
-    search = fold_series(
-        pl.Series(codes) + " " + pl.Series(head_names) + " " + names["name"]
-    ).to_list()
-    insert_rows(
-        Household,
-        [
-            "id",
-            "code",
-            "unit",
-            "address",
-            "head_name",
-            "area",
-            "head_ethnicity",
-            "phone",
-            "has_merit_person",
-            "social_protection",
-            "no_working_capacity",
-            "causes",
-            "status",
-            "search_text",
-            "created_at",
-            "updated_at",
-        ],
-        (
-            (
-                int(hh_ids[i]),
-                codes[i],
-                village_ids[v],
-                "",
-                head_names[i],
-                "urban" if pop.household_area[i] else "rural",
-                "06" if pop.minority[i] else "01",
-                "",
-                bool(pop.merit[i]),
-                False,
-                False,
-                causes,
-                "left" if left[i] else "active",
-                search[i],
-                now,
-                now,
-            )
-            for i, v in enumerate(pop.household_village.tolist())
-        ),
-    )
-    event_date = _db(LifeEvent, "date")
-    insert_rows(
-        LifeEvent,
-        ["household", "kind", "date", "note", "recorded_at"],
-        [
-            (
-                int(hh_ids[i]),
-                LifeEventKind.MOVED_AWAY.value,
-                event_date(dt.date(2025, 6, 1)),
-                "Chuyển đi nơi khác",
-                now,
-            )
-            for i in np.flatnonzero(left)
-        ]
-        + [
-            (
-                int(hh_ids[i]),
-                LifeEventKind.MOVED_IN.value,
-                event_date(dt.date(2025, 3, 1)),
-                "Chuyển đến từ địa phương khác",
-                now,
-            )
-            for i in np.flatnonzero(arrived)
-        ],
-    )
-
-    m = len(pop.member_household)
-    birth = pop.member_birth.astype("datetime64[D]")
-    years = birth.astype("datetime64[Y]").astype(int) + 1970
-    adult = (np.datetime64("2025-11-15") - birth).astype(int) >= 14 * 365
-    # Citizen ID: birthplace code 031, century-and-sex digit, year of birth, then six digits
-    # (Circular 59/2021/TT-BCA); the six digits are a bijection of the row number, so unique.
-    century_sex = np.where(years >= 2000, 2, 0) + pop.member_sex
-    serial = (np.arange(m) * 7919) % 1_000_000
-    ids = [
-        f"031{c}{y % 100:02d}{s:06d}" if a else ""
-        for c, y, s, a in zip(
-            century_sex.tolist(), years.tolist(), serial.tolist(), adult.tolist(), strict=True
-        )
-    ]
-    dob = _db(Member, "date_of_birth")
-    births = [dob(d) for d in birth.tolist()]
-    owner = hh_ids[pop.member_household].tolist()
-    minority = pop.minority[pop.member_household].tolist()
-    names = pop.member_name.tolist()
-    relations = pop.member_relation.tolist()
-    sexes = pop.member_sex.tolist()
-    numbers = pop.member_no.tolist()
-    # The registry keeps the latest known values; each round's own values are in its assessment.
-    current = latest.select(
-        "in_school",
-        "diploma",
-        "vocational_training",
-        "health_insurance",
-        "disability",
-        "employment",
-        "working_capacity",
-        "social_allowance",
-        pl.col("child_nutrition").fill_null(""),
-    ).rows()
-    insert_rows(
-        Member,
-        [
-            "id",
-            "household",
-            "member_no",
-            "full_name",
-            "sex",
-            "date_of_birth",
-            "relation",
-            "citizen_id",
-            "ethnicity",
-            "in_school",
-            "diploma",
-            "vocational_training",
-            "health_insurance",
-            "disability",
-            "employment",
-            "working_capacity",
-            "social_allowance",
-            "child_nutrition",
-            "is_merit_person",
-        ],
-        (
-            (
-                int(member_ids[j]),
-                owner[j],
-                numbers[j],
-                names[j],
-                "female" if sexes[j] else "male",
-                births[j],
-                relations[j],
-                ids[j],
-                "06" if minority[j] else "01",
-                *current[j],
-                False,
-            )
-            for j in range(m)
-        ),
-    )
-    reset_sequences(Household, Member, LifeEvent)
-    return hh_ids
 
 
 def _write_baseline(province, communes, commune_of, hh_ids, result, arrived) -> None:
@@ -449,7 +270,7 @@ def _write_assessments(
     deprived = result["deprived"].to_list()
     explanations = result["explanation"].to_list()  # already JSON text
     standards = result["standard"].to_list()
-    as_json = _db(Assessment, "facts")
+    as_json = db_value(Assessment, "facts")
     if connection.vendor == "sqlite":
 
         def stored(text: str) -> str:
@@ -460,7 +281,7 @@ def _write_assessments(
             return as_json(json.loads(text))
 
     empty = as_json({})
-    now = _db(Assessment, "classified_at")(timezone.now())
+    now = db_value(Assessment, "classified_at")(timezone.now())
     round_ids = {pk: rnd.pk for pk, rnd in by_commune.items()}
     insert_rows(
         Assessment,
