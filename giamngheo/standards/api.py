@@ -61,8 +61,11 @@ def classify_records(
 
 def lines(outcome: Outcome, lang: str | None = "vi") -> Iterator[dict[str, Any]]:
     starts = np.concatenate([[0], np.cumsum(outcome.t.size)])
+    # One conversion of the member ids instead of a Series lookup per deprived member.
+    ids = outcome.t.member_id
+    member_ids = ids.to_list() if isinstance(ids, pl.Series) else list(ids)
     for i in range(outcome.t.n):
-        yield output_line(outcome, i, lang, starts)
+        yield output_line(outcome, i, lang, starts, member_ids)
 
 
 def classify_batch(

@@ -80,7 +80,11 @@ RULES = {
 
 
 def output_line(
-    o: Outcome, i: int, lang: str | None = "vi", starts: np.ndarray | None = None
+    o: Outcome,
+    i: int,
+    lang: str | None = "vi",
+    starts: np.ndarray | None = None,
+    member_ids: list[Any] | None = None,
 ) -> dict[str, Any]:
     """The contract's output object for household ``i`` (or its error line).
 
@@ -112,7 +116,8 @@ def output_line(
             items.append({**base, "params": _household_evidence(o, i, spec)})
             continue
         cause = o.causes[(std.id, spec.id)][lo:hi]
-        ids = [str(x) for x in t.member_id[lo:hi].filter(cause)] if cause.any() else []
+        all_ids = t.member_id if member_ids is None else member_ids
+        ids = [str(all_ids[lo + j]) for j in np.flatnonzero(cause).tolist()]
         deprived_members[spec.id] = ids
         if spec.kind == "dependency_ratio":
             items.append(
@@ -132,7 +137,7 @@ def output_line(
                 {
                     **base,
                     "code": "deprived_member",
-                    "member": str(t.member_id[lo + j]),
+                    "member": str(all_ids[lo + j]),
                     "params": _member_evidence(o, lo + j, spec),
                 }
             )
