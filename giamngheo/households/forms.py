@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.households.models import Household, LifeEvent, Member
 from giamngheo.households.services.common import REASON_MAX
+from giamngheo.households.services.records import MEMBER_FIELDS
 from giamngheo.households.vocab import PovertyCause, Relation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -58,25 +59,7 @@ class MemberForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = [
-            "full_name",
-            "sex",
-            "date_of_birth",
-            "relation",
-            "citizen_id",
-            "ethnicity",
-            "in_school",
-            "diploma",
-            "vocational_training",
-            "health_insurance",
-            "disability",
-            "employment",
-            "working_capacity",
-            "social_allowance",
-            "child_nutrition",
-            "is_merit_person",
-            "left_on",
-        ]
+        fields = list(MEMBER_FIELDS)
         widgets = {"date_of_birth": DATE, "left_on": DATE}
 
     def __init__(self, *args, head: bool = False, editing: bool = False, **kwargs) -> None:
