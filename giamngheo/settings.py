@@ -153,7 +153,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "media/"
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploads, stored documents and job outputs: never under a URL the web server maps; served only by
+# views that check the reader's unit (see docs/security.md). Backups archive this folder whole.
+PRIVATE_ROOT = Path(os.environ.get("GIAMNGHEO_PRIVATE_ROOT", VAR_DIR / "private"))
+MEDIA_ROOT = PRIVATE_ROOT
 
 TASKS = {
     "default": {
