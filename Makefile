@@ -32,10 +32,20 @@ makemessages:
 	cd giamngheo && ../$(BIN)/giamngheo makemessages -l vi --no-location --ignore 'standards/*'
 	$(MAKE) messages
 
-demo: install
-	$(BIN)/giamngheo migrate --noinput
-	$(BIN)/giamngheo demo
-	$(BIN)/giamngheo serve
+# The demo runs as production does (DEBUG off, so no debug pages and no URL list on a 404), over
+# plain http on loopback; its secret key is generated once and kept in $(VAR)/secret_key.
+VAR ?= $(or $(GIAMNGHEO_VAR_DIR),var)
+DEMO_ENV := DEBUG=0 SECRET_KEY_FILE=$(VAR)/secret_key ALLOWED_HOSTS=127.0.0.1,localhost SECURE_COOKIES=0
+
+$(VAR)/secret_key:
+	mkdir -p $(VAR)
+	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+demo: install $(VAR)/secret_key
+	$(DEMO_ENV) $(BIN)/giamngheo migrate --noinput
+	$(DEMO_ENV) $(BIN)/giamngheo demo
+	$(DEMO_ENV) $(BIN)/giamngheo collectstatic --noinput
+	$(DEMO_ENV) $(BIN)/giamngheo serve
 
 lint: install-dev
 	$(BIN)/ruff check .

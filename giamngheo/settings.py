@@ -37,8 +37,20 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envsecret(name: str) -> str:
+    """`NAME`, or the contents of the file named by `NAME_FILE` (kept out of the environment)."""
+    value = os.environ.get(name, "")
+    path = os.environ.get(f"{name}_FILE", "")
+    if value or not path:
+        return value
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{name}_FILE={path!r} cannot be read: {exc}") from None
+
+
 DEBUG = envbool("DEBUG", "1")
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = envsecret("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -148,11 +160,10 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "giamngheo.storage.PrivateStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
-MEDIA_URL = "media/"
 # Uploads, stored documents and job outputs: never under a URL the web server maps; served only by
 # views that check the reader's unit (see docs/security.md). Backups archive this folder whole.
 PRIVATE_ROOT = Path(os.environ.get("GIAMNGHEO_PRIVATE_ROOT", VAR_DIR / "private"))

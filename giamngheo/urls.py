@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,5 +16,5 @@ urlpatterns = [
     path("support/", include("giamngheo.support.urls")),
     path("", include("giamngheo.accounts.home_urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves the private folder (settings.PRIVATE_ROOT) in any mode: every stored file is
+# sent by a view that checks the reader (giamngheo.storage.file_response).

@@ -35,7 +35,7 @@ class DigestCredentialAdmin(admin.ModelAdmin):
 class AttachmentInline(admin.TabularInline):
     model = SubmissionAttachment
     extra = 0
-    readonly_fields = ["name", "file", "content_type", "size"]
+    fields = readonly_fields = ["name", "content_type", "size"]
     can_delete = False
 
 

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.storage import random_name
+
 
 class ApiToken(models.Model):
     """A per-user bearer token; only its SHA-256 is kept, so a database leak reveals none."""
@@ -61,8 +63,8 @@ class DigestCredential(models.Model):
 
 
 def _attachment_path(instance: "SubmissionAttachment", filename: str) -> str:
-    folder = instance.submission.instance_id.removeprefix("uuid:")[:64]
-    return f"openrosa/{folder}/{filename}"
+    """A random name: instance IDs and photo names travel in the clear and are guessable."""
+    return random_name("openrosa", filename)
 
 
 class Submission(models.Model):

@@ -32,6 +32,9 @@ class Job(models.Model):
     message = models.TextField(_("message"), blank=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
+    # `jobs/<job id>/<random>/<name>` in private storage (jobs.services.job_output_save); sent
+    # only to the owner by jobs:file, and removed 30 days after the job ends.
+    output = models.FileField(_("output file"), max_length=300, blank=True)
     task_result_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.job_list, name="list"),
     path("<int:pk>/", views.job_detail, name="detail"),
     path("<int:pk>/progress/", views.job_progress, name="progress"),
+    path("<int:pk>/file/", views.job_file, name="file"),
 ]

@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from giamngheo.jobs import selectors
+from giamngheo.storage import file_response
 
 
 @login_required
@@ -22,3 +23,12 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Polled by htmx every second; the partial stops polling once the job has finished."""
     job = selectors.job_get(actor=request.user, pk=pk)
     return render(request, "jobs/_progress.html", {"job": job})
+
+
+@login_required
+def job_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The job's output, to the same people who may see the job: its owner (or the admin)."""
+    job = selectors.job_get(actor=request.user, pk=pk)
+    if not job.output:
+        raise Http404
+    return file_response(job.output, filename=job.output.name.rsplit("/", 1)[-1])

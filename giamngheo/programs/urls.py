@@ -9,6 +9,18 @@ urlpatterns = [
     path("<int:pk>/", views.program_detail, name="detail"),
     path("<int:pk>/plans/", views.plan_create_view, name="plan_create"),
     path("<int:pk>/document/", views.document_upload, name="document_upload"),
+    path("<int:pk>/document/file/", views.program_document, name="document"),
+    path(
+        "activities/<int:pk>/evidence/<int:evidence_pk>/",
+        views.evidence_file,
+        name="evidence_file",
+    ),
+    path("<int:pk>/reviews/<int:review_pk>/report/", views.review_report, name="review_report"),
+    path(
+        "<int:pk>/conferences/<int:conference_pk>/minutes/",
+        views.conference_minutes,
+        name="conference_minutes",
+    ),
     path("<int:pk>/areas/<int:number>/", views.area_edit, name="area_edit"),
     path("<int:pk>/activities/new/", views.activity_create_view, name="activity_create"),
     path("activities/<int:pk>/report/", views.activity_report_view, name="activity_report"),

@@ -31,6 +31,7 @@ from giamngheo.reviews.services.assessments import (
     assessment_classify,
     survey_complete,
 )
+from giamngheo.storage import random_name
 
 HOUSEHOLD_SHEET, MEMBER_SHEET, GUIDE_SHEET = "households", "members", "huong_dan"
 HOUSEHOLD_FACTS = [f for _title, facts in SECTIONS.values() for f in facts]
@@ -392,18 +393,20 @@ def import_answers(*, actor: User, review_round: ReviewRound, name: str, content
 def _run_job(reporter, params: dict) -> dict:
     from django.core.files.storage import default_storage
 
-    actor = User.objects.get(pk=params["actor_id"])
-    review_round = ReviewRound.objects.get(pk=params["round_id"])
-    with default_storage.open(params["path"], "rb") as fh:
-        content = fh.read()
-    reporter.total(1)
     try:
-        result = import_answers(
-            actor=actor, review_round=review_round, name=params["name"], content=content
-        )
-    except ValidationError as exc:
-        result = {"errors": exc.messages[:500]}
+        actor = User.objects.get(pk=params["actor_id"])
+        review_round = ReviewRound.objects.get(pk=params["round_id"])
+        with default_storage.open(params["path"], "rb") as fh:
+            content = fh.read()
+        reporter.total(1)
+        try:
+            result = import_answers(
+                actor=actor, review_round=review_round, name=params["name"], content=content
+            )
+        except ValidationError as exc:
+            result = {"errors": exc.messages[:500]}
     finally:
+        # The upload holds personal answers: it goes when the job ends, however it ends.
         default_storage.delete(params["path"])
     reporter.progress(1)
     return result
@@ -423,9 +426,7 @@ def import_start(*, actor: User, review_round: ReviewRound, upload) -> dict | An
         )
     if not can(actor, Capability.COLLECT_ANSWERS, review_round.unit):
         raise PermissionDenied(_("This is outside your unit or your role."))
-    path = default_storage.save(
-        f"imports/reviews/{review_round.pk}-{upload.name}", ContentFile(content)
-    )
+    path = default_storage.save(random_name("imports/reviews", upload.name), ContentFile(content))
     return job_start(
         actor=actor,
         kind="reviews.import_answers",

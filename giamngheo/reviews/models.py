@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from giamngheo.geo.models import AdminUnit
 from giamngheo.households.models import Household
 from giamngheo.households.vocab import PovertyClass
+from giamngheo.storage import RandomName
 
 
 class RoundType(models.TextChoices):
@@ -328,7 +329,8 @@ class Attachment(models.Model):
         ReviewRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="attachments"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    file = models.FileField(_("file"), upload_to="reviews/%Y/")
+    file = models.FileField(_("file"), upload_to=RandomName("reviews/attachments"))
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -343,7 +345,12 @@ class Attachment(models.Model):
         verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
-        return self.title or self.file.name
+        return self.title or self.download_name
+
+    @property
+    def download_name(self) -> str:
+        """The uploader's file name; older rows kept it as the last part of the stored path."""
+        return self.original_name or self.file.name.rsplit("/", 1)[-1]
 
 
 class ChangeRequest(models.Model):
@@ -368,7 +375,10 @@ class ChangeRequest(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     reason = models.TextField(_("reason"))
-    evidence = models.FileField(_("evidence"), upload_to="change-requests/%Y/", blank=True)
+    evidence = models.FileField(
+        _("evidence"), upload_to=RandomName("reviews/change-requests"), blank=True
+    )
+    evidence_name = models.CharField(_("evidence file name"), max_length=255, blank=True)
     changes = models.JSONField(_("requested changes"), default=dict)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN

@@ -20,6 +20,11 @@ urlpatterns = [
         rounds.attachment_download,
         name="attachment_download",
     ),
+    path(
+        "<int:pk>/change-requests/<int:change_pk>/evidence/",
+        rounds.change_request_evidence,
+        name="change_request_evidence",
+    ),
     path("<int:pk>/complaints/new/", complaints.complaint_create, name="complaint_create"),
     path("complaints/<int:pk>/recheck/", complaints.complaint_recheck, name="complaint_recheck"),
     path("<int:pk>/posting.pdf", documents.posting_pdf, name="posting_pdf"),

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import paginate
@@ -22,6 +22,7 @@ from giamngheo.geo.models import AdminUnit
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus, RoundType
 from giamngheo.standards import StandardError, load_standard
 from giamngheo.standards.explain import render
+from giamngheo.storage import file_response
 
 router = Router(tags=["reviews"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
@@ -133,9 +134,8 @@ def assessment_attachment(request: HttpRequest, assessment_id: Id, attachment_id
     ).first()
     if attachment is None:
         raise Http404
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
+    return file_response(
+        attachment.file,
         filename=attachment.name,
         content_type=attachment.content_type or "application/octet-stream",
     )

@@ -28,7 +28,8 @@ ERRORS_KEPT = 5000  # errors stored with a job; the count says how many there we
 
 
 def upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT or settings.VAR_DIR / "media") / "imports"
+    """Uploads waiting for the worker: private, under a random folder each, deleted by the job."""
+    path = Path(settings.MEDIA_ROOT) / "imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -36,8 +37,17 @@ def upload_dir() -> Path:
 @job_kind("import_households")
 def import_job(reporter: JobReporter, params: dict) -> dict:
     """The background import: same checks and writes as the inline one, with a progress bar."""
-    actor = User.objects.get(pk=params["user_id"])
     files = [Path(p) for p in params["files"]]
+    try:
+        return _import_files(reporter, params, files)
+    finally:
+        # Personal data must not outlive the job, whether it succeeded, was refused or crashed.
+        if params.get("cleanup") and files:
+            shutil.rmtree(files[0].parent, ignore_errors=True)
+
+
+def _import_files(reporter: JobReporter, params: dict, files: list[Path]) -> dict:
+    actor = User.objects.get(pk=params["user_id"])
     with translation.override(params.get("language") or settings.LANGUAGE_CODE):
         try:
             tables = read_upload(
@@ -62,9 +72,6 @@ def import_job(reporter: JobReporter, params: dict) -> dict:
                 "errors": errors[:ERRORS_KEPT],
                 "error_count": len(errors),
             }
-        finally:
-            if params.get("cleanup"):
-                shutil.rmtree(files[0].parent, ignore_errors=True)
         return {"ok": True, "summary": result.summary(), **result.as_dict()}
 
 

@@ -1,3 +1,9 @@
+from giamngheo.programs.views.files import (
+    conference_minutes,
+    evidence_file,
+    program_document,
+    review_report,
+)
 from giamngheo.programs.views.oversight import (
     commendation_create_view,
     conference_create_view,
@@ -20,6 +26,10 @@ from giamngheo.programs.views.programs import (
 )
 
 __all__ = [
+    "review_report",
+    "program_document",
+    "evidence_file",
+    "conference_minutes",
     "activity_create_view",
     "activity_report_view",
     "area_edit",

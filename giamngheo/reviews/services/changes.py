@@ -21,6 +21,7 @@ from giamngheo.reviews.services.rounds import (
     round_create,
     round_list_households,
 )
+from giamngheo.storage import display_name
 
 
 def commune_of(unit: AdminUnit) -> AdminUnit | None:
@@ -73,6 +74,7 @@ def change_request_create(
         requested_by=actor,
         reason=reason.strip(),
         evidence=evidence,
+        evidence_name=display_name(evidence.name),
         changes=changes or {},
         ad_hoc_round=review_round,
     )

@@ -26,6 +26,7 @@ from giamngheo.reviews.models import (
 from giamngheo.reviews.services.assessments import assessment_prefill, previous_assessments
 from giamngheo.reviews.workdays import period_end
 from giamngheo.standards import StandardError, select_standard
+from giamngheo.storage import display_name
 
 ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".odt"}
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -261,5 +262,10 @@ def attachment_add(
     if errors:
         raise ValidationError(errors)
     return Attachment.objects.create(
-        round=review_round, kind=kind, file=file, title=title[:200], uploaded_by=actor
+        round=review_round,
+        kind=kind,
+        file=file,
+        original_name=display_name(file.name),
+        title=title[:200],
+        uploaded_by=actor,
     )

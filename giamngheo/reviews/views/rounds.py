@@ -23,6 +23,7 @@ from giamngheo.reviews.forms import (
 )
 from giamngheo.reviews.models import Flow, RoundStatus
 from giamngheo.reviews.views.common import attempt, form_errors
+from giamngheo.storage import file_response
 
 
 def _editable_communes(actor):
@@ -209,11 +210,17 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     attachment = r.attachments.filter(pk=attachment_pk).first()
     if attachment is None or not attachment.file:
         raise Http404
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.file.name.rsplit("/", 1)[-1],
-    )
+    return file_response(attachment.file, filename=attachment.download_name)
+
+
+@login_required
+def change_request_evidence(request: HttpRequest, pk: int, change_pk: int) -> FileResponse:
+    r = selectors.round_get(actor=request.user, pk=pk)
+    change = r.change_requests.filter(pk=change_pk).first()
+    if change is None or not change.evidence:
+        raise Http404
+    name = change.evidence_name or change.evidence.name.rsplit("/", 1)[-1]
+    return file_response(change.evidence, filename=name)
 
 
 @login_required
