@@ -9,7 +9,9 @@ import pytest
 
 def _import_settings(**env: str) -> subprocess.CompletedProcess:
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_URL"}
     }
     clean.update(env)
     return subprocess.run(
@@ -34,6 +36,21 @@ def test_debug_off_without_secret_key_refuses_to_start(tmp_path):
 def test_debug_off_with_secret_key_starts(tmp_path):
     result = _import_settings(DEBUG="0", SECRET_KEY="x" * 50, GIAMNGHEO_VAR_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
+
+
+def test_debug_off_reads_the_secret_key_from_a_file(tmp_path):
+    key = tmp_path / "secret_key"
+    key.write_text("k" * 50 + "\n")
+    result = _import_settings(DEBUG="0", SECRET_KEY_FILE=str(key), GIAMNGHEO_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_unreadable_secret_key_file_refuses_to_start(tmp_path):
+    result = _import_settings(
+        DEBUG="0", SECRET_KEY_FILE=str(tmp_path / "missing"), GIAMNGHEO_VAR_DIR=str(tmp_path)
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY_FILE=" in result.stderr
 
 
 @pytest.mark.parametrize("value", ["ture", "2", "maybe"])

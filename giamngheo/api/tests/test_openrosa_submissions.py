@@ -1,5 +1,7 @@
 """Submissions: the assessment they fill, retries, conflicts, edits, split uploads, refusals."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -291,3 +293,14 @@ def test_vietnamese_file_names_come_back_through_the_rest_api(
     assert "filename*=utf-8''%E1%BA%A3nh%20nh%C3%A0.jpg" in download["Content-Disposition"]
     outsider = token_client(personas["commune_b_officer"])
     assert outsider.get(f"{url}/attachments/{attachment['id']}").status_code == 404
+
+
+def test_attachments_are_stored_under_random_names(enumerator, registry, field_round):
+    iid = new_instance_id()
+    xml = submission_xml(
+        registry["ha"].code, member_answers(registry["ha"]), instance_id=iid, photo="ảnh nhà.jpg"
+    )
+    assert post(enumerator, "11001", xml, _photo()).status_code == 201
+    stored = SubmissionAttachment.objects.get().file.name
+    assert re.fullmatch(r"openrosa/[0-9a-f]{32}\.jpg", stored), stored
+    assert iid.removeprefix("uuid:") not in stored

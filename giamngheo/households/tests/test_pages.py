@@ -346,6 +346,7 @@ def test_large_import_runs_as_a_job_with_progress(
     page = client.get(response["Location"]).content.decode()
     assert "progress" in page
     assert Household.objects.filter(code="HH-1").exists()
+    assert not any((tmp_path / "imports").iterdir())
 
 
 def test_template_and_export_downloads(client, commune_a_officer, household):

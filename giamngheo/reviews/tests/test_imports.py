@@ -124,7 +124,7 @@ def test_damaged_or_foreign_files_get_a_message_not_an_error_page(client, people
 
 
 def test_a_large_file_is_imported_by_a_background_job(
-    client, people, survey_round, monkeypatch, django_capture_on_commit_callbacks
+    client, people, survey_round, monkeypatch, django_capture_on_commit_callbacks, settings
 ):
     from giamngheo.jobs.models import Job
     from giamngheo.reviews import imports
@@ -143,6 +143,24 @@ def test_a_large_file_is_imported_by_a_background_job(
     assert job.status == "succeeded", job.message
     assert job.result == {"rows": 3, "changed": 3}
     assert set(survey_round.assessments.values_list("poverty_class", flat=True)) == {"poor"}
+    assert not any((settings.MEDIA_ROOT / "imports" / "reviews").iterdir())
+    stored = job.params["path"]
+    assert re.fullmatch(r"imports/reviews/[0-9a-f]{32}\.xlsx", stored), stored
+
+
+def test_a_background_import_deletes_its_upload_even_when_it_crashes(
+    people, survey_round, settings
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from giamngheo.reviews import imports
+
+    path = default_storage.save("imports/reviews/answers.csv", ContentFile(b"household_code\n"))
+    params = {"actor_id": people["commune_a_officer"].pk, "round_id": 0, "path": path, "name": ""}
+    with pytest.raises(Exception):  # noqa: B017 - any failure at all must still clean up
+        imports._run_job(None, params)
+    assert not default_storage.exists(path)
 
 
 def test_a_made_up_step_is_refused_with_a_message(client, people, survey_round):
