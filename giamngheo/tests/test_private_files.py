@@ -18,6 +18,7 @@ from giamngheo.jobs.models import Job
 from giamngheo.jobs.outputs import job_output_save
 from giamngheo.programs.models import Activity, Conference, Evidence, ProgramReview
 from giamngheo.programs.tests.factories import make_program
+from giamngheo.reviews.models import Attachment, ChangeRequest
 from giamngheo.reviews.services import attachment_add, change_request_create
 from giamngheo.storage import PrivateFileURL
 
@@ -218,3 +219,18 @@ def test_the_404_page_is_the_sites_own_and_lists_no_url_patterns(settings, clien
     assert "404.html" in [t.name for t in response.templates]
     page = response.content.decode()
     assert "GiảmNghèo" in page and "admin/" not in page
+
+
+def test_admin_pages_of_records_with_files_open_without_a_file_url(world, files):
+    admin = UserFactory(role=Role.SYSTEM_ADMIN, unit=None, is_staff=True, is_superuser=True)
+    client = _login(admin)
+    attachment = Attachment.objects.get()
+    for url in (
+        reverse("admin:reviews_attachment_change", args=[attachment.pk]),
+        reverse("admin:reviews_attachment_changelist"),
+        reverse("admin:reviews_changerequest_change", args=[ChangeRequest.objects.get().pk]),
+        reverse("admin:programs_activity_change", args=[Activity.objects.get().pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "/media/" not in response.content.decode()
