@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from giamngheo.accounts.tests.factories import OrganisationFactory
 from giamngheo.programs.models import Activity, ActivityStatus, Evidence
@@ -110,7 +111,7 @@ def test_responsible_organisation_must_be_a_party(
     units, former_program, former_orgs, province_officer
 ):
     outsider = OrganisationFactory(unit=units["FP"], name="Hội Cựu chiến binh")
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error, translation.override("en"):
         _housing_activity(former_program, former_orgs, province_officer, responsible=outsider)
     assert "is not a party of this program" in error.value.message_dict["responsible"][0]
     with pytest.raises(ValidationError) as error:
