@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -19,6 +17,7 @@ from giamngheo.reports.selectors.figures import (
     published_years,
 )
 from giamngheo.reviews.models import ReviewRound
+from giamngheo.spreadsheets import csv_writer
 
 
 def _context(**extra) -> dict:
@@ -108,7 +107,7 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="thong-ke-ho-ngheo-{unit.code}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with a byte-order mark
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [
             "nam",
