@@ -28,10 +28,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 # OWASP's list: what spreadsheet programs read as the start of a formula.
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
+# Text that already begins with apostrophes before such a character gets one more, so reading
+# back removes exactly one and every value survives the round trip.
 # For Polars' `str.replace` (Rust regex syntax): the escaped form, and the text to escape.
-ESCAPED_PATTERN = r"^'([=+\-@\t\r])"
-UNESCAPED_PATTERN = r"^([=+\-@\t\r])"
+ESCAPED_PATTERN = r"^'('*[=+\-@\t\r])"
+UNESCAPED_PATTERN = r"^('*[=+\-@\t\r])"
 _ESCAPED = re.compile(ESCAPED_PATTERN)
+_UNESCAPED = re.compile(UNESCAPED_PATTERN)
 
 XLSXWRITER_OPTIONS = {
     "strings_to_formulas": False,
@@ -72,7 +75,7 @@ def csv_text(value: Any) -> Any:
 
     Numbers the product computed are not text a person typed and are written as they are.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+    if isinstance(value, str) and _UNESCAPED.match(value):
         return ESCAPE + value
     return value
 
