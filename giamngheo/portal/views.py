@@ -131,9 +131,9 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
                     row.unit.name,
                     _int(row.households),
                     row.count("poor"),
-                    row.rate("poor") or "",
+                    _blank(row.rate("poor")),
                     row.count("near_poor"),
-                    row.rate("near_poor") or "",
+                    _blank(row.rate("near_poor")),
                     "" if row.exact else "x",
                 ]
             )
@@ -142,6 +142,11 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
 
 def _int(value) -> str:
     return "" if value is None else str(int(round(value)))
+
+
+def _blank(value) -> object:
+    """No rate (no resident households) is an empty cell; a rate of 0,00 is written as 0.00."""
+    return "" if value is None else value
 
 
 def postings(request: HttpRequest) -> HttpResponse:
