@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from giamngheo.accounts.models import Role
-from giamngheo.accounts.tests.factories import UserFactory
+from giamngheo.accounts.tests.factories import UserFactory, build_small_province
 from giamngheo.api.openrosa import forms as odk_forms
 from giamngheo.api.openrosa import questionnaire
 from giamngheo.geo.models import AdminUnit
@@ -73,27 +73,27 @@ def _get(client, url: str) -> bytes:
     return response.content
 
 
-def households_export(client, u):
+def households_export(client, u, tmp_path=None):
     return _get(_officer(client, u), reverse("households:export"))
 
 
-def households_template(client, u):
+def households_template(client, u, tmp_path=None):
     return _get(_officer(client, u), reverse("households:template"))
 
 
-def posting_list(client, u):
+def posting_list(client, u, tmp_path=None):
     review_round = u["round_A"]
     review_round.status = RoundStatus.APPROVED
     review_round.save(update_fields=["status"])
     return _get(_officer(client, u), reverse("reviews:posting_xlsx", args=[review_round.pk]))
 
 
-def review_import_template(client, u):
+def review_import_template(client, u, tmp_path=None):
     url = reverse("reviews:import_template", args=[u["round_A"].pk])
     return _get(_officer(client, u), url)
 
 
-def report_forms(client, u):
+def report_forms(client, u, tmp_path=None):
     """Every form, for the province and for a commune (some forms exist for communes only)."""
     officer = _officer(client, u, "P", Role.PROVINCE_OFFICER)
     out = []
@@ -106,7 +106,7 @@ def report_forms(client, u):
     return out
 
 
-def villages_template(client, u):
+def villages_template(client, u, tmp_path=None):
     return village_template()
 
 
@@ -118,7 +118,7 @@ def questionnaire_xlsform(client, u, tmp_path):
     return questionnaire.write_xlsx(tmp_path / "form.xlsx").read_bytes()
 
 
-def portal_statistics(client, u):
+def portal_statistics(client, u, tmp_path=None):
     return _get(client, reverse("portal:statistics_csv") + f"?unit={u['P'].pk}")
 
 
@@ -160,8 +160,7 @@ WRITER_MARKS = re.compile(
 
 
 def _produce(writer: Callable, client, u, tmp_path) -> list[bytes]:
-    wants_path = "tmp_path" in writer.__code__.co_varnames[: writer.__code__.co_argcount]
-    out = writer(client, u, tmp_path) if wants_path else writer(client, u)
+    out = writer(client, u, tmp_path)
     return out if isinstance(out, list) else [out]
 
 
@@ -287,8 +286,6 @@ def registry(units):
 
 @pytest.fixture
 def units():
-    from giamngheo.accounts.tests.factories import build_small_province
-
     return build_small_province()
 
 
