@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -19,6 +17,7 @@ from giamngheo.reports.selectors.figures import (
     published_years,
 )
 from giamngheo.reviews.models import ReviewRound
+from giamngheo.spreadsheets import csv_writer
 
 
 def _context(**extra) -> dict:
@@ -108,7 +107,7 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="thong-ke-ho-ngheo-{unit.code}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with a byte-order mark
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [
             "nam",
@@ -132,9 +131,9 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
                     row.unit.name,
                     _int(row.households),
                     row.count("poor"),
-                    row.rate("poor") or "",
+                    _blank(row.rate("poor")),
                     row.count("near_poor"),
-                    row.rate("near_poor") or "",
+                    _blank(row.rate("near_poor")),
                     "" if row.exact else "x",
                 ]
             )
@@ -143,6 +142,11 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
 
 def _int(value) -> str:
     return "" if value is None else str(int(round(value)))
+
+
+def _blank(value) -> object:
+    """No rate (no resident households) is an empty cell; a rate of 0,00 is written as 0.00."""
+    return "" if value is None else value
 
 
 def postings(request: HttpRequest) -> HttpResponse:

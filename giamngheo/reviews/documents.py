@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.reviews.models import Flow, ReviewRound, RoundType
 from giamngheo.reviews.services.outcomes import flows_preview
+from giamngheo.spreadsheets import append_row
 
 CLASS_VI = {PovertyClass.POOR: "Hộ nghèo", PovertyClass.NEAR_POOR: "Hộ cận nghèo"}
 # Forms 14/15 split each list into new / relapsed / continuing households.
@@ -164,9 +165,9 @@ def posting_xlsx(review_round: ReviewRound, day: dt.date) -> bytes:
     ws.title = "Niêm yết"
     head = _header(review_round, day)
     bold = Font(bold=True)
-    ws.append([head["parent"], None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
-    ws.append([head["body"], None, None, "Độc lập - Tự do - Hạnh phúc"])
-    ws.append([None, None, None, head["place_date"]])
+    append_row(ws, [head["parent"], None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+    append_row(ws, [head["body"], None, None, "Độc lập - Tự do - Hạnh phúc"])
+    append_row(ws, [None, None, None, head["place_date"]])
     ws.append([])
     ws.append(
         [
@@ -182,13 +183,13 @@ def posting_xlsx(review_round: ReviewRound, day: dt.date) -> bytes:
         cell.font = bold
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for r in listed:
-        ws.append([r.no, r.head_name, r.village, r.klass, r.category])
+        append_row(ws, [r.no, r.head_name, r.village, r.klass, r.category])
     if escaped:
         ws.append([])
         ws.append(["HỘ THOÁT NGHÈO, THOÁT CẬN NGHÈO"])
         ws[f"A{ws.max_row}"].font = bold
         for r in escaped:
-            ws.append([r.no, r.head_name, r.village, r.category, ""])
+            append_row(ws, [r.no, r.head_name, r.village, r.category, ""])
     for col, width in zip("ABCDE", (6, 32, 24, 18, 30), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()

@@ -6,7 +6,6 @@ code); households outside the actor's territory or the round are refused; large 
 background job. CSV carries the households table only (member answers stay as entered).
 """
 
-import csv
 import datetime as dt
 import io
 import json
@@ -31,6 +30,7 @@ from giamngheo.reviews.services.assessments import (
     assessment_classify,
     survey_complete,
 )
+from giamngheo.spreadsheets import append_row, csv_reader
 from giamngheo.storage import random_name
 
 HOUSEHOLD_SHEET, MEMBER_SHEET, GUIDE_SHEET = "households", "members", "huong_dan"
@@ -83,29 +83,32 @@ def template_xlsx(review_round: ReviewRound) -> bytes:
     wb = Workbook()
     hh = wb.active
     hh.title = HOUSEHOLD_SHEET
-    hh.append(HOUSEHOLD_COLUMNS)
+    append_row(hh, HOUSEHOLD_COLUMNS)
     mm = wb.create_sheet(MEMBER_SHEET)
-    mm.append(MEMBER_COLUMNS)
+    append_row(mm, MEMBER_COLUMNS)
     names = {}
     assessments = review_round.assessments.select_related("household").order_by("household__code")
     for a in assessments:
         names.update(a.household.members.values_list("pk", "full_name"))
-        hh.append(
+        append_row(
+            hh,
             [a.household.code, a.household.head_name, ";".join(a.screening.get("markers", []))]
-            + [_cell(f, a.facts.get(f.name)) for f in HOUSEHOLD_FACTS]
+            + [_cell(f, a.facts.get(f.name)) for f in HOUSEHOLD_FACTS],
         )
         for m in a.members:
-            mm.append(
+            append_row(
+                mm,
                 [a.household.code, m["member_id"], names.get(int(m["member_id"]), "")]
-                + [_cell(f, m.get(f.name)) for f in MEMBER_FACTS]
+                + [_cell(f, m.get(f.name)) for f in MEMBER_FACTS],
             )
     guide = wb.create_sheet(GUIDE_SHEET)
-    guide.append([_("Column"), _("Meaning"), _("Allowed values")])
-    guide.append(
-        ["form_a_markers", _("Form A markers, separated by ;"), " | ".join(screening.MARKER_CODES)]
+    append_row(guide, [_("Column"), _("Meaning"), _("Allowed values")])
+    append_row(
+        guide,
+        ["form_a_markers", _("Form A markers, separated by ;"), " | ".join(screening.MARKER_CODES)],
     )
     for f in HOUSEHOLD_FACTS + list(MEMBER_FACTS):
-        guide.append([f.name, str(f.label), _facts_text(f)])
+        append_row(guide, [f.name, str(f.label), _facts_text(f)])
     for ws in (hh, mm, guide):
         for cell in ws[1]:
             cell.font = Font(bold=True)
@@ -146,7 +149,7 @@ def parse(name: str, content: bytes) -> Parsed:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ValidationError(_("Save the CSV file as UTF-8.")) from exc
-        return Parsed(households=_rows(csv.reader(io.StringIO(text))))
+        return Parsed(households=_rows(csv_reader(io.StringIO(text))))
     raise ValidationError(_("Upload the template as .xlsx or .csv."))
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import polars as pl
 
+from giamngheo.spreadsheets import ESCAPED_PATTERN, UNESCAPED_PATTERN, append_row
+
 FORMATS = (".jsonl", ".csv", ".xlsx", ".parquet")
 OUTPUT_COLUMNS = (
     "household_id",
@@ -85,7 +87,8 @@ def read_tables(path: Path, members: Path | None) -> tuple[pl.DataFrame, pl.Data
 
 
 def _read_csv(path: Path) -> pl.DataFrame:
-    return pl.read_csv(path, infer_schema=False, encoding="utf8")
+    frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
+    return frame.with_columns(pl.col(pl.String).str.replace(ESCAPED_PATTERN, "$1"))
 
 
 def _read_workbook(path: Path) -> tuple[pl.DataFrame, pl.DataFrame | None]:
@@ -151,7 +154,8 @@ class Writer:
             [_flat(r, self.kind) for r in self.rows], schema=_schema(self.kind), orient="row"
         )
         if self.kind == ".csv":
-            frame.write_csv(self.path)
+            text = pl.col(pl.String).str.replace(UNESCAPED_PATTERN, "'$1")
+            frame.with_columns(text).write_csv(self.path)
         elif self.kind == ".parquet":
             frame.write_parquet(self.path)
         else:
@@ -188,7 +192,7 @@ def _write_workbook(frame: pl.DataFrame, path: Path) -> None:
     book = Workbook()
     ws = book.active
     ws.title = "results"
-    ws.append(list(frame.columns))
+    append_row(ws, list(frame.columns))
     for row in frame.iter_rows():
-        ws.append(list(row))
+        append_row(ws, list(row))
     book.save(path)

@@ -65,6 +65,9 @@ def _last_assessments(commune: AdminUnit, households) -> dict[int, Assessment]:
 
 
 def _csv(header: list[str], rows: list[list]) -> bytes:
+    """Written as they are, without the apostrophe `giamngheo.spreadsheets` puts before
+    formula-like text: ODK Collect reads these files for choices and `pulldata`, never a
+    spreadsheet program, and an apostrophe would show in the form and break lookups by code."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)

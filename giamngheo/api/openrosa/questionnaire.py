@@ -9,6 +9,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from giamngheo.spreadsheets import append_row
+
 FORM_ID = "giamngheo_phieu_b"
 FORM_VERSION = "2025110101"
 FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
@@ -351,17 +353,17 @@ def write_xlsx(path: Path = XLSX_PATH) -> Path:
     wb = Workbook()
     survey = wb.active
     survey.title = "survey"
-    survey.append(["type", "name", VI, EN, *EXTRA_COLUMNS])
+    append_row(survey, ["type", "name", VI, EN, *EXTRA_COLUMNS])
     for kind, name, vi, en, extra in SURVEY:
-        survey.append([kind, name, vi, en, *(extra.get(c, "") for c in EXTRA_COLUMNS)])
+        append_row(survey, [kind, name, vi, en, *(extra.get(c, "") for c in EXTRA_COLUMNS)])
     choices = wb.create_sheet("choices")
-    choices.append(["list_name", "name", VI, EN])
+    append_row(choices, ["list_name", "name", VI, EN])
     for list_name, options in CHOICES.items():
         for name, vi, en in options:
-            choices.append([list_name, name, vi, en])
+            append_row(choices, [list_name, name, vi, en])
     settings = wb.create_sheet("settings")
-    settings.append(list(SETTINGS))
-    settings.append(list(SETTINGS.values()))
+    append_row(settings, list(SETTINGS))
+    append_row(settings, list(SETTINGS.values()))
     wb.properties.creator = "GiảmNghèo"
     fixed = __import__("datetime").datetime(2025, 11, 1)
     wb.properties.created = wb.properties.modified = fixed

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from giamngheo.geo.models import AdminUnit, Level
+from giamngheo.spreadsheets import append_row, csv_reader
 
 COLUMNS = ["commune_code", "village_code", "name", "division_type", "valid_from"]
 REQUIRED_COLUMNS = COLUMNS[:4]
@@ -127,7 +128,7 @@ def _read_table(content: bytes, filename: str) -> list[list[Any]]:
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    return list(csv_reader(io.StringIO(text), dialect))
 
 
 def _read_xlsx(content: bytes) -> list[list[Any]]:
@@ -386,8 +387,8 @@ def village_template() -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "villages"
-    sheet.append(COLUMNS)
-    sheet.append(EXAMPLE_ROW)
+    append_row(sheet, COLUMNS)
+    append_row(sheet, EXAMPLE_ROW)
     for column, width in zip("ABCDE", (16, 14, 32, 16, 14), strict=True):
         sheet.column_dimensions[column].width = width
         for cell in sheet[column]:

@@ -4,7 +4,6 @@ Every cell is read as text and typed later by the checks, so a wrong type become
 naming its row and column instead of an exception.
 """
 
-import csv
 import datetime as dt
 import io
 from pathlib import Path
@@ -14,6 +13,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from giamngheo.households.imports.columns import COLUMNS, HOUSEHOLDS, MEMBERS
+from giamngheo.spreadsheets import ESCAPED_PATTERN, csv_reader
 
 ROW = "_row"  # the spreadsheet row number (header = 1), kept for messages
 
@@ -103,7 +103,7 @@ def read_csv(source: BinaryIO | Path, table: str) -> pl.DataFrame:
     delimiter = ";" if first.count(";") > first.count(",") else ","
     if len(raw) > 1_000_000:
         return _fast_csv(raw.removeprefix(b"\xef\xbb\xbf"), delimiter, table)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv_reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader, [])
     body, numbers = [], []
     for number, cells in enumerate(reader, start=2):
@@ -135,7 +135,12 @@ def _fast_csv(data: bytes, delimiter: str, table: str) -> pl.DataFrame:
             % {"table": table, "columns": ", ".join(missing)}
         )
     frame = frame.with_columns(
-        [pl.col(n).str.strip_chars() if n in frame.columns else pl.lit("").alias(n) for n in names]
+        [
+            pl.col(n).str.replace(ESCAPED_PATTERN, "$1").str.strip_chars()
+            if n in frame.columns
+            else pl.lit("").alias(n)
+            for n in names
+        ]
     ).select([*names, ROW])
     return frame.filter(pl.any_horizontal([pl.col(n) != "" for n in names]))
 

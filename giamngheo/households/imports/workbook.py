@@ -10,6 +10,7 @@ from openpyxl.styles import Font, PatternFill
 
 from giamngheo.households.imports.columns import COLUMNS, HOUSEHOLDS, MEMBERS, choice_codes
 from giamngheo.households.models import Household, Member, mask_citizen_id
+from giamngheo.spreadsheets import append_row, set_cell
 
 HEADER_FONT = Font(bold=True)
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -17,7 +18,7 @@ REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 def _header(sheet, table: str) -> None:
     for index, column in enumerate(COLUMNS[table], start=1):
-        cell = sheet.cell(row=1, column=index, value=column.name)
+        cell = set_cell(sheet, 1, index, column.name)
         cell.font = HEADER_FONT
         note = str(column.note)
         if column.choices and column.kind in ("enum", "causes") and len(column.choices) < 20:
@@ -44,7 +45,7 @@ def template_workbook() -> bytes:
                 if column.kind in ("citizen_id", "code"):
                     sheet.cell(row=row, column=index).number_format = "@"
     guide = book.create_sheet(_("guide"))
-    guide.append([_("Sheet"), _("Column"), _("Required"), _("What to write"), _("Example")])
+    append_row(guide, [_("Sheet"), _("Column"), _("Required"), _("What to write"), _("Example")])
     for cell in guide[1]:
         cell.font = HEADER_FONT
     for table in (HOUSEHOLDS, MEMBERS):
@@ -52,18 +53,20 @@ def template_workbook() -> bytes:
             note = str(column.note)
             if column.choices and column.kind in ("enum", "causes") and len(column.choices) < 20:
                 note += " " + _("Allowed: %(codes)s.") % {"codes": choice_codes(column)}
-            guide.append(
-                [table, column.name, _("yes") if column.required else "", note, column.example]
+            append_row(
+                guide,
+                [table, column.name, _("yes") if column.required else "", note, column.example],
             )
     guide.append([])
-    guide.append(
+    append_row(
+        guide,
         [
             _(
                 "Households are matched by household_code and members by household_code and member_no: "
                 "importing the same file again changes nothing. If any row is wrong nothing is imported "
                 "and every problem is listed with its row and column."
             )
-        ]
+        ],
     )
     for letter, width in zip("ABCDE", (12, 22, 10, 80, 24), strict=True):
         guide.column_dimensions[letter].width = width
@@ -76,9 +79,10 @@ def export_workbook(households: QuerySet[Household]) -> bytes:
     """The template's layout filled with `households` (already scoped); IDs are masked."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(HOUSEHOLDS)
-    sheet.append([c.name for c in COLUMNS[HOUSEHOLDS]] + ["status"])
+    append_row(sheet, [c.name for c in COLUMNS[HOUSEHOLDS]] + ["status"])
     for h in households.select_related("unit").order_by("code").iterator(chunk_size=2000):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 h.code,
                 h.unit.code,
@@ -92,11 +96,11 @@ def export_workbook(households: QuerySet[Household]) -> bytes:
                 int(h.no_working_capacity),
                 ";".join(h.causes or []),
                 h.status,
-            ]
+            ],
         )
     sheet = book.create_sheet(MEMBERS)
     names = [c.name for c in COLUMNS[MEMBERS]]
-    sheet.append(names)
+    append_row(sheet, names)
     members = Member.objects.filter(household__in=households).select_related("household")
     for m in members.order_by("household__code", "member_no").iterator(chunk_size=2000):
         row = []
@@ -108,7 +112,7 @@ def export_workbook(households: QuerySet[Household]) -> bytes:
             else:
                 value = getattr(m, name)
                 row.append(int(value) if isinstance(value, bool) else value)
-        sheet.append(row)
+        append_row(sheet, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

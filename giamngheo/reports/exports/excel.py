@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from giamngheo.reports.exports.document import document_head
 from giamngheo.reports.exports.tables import RATE, TEXT, ReportTable, header_grid, label_codes
 from giamngheo.reports.exports.tables import label_columns as _labels
+from giamngheo.spreadsheets import put, set_cell
 
 FONT = "Times New Roman"  # the form's font; Liberation Serif is its metric twin on Debian
 THIN = Side(style="thin")
@@ -34,18 +35,18 @@ def workbook(table: ReportTable, unit) -> bytes:
     last = get_column_letter(width)
     head = document_head(unit, table.year)
 
-    ws["A1"] = head.parent_body
-    ws["A2"] = head.issuing_body
+    put(ws["A1"], head.parent_body)
+    put(ws["A2"], head.issuing_body)
     ws["A2"].font = Font(name=FONT, bold=True)
-    ws.cell(row=1, column=width, value=table.form_no).font = Font(name=FONT, bold=True, italic=True)
+    set_cell(ws, 1, width, table.form_no).font = Font(name=FONT, bold=True, italic=True)
     ws.cell(row=1, column=width).alignment = Alignment(horizontal="right")
     ws.merge_cells(f"A4:{last}4")
-    ws["A4"] = table.title
+    put(ws["A4"], table.title)
     ws["A4"].font = Font(name=FONT, bold=True, size=13)
     ws["A4"].alignment = CENTER
     ws.row_dimensions[4].height = 36
     ws.merge_cells(f"A5:{last}5")
-    ws["A5"] = f"({table.subtitle}; kèm theo báo cáo kết quả rà soát định kỳ)"
+    put(ws["A5"], f"({table.subtitle}; kèm theo báo cáo kết quả rà soát định kỳ)")
     ws["A5"].font = Font(name=FONT, italic=True)
     ws["A5"].alignment = CENTER
 
@@ -54,7 +55,7 @@ def workbook(table: ReportTable, unit) -> bytes:
     for r, cells in enumerate(grid):
         for cell in cells:
             row, col = top + r, cell.col + 1
-            target = ws.cell(row=row, column=col, value=cell.text)
+            target = set_cell(ws, row, col, cell.text)
             target.font = Font(name=FONT, bold=True)
             target.alignment = CENTER
             if cell.colspan > 1 or cell.rowspan > 1:
@@ -69,7 +70,7 @@ def workbook(table: ReportTable, unit) -> bytes:
             ws.cell(row=r, column=c).border = BOX
     code_row = top + len(grid)
     for c, code in enumerate([*label_codes(table), *(col.code for col in table.columns)], 1):
-        cell = ws.cell(row=code_row, column=c, value=code)
+        cell = set_cell(ws, code_row, c, code)
         cell.font = Font(name=FONT, italic=True)
         cell.alignment = CENTER
         cell.border = BOX
@@ -81,7 +82,7 @@ def workbook(table: ReportTable, unit) -> bytes:
             values.append(row.part)
         values += [_value(c.value) for c in row.cells]
         for c, value in enumerate(values, 1):
-            cell = ws.cell(row=row_no, column=c, value=value)
+            cell = set_cell(ws, row_no, c, value)
             cell.font = Font(name=FONT, bold=row.bold)
             cell.border = BOX
             if c > len(labels):
@@ -94,16 +95,14 @@ def workbook(table: ReportTable, unit) -> bytes:
 
     for note in table.notes:
         row_no += 1
-        ws.cell(row=row_no, column=1, value=f"Ghi chú: {note}").font = Font(name=FONT, italic=True)
+        set_cell(ws, row_no, 1, f"Ghi chú: {note}").font = Font(name=FONT, italic=True)
     row_no += 2
-    ws.cell(row=row_no, column=2, value="Người lập biểu").font = Font(name=FONT, bold=True)
-    ws.cell(row=row_no + 1, column=2, value="(Ký, ghi rõ họ tên)").font = Font(
-        name=FONT, italic=True
-    )
+    set_cell(ws, row_no, 2, "Người lập biểu").font = Font(name=FONT, bold=True)
+    set_cell(ws, row_no + 1, 2, "(Ký, ghi rõ họ tên)").font = Font(name=FONT, italic=True)
     right = max(width - 3, 3)
-    ws.cell(row=row_no - 1, column=right, value=head.place_date).font = Font(name=FONT, italic=True)
-    ws.cell(row=row_no, column=right, value=head.signer_title).font = Font(name=FONT, bold=True)
-    ws.cell(row=row_no + 1, column=right, value="(Ký, ghi rõ họ tên, đóng dấu)").font = Font(
+    set_cell(ws, row_no - 1, right, head.place_date).font = Font(name=FONT, italic=True)
+    set_cell(ws, row_no, right, head.signer_title).font = Font(name=FONT, bold=True)
+    set_cell(ws, row_no + 1, right, "(Ký, ghi rõ họ tên, đóng dấu)").font = Font(
         name=FONT, italic=True
     )
 

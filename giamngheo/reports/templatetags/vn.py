@@ -38,6 +38,12 @@ def vn_cell(value):
 
 
 @register.filter
+def vn_count(row, key):
+    """`row|vn_count:"poor"`: a unit with no such households counts 0, never a blank key."""
+    return formats.vn_number(row.count(key))
+
+
+@register.filter
 def vn_rate_poor(row):
     return formats.vn_percent(row.rate("poor"))
 

@@ -130,3 +130,40 @@ def build_reports_province() -> dict:
             )
     u["poor_a1"] = poor_a1
     return u
+
+
+def build_tiny_province() -> dict:
+    """The smallest province that has every kind of empty unit a real one has.
+
+    Tỉnh T (2025 approved): Xã Có has 2 poor, 1 near-poor and 3 not poor of 50 resident
+    households; Phường Đô Thị (urban) has 40 resident households and an approved round with
+    no poor or near-poor; Xã Chưa Rà has households but no round at all; Xã Trống has nothing.
+    2024 has no approved round anywhere (a missing year).
+    """
+    province = UnitFactory(code="77", name="Tỉnh T", division_type="tỉnh", level=Level.PROVINCE)
+    u: dict = {"T": province}
+    communes = (
+        ("CO", "77001", "Xã Có", "xã"),
+        ("WARD", "77002", "Phường Đô Thị", "phường"),
+        ("NOROUND", "77003", "Xã Chưa Rà", "xã"),
+        ("EMPTY", "77004", "Xã Trống", "xã"),
+    )
+    village = {"division_type": "thôn", "level": Level.VILLAGE}
+    for key, code, name, kind in communes:
+        commune = UnitFactory(code=code, name=name, division_type=kind, parent=province)
+        u[key] = commune
+        u[f"{key}1"] = UnitFactory(
+            code=f"{code}-1", name=f"Thôn {name} 1", parent=commune, **village
+        )
+    ResidentCount.objects.create(unit=u["CO"], year=2025, households=50, persons=180)
+    ResidentCount.objects.create(unit=u["WARD"], year=2025, households=40, persons=120)
+    u["round_CO"] = approved_round(u["CO"], 2025)
+    u["round_WARD"] = approved_round(u["WARD"], 2025)
+    assess(u["round_CO"], u["CO1"], C.POOR, 2, deprived=["nutrition"])
+    assess(u["round_CO"], u["CO1"], C.NEAR_POOR, 1)
+    assess(u["round_CO"], u["CO1"], C.NOT_POOR, 3)
+    assess(u["round_WARD"], u["WARD1"], C.NOT_POOR, 3, area="urban")
+    assess(u["round_WARD"], u["WARD1"], C.MIDDLE, 1, area="urban")
+    for _ in range(2):
+        HouseholdFactory(unit=u["NOROUND1"])
+    return u

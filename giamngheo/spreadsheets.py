@@ -1,0 +1,110 @@
+"""Cells of every workbook and CSV file the product writes: what a person typed stays data.
+
+A name such as ``=HYPERLINK("http://evil.example","Nguyen")`` must reach the officer who opens
+the export as that text, never as a live formula (OWASP, "CSV Injection").
+
+- Workbooks (openpyxl): a ``str`` is stored as a string cell whatever it starts with, so it
+  shows exactly as typed, with no visible prefix; numbers and dates keep their type, so figures
+  in report tables stay figures. XlsxWriter, if it is ever used, must be opened with
+  ``XLSXWRITER_OPTIONS`` (it turns ``=…`` into formulas otherwise).
+- CSV files hold no types, so OWASP's rule applies: a text cell that begins with
+  ``= + - @``, a tab or a carriage return gets a leading apostrophe. The product's CSV readers
+  remove it again (``csv_unescape``), so an export read back keeps ``+84912345678`` intact.
+
+This module imports neither Django nor Polars: the rule engine's file formats use it too.
+Every new writer must go through it, and be added to ``giamngheo/tests/test_exports.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
+
+# OWASP's list: what spreadsheet programs read as the start of a formula.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+# Text that already begins with apostrophes before such a character gets one more, so reading
+# back removes exactly one and every value survives the round trip.
+# For Polars' `str.replace` (Rust regex syntax): the escaped form, and the text to escape.
+ESCAPED_PATTERN = r"^'('*[=+\-@\t\r])"
+UNESCAPED_PATTERN = r"^('*[=+\-@\t\r])"
+_ESCAPED = re.compile(ESCAPED_PATTERN)
+_UNESCAPED = re.compile(UNESCAPED_PATTERN)
+
+XLSXWRITER_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
+
+def put(cell: Cell, value: Any) -> Cell:
+    """Set `cell` to `value`; text is typed as a string, never as a formula."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def set_cell(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """``sheet.cell(row, column, value)`` for text a formula must never come from."""
+    return put(sheet.cell(row=row, column=column), value)
+
+
+def text_cell(sheet: Any, value: Any) -> Cell:
+    """A detached cell for ``sheet.append`` (also for write-only sheets)."""
+    return put(Cell(sheet, row=1, column=1), value)
+
+
+def append_row(sheet: Any, values: Iterable[Any]) -> None:
+    """``sheet.append(values)`` with every text cell typed as a string (any sheet mode)."""
+    sheet.append([text_cell(sheet, value) for value in values])
+
+
+class _RowWriter(Protocol):
+    def writerow(self, row: Iterable[Any], /) -> Any: ...
+
+
+def csv_text(value: Any) -> Any:
+    """`value` as it may go into a CSV cell: text that looks like a formula gets an apostrophe.
+
+    Numbers the product computed are not text a person typed and are written as they are.
+    """
+    if isinstance(value, str) and _UNESCAPED.match(value):
+        return ESCAPE + value
+    return value
+
+
+def csv_unescape(text: str) -> str:
+    """Undo `csv_text` on a cell read from a CSV file."""
+    return _ESCAPED.sub(r"\1", text) if text.startswith(ESCAPE) else text
+
+
+class SafeWriter:
+    """A ``csv.writer`` whose text cells cannot start a formula."""
+
+    def __init__(self, writer: _RowWriter) -> None:
+        self._writer = writer
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow([csv_text(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(file: Any, **options: Any) -> SafeWriter:
+    """``csv.writer(file, **options)`` that neutralises formula-like text."""
+    return SafeWriter(csv.writer(file, **options))
+
+
+def csv_reader(lines: Iterable[str], *args: Any, **options: Any) -> Iterable[list[str]]:
+    """``csv.reader`` that removes the apostrophe `csv_writer` put before formula-like text."""
+    for row in csv.reader(lines, *args, **options):
+        yield [csv_unescape(cell) for cell in row]
