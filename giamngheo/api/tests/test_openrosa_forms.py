@@ -113,12 +113,23 @@ def test_unknown_commune_and_form_are_404(client, personas, province):
     assert odk_get(client, url, "enumerator_a").status_code == 404
 
 
-def test_wrong_password_is_challenged_again_and_counted(client, personas, province, settings):
-    settings.API_AUTH_FAILURES_PER_USERNAME = 2
+def test_wrong_digest_password_locks_only_that_pair(client, personas, province):
     url = f"/api/openrosa/{province['A'].code}/formList"
-    for _n in range(2):
-        assert odk_get(client, url, "enumerator_a", "wrong").status_code == 401
-    assert odk_get(client, url, "enumerator_a").status_code == 429
+    phone = {"REMOTE_ADDR": "10.0.0.1"}
+    for _n in range(5):
+        assert odk_get(client, url, "enumerator_a", "wrong", **phone).status_code == 401
+    locked = odk_get(client, url, "enumerator_a", **phone)  # the right password, too late
+    assert locked.status_code == 429
+    assert 0 < int(locked["Retry-After"]) <= 900
+    assert odk_get(client, url, "enumerator_a", REMOTE_ADDR="10.0.0.2").status_code == 200
+    assert odk_get(client, url, "commune_a_officer", **phone).status_code == 200
+
+
+def test_twenty_failures_from_one_address_do_not_lock_its_other_users(client, personas, province):
+    url = f"/api/openrosa/{province['A'].code}/formList"
+    for _n in range(20):
+        client.get(url, HTTP_AUTHORIZATION="Bearer gn_guess", REMOTE_ADDR="10.0.0.1")
+    assert odk_get(client, url, "enumerator_a", REMOTE_ADDR="10.0.0.1").status_code == 200
 
 
 def test_a_replayed_digest_header_is_refused(client, personas, province):
