@@ -162,7 +162,8 @@ class Throttle:
         return n
 
     def _lock(self, key: str, seconds: int, now: float) -> None:
-        self.cache.set(key + ":until", now + seconds, seconds)
+        # The value is the deadline; the cache's expiry only tidies up, a little later.
+        self.cache.set(key + ":until", now + seconds, seconds + 60)
 
     def failed(self, *, address: str, subject: str = "") -> None:
         """Record a wrong secret; locks the pair or address, or slows the account, as due."""
