@@ -126,24 +126,23 @@ class Throttle:
         }
 
     # Reading --------------------------------------------------------------------------------
-    def _locked_for(self, key: str, now: float) -> int:
-        until = self.cache.get(key + ":until")
-        return math.ceil(until - now) if until and until > now else 0
-
     def check(self, *, address: str, subject: str = "") -> Verdict:
         """Call before checking the secret; a refused attempt must not check it."""
         now = time.time()
         keys = self._keys(address, subject)
-        if subject and (wait := self._locked_for(keys["pair"], now)):
-            return Verdict(False, "pair", wait)
-        if wait := self._locked_for(keys["address"], now):
-            return Verdict(False, "address", wait)
-        if (
-            subject
-            and (wait := self._locked_for(keys["account"], now))
-            and not self.cache.get(keys["known"])
-        ):
-            return Verdict(False, "account", wait)
+        names = ["pair", "address", "account"] if subject else ["address"]
+        found = self.cache.get_many([keys[n] + ":until" for n in names] + [keys["known"]])
+
+        def wait(name: str) -> int:
+            until = found.get(keys[name] + ":until")
+            return math.ceil(until - now) if until and until > now else 0
+
+        if subject and (seconds := wait("pair")):
+            return Verdict(False, "pair", seconds)
+        if seconds := wait("address"):
+            return Verdict(False, "address", seconds)
+        if subject and (seconds := wait("account")) and not found.get(keys["known"]):
+            return Verdict(False, "account", seconds)
         return ALLOWED
 
     # Writing --------------------------------------------------------------------------------
