@@ -80,7 +80,7 @@ def client_address(request: HttpRequest) -> str:
     believed. A malformed hop stops the walk at the last proxy that reported it.
     """
     remote = request.META.get("REMOTE_ADDR") or "unknown"
-    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
     current = _parse(remote)
     if not networks or current is None:
         return remote
