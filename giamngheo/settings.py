@@ -1,7 +1,9 @@
 """The only settings module: every difference between installations is an environment value."""
 
+import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -194,5 +196,63 @@ API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", str(5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 OPENROSA_MAX_SUBMISSION_BYTES = envint("OPENROSA_MAX_SUBMISSION_BYTES", str(20 * 1024 * 1024))
 OPENROSA_REALM = os.environ.get("OPENROSA_REALM", "GiamNgheo")
-API_AUTH_FAILURES_PER_IP = envint("API_AUTH_FAILURES_PER_IP", "20")
-API_AUTH_FAILURES_PER_USERNAME = envint("API_AUTH_FAILURES_PER_USERNAME", "10")
+
+# Shared by every process: login throttle counters, OpenRosa nonce counts. The database cache needs
+# no other service (its table is created by a migration); Redis when CACHE_URL=redis://host:port/db.
+CACHE_TABLE = "giamngheo_cache"
+
+
+def cache_config(url: str) -> dict:
+    """The CACHES entry for CACHE_URL; a malformed URL fails at start-up, not at the first login."""
+    if not url:
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Django's default of 300 entries would cull live throttle counters.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError:
+        parts = parts._replace(scheme="")
+    if (parts.scheme in ("redis", "rediss") and parts.hostname) or (
+        parts.scheme == "unix" and parts.path
+    ):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "giamngheo",
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL={url!r}: leave it empty for the database cache, or use redis://host:6379/0."
+    )
+
+
+CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "").strip())}
+THROTTLE_CACHE = "default"
+
+# Login throttle (giamngheo/accounts/throttle.py explains the three counters).
+LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", "900")
+LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", "900")
+LOGIN_FAILURES_PER_PAIR = envint("LOGIN_FAILURES_PER_PAIR", "5")
+LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", "100")
+LOGIN_SLOWDOWN_AFTER = envint("LOGIN_SLOWDOWN_AFTER", "10")
+LOGIN_SLOWDOWN_MAX_SECONDS = envint("LOGIN_SLOWDOWN_MAX_SECONDS", "30")
+LOGIN_KNOWN_PAIR_DAYS = envint("LOGIN_KNOWN_PAIR_DAYS", "30")
+
+
+def envnetworks(name: str, default: str) -> list[str]:
+    values = envlist(name, default)
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {value!r} is not an address or network (e.g. 10.0.0.5 or 10.0.0.0/24)."
+            ) from None
+    return values
+
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs); empty: none.
+TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES", "")

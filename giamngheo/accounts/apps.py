@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "giamngheo.accounts"
     verbose_name = _("Users and organisations")
+
+    def ready(self) -> None:
+        from django.contrib import admin
+
+        from giamngheo.accounts.forms import AdminLoginForm
+
+        # The admin's login counts against the same throttle as every other login.
+        admin.site.login_form = AdminLoginForm

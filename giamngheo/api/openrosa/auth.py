@@ -16,8 +16,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts import throttle
 from giamngheo.accounts.models import User
-from giamngheo.api import throttle
 from giamngheo.api.credentials import constant_time_equal, digest_ha1, digest_realm, token_user
 from giamngheo.api.openrosa.responses import message
 
@@ -50,9 +50,9 @@ def challenge(text: str | None = None, *, stale: bool = False) -> HttpResponse:
     return response
 
 
-def _too_many() -> HttpResponse:
+def _too_many(verdict: throttle.Verdict) -> HttpResponse:
     response = message(_("Too many failed authentication attempts; try again later."), 429)
-    response["Retry-After"] = str(throttle.retry_after())
+    response["Retry-After"] = str(verdict.retry_after)
     return response
 
 
@@ -69,8 +69,9 @@ def _digest_user(request: HttpRequest, params: dict[str, str]) -> User | HttpRes
     needed = ("username", "realm", "nonce", "uri", "response", "qop", "nc", "cnonce")
     if any(not params.get(k) for k in needed) or params.get("qop") != "auth":
         return None
-    if throttle.is_blocked(request, username):
-        return _too_many()
+    verdict = throttle.check(request, username)
+    if not verdict.allowed:
+        return _too_many(verdict)
     if params["realm"] != digest_realm():
         return None
     if not nonce_valid(params["nonce"]):
@@ -81,14 +82,14 @@ def _digest_user(request: HttpRequest, params: dict[str, str]) -> User | HttpRes
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     ha1 = digest_ha1(user) if user else None
     if ha1 is None:
-        throttle.record_failure(request, username)
+        throttle.failed(request, username)
         return None
     ha2 = _md5(f"{request.method}:{params['uri']}")
     expected = _md5(
         f"{ha1}:{params['nonce']}:{params['nc']}:{params['cnonce']}:{params['qop']}:{ha2}"
     )
     if not constant_time_equal(expected, params["response"].lower()):
-        throttle.record_failure(request, username)
+        throttle.failed(request, username)
         return None
     try:
         nc = int(params["nc"], 16)
@@ -98,6 +99,7 @@ def _digest_user(request: HttpRequest, params: dict[str, str]) -> User | HttpRes
     if nc <= (cache.get(key) or 0):
         return challenge(stale=True)  # a replayed request: ask for a fresh nonce
     cache.set(key, nc, NONCE_MAX_AGE + 60)
+    throttle.succeeded(request, username)
     return user
 
 
@@ -106,18 +108,19 @@ def _basic_user(request: HttpRequest, value: str) -> User | HttpResponse | None:
         username, _sep, password = base64.b64decode(value).decode("utf-8").partition(":")
     except (ValueError, UnicodeDecodeError):
         return None
-    if throttle.is_blocked(request, username):
-        return _too_many()
+    verdict = throttle.check(request, username)
+    if not verdict.allowed:
+        return _too_many(verdict)
     user = authenticate(request, username=username, password=password)
     if user is None:
-        throttle.record_failure(request, username)
+        throttle.failed(request, username)
+    else:
+        throttle.succeeded(request, username)
     return user
 
 
 def openrosa_user(request: HttpRequest) -> User | HttpResponse:
     """The authenticated user, or the response to send (a Digest challenge, 429)."""
-    if throttle.is_blocked(request):
-        return _too_many()
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _sep, value = header.partition(" ")
     scheme = scheme.lower()
@@ -129,9 +132,12 @@ def openrosa_user(request: HttpRequest) -> User | HttpResponse:
             return challenge(_("Basic authentication is accepted only over HTTPS."))
         result = _basic_user(request, value.strip())
     elif scheme == "bearer":
+        verdict = throttle.check(request)
+        if not verdict.allowed:
+            return _too_many(verdict)
         result = token_user(value.strip())
         if result is None:
-            throttle.record_failure(request)
+            throttle.failed(request)
     elif request.method in ("GET", "HEAD") and request.user.is_authenticated:
         result = request.user  # a browser (ODK Web Forms) with its session
     if isinstance(result, HttpResponse):

@@ -5,10 +5,11 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from giamngheo.accounts import throttle
 from giamngheo.accounts.scoping import ROLE_CAPABILITIES
-from giamngheo.api import throttle
 from giamngheo.api.credentials import token_create, token_revoke
 from giamngheo.api.models import ApiToken
+from giamngheo.api.rest.auth import too_many
 from giamngheo.api.rest.errors import ApiError
 from giamngheo.api.rest.params import Id
 from giamngheo.api.rest.schemas import ErrorOut, MeOut, TokenCreatedOut, TokenOut, TokenRequest
@@ -17,23 +18,17 @@ router = Router(tags=["authentication"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
-def _blocked() -> ApiError:
-    return ApiError(
-        429,
-        _("Too many failed authentication attempts; try again later."),
-        headers={"Retry-After": str(throttle.retry_after())},
-    )
-
-
 @router.post("/auth/token", auth=None, response={201: TokenCreatedOut, 400: ErrorOut, **ERRORS})
 def token_obtain(request: HttpRequest, payload: TokenRequest):
-    """Exchange a username and password for a new token (rate limited per address and user)."""
-    if throttle.is_blocked(request, payload.username):
-        raise _blocked()
+    """Exchange a username and password for a new token (throttled like every login)."""
+    verdict = throttle.check(request, payload.username)
+    if not verdict.allowed:
+        raise too_many(verdict)
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        throttle.record_failure(request, payload.username)
+        throttle.failed(request, payload.username)
         raise ApiError(401, _("Wrong username or password."))
+    throttle.succeeded(request, payload.username)
     token, raw = token_create(actor=user, name=payload.name)
     return Status(201, {**_token_row(token), "token": raw})
 

@@ -1,5 +1,6 @@
 """formList, the form, its manifest and media: what Collect downloads before going to the field."""
 
+import base64
 import csv
 import hashlib
 import io
@@ -113,12 +114,39 @@ def test_unknown_commune_and_form_are_404(client, personas, province):
     assert odk_get(client, url, "enumerator_a").status_code == 404
 
 
-def test_wrong_password_is_challenged_again_and_counted(client, personas, province, settings):
-    settings.API_AUTH_FAILURES_PER_USERNAME = 2
+def test_wrong_digest_password_locks_only_that_pair(client, personas, province):
     url = f"/api/openrosa/{province['A'].code}/formList"
+    phone = {"REMOTE_ADDR": "10.0.0.1"}
+    for _n in range(5):
+        assert odk_get(client, url, "enumerator_a", "wrong", **phone).status_code == 401
+    locked = odk_get(client, url, "enumerator_a", **phone)  # the right password, too late
+    assert locked.status_code == 429
+    assert 0 < int(locked["Retry-After"]) <= 900
+    assert odk_get(client, url, "enumerator_a", REMOTE_ADDR="10.0.0.2").status_code == 200
+    assert odk_get(client, url, "commune_a_officer", **phone).status_code == 200
+
+
+def test_twenty_failures_from_one_address_do_not_lock_its_other_users(client, personas, province):
+    url = f"/api/openrosa/{province['A'].code}/formList"
+    for _n in range(20):
+        client.get(url, HTTP_AUTHORIZATION="Bearer gn_guess", REMOTE_ADDR="10.0.0.1")
+    assert odk_get(client, url, "enumerator_a", REMOTE_ADDR="10.0.0.1").status_code == 200
+
+
+def test_basic_over_https_shares_the_digest_pair_lockout(client, personas, province):
+    url = f"/api/openrosa/{province['A'].code}/formList"
+    phone = {"REMOTE_ADDR": "10.0.0.1", "secure": True}
+
+    def basic(password: str) -> str:
+        return "Basic " + base64.b64encode(f"enumerator_a:{password}".encode()).decode()
+
+    for _n in range(3):
+        assert odk_get(client, url, "enumerator_a", "wrong", **phone).status_code == 401
     for _n in range(2):
-        assert odk_get(client, url, "enumerator_a", "wrong").status_code == 401
-    assert odk_get(client, url, "enumerator_a").status_code == 429
+        assert client.get(url, HTTP_AUTHORIZATION=basic("wrong"), **phone).status_code == 401
+    assert client.get(url, HTTP_AUTHORIZATION=basic(PASSWORD), **phone).status_code == 429
+    other = {"REMOTE_ADDR": "10.0.0.2", "secure": True}
+    assert client.get(url, HTTP_AUTHORIZATION=basic(PASSWORD), **other).status_code == 200
 
 
 def test_a_replayed_digest_header_is_refused(client, personas, province):

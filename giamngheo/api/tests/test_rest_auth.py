@@ -70,21 +70,29 @@ def test_wrong_password_is_401_and_body_errors_are_422(client, personas):
     assert body(garbled)["detail"]
 
 
-def test_failed_logins_are_limited_per_username(client, personas, settings):
-    settings.API_AUTH_FAILURES_PER_USERNAME = 3
-    for n in range(3):
-        # Different addresses: the per-username counter still adds up.
-        response = _obtain(client, "commune_a_officer", "wrong", REMOTE_ADDR=f"10.0.0.{n}")
+def test_token_login_locks_the_pair_after_five_wrong_passwords(client, personas):
+    for _n in range(5):
+        response = _obtain(client, "commune_a_officer", "wrong", REMOTE_ADDR="10.0.0.1")
         assert response.status_code == 401
-    blocked = _obtain(client, "commune_a_officer", PASSWORD, REMOTE_ADDR="10.0.0.9")
+    # The right password from the locked pair is refused without being checked.
+    blocked = _obtain(client, "commune_a_officer", PASSWORD, REMOTE_ADDR="10.0.0.1")
     assert_error_body(blocked, 429)
-    assert int(blocked["Retry-After"]) > 0
-    # Another user from a fresh address is not affected.
-    assert _obtain(client, "commune_b_officer", PASSWORD, REMOTE_ADDR="10.0.1.1").status_code == 201
+    assert 0 < int(blocked["Retry-After"]) <= 900
+    # The same user from another address, and a colleague behind the same address, get tokens.
+    assert _obtain(client, "commune_a_officer", PASSWORD, REMOTE_ADDR="10.0.0.2").status_code == 201
+    assert _obtain(client, "commune_b_officer", PASSWORD, REMOTE_ADDR="10.0.0.1").status_code == 201
+
+
+def test_twenty_bad_tokens_no_longer_lock_the_office_out(personas):
+    guesser = Client(HTTP_AUTHORIZATION="Bearer gn_guess", REMOTE_ADDR="10.9.9.9")
+    for _n in range(20):
+        assert guesser.get("/api/v1/me").status_code == 401
+    colleague = Client(REMOTE_ADDR="10.9.9.9")
+    assert _obtain(colleague, "commune_a_officer", PASSWORD).status_code == 201
 
 
 def test_failed_tokens_are_limited_per_address(personas, settings):
-    settings.API_AUTH_FAILURES_PER_IP = 4
+    settings.LOGIN_FAILURES_PER_ADDRESS = 4
     guesser = Client(HTTP_AUTHORIZATION="Bearer gn_guess", REMOTE_ADDR="10.9.9.9")
     for _n in range(4):
         assert guesser.get("/api/v1/me").status_code == 401

@@ -28,8 +28,9 @@ def _keep_the_test_connection():
 @pytest.fixture
 def bearer(personas, rounds, settings):
     # Generated logins fail by design; keep them from locking the generated traffic out.
-    settings.API_AUTH_FAILURES_PER_IP = 10_000
-    settings.API_AUTH_FAILURES_PER_USERNAME = 10_000
+    settings.LOGIN_FAILURES_PER_ADDRESS = 10_000
+    settings.LOGIN_FAILURES_PER_PAIR = 10_000
+    settings.LOGIN_SLOWDOWN_AFTER = 10_000
     _token, raw = token_create(actor=personas["province_officer"], name="schemathesis")
     return {"Authorization": f"Bearer {raw}"}
 
