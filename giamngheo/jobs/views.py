@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from giamngheo.jobs import selectors
+from giamngheo.jobs.models import JobStatus
 
 
 @login_required
@@ -14,11 +15,16 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.job_get(actor=request.user, pk=pk)
-    return render(request, "jobs/detail.html", {"job": job})
+    return render(request, "jobs/detail.html", _progress_context(job))
 
 
 @login_required
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Polled by htmx every second; the partial stops polling once the job has finished."""
     job = selectors.job_get(actor=request.user, pk=pk)
-    return render(request, "jobs/_progress.html", {"job": job})
+    return render(request, "jobs/_progress.html", _progress_context(job))
+
+
+def _progress_context(job) -> dict:
+    waiting = job.status == JobStatus.QUEUED
+    return {"job": job, "no_worker": waiting and not selectors.worker_alive()}
