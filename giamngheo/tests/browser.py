@@ -44,6 +44,8 @@ def browser_page(width: int = 1280, height: int = 900) -> Iterator:
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.console_errors = errors
             yield page
+            # A script error or a Content-Security-Policy violation fails the test that saw it.
+            assert errors == [], f"console errors: {errors}"
         finally:
             browser.close()
 
