@@ -41,6 +41,8 @@ def _running_job(officer, worker_id: str) -> tuple[Job, DBTaskResult]:
     return job, task
 
 
+# The worker closes old connections between tasks, as in production: no wrapping transaction.
+@pytest.mark.django_db(transaction=True)
 def test_starting_worker_marks_job_of_dead_worker_abandoned(settings, officer):
     settings.TASKS = DB_TASKS
     long_ago = timezone.now() - dt.timedelta(minutes=10)
@@ -59,6 +61,8 @@ def test_starting_worker_marks_job_of_dead_worker_abandoned(settings, officer):
     assert not WorkerHeartbeat.objects.exists()
 
 
+# The worker closes old connections between tasks, as in production: no wrapping transaction.
+@pytest.mark.django_db(transaction=True)
 def test_job_of_live_worker_elsewhere_is_left_running(settings, officer):
     settings.TASKS = DB_TASKS
     now = timezone.now()
