@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "giamngheo.geo",
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "giamngheo.middleware.LanguageMiddleware",
@@ -179,10 +182,50 @@ TASKS = {
 
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "0" if DEBUG else "1")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Offices share computers: a session ends with the browser, and after 8 hours without a request.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", str(8 * 60 * 60))
+SESSION_SAVE_EVERY_REQUEST = True
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "0")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "0")
+# Only behind a proxy that sets X-Forwarded-Proto itself (and strips the client's): otherwise
+# anyone could claim HTTPS.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if envbool("SECURE_PROXY_SSL_HEADER", "0") else None
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere: pages read their data from json_script / data- attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# `giamngheo serve` (gunicorn); each value can also be given on the command line.
+WEB_HOST = os.environ.get("WEB_HOST", "127.0.0.1")
+WEB_PORT = envint("WEB_PORT", "8000")
+WEB_WORKERS = envint("WEB_WORKERS", "0") or min(2 * (os.cpu_count() or 1) + 1, 8)
+WEB_THREADS = envint("WEB_THREADS", "4")
+WEB_KEEPALIVE_SECONDS = envint("WEB_KEEPALIVE_SECONDS", "15")
+WEB_TIMEOUT_SECONDS = envint("WEB_TIMEOUT_SECONDS", "120")
+
+# Job workers say they are alive every few seconds; a running job whose worker is gone (its process
+# on this machine, or its heartbeat older than the limit on another) is marked abandoned when a
+# worker starts.
+JOB_HEARTBEAT_SECONDS = envint("JOB_HEARTBEAT_SECONDS", "5")
+JOB_WORKER_STALE_SECONDS = envint("JOB_WORKER_STALE_SECONDS", "60")
 
 LOGGING = {
     "version": 1,

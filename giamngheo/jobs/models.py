@@ -1,6 +1,12 @@
+import os
+import socket
+from datetime import datetime, timedelta
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +14,18 @@ class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Finished")
+    SUCCEEDED_WITH_ERRORS = "succeeded_with_errors", _("Finished with errors")
     FAILED = "failed", _("Failed")
+    # Its worker died (killed, machine restarted) while the job ran: it will not finish.
+    ABANDONED = "abandoned", _("Abandoned")
+
+
+FINISHED_STATUSES = (
+    JobStatus.SUCCEEDED,
+    JobStatus.SUCCEEDED_WITH_ERRORS,
+    JobStatus.FAILED,
+    JobStatus.ABANDONED,
+)
 
 
 class Job(models.Model):
@@ -25,7 +42,7 @@ class Job(models.Model):
         blank=True,
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
+        _("status"), max_length=32, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
     done = models.PositiveBigIntegerField(_("done"), default=0)
     total = models.PositiveBigIntegerField(_("total"), default=0)
@@ -53,7 +70,7 @@ class Job(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.status == JobStatus.SUCCEEDED:
+        if self.status in (JobStatus.SUCCEEDED, JobStatus.SUCCEEDED_WITH_ERRORS):
             return 100
         if not self.total:
             return 0
@@ -61,4 +78,44 @@ class Job(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+        return self.status in FINISHED_STATUSES
+
+
+class WorkerHeartbeat(models.Model):
+    """A running `giamngheo worker` and when it last said so: pages and other workers read it."""
+
+    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
+    pid = models.PositiveIntegerField(_("process id"))
+    host = models.CharField(_("host"), max_length=255)
+    started_at = models.DateTimeField(_("started at"))
+    last_seen = models.DateTimeField(_("last seen"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"
+
+    def is_alive(self, *, now: datetime | None = None) -> bool:
+        # On this machine the process table is the truth: a long SQLite write can hold the
+        # heartbeat up, and a killed worker is known dead at once. Elsewhere, the heartbeat.
+        if self.host == socket.gethostname():
+            return _process_running(self.pid)
+        now = now or timezone.now()
+        return now - self.last_seen <= timedelta(seconds=settings.JOB_WORKER_STALE_SECONDS)
+
+
+def _process_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        # A killed process not yet reaped by its parent is a zombie: dead for our purpose.
+        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True

@@ -5,13 +5,20 @@ the worker (`giamngheo worker`) looks the function up and runs it with the job r
 """
 
 import logging
+import os
+import socket
 import traceback
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from giamngheo.jobs.models import Job, JobStatus
+from giamngheo.jobs.models import Job, JobStatus, WorkerHeartbeat
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +72,12 @@ def job_run(job_id: int) -> None:
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
     try:
         result = _REGISTRY[job.kind](JobReporter(job), job.params)
+    except (KeyboardInterrupt, SystemExit):
+        # The worker was told to stop at once (a second Ctrl+C): the job will not finish.
+        Job.objects.filter(pk=job.pk).update(
+            status=JobStatus.ABANDONED, finished_at=timezone.now(), message=_abandoned_message()
+        )
+        raise
     except Exception as exc:
         log.exception("job %s failed", job.pk)
         Job.objects.filter(pk=job.pk).update(
@@ -79,3 +92,83 @@ def job_run(job_id: int) -> None:
         result=result or {},
         done=job.total or job.done,
     )
+
+
+class WorkerLost(Exception):
+    """Recorded on the queue's task row when its worker died while running it."""
+
+
+def _abandoned_message() -> str:
+    # Stored text, so written in the installation's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(
+            "The worker running this job stopped before the job finished (it was killed, or "
+            "its machine restarted). Nothing more will happen to this job: start it again."
+        )
+
+
+def worker_register(*, worker_id: str) -> WorkerHeartbeat:
+    now = timezone.now()
+    heartbeat, _ = WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started_at": now,
+            "last_seen": now,
+        },
+    )
+    return heartbeat
+
+
+def worker_beat(*, worker_id: str) -> None:
+    if not WorkerHeartbeat.objects.filter(worker_id=worker_id).update(last_seen=timezone.now()):
+        worker_register(worker_id=worker_id)
+
+
+def worker_unregister(*, worker_id: str) -> None:
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+def jobs_abandon_orphaned(*, worker_id: str) -> int:
+    """Mark `abandoned` every job whose worker died; returns how many.
+
+    Run by a starting worker (`worker_id` is its own): a job left "running" by a killed worker
+    would otherwise show its last progress forever, and its queue row would stay claimed.
+    """
+    now = timezone.now()
+    heartbeats = list(WorkerHeartbeat.objects.all())
+    live = {h.worker_id for h in heartbeats if h.is_alive(now=now)} | {worker_id}
+    dead = [h.worker_id for h in heartbeats if h.worker_id not in live]
+    message = _abandoned_message()
+    with transaction.atomic():
+        running = DBTaskResult.objects.select_for_update().filter(status=TaskResultStatus.RUNNING)
+        orphaned = [t for t in running if not t.worker_ids or t.worker_ids[-1] not in live]
+        for task in orphaned:
+            task.status = TaskResultStatus.FAILED
+            task.finished_at = now
+            task.exception_class_path = f"{WorkerLost.__module__}.{WorkerLost.__qualname__}"
+            task.traceback = message
+            task.save(update_fields=["status", "finished_at", "exception_class_path", "traceback"])
+        still_running = {
+            str(pk)
+            for pk in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list(
+                "pk", flat=True
+            )
+        }
+        # Jobs whose queue row was just released, and running jobs whose row no longer runs.
+        lost = Q(task_result_id__in=[str(t.pk) for t in orphaned]) | (
+            Q(status=JobStatus.RUNNING) & ~Q(task_result_id__in=still_running)
+        )
+        if live != {worker_id}:
+            # Another worker may have just claimed a job whose task id is not yet recorded.
+            lost &= ~Q(task_result_id="")
+        count = (
+            Job.objects.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
+            .filter(lost)
+            .update(status=JobStatus.ABANDONED, finished_at=now, message=message)
+        )
+        WorkerHeartbeat.objects.filter(worker_id__in=dead).delete()
+    if count:
+        log.warning("%d job(s) abandoned by workers that died were marked as such", count)
+    return count

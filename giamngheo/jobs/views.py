@@ -3,6 +3,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from giamngheo.jobs import selectors
+from giamngheo.jobs.models import JobStatus
 from giamngheo.storage import file_response
 
 
@@ -15,14 +16,14 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.job_get(actor=request.user, pk=pk)
-    return render(request, "jobs/detail.html", {"job": job})
+    return render(request, "jobs/detail.html", _progress_context(job))
 
 
 @login_required
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Polled by htmx every second; the partial stops polling once the job has finished."""
     job = selectors.job_get(actor=request.user, pk=pk)
-    return render(request, "jobs/_progress.html", {"job": job})
+    return render(request, "jobs/_progress.html", _progress_context(job))
 
 
 @login_required
@@ -32,3 +33,8 @@ def job_file(request: HttpRequest, pk: int) -> FileResponse:
     if not job.output:
         raise Http404
     return file_response(job.output, filename=job.output.name.rsplit("/", 1)[-1])
+
+
+def _progress_context(job) -> dict:
+    waiting = job.status == JobStatus.QUEUED
+    return {"job": job, "no_worker": waiting and not selectors.worker_alive()}

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,8 +45,20 @@ def browser_page(width: int = 1280, height: int = 900) -> Iterator:
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.console_errors = errors
             yield page
+            # A script error or a Content-Security-Policy violation fails the test that saw it.
+            assert errors == [], f"console errors: {errors}"
         finally:
             browser.close()
+
+
+def wait_until(page, expression: str, timeout: float = 10.0) -> None:
+    """Poll an expression from Python: Playwright's wait_for_function evaluates its string with
+    eval() inside the page, which the Content-Security-Policy (rightly) refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)
 
 
 def screenshot(page, name: str) -> Path:

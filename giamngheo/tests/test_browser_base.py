@@ -26,3 +26,12 @@ def test_officer_logs_in_and_sees_unit_on_a_phone(live_server):
         page.wait_for_selector("#unit-rows >> text=Xã FA")
         screenshot(page, "units-phone")
         assert page.console_errors == []
+
+
+def test_choosing_a_language_switches_the_page_without_inline_script(live_server):
+    with browser_page() as page:
+        response = page.goto(f"{live_server.url}/accounts/login/")
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        page.select_option("#language-select", "en")
+        page.wait_for_selector("html[lang=en]")
+        assert page.get_by_label("User name").is_visible()

@@ -80,3 +80,43 @@ def test_unknown_database_scheme_is_an_error(tmp_path):
     )
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+def _setting(expression: str, tmp_path, **env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_"))}
+    clean.pop("DEBUG", None)
+    clean.update(env, GIAMNGHEO_VAR_DIR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-c", f"import giamngheo.settings as s; print({expression})"],
+        capture_output=True,
+        text=True,
+        env=clean,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_proxy_ssl_header_is_off_unless_asked_for(tmp_path):
+    assert _setting("s.SECURE_PROXY_SSL_HEADER", tmp_path) == "None"
+    assert _setting("s.SECURE_PROXY_SSL_HEADER", tmp_path, SECURE_PROXY_SSL_HEADER="1") == str(
+        ("HTTP_X_FORWARDED_PROTO", "https")
+    )
+
+
+def test_hsts_comes_from_the_environment(tmp_path):
+    expression = "(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    assert _setting(expression, tmp_path) == "(0, False, False)"
+    env = {
+        "SECURE_HSTS_SECONDS": "31536000",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
+        "SECURE_HSTS_PRELOAD": "1",
+    }
+    assert _setting(expression, tmp_path, **env) == "(31536000, True, True)"
+
+
+def test_sessions_end_with_the_browser_and_after_eight_idle_hours(tmp_path):
+    expression = (
+        "(s.SESSION_EXPIRE_AT_BROWSER_CLOSE, s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST)"
+    )
+    assert _setting(expression, tmp_path) == f"(True, {8 * 3600}, True)"

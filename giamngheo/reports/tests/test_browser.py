@@ -4,7 +4,7 @@ from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory
 from giamngheo.reports.models import Target
 from giamngheo.reports.tests.fixtures import build_reports_province
-from giamngheo.tests.browser import browser_page, screenshot
+from giamngheo.tests.browser import browser_page, screenshot, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,9 +33,7 @@ def test_dashboard_and_public_statistics_draw_their_charts(live_server):
         page.get_by_label("Mật khẩu").fill("pw-for-tests-only")
         page.get_by_role("button", name="Đăng nhập").click()
         page.wait_for_selector("#key-figures")
-        page.wait_for_function(
-            "typeof Chart !== 'undefined' && Object.keys(Chart.instances).length >= 3"
-        )
+        wait_until(page, "typeof Chart !== 'undefined' && Object.keys(Chart.instances).length >= 3")
         assert _charts(page) == 3
         for chart in ("trend-chart", "commune-chart", "deprivation-chart"):
             assert page.evaluate(DRAWN, chart), chart
@@ -44,9 +42,7 @@ def test_dashboard_and_public_statistics_draw_their_charts(live_server):
 
         page.context.clear_cookies()  # the public portal needs no login
         page.goto(f"{live_server.url}/portal/thong-ke/?unit={units['P'].pk}")
-        page.wait_for_function(
-            "typeof Chart !== 'undefined' && Object.keys(Chart.instances).length >= 2"
-        )
+        wait_until(page, "typeof Chart !== 'undefined' && Object.keys(Chart.instances).length >= 2")
         assert _charts(page) == 2
         for chart in ("trend-chart", "commune-chart"):
             assert page.evaluate(DRAWN, chart), chart

@@ -9,7 +9,7 @@ from giamngheo.accounts.tests.factories import UserFactory
 from giamngheo.reviews import services
 from giamngheo.reviews.models import RoundType
 from giamngheo.reviews.tests.conftest import make_household
-from giamngheo.tests.browser import browser_page, screenshot
+from giamngheo.tests.browser import browser_page, screenshot, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,8 +41,8 @@ def test_reviewer_fills_a_section_on_a_phone_with_errors_shown_as_they_type(live
         screenshot(page, "reviews-section-phone")
         income.fill("1200000")
         income.press("Tab")
-        page.wait_for_function(
-            "document.querySelector('#err-income_per_capita_month').textContent.trim() === ''"
+        wait_until(
+            page, "document.querySelector('#err-income_per_capita_month').textContent.trim() === ''"
         )
         page.locator("#id_nlnn_1").check()
         page.get_by_role("button").last.click()
