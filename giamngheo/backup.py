@@ -91,7 +91,7 @@ def left_out_tables() -> list[str]:
     return tables
 
 
-def _vendor_label(vendor: str) -> str:
+def vendor_label(vendor: str) -> str:
     return {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(vendor, vendor)
 
 
@@ -279,7 +279,7 @@ def _safe_member(name: str) -> bool:
 def _read_manifest(tar: tarfile.TarFile, source: Path) -> dict[str, Any]:
     try:
         manifest = json.load(tar.extractfile(MANIFEST))  # type: ignore[arg-type]
-    except (KeyError, ValueError, tarfile.TarError):
+    except (KeyError, ValueError):
         raise _invalid(
             _("%(path)s is not a GiảmNghèo backup (no readable manifest.json).") % {"path": source}
         ) from None
@@ -486,7 +486,7 @@ def _restore_from(
                 "This backup holds a %(archived)s database and this installation uses "
                 "%(vendor)s: restore it into %(archived)s (set DATABASE_URL)."
             )
-            % {"archived": _vendor_label(archived), "vendor": _vendor_label(vendor)},
+            % {"archived": vendor_label(archived), "vendor": vendor_label(vendor)},
             ExitCode.WRONG_DATABASE,
         )
     pending = _check_migrations(manifest)

@@ -3,7 +3,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from giamngheo.backup import BackupError, backup_create, expand_date, left_out_tables
+from giamngheo.backup import (
+    BackupError,
+    backup_create,
+    expand_date,
+    left_out_tables,
+    vendor_label,
+)
 
 
 class Command(BaseCommand):
@@ -27,7 +33,11 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 _("Backup written to %(path)s: %(vendor)s database and %(files)d private files.")
-                % {"path": summary.path, "vendor": summary.vendor, "files": summary.files}
+                % {
+                    "path": summary.path,
+                    "vendor": vendor_label(summary.vendor),
+                    "files": summary.files,
+                }
             )
         )
         self.stdout.write(
