@@ -12,6 +12,7 @@ restored site logs everyone out and rebuilds its cache, and nothing else is lost
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -210,6 +211,12 @@ def backup_create(*, destination: Path, replace: bool = False) -> Summary:
             % {"path": destination},
             ExitCode.TARGET_NOT_EMPTY,
         )
+    if destination.is_relative_to(Path(settings.PRIVATE_ROOT).absolute()):
+        raise BackupError(
+            _("Write the backup outside %(path)s: the archive cannot hold itself.")
+            % {"path": settings.PRIVATE_ROOT},
+            ExitCode.TARGET_NOT_EMPTY,
+        )
     destination.parent.mkdir(parents=True, exist_ok=True)
     created_at = timezone.now().isoformat()
     with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".giamngheo-backup-") as work:
@@ -241,7 +248,7 @@ def backup_create(*, destination: Path, replace: bool = False) -> Summary:
                 info.size = len(body)
                 info.mtime = int(timezone.now().timestamp())
                 info.mode = 0o600
-                tar.addfile(info, _BytesReader(body))
+                tar.addfile(info, io.BytesIO(body))
             os.replace(partial, destination)
         except BaseException:
             Path(partial).unlink(missing_ok=True)
@@ -253,18 +260,6 @@ def backup_create(*, destination: Path, replace: bool = False) -> Summary:
         bytes=sum(entry["size"] for entry in files),
         created_at=created_at,
     )
-
-
-class _BytesReader:
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.offset = 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self.data) if size < 0 else self.offset + size
-        chunk = self.data[self.offset : end]
-        self.offset += len(chunk)
-        return chunk
 
 
 def _invalid(message: str) -> BackupError:

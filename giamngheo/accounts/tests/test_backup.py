@@ -14,14 +14,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.core.management import CommandError, call_command
 
-from giamngheo.backup import ExitCode
+from giamngheo.backup import ExitCode, left_out_tables
 
 pytestmark = pytest.mark.backup
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
-LEFT_OUT = {"django_session"}
 
 
 def _postgres_answers() -> bool:
@@ -136,6 +136,14 @@ class BackedUp:
     rows: dict[str, list[list[str]]]
     files: dict[str, str]
 
+    @property
+    def left_out(self) -> set[str]:
+        with tarfile.open(self.archive) as tar:
+            return set(json.load(tar.extractfile("manifest.json"))["database"]["rows_left_out"])
+
+    def kept(self, rows: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
+        return {table: values for table, values in rows.items() if table not in self.left_out}
+
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def backed_up(request, sites) -> BackedUp:
@@ -150,10 +158,6 @@ def backed_up(request, sites) -> BackedUp:
     result = site.run("backup", str(archive))
     assert result.returncode == 0, result.stderr
     return BackedUp(site, archive, site.rows(), site.files())
-
-
-def _kept(rows: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
-    return {table: values for table, values in rows.items() if table not in LEFT_OUT}
 
 
 def test_the_backed_up_site_holds_what_the_comparison_relies_on(backed_up):
@@ -172,8 +176,9 @@ def test_restore_into_an_empty_database_reproduces_every_row_and_file(backed_up,
 
     assert result.returncode == 0, result.stderr
     restored = target.rows()
-    assert _kept(restored) == _kept(backed_up.rows)
-    assert restored["django_session"] == []
+    assert backed_up.kept(restored) == backed_up.kept(backed_up.rows)
+    assert "django_session" in backed_up.left_out
+    assert all(restored[table] == [] for table in backed_up.left_out if table in restored)
     assert target.files() == backed_up.files
 
 
@@ -193,7 +198,7 @@ def test_restore_refuses_a_database_with_tables_and_force_replaces_everything(ba
     forced = target.run("restore", "--force", str(backed_up.archive))
 
     assert forced.returncode == 0, forced.stderr
-    assert _kept(target.rows()) == _kept(backed_up.rows)
+    assert backed_up.kept(target.rows()) == backed_up.kept(backed_up.rows)
     assert target.files() == backed_up.files
 
 
@@ -247,3 +252,24 @@ def test_backup_does_not_overwrite_an_existing_archive(backed_up):
 
     assert result.returncode == ExitCode.TARGET_NOT_EMPTY
     assert backed_up.archive.read_bytes() == before
+
+
+def test_backup_refuses_to_write_inside_the_private_folder(settings, tmp_path):
+    settings.PRIVATE_ROOT = tmp_path / "private"
+    (tmp_path / "private").mkdir()
+
+    with pytest.raises(CommandError) as refused:
+        call_command("backup", str(tmp_path / "private" / "x.tar"))
+
+    assert refused.value.returncode == ExitCode.TARGET_NOT_EMPTY
+    assert list((tmp_path / "private").iterdir()) == []
+
+
+def test_rows_of_database_cache_tables_are_left_out(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "giamngheo_cache",
+        }
+    }
+    assert left_out_tables() == ["django_session", "giamngheo_cache"]
