@@ -351,6 +351,10 @@ def _check_migrations(manifest: dict[str, Any]) -> int:
     """Refuse a backup made by newer code; return how many migrations the restored data lacks."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     known = set(loader.disk_migrations)
+    # A squashed migration stands for the ones it replaces, even after their files are deleted.
+    known |= {
+        tuple(old) for migration in loader.disk_migrations.values() for old in migration.replaces
+    }
     recorded = {(app, name) for app, names in manifest["migrations"].items() for name in names}
     unknown = sorted(key for key in recorded - known if key[0] in loader.migrated_apps)
     if unknown:
@@ -363,7 +367,12 @@ def _check_migrations(manifest: dict[str, Any]) -> int:
             % {"app": app, "name": name},
             ExitCode.NEWER_SCHEMA,
         )
-    return len(known - recorded)
+    return sum(
+        1
+        for key, migration in loader.disk_migrations.items()
+        if key not in recorded
+        and not (migration.replaces and {tuple(old) for old in migration.replaces} <= recorded)
+    )
 
 
 def _private_root_has_files() -> bool:

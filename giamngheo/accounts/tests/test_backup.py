@@ -220,6 +220,26 @@ def test_restore_refuses_a_damaged_archive_before_touching_anything(backed_up, s
     assert target.files() == {}
 
 
+def test_restore_refuses_a_backup_made_by_newer_code(backed_up, sites, tmp_path):
+    newer = tmp_path / "newer.tar"
+    with tarfile.open(backed_up.archive) as source, tarfile.open(newer, "w") as out:
+        for member in source:
+            data = source.extractfile(member).read()
+            if member.name == "manifest.json":
+                manifest = json.loads(data)
+                manifest["migrations"]["households"].append("9999_from_a_later_version")
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+            out.addfile(member, io.BytesIO(data))
+    target = sites.new(backed_up.site.vendor)
+
+    result = target.run("restore", str(newer))
+
+    assert result.returncode == ExitCode.NEWER_SCHEMA
+    assert "households.9999_from_a_later_version" in result.stderr
+    assert target.rows() == {}
+
+
 def test_restore_refuses_a_truncated_archive(backed_up, sites, tmp_path):
     truncated = tmp_path / "truncated.tar.gz"
     whole = backed_up.archive.read_bytes()
