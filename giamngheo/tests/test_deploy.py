@@ -64,10 +64,10 @@ def _serve_has(option: str) -> bool:
 def test_every_deploy_unit_is_present():
     assert [unit.name for unit in UNITS] == [
         "giamngheo-backup.service",
+        "giamngheo-expire-job-outputs.service",
         "giamngheo-web.service",
         "giamngheo-worker.service",
     ]
-    assert (DEPLOY / "systemd" / "giamngheo-backup.timer").is_file()
 
 
 @pytest.mark.parametrize("unit", UNITS, ids=lambda path: path.name)
@@ -89,11 +89,13 @@ def test_web_unit_serves_on_loopback_without_running_jobs():
     assert command[1:] == ["serve", "--no-worker", "--host", "127.0.0.1", "--port", "8000"]
 
 
-def test_backup_timer_starts_the_backup_service():
-    timer = _unit(DEPLOY / "systemd" / "giamngheo-backup.timer")
-    assert timer.get("Timer", "Unit") == "giamngheo-backup.service"
+@pytest.mark.parametrize("service", ["giamngheo-backup", "giamngheo-expire-job-outputs"])
+def test_timer_starts_its_oneshot_service(service):
+    timer = _unit(DEPLOY / "systemd" / f"{service}.timer")
+    assert timer.get("Timer", "Unit") == f"{service}.service"
     assert timer.get("Timer", "OnCalendar")
     assert timer.get("Install", "WantedBy") == "timers.target"
+    assert _unit(DEPLOY / "systemd" / f"{service}.service").get("Service", "Type") == "oneshot"
 
 
 @pytest.mark.skipif(not _serve_has("--no-worker"), reason="this serve starts no job worker")
