@@ -59,7 +59,7 @@ pytest: install-dev
 	$(BIN)/giamngheo makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=deploy-check-$$(date +%s)-not-a-real-secret-but-long-enough-for-django ALLOWED_HOSTS=example.org \
 	  $(BIN)/giamngheo check --deploy --fail-level ERROR
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint pytest
 
