@@ -9,11 +9,11 @@ read that copy, never the live registry.
 rounds approved before snapshots existed runs the same code on its historical models.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,18 +65,77 @@ def _members(assessed: list, registry: list[tuple]) -> list[dict]:
     return out
 
 
+def _same(value):
+    return value
+
+
+def _entries(review_round, snapshot_id: int, registry) -> list[dict]:
+    """The round's entries as field → value, one per assessed household."""
+    assessment_model = registry.get_model("reviews", "Assessment")
+    outcome_model = registry.get_model("reviews", "Outcome")
+    flows = {
+        h: (start, flow)
+        for h, start, flow in outcome_model.objects.filter(round_id=review_round.pk).values_list(
+            "household_id", "start_class", "flow"
+        )
+    }
+    rows = list(
+        assessment_model.objects.filter(round_id=review_round.pk).values(*ASSESSMENT_FIELDS)
+    )
+    names = _member_names(
+        registry.get_model("households", "Member"), [r["household_id"] for r in rows]
+    )
+    entries = []
+    for r in rows:
+        klass = r["poverty_class"] or ""
+        start, flow = flows.get(r["household_id"], ("", ""))
+        members = _members(r["members"], names.get(r["household_id"], []))
+        entries.append(
+            {
+                "snapshot_id": snapshot_id,
+                "household_id": r["household_id"],
+                "household_code": r["household__code"],
+                "head_name": r["household__head_name"],
+                "village_id": r["household__unit_id"],
+                "village": r["household__unit__name"],
+                "address": r["household__address"],
+                "area": r["household__area"],
+                "head_ethnicity": r["household__head_ethnicity"],
+                "has_merit_person": r["household__has_merit_person"],
+                "social_protection": r["household__social_protection"],
+                "no_working_capacity": r["household__no_working_capacity"],
+                "causes": r["household__causes"] or [],
+                "members": members,
+                "member_count": len(members),
+                "poverty_class": klass,
+                "start_class": start,
+                "flow": flow,
+                "class_printed": CLASS_VI.get(klass, ""),
+                "category_printed": category_vi(klass, flow),
+                "escape_printed": ESCAPED_VI.get(flow, ""),
+                "deprived": r["deprived"] or [],
+                "deprivation_count": r["deprivation_count"] or 0,
+                "explanation": r["explanation"] or [],
+            }
+        )
+    return entries
+
+
 def snapshots_take(
-    rounds: Iterable, *, taken_from: str, note: str = "", registry=django_apps
+    rounds: Iterable,
+    *,
+    taken_from: str,
+    note: str = "",
+    registry=django_apps,
+    insert: Callable | None = None,
 ) -> int:
     """Freeze each round's printed facts; returns the number of entries written.
 
-    Reads the round's stored outcomes (written at approval), so it runs after them.
+    Reads the round's stored outcomes (written at approval), so it runs after them. `insert`
+    (model, field names, rows of database values) replaces `bulk_create` for seed data.
     """
     snapshot_model = registry.get_model("reviews", "RoundSnapshot")
     entry_model = registry.get_model("reviews", "SnapshotEntry")
-    assessment_model = registry.get_model("reviews", "Assessment")
-    outcome_model = registry.get_model("reviews", "Outcome")
-    member_model = registry.get_model("households", "Member")
     now = timezone.now()
     written = 0
     for review_round in rounds:
@@ -88,50 +147,26 @@ def snapshots_take(
             commune_code=review_round.unit.code,
             commune_name=review_round.unit.name,
         )
-        flows = {
-            h: (start, flow)
-            for h, start, flow in outcome_model.objects.filter(
-                round_id=review_round.pk
-            ).values_list("household_id", "start_class", "flow")
-        }
-        rows = list(
-            assessment_model.objects.filter(round_id=review_round.pk).values(*ASSESSMENT_FIELDS)
-        )
-        names = _member_names(member_model, [r["household_id"] for r in rows])
-        entries = []
-        for r in rows:
-            klass = r["poverty_class"] or ""
-            start, flow = flows.get(r["household_id"], ("", ""))
-            members = _members(r["members"], names.get(r["household_id"], []))
-            entries.append(
-                entry_model(
-                    snapshot=snapshot,
-                    household_id=r["household_id"],
-                    household_code=r["household__code"],
-                    head_name=r["household__head_name"],
-                    village_id=r["household__unit_id"],
-                    village=r["household__unit__name"],
-                    address=r["household__address"],
-                    area=r["household__area"],
-                    head_ethnicity=r["household__head_ethnicity"],
-                    has_merit_person=r["household__has_merit_person"],
-                    social_protection=r["household__social_protection"],
-                    no_working_capacity=r["household__no_working_capacity"],
-                    causes=r["household__causes"] or [],
-                    members=members,
-                    member_count=len(members),
-                    poverty_class=klass,
-                    start_class=start,
-                    flow=flow,
-                    class_printed=CLASS_VI.get(klass, ""),
-                    category_printed=category_vi(klass, flow),
-                    escape_printed=ESCAPED_VI.get(flow, ""),
-                    deprived=r["deprived"] or [],
-                    deprivation_count=r["deprivation_count"] or 0,
-                    explanation=r["explanation"] or [],
-                )
+        entries = _entries(review_round, snapshot.pk, registry)
+        if insert is None:
+            entry_model.objects.bulk_create(
+                [entry_model(**values) for values in entries], batch_size=BATCH
             )
-        entry_model.objects.bulk_create(entries, batch_size=BATCH)
+        elif entries:
+            names = list(entries[0])
+            fields = [entry_model._meta.get_field(n) for n in names]
+            # Only JSON needs converting; text, numbers and booleans go to the driver as they are.
+            prepare = [
+                (lambda v, f=f: f.get_db_prep_save(v, connection))
+                if isinstance(f, models.JSONField)
+                else _same
+                for f in fields
+            ]
+            insert(
+                entry_model,
+                names,
+                (tuple(p(e[n]) for p, n in zip(prepare, names, strict=True)) for e in entries),
+            )
         written += len(entries)
     return written
 
