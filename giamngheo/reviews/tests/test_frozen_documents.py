@@ -154,6 +154,16 @@ def test_registry_edits_after_approval_never_alter_the_approved_round_art_4(
             section="general",
             data=POOR["general"],
         )
+    # A complaint after approval is a new decision's business (an ad-hoc round), not this round's.
+    with pytest.raises(ValidationError):
+        services.complaint_receive(
+            actor=people["commune_a_officer"],
+            review_round=approved,
+            household=household,
+            received_on=approved.decision_date,
+            complainant="Người dân",
+            content="Đề nghị xem lại",
+        )
     assert state() == before
 
 
@@ -225,3 +235,18 @@ def test_draft_rounds_still_print_live_and_store_nothing(client, people, househo
     assert client.get(reverse("reviews:decision_pdf", args=[r.pk])).status_code == 404
     assert not StoredDocument.objects.exists() and not RoundSnapshot.objects.exists()
     assert client.get(reverse("portal:posting", args=[r.pk])).status_code == 404
+
+
+def test_admin_shows_frozen_rounds_and_documents_but_cannot_change_them(
+    client, django_user_model, approved
+):
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(admin)
+    round_documents_generate(review_round=approved)
+    snapshot = RoundSnapshot.objects.get(round=approved)
+    document = StoredDocument.objects.first()
+    for model, pk in (("roundsnapshot", snapshot.pk), ("storeddocument", document.pk)):
+        assert client.get(f"/admin/reviews/{model}/").status_code == 200
+        page = client.get(f"/admin/reviews/{model}/{pk}/change/")
+        assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+        assert client.post(f"/admin/reviews/{model}/{pk}/delete/").status_code == 403
