@@ -168,8 +168,9 @@ def test_registry_edits_after_approval_never_alter_the_approved_round_art_4(
 
 
 def test_approval_freezes_every_household_of_the_round_and_schedules_its_documents(
-    people, households_a, approved
+    client, people, households_a, approved
 ):
+    client.force_login(people["commune_a_officer"])
     snapshot = RoundSnapshot.objects.get(round=approved)
     assert snapshot.taken_from == RoundSnapshot.Source.APPROVAL
     entries = {e.household_id: e for e in snapshot.entries.all()}
@@ -177,6 +178,7 @@ def test_approval_freezes_every_household_of_the_round_and_schedules_its_documen
     poor = entries[households_a[0].pk]
     assert (poor.head_name, poor.village, poor.class_printed) == (OLD_NAME, "Thôn A1", "Hộ nghèo")
     assert poor.deprived and poor.explanation and poor.members[0]["name"] == OLD_NAME
+    assert "snapshot-source" not in client.get(approved.get_absolute_url()).content.decode()
     assert Job.objects.filter(kind=JOB_KIND, params={"round_id": approved.pk}).exists()
     stored = round_documents_generate(review_round=approved)
     assert {d.kind for d in stored} == set(StoredDocument.Kind.values)
@@ -218,6 +220,8 @@ def test_the_upgrade_freezes_rounds_approved_before_snapshots_existed(
     assert snapshot.entries.count() == len(households_a)
     client.force_login(people["commune_a_officer"])
     assert OLD_NAME in xlsx_text(_download(client, "posting_xlsx", approved))
+    page = client.get(reverse("reviews:round_detail", args=[approved.pk])).content.decode()
+    assert "not at approval" in page
 
 
 def test_draft_rounds_still_print_live_and_store_nothing(client, people, households_a):
