@@ -445,6 +445,10 @@ class SnapshotEntry(models.Model):
     snapshot = models.ForeignKey(
         RoundSnapshot, verbose_name=_("snapshot"), on_delete=models.CASCADE, related_name="entries"
     )
+    # Reports of an approved round group by the frozen attributes through `assessment.frozen`.
+    assessment = models.OneToOneField(
+        Assessment, verbose_name=_("assessment"), on_delete=models.PROTECT, related_name="frozen"
+    )
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+"
     )

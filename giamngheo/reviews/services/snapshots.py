@@ -22,6 +22,7 @@ from giamngheo.reviews.printed import CLASS_VI, ESCAPED_VI, category_vi
 
 BATCH = 2000
 ASSESSMENT_FIELDS = (
+    "id",
     "household_id",
     "household__code",
     "household__head_name",
@@ -93,6 +94,7 @@ def _entries(review_round, snapshot_id: int, registry) -> list[dict]:
         entries.append(
             {
                 "snapshot_id": snapshot_id,
+                "assessment_id": r["id"],
                 "household_id": r["household_id"],
                 "household_code": r["household__code"],
                 "head_name": r["household__head_name"],

@@ -178,6 +178,7 @@ def test_approval_freezes_every_household_of_the_round_and_schedules_its_documen
     poor = entries[households_a[0].pk]
     assert (poor.head_name, poor.village, poor.class_printed) == (OLD_NAME, "Thôn A1", "Hộ nghèo")
     assert poor.deprived and poor.explanation and poor.members[0]["name"] == OLD_NAME
+    assert poor.assessment == approved.assessments.get(household=households_a[0])
     assert "snapshot-source" not in client.get(approved.get_absolute_url()).content.decode()
     assert Job.objects.filter(kind=JOB_KIND, params={"round_id": approved.pk}).exists()
     stored = round_documents_generate(review_round=approved)
