@@ -14,7 +14,8 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from giamngheo.households import services as registry
-from giamngheo.jobs.models import Job
+from giamngheo.jobs.models import Job, JobStatus
+from giamngheo.jobs.services import job_run
 from giamngheo.reviews import documents, services
 from giamngheo.reviews.models import (
     Assessment,
@@ -180,8 +181,14 @@ def test_approval_freezes_every_household_of_the_round_and_schedules_its_documen
     assert poor.deprived and poor.explanation and poor.members[0]["name"] == OLD_NAME
     assert poor.assessment == approved.assessments.get(household=households_a[0])
     assert "snapshot-source" not in client.get(approved.get_absolute_url()).content.decode()
-    assert Job.objects.filter(kind=JOB_KIND, params={"round_id": approved.pk}).exists()
-    stored = round_documents_generate(review_round=approved)
+    job = Job.objects.get(kind=JOB_KIND, params={"round_id": approved.pk})
+    job_run(job.pk)  # what the worker does once the approval commits
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.message
+    stored = list(StoredDocument.objects.filter(round=approved))
+    assert round_documents_generate(review_round=approved) == sorted(
+        stored, key=lambda d: list(StoredDocument.Kind.values).index(d.kind)
+    )
     assert {d.kind for d in stored} == set(StoredDocument.Kind.values)
     for document in stored:
         assert document.file.name.startswith(f"documents/{approved.pk}/")
