@@ -24,15 +24,18 @@ from giamngheo.reviews.models import (
     Baseline,
     BaselineEntry,
     ReviewRound,
+    RoundSnapshot,
     RoundStatus,
     RoundTransition,
 )
 from giamngheo.reviews.services.outcomes import outcomes_compute
+from giamngheo.reviews.services.snapshots import snapshots_take
 from giamngheo.standards import ENGINE_VERSION, classify_batch, select_standard
 
 BASE_YEAR = 2023
 ROUND_YEARS = (2024, 2025)
 BATCH = 5000
+SNAPSHOT_NOTE = "Dữ liệu mô phỏng: chốt từ sổ hộ mô phỏng khi tạo dữ liệu."
 CONTRACT_MEMBER_FIELDS = [
     "date_of_birth",
     "sex",
@@ -157,6 +160,12 @@ def seed_households(
             )
             for rnd in by_commune.values():
                 outcomes_compute(rnd)
+            snapshots_take(
+                by_commune.values(),
+                taken_from=RoundSnapshot.Source.SEEDED,
+                note=SNAPSHOT_NOTE,
+                insert=insert_rows,
+            )
             classes = results[year]["class"].to_numpy()[present]
             rates[year] = (
                 round(100 * float(np.mean(classes == "poor")), 2),
@@ -210,7 +219,7 @@ def _write_rounds(communes, year, chairmen) -> dict[int, ReviewRound]:
     for k, pk in enumerate(sorted(communes), start=1):
         approver = chairmen[pk]
         rnd = ReviewRound.objects.create(
-            unit_id=pk,
+            unit=communes[pk],
             year=year,
             round_type="periodic",
             review_date=review_date(year),

@@ -1,7 +1,8 @@
 """Public reads: published news, approved aggregates, and the posting lists the law requires.
 
 Posting lists show only what Decision 24/2021/QĐ-TTg has the commune post: the head of household's
-name, the village and the class. Nothing else is read from the database for them.
+name, the village and the class, as the round froze them on approval; the live registry is never
+read for them, so a later rename or move does not change a published list.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.portal.models import Article, Category
 from giamngheo.reports.selectors.common import FINAL_STATUSES
-from giamngheo.reviews.models import Assessment, ReviewRound
+from giamngheo.reviews.models import ReviewRound, RoundSnapshot
 
 POSTED_CLASSES = (PovertyClass.POOR, PovertyClass.NEAR_POOR)
 
@@ -41,12 +42,18 @@ def posted_rounds(*, limit: int = 200) -> QuerySet[ReviewRound]:
     )
 
 
-def posting_list(*, review_round: ReviewRound) -> list[dict]:
-    """Names, village and class of the round's poor and near-poor households, nothing more."""
+def posting_list(*, review_round: ReviewRound) -> list[dict] | None:
+    """Names, village and class of the round's poor and near-poor households, nothing more.
+
+    None when the round has no frozen lists (not approved, or not frozen).
+    """
     if review_round.status not in FINAL_STATUSES:
-        return []
+        return None
+    snapshot = RoundSnapshot.objects.filter(round=review_round).first()
+    if snapshot is None:
+        return None
     return list(
-        Assessment.objects.filter(round=review_round, poverty_class__in=POSTED_CLASSES)
-        .order_by("household__unit__name", "poverty_class", "household__head_name")
-        .values("household__head_name", "household__unit__name", "poverty_class")
+        snapshot.entries.filter(poverty_class__in=POSTED_CLASSES)
+        .order_by("village", "poverty_class", "head_name", "household_code")
+        .values("head_name", "village", "poverty_class")
     )

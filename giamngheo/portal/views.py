@@ -160,8 +160,12 @@ def posting(request: HttpRequest, pk: int) -> HttpResponse:
     if review_round is None:
         raise Http404
     entries = selectors.posting_list(review_round=review_round)
+    if entries is None:
+        raise Http404
     names = dict(PovertyClass.choices)
     for entry in entries:
         entry["class_label"] = names.get(entry["poverty_class"], "")
-    context = _context(round=review_round, entries=entries)
+    context = _context(
+        round=review_round, entries=entries, commune_name=review_round.snapshot.commune_name
+    )
     return render(request, "portal/posting.html", context)

@@ -11,7 +11,9 @@ from giamngheo.reviews.models import (
     Outcome,
     PublicHoliday,
     ReviewRound,
+    RoundSnapshot,
     RoundTransition,
+    StoredDocument,
 )
 
 
@@ -86,3 +88,31 @@ class ChangeRequestAdmin(SimpleHistoryAdmin):
 class PublicHolidayAdmin(admin.ModelAdmin):
     list_display = ("date", "name")
     date_hierarchy = "date"
+
+
+class FrozenAdmin(admin.ModelAdmin):
+    """What a chairman signed is shown, never edited: a correction is a new decision (round)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RoundSnapshot)
+class RoundSnapshotAdmin(FrozenAdmin):
+    list_display = ("round", "taken_from", "taken_at", "commune_name")
+    list_filter = ("taken_from",)
+    search_fields = ("commune_name", "commune_code")
+
+
+@admin.register(StoredDocument)
+class StoredDocumentAdmin(FrozenAdmin):
+    list_display = ("round", "kind", "household", "size", "sha256", "created_at")
+    list_filter = ("kind",)
+    # The file is served only by the round's download views, which check the reader and checksum.
+    exclude = ("file",)

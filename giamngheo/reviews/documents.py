@@ -13,26 +13,14 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from giamngheo.households.vocab import PovertyClass
-from giamngheo.reviews.models import Flow, ReviewRound, RoundType
+from giamngheo.reviews.models import ReviewRound, RoundSnapshot, RoundType, SnapshotEntry
+from giamngheo.reviews.printed import CATEGORY_VI, CLASS_VI, ESCAPED_VI, NEW_VI
 from giamngheo.reviews.services.outcomes import flows_preview
 from giamngheo.spreadsheets import append_row
 
-CLASS_VI = {PovertyClass.POOR: "Hộ nghèo", PovertyClass.NEAR_POOR: "Hộ cận nghèo"}
-# Forms 14/15 split each list into new / relapsed / continuing households.
-CATEGORY_VI = {
-    PovertyClass.POOR: {Flow.STAYED_POOR: "Nghèo cũ", Flow.RELAPSED_POOR: "Tái nghèo"},
-    PovertyClass.NEAR_POOR: {
-        Flow.STAYED_NEAR_POOR: "Cận nghèo cũ",
-        Flow.RELAPSED_NEAR_POOR: "Tái cận nghèo",
-    },
-}
-NEW_VI = {PovertyClass.POOR: "Nghèo mới", PovertyClass.NEAR_POOR: "Cận nghèo mới"}
-ESCAPED_VI = {
-    Flow.ESCAPED_TO_NEAR_POOR: "Thoát nghèo (thành hộ cận nghèo)",
-    Flow.ESCAPED_ABOVE_NEAR_POOR: "Thoát nghèo (vượt chuẩn cận nghèo)",
-    Flow.ESCAPED_NEAR_POVERTY: "Thoát cận nghèo",
-}
+
+class NotFrozen(LookupError):
+    """An approved round without its snapshot: its documents cannot be printed from live rows."""
 
 
 @dataclass(frozen=True)
@@ -59,8 +47,41 @@ def _flows(review_round: ReviewRound) -> dict[int, tuple[str, str, str]]:
     return flows_preview(review_round)
 
 
+def frozen(review_round: ReviewRound) -> RoundSnapshot | None:
+    """The approved round's snapshot; None while the round is a draft (printed live)."""
+    if not review_round.is_locked:
+        return None
+    snapshot = RoundSnapshot.objects.filter(round=review_round).first()
+    if snapshot is None:
+        raise NotFrozen(review_round.pk)
+    return snapshot
+
+
+def _entries(snapshot: RoundSnapshot) -> list[SnapshotEntry]:
+    return list(snapshot.entries.order_by("village", "head_name", "household_code"))
+
+
+def _frozen_rows(snapshot: RoundSnapshot) -> tuple[list[Row], list[Row]]:
+    entries = _entries(snapshot)
+    listed = [e for e in entries if e.class_printed]
+    escaped = [e for e in entries if e.escape_printed]
+    return (
+        [
+            Row(no, e.head_name, e.village, e.class_printed, e.category_printed)
+            for no, e in enumerate(listed, start=1)
+        ],
+        [
+            Row(no, e.head_name, e.village, "", e.escape_printed)
+            for no, e in enumerate(escaped, start=1)
+        ],
+    )
+
+
 def posting_rows(review_round: ReviewRound) -> tuple[list[Row], list[Row]]:
     """(households on the lists, households leaving them) — names, village, class only."""
+    snapshot = frozen(review_round)
+    if snapshot is not None:
+        return _frozen_rows(snapshot)
     flows = _flows(review_round)
     assessments = (
         review_round.assessments.filter(poverty_class__in=list(CLASS_VI))
@@ -100,12 +121,13 @@ def posting_rows(review_round: ReviewRound) -> tuple[list[Row], list[Row]]:
 
 
 def _header(review_round: ReviewRound, day: dt.date) -> dict:
-    commune = review_round.unit
+    snapshot = frozen(review_round)
+    name = snapshot.commune_name if snapshot else review_round.unit.name
     return {
         "parent": "ỦY BAN NHÂN DÂN",
-        "body": commune.name.upper(),
-        "place_date": f"{commune.name}, {vn_date(day)}",
-        "commune": commune,
+        "body": name.upper(),
+        "place_date": f"{name}, {vn_date(day)}",
+        "commune_name": name,
     }
 
 
@@ -127,20 +149,33 @@ def posting_html(review_round: ReviewRound, day: dt.date) -> str:
 def certificates_html(
     review_round: ReviewRound, day: dt.date, household_id: int | None = None
 ) -> str:
-    qs = review_round.assessments.filter(poverty_class__in=list(CLASS_VI)).select_related(
-        "household__unit"
-    )
-    if household_id:
-        qs = qs.filter(household_id=household_id)
-    items = [
-        {
-            "head_name": a.household.head_name,
-            "village": a.household.unit.name,
-            "size": len(a.members),
-            "klass": CLASS_VI[a.poverty_class].upper(),
-        }
-        for a in qs.order_by("household__unit__name", "household__head_name")
-    ]
+    snapshot = frozen(review_round)
+    if snapshot is not None:
+        items = [
+            {
+                "head_name": e.head_name,
+                "village": e.village,
+                "size": e.member_count,
+                "klass": e.class_printed.upper(),
+            }
+            for e in _entries(snapshot)
+            if e.class_printed and household_id in (None, e.household_id)
+        ]
+    else:
+        qs = review_round.assessments.filter(poverty_class__in=list(CLASS_VI)).select_related(
+            "household__unit"
+        )
+        if household_id:
+            qs = qs.filter(household_id=household_id)
+        items = [
+            {
+                "head_name": a.household.head_name,
+                "village": a.household.unit.name,
+                "size": len(a.members),
+                "klass": CLASS_VI[a.poverty_class].upper(),
+            }
+            for a in qs.order_by("household__unit__name", "household__head_name")
+        ]
     return render_to_string(
         "reviews/pdf/certificates.html",
         {
@@ -148,6 +183,33 @@ def certificates_html(
             "items": items,
             "valid_year": _list_year(review_round),
             **_header(review_round, day),
+        },
+    )
+
+
+def decision_html(review_round: ReviewRound) -> str:
+    """The chairman's decision recognising the lists (Mẫu 02), with the lists attached.
+
+    Printed only from an approved round's snapshot: before approval there is no decision.
+    """
+    snapshot = frozen(review_round)
+    if snapshot is None:
+        raise NotFrozen(review_round.pk)
+    listed, escaped = _frozen_rows(snapshot)
+    counts = {klass: 0 for klass in CLASS_VI.values()}
+    for row in listed:
+        counts[row.klass] += 1
+    return render_to_string(
+        "reviews/pdf/decision.html",
+        {
+            "round": review_round,
+            "listed": listed,
+            "escaped": escaped,
+            "poor": counts[CLASS_VI["poor"]],
+            "near_poor": counts[CLASS_VI["near_poor"]],
+            "valid_year": _list_year(review_round),
+            "number": review_round.decision_number,
+            **_header(review_round, review_round.decision_date),
         },
     )
 

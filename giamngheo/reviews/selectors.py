@@ -19,6 +19,7 @@ from giamngheo.reviews.models import (
     Flow,
     Outcome,
     ReviewRound,
+    SnapshotEntry,
 )
 from giamngheo.reviews.services.outcomes import end_lists, start_lists
 
@@ -33,6 +34,15 @@ def round_list(*, actor: User, filters: dict | None = None) -> QuerySet[ReviewRo
     if filters.get("overdue"):
         qs = qs.filter(overdue_q(timezone.localdate()))
     return qs.select_related("unit").order_by("-year", "unit__code", "-review_date")
+
+
+def round_certified(review_round: ReviewRound, household_id: int) -> bool:
+    """Whether the approved round's frozen lists hold this household (it has a certificate)."""
+    return (
+        SnapshotEntry.objects.filter(snapshot__round=review_round, household_id=household_id)
+        .exclude(class_printed="")
+        .exists()
+    )
 
 
 def round_get(*, actor: User, pk: int) -> ReviewRound:

@@ -29,6 +29,7 @@ urlpatterns = [
     path("complaints/<int:pk>/recheck/", complaints.complaint_recheck, name="complaint_recheck"),
     path("<int:pk>/posting.pdf", documents.posting_pdf, name="posting_pdf"),
     path("<int:pk>/posting.xlsx", documents.posting_xlsx, name="posting_xlsx"),
+    path("<int:pk>/decision.pdf", documents.decision_pdf, name="decision_pdf"),
     path("<int:pk>/certificates.pdf", documents.certificates_pdf, name="certificates_pdf"),
     path("<int:pk>/import/", imports.import_answers, name="import_answers"),
     path("<int:pk>/import/template.xlsx", imports.import_template, name="import_template"),

@@ -4,10 +4,18 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 
 from giamngheo.accounts.models import Role, User
 from giamngheo.households.models import Household
-from giamngheo.reviews.models import Assessment, Outcome, ReviewRound, RoundStatus
+from giamngheo.reviews.models import (
+    Assessment,
+    Outcome,
+    ReviewRound,
+    RoundSnapshot,
+    RoundStatus,
+    SnapshotEntry,
+)
 from giamngheo.standards import classify_household
 
 
@@ -44,3 +52,20 @@ def test_running_the_demo_again_changes_no_household(demo):
     before = Household.objects.count(), Assessment.objects.count()
     call_command("demo", households=1500, stdout=io.StringIO())
     assert (Household.objects.count(), Assessment.objects.count()) == before
+
+
+def test_every_approved_demo_round_is_frozen_with_all_its_households(demo, client):
+    assessed = dict(
+        Assessment.objects.values("round").annotate(n=Count("id")).values_list("round", "n")
+    )
+    frozen = dict(
+        SnapshotEntry.objects.values("snapshot__round")
+        .annotate(n=Count("id"))
+        .values_list("snapshot__round", "n")
+    )
+    assert frozen == assessed and len(frozen) == ReviewRound.objects.count()
+    assert set(RoundSnapshot.objects.values_list("taken_from", flat=True)) == {"seeded"}
+    entry = SnapshotEntry.objects.exclude(class_printed="").select_related("household").first()
+    assert entry.head_name == entry.household.head_name and entry.member_count >= 1
+    page = client.get(f"/portal/niem-yet/{entry.snapshot.round_id}/").content.decode()
+    assert entry.head_name in page

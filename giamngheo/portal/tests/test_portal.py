@@ -9,8 +9,10 @@ from django.utils import timezone
 from giamngheo.households.tests.factories import MemberFactory
 from giamngheo.portal.demo import portal_seed_demo
 from giamngheo.portal.models import Article, Category
+from giamngheo.reports.selectors.common import FINAL_STATUSES
 from giamngheo.reports.tests.fixtures import build_reports_province
-from giamngheo.reviews.models import Assessment, ReviewRound
+from giamngheo.reviews.models import Assessment, ReviewRound, RoundSnapshot
+from giamngheo.reviews.services.snapshots import snapshots_take
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +75,8 @@ def province():
             citizen_id=f"0012345678{assessment.pk % 100:02d}",
             date_of_birth=dt.date(1979, 3, 14),
         )
+    approved = ReviewRound.objects.filter(status__in=FINAL_STATUSES).select_related("unit")
+    snapshots_take(approved, taken_from=RoundSnapshot.Source.SEEDED)
     return units
 
 

@@ -13,6 +13,11 @@ from giamngheo.reviews.services.complaints import (
     complaint_receive,
     complaint_recheck,
 )
+from giamngheo.reviews.services.documents import (
+    round_document,
+    round_documents_generate,
+    stored_document_read,
+)
 from giamngheo.reviews.services.outcomes import outcomes_compute
 from giamngheo.reviews.services.residents import resident_count_set, resident_counts_import
 from giamngheo.reviews.services.rounds import (
@@ -23,6 +28,7 @@ from giamngheo.reviews.services.rounds import (
     round_list_households,
     round_record_meeting,
 )
+from giamngheo.reviews.services.snapshots import round_snapshot_take
 
 __all__ = [
     "assessment_classify",
@@ -43,5 +49,9 @@ __all__ = [
     "round_approve",
     "round_create",
     "round_list_households",
+    "round_document",
+    "round_documents_generate",
     "round_record_meeting",
+    "round_snapshot_take",
+    "stored_document_read",
 ]

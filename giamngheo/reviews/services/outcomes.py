@@ -9,8 +9,10 @@ escape recorded earlier under the same standard (report-forms.md §5.6).
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from giamngheo.households.models import Household, HouseholdStatus, LifeEvent
 from giamngheo.households.vocab import LEAVING_EVENTS, LifeEventKind, PovertyClass
@@ -151,8 +153,14 @@ def flows_preview(review_round: ReviewRound) -> dict[int, tuple[str, str, str]]:
 
 @transaction.atomic
 def outcomes_compute(review_round: ReviewRound) -> int:
-    """Store the round's flows (on approval); recomputing replaces them."""
-    review_round.outcomes.all().delete()
+    """Store the round's flows, once, on approval.
+
+    An approved round's movements change only by a new chairman's decision, which is a round of
+    its own (Decision 24/2021/QĐ-TTg, Art. 4–5): recomputing them from today's registry would
+    rewrite what was approved.
+    """
+    if review_round.outcomes.exists():
+        raise ValidationError(_("This round's approved movements are already recorded."))
     rows = [
         Outcome(round=review_round, household_id=h, start_class=s, end_class=e, flow=flow)
         for h, (s, e, flow) in flows_preview(review_round).items()

@@ -24,6 +24,8 @@ from giamngheo.reviews.models import (
     RoundType,
 )
 from giamngheo.reviews.services.assessments import assessment_prefill, previous_assessments
+from giamngheo.reviews.services.documents import round_documents_schedule
+from giamngheo.reviews.services.snapshots import round_snapshot_take
 from giamngheo.reviews.workdays import period_end
 from giamngheo.standards import StandardError, select_standard
 from giamngheo.storage import display_name
@@ -237,6 +239,8 @@ def round_approve(
         today,
     )
     outcomes_compute(review_round)
+    round_snapshot_take(review_round=review_round)
+    round_documents_schedule(actor=actor, review_round=review_round)
     review_round.change_requests.filter(status=ChangeRequest.Status.OPEN).update(
         status=ChangeRequest.Status.APPLIED
     )

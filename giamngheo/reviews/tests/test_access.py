@@ -33,6 +33,7 @@ def test_commune_officer_cannot_read_or_write_another_communes_round(
         reverse("reviews:posting_pdf", args=[r.pk]),
         reverse("reviews:posting_xlsx", args=[r.pk]),
         reverse("reviews:certificates_pdf", args=[r.pk]),
+        reverse("reviews:decision_pdf", args=[r.pk]),
         reverse("reviews:import_template", args=[r.pk]),
         reverse("reviews:import_answers", args=[r.pk]),
         reverse("reviews:attachment_download", args=[r.pk, attachment.pk]),

@@ -1,9 +1,20 @@
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from giamngheo.reviews import documents, selectors, workflow
-from giamngheo.reviews.models import RoundStatus
+from giamngheo.reviews.models import ReviewRound, RoundStatus, StoredDocument
+from giamngheo.reviews.services.documents import (
+    DocumentAltered,
+    round_document,
+    stored_document_read,
+)
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _postable(request: HttpRequest, pk: int):
@@ -19,23 +30,62 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+def _serve(
+    r: ReviewRound,
+    kind: str,
+    live: Callable[[], bytes],
+    content_type: str,
+    filename: str,
+    household_id: int | None = None,
+) -> HttpResponse:
+    """An approved round's stored file (checked); a draft's document printed from live rows."""
+    if not r.is_locked:
+        return _download(live(), content_type, filename)
+    try:
+        document = round_document(review_round=r, kind=kind, household_id=household_id)
+        content = stored_document_read(document)
+    except documents.NotFrozen:
+        text = _("This approved round has no frozen copy of its lists; ask the administrator.")
+        return HttpResponse(text, status=409, content_type="text/plain; charset=utf-8")
+    except DocumentAltered as exc:
+        text = f"{exc} {_('It is not served; ask the administrator to restore it from a backup.')}"
+        return HttpResponse(text, status=409, content_type="text/plain; charset=utf-8")
+    return _download(content, content_type, filename)
+
+
 @login_required
 def posting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     r = _postable(request, pk)
-    html = documents.posting_html(r, r.posting_started_on or timezone.localdate())
-    return _download(
-        documents.to_pdf(html), "application/pdf", f"niem-yet-{r.year}-{r.unit.code}.pdf"
+    return _serve(
+        r,
+        StoredDocument.Kind.POSTING_PDF,
+        lambda: documents.to_pdf(
+            documents.posting_html(r, r.posting_started_on or timezone.localdate())
+        ),
+        PDF,
+        f"niem-yet-{r.year}-{r.unit.code}.pdf",
     )
 
 
 @login_required
 def posting_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     r = _postable(request, pk)
-    content = documents.posting_xlsx(r, r.posting_started_on or timezone.localdate())
-    return _download(
-        content,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return _serve(
+        r,
+        StoredDocument.Kind.POSTING_XLSX,
+        lambda: documents.posting_xlsx(r, r.posting_started_on or timezone.localdate()),
+        XLSX,
         f"niem-yet-{r.year}-{r.unit.code}.xlsx",
+    )
+
+
+@login_required
+def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    r = selectors.round_get(actor=request.user, pk=pk)
+    if not r.is_locked:
+        raise Http404
+    return _serve(
+        r, StoredDocument.Kind.DECISION_PDF, bytes, PDF, f"quyet-dinh-{r.year}-{r.unit.code}.pdf"
     )
 
 
@@ -45,9 +95,14 @@ def certificates_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not r.is_locked:
         raise Http404
     household = request.GET.get("household", "")
-    html = documents.certificates_html(
-        r, r.decision_date or timezone.localdate(), int(household) if household.isdigit() else None
-    )
-    return _download(
-        documents.to_pdf(html), "application/pdf", f"giay-chung-nhan-{r.year}-{r.unit.code}.pdf"
+    household_id = int(household) if household.isdigit() and len(household) < 12 else None
+    if household_id is not None and not selectors.round_certified(r, household_id):
+        raise Http404
+    return _serve(
+        r,
+        StoredDocument.Kind.CERTIFICATES_PDF,
+        bytes,
+        PDF,
+        f"giay-chung-nhan-{r.year}-{r.unit.code}.pdf",
+        household_id,
     )
