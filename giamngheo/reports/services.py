@@ -23,10 +23,10 @@ def target_save(
     legal_basis: str = "",
     target: Target | None = None,
 ) -> Target:
-    """Create or change one target; whoever edits records in the unit may assign it."""
-    require(actor, Capability.EDIT_RECORDS, unit)
+    """Create or change one target; the province sets them, never the unit measured against them."""
+    require(actor, Capability.SET_TARGETS, unit)
     if target is not None:
-        require(actor, Capability.EDIT_RECORDS, target.unit)
+        require(actor, Capability.SET_TARGETS, target.unit)
     target = target or Target(created_by=actor)
     target.unit, target.year, target.measure = unit, year, measure
     target.value, target.legal_basis = value, legal_basis

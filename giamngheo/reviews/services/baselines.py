@@ -40,7 +40,7 @@ def baseline_create(
 
     The standard is the one a periodic review of `year` used (in force on 1 January year+1).
     """
-    if not can(actor, Capability.EDIT_RECORDS, unit):
+    if not can(actor, Capability.RECORD_BASELINES, unit):
         raise PermissionDenied(_("This is outside your unit or your role."))
     errors = []
     if unit.level != Level.COMMUNE:

@@ -1,7 +1,8 @@
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
+from giamngheo.accounts.access import requires
+from giamngheo.accounts.scoping import Capability
 from giamngheo.reviews import documents, selectors, workflow
 from giamngheo.reviews.models import RoundStatus
 
@@ -19,7 +20,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def posting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     r = _postable(request, pk)
     html = documents.posting_html(r, r.posting_started_on or timezone.localdate())
@@ -28,7 +29,7 @@ def posting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def posting_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     r = _postable(request, pk)
     content = documents.posting_xlsx(r, r.posting_started_on or timezone.localdate())
@@ -39,7 +40,7 @@ def posting_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def certificates_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
     if not r.is_locked:
