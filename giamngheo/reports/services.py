@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from giamngheo.accounts.history import stamp
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, require
 from giamngheo.geo.models import AdminUnit
@@ -31,5 +32,6 @@ def target_save(
     target.unit, target.year, target.measure = unit, year, measure
     target.value, target.legal_basis = value, legal_basis
     target.full_clean()
+    stamp(target, actor=actor, reason=legal_basis)
     target.save()
     return target

@@ -285,6 +285,8 @@ class Baseline(models.Model):
     decision_date = models.DateField(_("decision date"))
     standard = models.CharField(_("standard"), max_length=40)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("baseline list")
         verbose_name_plural = _("baseline lists")
@@ -304,6 +306,8 @@ class BaselineEntry(models.Model):
         Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+"
     )
     poverty_class = models.CharField(_("class"), max_length=12, choices=PovertyClass.choices)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("baseline entry")
@@ -337,6 +341,8 @@ class Attachment(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("attachment")
@@ -397,6 +403,8 @@ class PublicHoliday(models.Model):
 
     date = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=120)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("public holiday")
