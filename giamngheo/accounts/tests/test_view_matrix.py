@@ -20,7 +20,7 @@ from unittest import mock
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from giamngheo.accounts.access import Access
@@ -289,7 +289,11 @@ def _build() -> dict:
         mine = Job.objects.create(kind="import_households", title="own", owner=user)
         users[persona]._matrix_job = mine
     stranger = UserFactory(role=Role.COMMUNE_OFFICER, unit=units["B"])
+    clients = {persona: Client() for persona in users}
+    for persona, c in clients.items():
+        c.force_login(users[persona])  # once per module: sessions live in the outer transaction
     return {
+        "clients": clients,
         "units": units,
         "sides": sides,
         "users": users,
@@ -387,12 +391,11 @@ def _refused(route: Route, response, anonymous: bool) -> bool | None:
 
 
 @pytest.mark.parametrize(("route", "persona", "side"), CASES)
-def test_view_matrix(world, db, client, route, persona, side):
+def test_view_matrix(world, db, route, persona, side):
     if route.name in KNOWN_BROKEN:
         pytest.xfail("fails for every visitor alike; not an access question")
     user = world["users"].get(persona)
-    if user is not None:
-        client.force_login(user)
+    client = world["clients"].get(persona) or Client()
     access = route.access
     path, obj, kind = _url(route, world, user, side)
     expected = _expected(access, user, kind, obj, side)
