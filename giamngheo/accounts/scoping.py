@@ -24,8 +24,8 @@ class Capability:
     READ_PROGRAMS = "read_programs"
     EDIT_PROGRAMS = "edit_programs"  # partner officers: only their organisation's
     MANAGE_UNITS = "manage_units"  # villages below a commune
-    # Set by the province's decision, never by the commune that is measured against them
-    # (Decision 24/2021/QĐ-TTg art. 4: the provincial People's Committee recognises the lists).
+    # Set by a provincial decision (targets assigned to each unit, "chỉ tiêu giao"; the first
+    # year's lists as the province's decision recognised them), never by the unit measured.
     SET_TARGETS = "set_targets"
     RECORD_BASELINES = "record_baselines"
 

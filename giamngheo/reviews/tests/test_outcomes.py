@@ -162,7 +162,7 @@ def test_baseline_is_imported_from_a_file_through_the_page(client, people, provi
 
 
 def test_commune_officer_cannot_record_the_provinces_baseline_list(people, province, six):
-    """Decision 24/2021/QĐ-TTg art. 4: the province recognises the lists, not the commune."""
+    """The start-of-period lists are those the province's decision recognised, not the commune's."""
     entries = [(six[0].code, "nghèo")]
     with pytest.raises(PermissionDenied):
         services.baseline_create(
