@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from giamngheo.geo.models import AdminUnit
 
@@ -46,6 +47,8 @@ class Organisation(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to (last day)"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -84,6 +87,8 @@ class User(AbstractUser):
     )
 
     objects = GiamNgheoUserManager()
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("user")

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import Role, User
-from giamngheo.geo.models import AdminUnit
+from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.geo.selectors import scope_roots
 
 
@@ -24,12 +24,16 @@ class Capability:
     READ_PROGRAMS = "read_programs"
     EDIT_PROGRAMS = "edit_programs"  # partner officers: only their organisation's
     MANAGE_UNITS = "manage_units"  # villages below a commune
+    # Set by a provincial decision (targets assigned to each unit, "chỉ tiêu giao"; the first
+    # year's lists as the province's decision recognised them), never by the unit measured.
+    SET_TARGETS = "set_targets"
+    RECORD_BASELINES = "record_baselines"
 
 
 C = Capability
 _READ_ALL = {C.READ_RECORDS, C.READ_AGGREGATES, C.READ_PROGRAMS}
 
-ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+_ROLE_BASE: dict[str, frozenset[str]] = {
     Role.ENUMERATOR: frozenset({C.READ_RECORDS, C.COLLECT_ANSWERS, C.READ_AGGREGATES}),
     Role.VILLAGE_HEAD: frozenset({C.READ_RECORDS, C.READ_AGGREGATES, C.READ_PROGRAMS}),
     Role.COMMUNE_OFFICER: frozenset(
@@ -47,12 +51,37 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
 }
 
+# The province's own decisions, written out cell by cell so a reader sees who may not.
+PROVINCE_DECISIONS: dict[str, dict[str, bool]] = {
+    Role.ENUMERATOR: {C.SET_TARGETS: False, C.RECORD_BASELINES: False},
+    Role.VILLAGE_HEAD: {C.SET_TARGETS: False, C.RECORD_BASELINES: False},
+    Role.COMMUNE_OFFICER: {C.SET_TARGETS: False, C.RECORD_BASELINES: False},
+    Role.COMMUNE_CHAIRMAN: {C.SET_TARGETS: False, C.RECORD_BASELINES: False},
+    Role.PROVINCE_OFFICER: {C.SET_TARGETS: True, C.RECORD_BASELINES: True},
+    Role.PARTNER_OFFICER: {C.SET_TARGETS: False, C.RECORD_BASELINES: False},
+    Role.AUDITOR: {C.SET_TARGETS: False, C.RECORD_BASELINES: False},
+    Role.SYSTEM_ADMIN: {C.SET_TARGETS: True, C.RECORD_BASELINES: True},
+}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    role: base | {cap for cap, allowed in PROVINCE_DECISIONS[role].items() if allowed}
+    for role, base in _ROLE_BASE.items()
+}
+
+# Held only by someone attached to a province (or to no unit: the system administrator), so a
+# province officer mistakenly attached to a commune still cannot set that commune's targets.
+PROVINCE_LEVEL = {C.SET_TARGETS, C.RECORD_BASELINES}
+
 # Capabilities that a partner officer holds only for their own organisation's records.
 ORGANISATION_BOUND = {C.EDIT_PROGRAMS}
 
 
 def has_capability(actor: User, capability: str) -> bool:
-    return actor.is_active and capability in ROLE_CAPABILITIES.get(actor.role, frozenset())
+    if not actor.is_active or capability not in ROLE_CAPABILITIES.get(actor.role, frozenset()):
+        return False
+    if capability in PROVINCE_LEVEL and actor.unit_id is not None:
+        return actor.unit.level == Level.PROVINCE
+    return True
 
 
 def actor_roots(actor: User) -> list[AdminUnit] | None:

@@ -1,9 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from giamngheo.accounts.access import public
 from giamngheo.accounts.views import LoginView
 
 urlpatterns = [
-    path("login/", LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", public(LoginView.as_view()), name="login"),
+    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
 ]

@@ -1,13 +1,13 @@
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from giamngheo.accounts.access import login_only
 from giamngheo.accounts.forms import LoginForm
 from giamngheo.accounts.selectors import home_summary
 
 
-@login_required
+@login_only
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/home.html", {"summary": home_summary(actor=request.user)})
 

@@ -2,10 +2,12 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.access import public
 from giamngheo.api.openrosa import views as openrosa
 from giamngheo.api.rest.api import api
 
 
+@public
 def _not_found(request: HttpRequest, rest: str) -> JsonResponse:
     """Unknown API paths answer with the API's error body, not the site's HTML page."""
     return JsonResponse({"detail": _("Not found."), "errors": []}, status=404)

@@ -10,6 +10,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 REARRANGEMENT_DATE = dt.date(2025, 7, 1)  # two-level local government (Resolution 202/2025/QH15)
 
@@ -82,6 +83,8 @@ class AdminUnit(models.Model):
     source = models.CharField(_("source"), max_length=120, blank=True)
 
     objects = AdminUnitQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("administrative unit")
@@ -197,6 +200,8 @@ class Succession(models.Model):
     )
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     source = models.CharField(_("source"), max_length=120, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("succession")

@@ -1,8 +1,8 @@
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from giamngheo.accounts.access import login_only
 from giamngheo.accounts.scoping import unit_q
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.geo.selectors import unit_predecessors, unit_successors
@@ -12,7 +12,7 @@ def _scoped_units(actor):
     return AdminUnit.objects.filter(unit_q(actor, unit_field=""))
 
 
-@login_required
+@login_only
 def unit_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     level = request.GET.get("level", Level.COMMUNE)
@@ -30,7 +30,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@login_only
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _scoped_units(request.user).filter(pk=pk).select_related("parent").first()
     if unit is None:

@@ -3,13 +3,13 @@
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, has_capability
 from giamngheo.households import imports
 from giamngheo.households import selectors as sel
@@ -31,12 +31,12 @@ def _attachment(content: bytes, name: str) -> HttpResponse:
     return response
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 def template_download(request: HttpRequest) -> HttpResponse:
     return _attachment(imports.template_workbook(), "mau-nhap-ho.xlsx")
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def export(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.READ_RECORDS):
         raise PermissionDenied
@@ -45,7 +45,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return _attachment(imports.export_workbook(households), name)
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 def import_page(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.EDIT_RECORDS):
         raise PermissionDenied
@@ -104,7 +104,7 @@ def _suffix(name: str) -> str:
     return ".csv" if name.lower().endswith(".csv") else ".xlsx"
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = Job.objects.filter(pk=pk, owner=request.user, kind="import_households").first()
     if job is None:

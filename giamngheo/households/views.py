@@ -1,7 +1,6 @@
 """Registry pages: parse a form, call one service or selector, render or redirect."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import Form
@@ -10,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, can, has_capability
 from giamngheo.households import selectors as sel
 from giamngheo.households import services
@@ -59,7 +59,7 @@ def list_filters(request: HttpRequest) -> dict:
     }
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def household_list(request: HttpRequest) -> HttpResponse:
     filters = list_filters(request)
     households = sel.household_list(actor=request.user, filters=filters).order_by("code")
@@ -75,7 +75,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = sel.household_get(actor=request.user, pk=pk)
     members, unmasked = sel.household_members_for_display(
@@ -97,7 +97,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "households/detail.html", context)
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 def household_create(request: HttpRequest) -> HttpResponse:
     villages = sel.villages_for(actor=request.user, capability=EDIT)
     if not has_capability(request.user, EDIT):
@@ -128,7 +128,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
     return render(request, "households/form.html", context)
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = sel.household_get(actor=request.user, pk=pk, capability=EDIT)
     villages = sel.villages_for(actor=request.user, capability=EDIT)
@@ -149,7 +149,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "households/form.html", {"form": form, "household": household})
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = sel.household_get(actor=request.user, pk=pk, capability=EDIT)
     form = MemberForm(request.POST or None)
@@ -173,7 +173,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "households/member_form.html", context)
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = sel.member_get(actor=request.user, pk=pk)
     household = member.household
@@ -204,7 +204,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "households/member_form.html", context)
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     member = sel.member_get(actor=request.user, pk=pk)
     household = member.household
@@ -227,7 +227,7 @@ def _scoped_by_code(request: HttpRequest, code: str) -> Household | None:
     return sel.household_list(actor=request.user).filter(code=code.strip()).first()
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 def event_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = sel.household_get(actor=request.user, pk=pk, capability=EDIT)
     form = LifeEventForm(request.POST or None)
@@ -260,7 +260,7 @@ def event_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "households/event_form.html", {"form": form, "household": household})
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 def causes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = sel.household_get(actor=request.user, pk=pk, capability=EDIT)
     form = CausesForm(request.POST or None, initial={"causes": household.causes})
@@ -276,7 +276,7 @@ def causes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "households/causes_form.html", {"form": form, "household": household})
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 def household_merge(request: HttpRequest, pk: int) -> HttpResponse:
     drop = sel.household_get(actor=request.user, pk=pk, capability=EDIT)
     form = MergeForm(request.POST or None)

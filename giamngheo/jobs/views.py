@@ -1,32 +1,32 @@
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from giamngheo.accounts.access import login_only
 from giamngheo.jobs import selectors
 from giamngheo.jobs.models import JobStatus
 from giamngheo.storage import file_response
 
 
-@login_required
+@login_only
 def job_list(request: HttpRequest) -> HttpResponse:
     jobs = selectors.job_list(actor=request.user)[:100]
     return render(request, "jobs/list.html", {"jobs": jobs})
 
 
-@login_required
+@login_only
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.job_get(actor=request.user, pk=pk)
     return render(request, "jobs/detail.html", _progress_context(job))
 
 
-@login_required
+@login_only
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Polled by htmx every second; the partial stops polling once the job has finished."""
     job = selectors.job_get(actor=request.user, pk=pk)
     return render(request, "jobs/_progress.html", _progress_context(job))
 
 
-@login_required
+@login_only
 def job_file(request: HttpRequest, pk: int) -> FileResponse:
     """The job's output, to the same people who may see the job: its owner (or the admin)."""
     job = selectors.job_get(actor=request.user, pk=pk)

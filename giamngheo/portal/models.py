@@ -5,12 +5,15 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("address name"), max_length=120, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("news category")
@@ -56,6 +59,8 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("article")

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.access import public
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.portal import selectors
 from giamngheo.portal.models import Article, Category
@@ -24,16 +25,19 @@ def _context(**extra) -> dict:
     return {"categories": Category.objects.all(), **extra}
 
 
+@public
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", _context(articles=selectors.latest_articles()))
 
 
+@public
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     current = get_object_or_404(Category, slug=slug)
     articles = selectors.category_articles(category=current)[:50]
     return render(request, "portal/category.html", _context(category=current, articles=articles))
 
 
+@public
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(Article.objects.published().select_related("category"), slug=slug)
     context = _context(article=item, body=render_markdown(item.body), related=item.related())
@@ -61,6 +65,7 @@ def _unit_and_year(request: HttpRequest):
     return unit, year, years
 
 
+@public
 def statistics(request: HttpRequest) -> HttpResponse:
     try:
         unit, year, years = _unit_and_year(request)
@@ -98,6 +103,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/statistics.html", context)
 
 
+@public
 def statistics_csv(request: HttpRequest) -> HttpResponse:
     """The aggregates behind the statistics page, one row per unit and year."""
     try:
@@ -149,10 +155,12 @@ def _blank(value) -> object:
     return "" if value is None else value
 
 
+@public
 def postings(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/postings.html", _context(rounds=selectors.posted_rounds()))
 
 
+@public
 def posting(request: HttpRequest, pk: int) -> HttpResponse:
     review_round = (
         ReviewRound.objects.filter(pk=pk, status__in=FINAL_STATUSES).select_related("unit").first()

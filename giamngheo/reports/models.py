@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from giamngheo.geo.models import AdminUnit
 
@@ -59,6 +60,8 @@ class Target(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("target")
@@ -118,6 +121,8 @@ class ProvinceSettings(models.Model):
         blank=True,
         help_text=_('Statistics office codes, e.g. ["02", "06"]; others are counted as Other.'),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("report settings of a province")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from giamngheo.accounts.history import stamp
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, require
 from giamngheo.geo.models import AdminUnit
@@ -23,13 +24,14 @@ def target_save(
     legal_basis: str = "",
     target: Target | None = None,
 ) -> Target:
-    """Create or change one target; whoever edits records in the unit may assign it."""
-    require(actor, Capability.EDIT_RECORDS, unit)
+    """Create or change one target; the province sets them, never the unit measured against them."""
+    require(actor, Capability.SET_TARGETS, unit)
     if target is not None:
-        require(actor, Capability.EDIT_RECORDS, target.unit)
+        require(actor, Capability.SET_TARGETS, target.unit)
     target = target or Target(created_by=actor)
     target.unit, target.year, target.measure = unit, year, measure
     target.value, target.legal_basis = value, legal_basis
     target.full_clean()
+    stamp(target, actor=actor, reason=legal_basis)
     target.save()
     return target

@@ -289,6 +289,8 @@ class Baseline(models.Model):
     decision_date = models.DateField(_("decision date"))
     standard = models.CharField(_("standard"), max_length=40)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("baseline list")
         verbose_name_plural = _("baseline lists")
@@ -308,6 +310,8 @@ class BaselineEntry(models.Model):
         Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+"
     )
     poverty_class = models.CharField(_("class"), max_length=12, choices=PovertyClass.choices)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("baseline entry")
@@ -342,6 +346,8 @@ class Attachment(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("attachment")
@@ -410,6 +416,8 @@ class PublicHoliday(models.Model):
 
     date = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=120)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("public holiday")

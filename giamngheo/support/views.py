@@ -1,7 +1,6 @@
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.programs.forms import add_service_errors
 from giamngheo.support.forms import (
@@ -55,12 +55,12 @@ def _can_move_money(request: HttpRequest, fund) -> bool:
     )
 
 
-@login_required
+@requires(Capability.READ_PROGRAMS)
 def fund_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "support/fund_list.html", {"funds": fund_list(actor=request.user)})
 
 
-@login_required
+@requires(Capability.READ_PROGRAMS)
 def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_get(actor=request.user, pk=pk)
     context = {
@@ -75,7 +75,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "support/fund_detail.html", context)
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 def contribution_create(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_get(actor=request.user, pk=pk)
     if not _can_move_money(request, fund):
@@ -98,7 +98,7 @@ def contribution_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 def disbursement_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_get(actor=request.user, pk=pk)
     if not _can_move_money(request, fund):
@@ -147,21 +147,21 @@ def _fund_form_page(
     return render(request, "support/money_form.html", {"fund": fund, "form": form, "title": title})
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 def campaign_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _fund_form_page(
         request, pk, CampaignForm, campaign_create, _("New campaign"), lambda fund: {}
     )
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 def pledge_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _fund_form_page(
         request, pk, PledgeForm, pledge_create, _("Record a pledge"), lambda fund: {"fund": fund}
     )
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def support_list_view(request: HttpRequest) -> HttpResponse:
     form = HouseholdSearchForm(request.GET or None)
     household = history = record_form = None
@@ -189,7 +189,7 @@ def support_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "support/support_list.html", context)
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 def support_record_create_view(request: HttpRequest, household_pk: int) -> HttpResponse:
     household = household_get(actor=request.user, pk=household_pk)
     form = SupportRecordForm(request.POST or None)
@@ -206,14 +206,14 @@ def support_record_create_view(request: HttpRequest, household_pk: int) -> HttpR
     )
 
 
-@login_required
+@requires(Capability.READ_PROGRAMS)
 def model_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "support/model_list.html", {"results": model_ranking(actor=request.user)}
     )
 
 
-@login_required
+@requires(Capability.READ_PROGRAMS)
 def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
     model = model_get(actor=request.user, pk=pk)
     escaped = model_escaped_households(model=model)

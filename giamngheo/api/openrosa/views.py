@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from giamngheo.accounts.access import Access, public
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.api.openrosa import forms
 from giamngheo.api.openrosa.auth import openrosa_user
@@ -22,8 +23,9 @@ from giamngheo.geo.models import AdminUnit, Level
 logger = logging.getLogger(__name__)
 
 
-def openrosa_view(methods: tuple[str, ...]):
-    """Authenticate, resolve the commune and check the right to collect there."""
+def openrosa_view(methods: tuple[str, ...], capability: str = Capability.COLLECT_ANSWERS):
+    """Authenticate (Digest), resolve the commune and check `capability` there."""
+    access = Access("capability", frozenset({capability}))
 
     def decorate(view):
         @csrf_exempt
@@ -45,7 +47,7 @@ def openrosa_view(methods: tuple[str, ...]):
             )
             if commune is None:
                 return message(_("No commune has the code %(code)s.") % {"code": commune_code}, 404)
-            if not can(user, Capability.COLLECT_ANSWERS, commune):
+            if not access.allows(user) or not can(user, capability, commune):
                 return message(
                     _("You may not collect answers in %(commune)s.") % {"commune": commune.name},
                     403,
@@ -60,6 +62,7 @@ def openrosa_view(methods: tuple[str, ...]):
                     _("Server error; nothing was saved. Send the form again later."), 500
                 )
 
+        wrapper.access = access
         return wrapper
 
     return decorate
@@ -143,6 +146,7 @@ def submission(request: HttpRequest, commune: AdminUnit) -> HttpResponse:
     return receive(request, commune)
 
 
+@public
 @csrf_exempt
 def not_found(request: HttpRequest, commune_code: str, rest: str) -> HttpResponse:
     """Unknown OpenRosa paths answer as OpenRosa does, not with an HTML page."""

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from giamngheo.accounts.access import api_login_only
 from giamngheo.api.rest.errors import ApiError
 from giamngheo.api.rest.schemas import ErrorOut
 from giamngheo.standards import classify_records
@@ -157,6 +158,7 @@ def _body(request: HttpRequest) -> Any:
         }
     },
 )
+@api_login_only
 def classify(request: HttpRequest, lang: str = Query("vi", pattern="^(vi|en)$")) -> HttpResponse:
     """Classify one household (200, or 422 with its error) or an array (200, one output per
     household in order, each failed one with its own `error`)."""

@@ -11,6 +11,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
+from giamngheo.accounts.access import api_requires
+from giamngheo.accounts.scoping import Capability
 from giamngheo.api.rest.params import Id, Pages
 from giamngheo.api.rest.schemas import ErrorOut
 from giamngheo.programs.models import ActivityStatus
@@ -100,6 +102,7 @@ class SupportOut(Schema):
 
 @router.get("/programs", response={200: list[ProgramOut], **ERRORS})
 @paginate(Pages)
+@api_requires(Capability.READ_PROGRAMS)
 def program_index(request: HttpRequest, year: int | None = Query(None, ge=1900, le=2200)):
     """Programs signed by your units (or by units that became part of them)."""
     programs = program_list(actor=request.auth)
@@ -109,12 +112,14 @@ def program_index(request: HttpRequest, year: int | None = Query(None, ge=1900, 
 
 
 @router.get("/programs/{program_id}", response={200: ProgramOut, **ERRORS})
+@api_requires(Capability.READ_PROGRAMS)
 def program_detail(request: HttpRequest, program_id: Id):
     return program_get(actor=request.auth, pk=program_id)
 
 
 @router.get("/activities", response={200: list[ActivityOut], **ERRORS})
 @paginate(Pages)
+@api_requires(Capability.READ_PROGRAMS)
 def activity_index(
     request: HttpRequest, program: Id | None = None, status: ActivityStatus | None = None
 ):
@@ -127,24 +132,28 @@ def activity_index(
 
 
 @router.get("/activities/{activity_id}", response={200: ActivityOut, **ERRORS})
+@api_requires(Capability.READ_PROGRAMS)
 def activity_detail(request: HttpRequest, activity_id: Id):
     return activity_get(actor=request.auth, pk=activity_id)
 
 
 @router.get("/funds", response={200: list[FundOut], **ERRORS})
 @paginate(Pages)
+@api_requires(Capability.READ_PROGRAMS)
 def fund_index(request: HttpRequest):
     """Funds of your units with their balance (sum of the ledger)."""
     return fund_list(actor=request.auth).order_by("unit__path", "name", "pk")
 
 
 @router.get("/funds/{fund_id}", response={200: FundOut, **ERRORS})
+@api_requires(Capability.READ_PROGRAMS)
 def fund_detail(request: HttpRequest, fund_id: Id):
     return fund_get(actor=request.auth, pk=fund_id)
 
 
 @router.get("/support", response={200: list[SupportOut], **ERRORS})
 @paginate(Pages)
+@api_requires(Capability.READ_RECORDS)
 def support_index(
     request: HttpRequest,
     household: Id | None = None,

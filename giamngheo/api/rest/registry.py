@@ -5,7 +5,8 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from giamngheo.accounts.scoping import unit_q
+from giamngheo.accounts.access import api_login_only, api_requires
+from giamngheo.accounts.scoping import Capability, unit_q
 from giamngheo.api.rest.params import Id, Pages
 from giamngheo.api.rest.schemas import ErrorOut, HouseholdDetailOut, HouseholdOut, UnitOut
 from giamngheo.geo.models import AdminUnit, Level
@@ -27,6 +28,7 @@ def _units(actor) -> QuerySet[AdminUnit]:
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS})
 @paginate(Pages, page_size=100)
+@api_login_only
 def unit_list(
     request: HttpRequest,
     level: Level | None = None,
@@ -48,6 +50,7 @@ def unit_list(
 
 
 @router.get("/units/{unit_id}", response={200: UnitOut, **ERRORS})
+@api_login_only
 def unit_detail(request: HttpRequest, unit_id: Id):
     return _units(request.auth).filter(pk=unit_id).first() or _not_found()
 
@@ -70,6 +73,7 @@ def _household_row(household: Household) -> dict:
 
 @router.get("/households", response={200: list[HouseholdOut], **ERRORS})
 @paginate(Pages, page_size=50)
+@api_requires(Capability.READ_RECORDS)
 def household_index(
     request: HttpRequest,
     unit: Id | None = None,
@@ -97,6 +101,7 @@ def household_index(
 
 
 @router.get("/households/{household_id}", response={200: HouseholdDetailOut, **ERRORS})
+@api_requires(Capability.READ_RECORDS)
 def household_detail(request: HttpRequest, household_id: Id):
     """One household with its members; citizen IDs in full only for those who may edit it
     (each such reading is logged, Decree 13/2023/NĐ-CP)."""

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
+from giamngheo.accounts.access import api_requires
 from giamngheo.accounts.scoping import Capability, scoped
 from giamngheo.api.models import SubmissionAttachment
 from giamngheo.api.rest.errors import ApiError
@@ -49,6 +50,7 @@ def _in_unit(queryset, unit_id: int | None, field: str):
 
 @router.get("/rounds", response={200: list[RoundOut], **ERRORS})
 @paginate(Pages, page_size=50)
+@api_requires(Capability.READ_RECORDS)
 def round_index(
     request: HttpRequest,
     unit: Id | None = None,
@@ -67,6 +69,7 @@ def round_index(
 
 
 @router.get("/rounds/{round_id}", response={200: RoundOut, **ERRORS})
+@api_requires(Capability.READ_RECORDS)
 def round_detail(request: HttpRequest, round_id: Id):
     review_round = rounds_for(request.auth).filter(pk=round_id).first()
     if review_round is None:
@@ -76,6 +79,7 @@ def round_detail(request: HttpRequest, round_id: Id):
 
 @router.get("/assessments", response={200: list[AssessmentOut], **ERRORS})
 @paginate(Pages, page_size=50)
+@api_requires(Capability.READ_RECORDS)
 def assessment_index(
     request: HttpRequest,
     round: Id | None = None,
@@ -102,6 +106,7 @@ def _assessment(actor, assessment_id: int) -> Assessment:
 
 
 @router.get("/assessments/{assessment_id}", response={200: AssessmentDetailOut, **ERRORS})
+@api_requires(Capability.READ_RECORDS)
 def assessment_detail(request: HttpRequest, assessment_id: Id):
     return _assessment(request.auth, assessment_id)
 
@@ -126,6 +131,7 @@ def explanation_text(assessment: Assessment, lang: str) -> list[str]:
         }
     },
 )
+@api_requires(Capability.READ_RECORDS)
 def assessment_attachment(request: HttpRequest, assessment_id: Id, attachment_id: Id):
     """A photo or other file sent with the assessment's field submission."""
     assessment = _assessment(request.auth, assessment_id)
@@ -146,6 +152,7 @@ def assessment_attachment(request: HttpRequest, assessment_id: Id, attachment_id
     response={200: ClassificationOut, **ERRORS},
     by_alias=True,
 )
+@api_requires(Capability.READ_RECORDS)
 def assessment_classification(
     request: HttpRequest, assessment_id: Id, lang: str = Query("vi", pattern="^(vi|en)$")
 ):

@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from giamngheo.accounts.access import api_requires
+from giamngheo.accounts.scoping import Capability
 from giamngheo.api.rest.errors import ApiError
 from giamngheo.api.rest.params import Id
 from giamngheo.api.rest.schemas import ErrorOut
@@ -54,12 +56,14 @@ def _unit(unit_id: int) -> AdminUnit:
 
 
 @router.get("/statistics/{unit_id}/years", response={200: list[int], **ERRORS})
+@api_requires(Capability.READ_AGGREGATES)
 def statistics_years(request: HttpRequest, unit_id: Id):
     """Years with approved periodic rounds in the unit, newest first."""
     return report_years(actor=request.auth, unit=_unit(unit_id))
 
 
 @router.get("/statistics/{unit_id}", response={200: SummaryOut, **ERRORS})
+@api_requires(Capability.READ_AGGREGATES)
 def statistics(request: HttpRequest, unit_id: Id, year: int = Query(..., ge=1900, le=2200)):
     """Poor, near-poor and middle households of the unit in `year`, with rates per 100."""
     try:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from giamngheo.accounts import throttle
+from giamngheo.accounts.access import api_login_only, api_public
 from giamngheo.accounts.scoping import ROLE_CAPABILITIES
 from giamngheo.api.credentials import token_create, token_revoke
 from giamngheo.api.models import ApiToken
@@ -19,6 +20,7 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: Error
 
 
 @router.post("/auth/token", auth=None, response={201: TokenCreatedOut, 400: ErrorOut, **ERRORS})
+@api_public
 def token_obtain(request: HttpRequest, payload: TokenRequest):
     """Exchange a username and password for a new token (throttled like every login)."""
     verdict = throttle.check(request, payload.username)
@@ -41,11 +43,13 @@ def _token_row(token: ApiToken) -> dict:
 
 
 @router.get("/auth/tokens", response={200: list[TokenOut], **ERRORS})
+@api_login_only
 def token_index(request: HttpRequest):
     return list(ApiToken.objects.filter(user=request.auth))
 
 
 @router.delete("/auth/tokens/{token_id}", response={200: TokenOut, **ERRORS})
+@api_login_only
 def token_delete(request: HttpRequest, token_id: Id):
     """Revoke one of your tokens; it stops working at once."""
     token = ApiToken.objects.filter(user=request.auth, pk=token_id).first()
@@ -55,6 +59,7 @@ def token_delete(request: HttpRequest, token_id: Id):
 
 
 @router.get("/me", response={200: MeOut, **ERRORS})
+@api_login_only
 def me(request: HttpRequest):
     user = request.auth
     return {

@@ -20,3 +20,11 @@ def assert_error_body(response, status: int) -> dict:
     assert isinstance(data["detail"], str) and data["detail"]
     assert isinstance(data["errors"], list)
     return data
+
+
+def items_or_refused(response) -> list | None:
+    """A list's items, or None when the caller's role lacks the endpoint's capability (403)."""
+    if response.status_code == 403:
+        assert_error_body(response, 403)
+        return None
+    return body(response)["items"]

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from giamngheo.api.tests.helpers import assert_error_body, body, token_client
+from giamngheo.accounts.scoping import Capability, has_capability
+from giamngheo.api.tests.helpers import assert_error_body, body, items_or_refused, token_client
 from giamngheo.programs.tests.factories import make_program, two_organisations
 from giamngheo.support.models import Fund, FundKind, SupportRecord
 
@@ -48,14 +49,18 @@ def programs(province, registry):
 def test_programs_funds_and_support_follow_the_scope(
     personas, programs, persona, sees_programs, sees_support
 ):
-    c = token_client(personas[persona])
-    program_ids = [p["id"] for p in body(c.get("/api/v1/programs"))["items"]]
-    assert (programs["program"].pk in program_ids) == sees_programs
+    user = personas[persona]
+    c = token_client(user)
+    reads_programs = has_capability(user, Capability.READ_PROGRAMS)
+    listed = items_or_refused(c.get("/api/v1/programs"))
+    assert (listed is None) == (not reads_programs)  # refused by role (403), not an empty list
+    assert (programs["program"].pk in [p["id"] for p in listed or []]) == sees_programs
     status = c.get(f"/api/v1/programs/{programs['program'].pk}").status_code
-    assert status == (200 if sees_programs else 404)
-    fund_ids = [f["id"] for f in body(c.get("/api/v1/funds"))["items"]]
-    assert (programs["fund"].pk in fund_ids) == sees_programs
-    support = body(c.get("/api/v1/support"))["items"]
+    assert status == (200 if sees_programs else 404 if reads_programs else 403)
+    funds = items_or_refused(c.get("/api/v1/funds"))
+    assert (programs["fund"].pk in [f["id"] for f in funds or []]) == sees_programs
+    support = items_or_refused(c.get("/api/v1/support"))
+    assert (support is None) == (not has_capability(user, Capability.READ_RECORDS))
     assert bool(support) == sees_support
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from giamngheo.api.tests.helpers import assert_error_body, body, token_client
+from giamngheo.api.tests.helpers import assert_error_body, body, items_or_refused, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +25,19 @@ def test_rounds_and_assessments_follow_the_unit_scope(
     personas, rounds, province, persona, rounds_seen
 ):
     c = token_client(personas[persona])
+    by_role = persona == "partner_officer"  # no household-level reading at all: 403, not 404
+    hidden = 403 if by_role else 404
     names = {"A": province["A"].pk, "B": province["B"].pk}
-    seen = {r["unit_id"] for r in body(c.get("/api/v1/rounds"))["items"]}
-    assert seen == {names[n] for n in rounds_seen}
-    assessments = body(c.get("/api/v1/assessments"))["items"]
-    assert len(assessments) == len(rounds_seen)
+    listed = items_or_refused(c.get("/api/v1/rounds"))
+    assert (listed is None) == by_role
+    assert {r["unit_id"] for r in listed or []} == {names[n] for n in rounds_seen}
+    assessments = items_or_refused(c.get("/api/v1/assessments"))
+    assert len(assessments or []) == len(rounds_seen)
     for key, unit in (("ra", "A"), ("rb", "B")):
         status = c.get(f"/api/v1/rounds/{rounds[key].pk}").status_code
-        assert status == (200 if unit in rounds_seen else 404)
+        assert status == (200 if unit in rounds_seen else hidden)
     status = c.get(f"/api/v1/assessments/{rounds['aa'].pk}").status_code
-    assert status == (200 if "A" in rounds_seen else 404)
+    assert status == (200 if "A" in rounds_seen else hidden)
 
 
 def test_classification_with_explanation_in_both_languages(personas, rounds):

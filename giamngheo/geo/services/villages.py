@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.history import REASON_MAX
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.spreadsheets import append_row, csv_reader
 
@@ -97,7 +98,11 @@ def villages_import(*, actor: Any | None, file: Any, filename: str = "") -> Impo
         if report.errors:
             report.created = report.unchanged = 0
             return report
-        villages_create(units=to_create, source=f"{SOURCE} {Path(filename).name}".strip()[:120])
+        villages_create(
+            units=to_create,
+            source=f"{SOURCE} {Path(filename).name}".strip()[:120],
+            actor=actor,
+        )
         report.created = len(to_create)
     return report
 
@@ -370,14 +375,20 @@ def _conflict(unit: AdminUnit, row: _Row) -> tuple[str, str] | None:
     return None
 
 
-def villages_create(*, units: list[AdminUnit], source: str) -> None:
-    """Insert unsaved villages in bulk, then give them their materialised paths."""
+def villages_create(*, units: list[AdminUnit], source: str, actor: Any | None = None) -> None:
+    """Insert unsaved villages in bulk, give them their materialised paths, record their history.
+
+    (The national catalogue loader, load_units, writes without history: it is not a person's edit.)
+    """
     for unit in units:
         unit.source = source
     AdminUnit.objects.bulk_create(units)
     for unit in units:
         unit.path = unit.compute_path()
     AdminUnit.objects.bulk_update(units, ["path"], batch_size=500)
+    AdminUnit.history.bulk_history_create(
+        units, batch_size=500, default_user=actor, default_change_reason=source[:REASON_MAX]
+    )
 
 
 def village_template() -> bytes:

@@ -239,3 +239,14 @@ def test_moving_a_unit_in_the_admin_moves_its_subtree(units, admin_client):
     village.refresh_from_db()
     assert commune.path == f"{province.path}{commune.pk}/"
     assert village.path == f"{commune.path}{village.pk}/"
+
+
+def test_imported_villages_keep_history_with_the_officer_who_imported_them(units):
+    officer = user_in(current_unit(Level.COMMUNE, NAM_SACH), role=Role.COMMUNE_OFFICER)
+    villages_import(
+        actor=officer, file=csv_file(f"{NAM_SACH},01,Thôn Đông,thôn,"), filename="a.csv"
+    )
+    village = AdminUnit.objects.get(level=Level.VILLAGE, code=f"{NAM_SACH}-01")
+    record = AdminUnit.history.get(id=village.pk)
+    assert (record.history_type, record.history_user, record.path) == ("+", officer, village.path)
+    assert record.history_change_reason == "villages import a.csv"

@@ -362,7 +362,7 @@ def test_template_and_export_downloads(client, commune_a_officer, household):
 def test_village_head_cannot_open_edit_pages(client, village_a1_head, household):
     login(client, village_a1_head)
     assert client.get(reverse("households:detail", args=[household.pk])).status_code == 200
-    assert client.get(reverse("households:edit", args=[household.pk])).status_code == 404
+    assert client.get(reverse("households:edit", args=[household.pk])).status_code == 403
     assert client.get(reverse("households:create")).status_code == 403
     assert client.get(reverse("households:import")).status_code == 403
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from giamngheo.geo.models import AdminUnit
 from giamngheo.geo.selectors import unit_successors
@@ -79,6 +80,8 @@ class Activity(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
@@ -148,6 +151,8 @@ class Indicator(models.Model):
     target = models.PositiveIntegerField(_("target"))
     achieved = models.PositiveIntegerField(_("achieved"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
@@ -177,6 +182,8 @@ class Evidence(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("evidence")

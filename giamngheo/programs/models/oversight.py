@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from giamngheo.accounts.models import Organisation
 from giamngheo.geo.models import AdminUnit
@@ -70,6 +71,8 @@ class Inspection(models.Model):
         related_name="+",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
@@ -121,6 +124,8 @@ class Recommendation(models.Model):
     follow_up = models.TextField(_("follow-up"), blank=True)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
@@ -162,6 +167,8 @@ class ProgramReview(models.Model):
         validators=[validate_pdf],
         blank=True,
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("program review")
@@ -214,6 +221,8 @@ class Commendation(models.Model):
     recipient_person = models.CharField(_("person awarded"), max_length=160, blank=True)
     reason = models.TextField(_("reason"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("commendation")
         verbose_name_plural = _("commendations")
@@ -258,6 +267,8 @@ class Conference(models.Model):
         validators=[validate_pdf],
         blank=True,
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("conference or seminar")

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from giamngheo.accounts.models import Organisation
 from giamngheo.geo.models import AdminUnit
@@ -19,6 +20,8 @@ class ContentCategory(models.Model):
     name = models.CharField(_("name"), max_length=120)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("content category")
@@ -59,6 +62,8 @@ class CoordinationProgram(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("coordination program")
@@ -111,6 +116,8 @@ class ProgramParty(models.Model):
     signatory = models.CharField(_("signed by"), max_length=160, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("program party")
         verbose_name_plural = _("program parties")
@@ -140,6 +147,8 @@ class LegalBasis(models.Model):
     title = models.CharField(_("title"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("legal basis")
         verbose_name_plural = _("legal bases")
@@ -167,6 +176,8 @@ class ContentArea(models.Model):
         blank=True,
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("content area")
         verbose_name_plural = _("content areas")
@@ -192,6 +203,8 @@ class AnnualPlan(models.Model):
     document_number = models.CharField(_("number / symbol"), max_length=80, blank=True)
     issued_on = models.DateField(_("date issued"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("annual plan")

@@ -1,7 +1,6 @@
 """Pages for inspections and supervision, reviews, commendations and conferences."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, can, has_capability
 from giamngheo.programs.forms import (
     CommendationForm,
@@ -50,7 +50,7 @@ def _can_edit_inspection(actor, inspection: Inspection) -> bool:
     )
 
 
-@login_required
+@requires(Capability.READ_PROGRAMS)
 def inspection_list_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     inspections = list(inspection_list(actor=request.user))
@@ -80,7 +80,7 @@ def _form_page(request: HttpRequest, form: Form, title: str, back: str, **contex
     )
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 def inspection_create_view(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.EDIT_PROGRAMS):
         raise PermissionDenied
@@ -101,7 +101,7 @@ def inspection_create_view(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, _("Plan an inspection"), "programs:inspections")
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 def inspection_result_view(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = inspection_get(actor=request.user, pk=pk)
     if not _can_edit_inspection(request.user, inspection):
@@ -117,7 +117,7 @@ def inspection_result_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, inspection.title, "programs:inspections")
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 def recommendation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = inspection_get(actor=request.user, pk=pk)
     if not _can_edit_inspection(request.user, inspection):
@@ -134,7 +134,7 @@ def recommendation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, inspection.title, "programs:inspections")
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 @require_POST
 def recommendation_follow_up_view(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = recommendation_get(actor=request.user, pk=pk)
@@ -160,7 +160,7 @@ def _editable_program(request: HttpRequest, pk: int) -> CoordinationProgram:
     return program
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 def review_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     program = _editable_program(request, pk)
     form = ReviewForm(request.POST or None, request.FILES or None)
@@ -174,7 +174,7 @@ def review_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, _("Preliminary or final review"), "", program=program)
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 def commendation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     program = _editable_program(request, pk)
     form = CommendationForm(request.POST or None, actor=request.user)
@@ -188,7 +188,7 @@ def commendation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, _("Commendation"), "", program=program)
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 def conference_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     program = _editable_program(request, pk)
     form = ConferenceForm(request.POST or None)

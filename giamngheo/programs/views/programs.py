@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, has_capability
 from giamngheo.programs.forms import (
     ActivityForm,
@@ -35,7 +35,7 @@ from giamngheo.programs.services import (
 )
 
 
-@login_required
+@requires(Capability.READ_PROGRAMS)
 def program_list_view(request: HttpRequest) -> HttpResponse:
     programs = program_list(actor=request.user)
     can_create = has_capability(request.user, Capability.EDIT_PROGRAMS)
@@ -44,7 +44,7 @@ def program_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 def program_create_view(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.EDIT_PROGRAMS):
         raise PermissionDenied
@@ -62,7 +62,7 @@ def program_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/program_form.html", {"form": form})
 
 
-@login_required
+@requires(Capability.READ_PROGRAMS)
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = program_get(actor=request.user, pk=pk)
     context = {
@@ -81,7 +81,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/program_detail.html", context)
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 @require_POST
 def plan_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     program = program_get(actor=request.user, pk=pk)
@@ -97,7 +97,7 @@ def plan_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(program)
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 @require_POST
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     program = program_get(actor=request.user, pk=pk)
@@ -115,7 +115,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(program)
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 def area_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     program = program_get(actor=request.user, pk=pk)
     if not can_edit_program(request.user, program):
@@ -130,7 +130,7 @@ def area_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 def activity_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     program = program_get(actor=request.user, pk=pk)
     if not can_edit_program(request.user, program):
@@ -151,7 +151,7 @@ def activity_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/activity_form.html", {"program": program, "form": form})
 
 
-@login_required
+@requires(Capability.EDIT_PROGRAMS)
 def activity_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     activity = activity_get(actor=request.user, pk=pk)
     if not can_edit_activity(request.user, activity):

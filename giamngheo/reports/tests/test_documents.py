@@ -4,6 +4,7 @@ import subprocess
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -11,6 +12,7 @@ from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory
 from giamngheo.reports.exports import excel, forms, pdf
 from giamngheo.reports.models import ProvinceSettings, Target
+from giamngheo.reports.services import target_save
 from giamngheo.reports.tests.fixtures import build_reports_province
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +109,37 @@ def test_commune_officer_cannot_enter_a_target_for_another_commune(province, cli
     client.force_login(UserFactory(role=Role.COMMUNE_OFFICER, unit=province["A"]))
     data = {"unit": province["B"].pk, "year": 2025, "measure": "poor_rate_reduction", "value": "1"}
     response = client.post(reverse("reports:target_new"), data)
-    assert response.status_code == 200 and not Target.objects.exists()
+    assert response.status_code == 403 and not Target.objects.exists()
+
+
+def test_commune_officer_cannot_rewrite_the_provinces_target_for_their_commune(province, client):
+    setter = UserFactory(role=Role.PROVINCE_OFFICER, unit=province["P"])
+    target = target_save(
+        actor=setter,
+        unit=province["A"],
+        year=2025,
+        measure="poor_rate_reduction",
+        value=Decimal("1.5"),
+    )
+    client.force_login(UserFactory(role=Role.COMMUNE_OFFICER, unit=province["A"]))
+    data = {"unit": province["A"].pk, "year": 2025, "measure": "poor_rate_reduction", "value": "0"}
+    assert client.post(reverse("reports:target_edit", args=[target.pk]), data).status_code == 403
+    assert client.post(reverse("reports:target_new"), data).status_code == 403
+    target.refresh_from_db()
+    assert target.value == Decimal("1.5") and Target.objects.count() == 1
+    assert client.get(reverse("reports:targets"), {"unit": province["A"].pk}).status_code == 200
+
+
+def test_a_province_officer_attached_to_a_commune_cannot_set_its_target(province):
+    misplaced = UserFactory(role=Role.PROVINCE_OFFICER, unit=province["A"])
+    with pytest.raises(PermissionDenied):
+        target_save(
+            actor=misplaced,
+            unit=province["A"],
+            year=2025,
+            measure="poor_rate_reduction",
+            value=Decimal("0"),
+        )
 
 
 def test_province_form_1_has_urban_and_rural_blocks(province, officer):

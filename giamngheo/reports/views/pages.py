@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.access import requires
+from giamngheo.accounts.scoping import Capability
 from giamngheo.reports.exports import excel, forms, pdf
 from giamngheo.reports.exports.tables import header_grid, label_codes
 from giamngheo.reports.selectors.af import af_measures
@@ -49,7 +50,7 @@ def _picker(request: HttpRequest, params: Params, year: int) -> dict:
     }
 
 
-@login_required
+@requires(Capability.READ_AGGREGATES)
 @report_errors
 def dashboard(request: HttpRequest) -> HttpResponse:
     params = parse_params(request)
@@ -77,7 +78,7 @@ def _form(request: HttpRequest, form: str):
     return params, year, forms.build(form, request.user, params.unit, year)
 
 
-@login_required
+@requires(Capability.READ_AGGREGATES)
 @report_errors
 def form_page(request: HttpRequest, form: str) -> HttpResponse:
     params, year, table = _form(request, form)
@@ -109,7 +110,7 @@ def _filename(table, year: int, ext: str) -> str:
     return f"bieu-{int(table.form):02d}-{year}.{ext}"
 
 
-@login_required
+@requires(Capability.READ_AGGREGATES)
 @report_errors
 def form_xlsx(request: HttpRequest, form: str) -> HttpResponse:
     params, year, table = _form(request, form)
@@ -121,7 +122,7 @@ def form_xlsx(request: HttpRequest, form: str) -> HttpResponse:
     return response
 
 
-@login_required
+@requires(Capability.READ_AGGREGATES)
 @report_errors
 def form_pdf(request: HttpRequest, form: str) -> HttpResponse:
     params, year, table = _form(request, form)
@@ -130,7 +131,7 @@ def form_pdf(request: HttpRequest, form: str) -> HttpResponse:
     return response
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 @report_errors
 def households(request: HttpRequest) -> HttpResponse:
     params = parse_params(request)
@@ -142,7 +143,7 @@ def households(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/households.html", context)
 
 
-@login_required
+@requires(Capability.READ_AGGREGATES)
 @report_errors
 def alkire_foster(request: HttpRequest) -> HttpResponse:
     params = parse_params(request)

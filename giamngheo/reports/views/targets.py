@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, scoped
 from giamngheo.reports.forms import TargetForm
 from giamngheo.reports.models import Target
@@ -21,7 +21,7 @@ from giamngheo.reports.views.common import parse_params, report_errors
 from giamngheo.reports.views.pages import _picker, _year
 
 
-@login_required
+@requires(Capability.READ_AGGREGATES)
 @report_errors
 def target_list(request: HttpRequest) -> HttpResponse:
     params = parse_params(request)
@@ -33,12 +33,12 @@ def target_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/targets.html", context)
 
 
-@login_required
+@requires(Capability.SET_TARGETS)
 @report_errors
 def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     target = None
     if pk is not None:
-        editable = scoped(Target.objects.all(), request.user, Capability.EDIT_RECORDS)
+        editable = scoped(Target.objects.all(), request.user, Capability.SET_TARGETS)
         target = get_object_or_404(editable, pk=pk)
     form = TargetForm(request.POST or None, instance=target, actor=request.user)
     if form.is_valid():

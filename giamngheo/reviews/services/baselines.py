@@ -5,7 +5,9 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
+from giamngheo.accounts.history import REASON_MAX, stamp
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.geo.models import AdminUnit, Level
@@ -40,7 +42,7 @@ def baseline_create(
 
     The standard is the one a periodic review of `year` used (in force on 1 January year+1).
     """
-    if not can(actor, Capability.EDIT_RECORDS, unit):
+    if not can(actor, Capability.RECORD_BASELINES, unit):
         raise PermissionDenied(_("This is outside your unit or your role."))
     errors = []
     if unit.level != Level.COMMUNE:
@@ -87,20 +89,27 @@ def baseline_create(
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            baseline = Baseline.objects.create(
+            baseline = Baseline(
                 unit=unit,
                 year=year,
                 decision_number=decision_number.strip(),
                 decision_date=decision_date,
                 standard=standard,
             )
+            stamp(baseline, actor=actor, reason=baseline.decision_number)
+            baseline.save(force_insert=True)
     except IntegrityError:
         raise ValidationError(
             _("This commune already has a baseline list for %(year)d.") % {"year": year}
         ) from None
     for entry in chosen.values():
         entry.baseline = baseline
-    BaselineEntry.objects.bulk_create(chosen.values())
+    bulk_create_with_history(
+        list(chosen.values()),
+        BaselineEntry,
+        default_user=actor,
+        default_change_reason=baseline.decision_number[:REASON_MAX],
+    )
     return baseline
 
 

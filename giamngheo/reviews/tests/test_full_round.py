@@ -51,7 +51,7 @@ def test_a_commune_walks_through_a_full_annual_round(client, people, province, h
     officer, chairman = people["commune_a_officer"], people["commune_a_chairman"]
     h1, h2, h3 = households_a
     services.baseline_create(
-        actor=officer,
+        actor=people["province_officer"],
         unit=province["A"],
         year=2024,
         decision_number="15/QĐ-UBND",

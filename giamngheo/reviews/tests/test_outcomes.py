@@ -1,12 +1,12 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from giamngheo.households.models import LifeEvent
 from giamngheo.households.vocab import LifeEventKind
 from giamngheo.reviews import services
-from giamngheo.reviews.models import Flow
+from giamngheo.reviews.models import Baseline, Flow
 from giamngheo.reviews.selectors import flow_counts, flow_identity
 from giamngheo.reviews.tests.conftest import NEAR_POOR, NOT_POOR, POOR, make_household
 from giamngheo.reviews.tests.helpers import run_round
@@ -31,7 +31,7 @@ def test_flows_over_two_approved_years_detect_relapse_and_satisfy_the_identity(
     officer, chairman = people["commune_a_officer"], people["commune_a_chairman"]
     h1, h2, h3, h4, h5, h6 = six
     services.baseline_create(
-        actor=officer,
+        actor=people["province_officer"],
         unit=province["A"],
         year=2023,
         decision_number="3208/QĐ-UBND",
@@ -110,7 +110,7 @@ def test_escape_under_an_earlier_standard_is_not_a_relapse(people, province, six
 def test_baseline_import_reports_every_bad_row_at_once(people, province, six):
     with pytest.raises(ValidationError) as err:
         services.baseline_create(
-            actor=people["commune_a_officer"],
+            actor=people["province_officer"],
             unit=province["A"],
             year=2023,
             decision_number="1/QĐ",
@@ -127,7 +127,7 @@ def test_baseline_is_imported_from_a_file_through_the_page(client, people, provi
 
     from giamngheo.reviews.models import Baseline
 
-    client.force_login(people["commune_a_officer"])
+    client.force_login(people["province_officer"])
     csv = f"household_code,class\n{six[0].code},nghèo\n\n{six[1].code},cận nghèo\n31-0,giàu\n"
     data = {
         "unit": province["A"].pk,
@@ -153,9 +153,24 @@ def test_baseline_is_imported_from_a_file_through_the_page(client, people, provi
         six[0].code: "poor",
         six[1].code: "near_poor",
     }
-    client.force_login(people["commune_b_officer"])
+    client.force_login(people["commune_a_officer"])
     page = client.post(
         reverse("reviews:baseline_import"),
         {**data, "year": 2023, "file": SimpleUploadedFile("ds.csv", csv.encode())},
     )
-    assert page.status_code == 200 and Baseline.objects.count() == 1  # A is not among B's communes
+    assert page.status_code == 403 and Baseline.objects.count() == 1  # the province's list
+
+
+def test_commune_officer_cannot_record_the_provinces_baseline_list(people, province, six):
+    """The start-of-period lists are those the province's decision recognised, not the commune's."""
+    entries = [(six[0].code, "nghèo")]
+    with pytest.raises(PermissionDenied):
+        services.baseline_create(
+            actor=people["commune_a_officer"],
+            unit=province["A"],
+            year=2023,
+            decision_number="1/QĐ",
+            decision_date=dt.date(2023, 12, 20),
+            entries=entries,
+        )
+    assert not Baseline.objects.exists()

@@ -142,7 +142,6 @@ def test_every_page_of_an_approved_round_renders_for_its_officer(
     urls = [
         reverse("reviews:round_list"),
         reverse("reviews:round_create"),
-        reverse("reviews:baseline_import"),
         r.get_absolute_url(),
         reverse("reviews:assessment_detail", args=[a.pk]),
         reverse("reviews:assessment_screening", args=[a.pk]),

@@ -1,8 +1,8 @@
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.reviews import screening, selectors, services, workflow
 from giamngheo.reviews.display import classification_context, value_text
@@ -18,7 +18,7 @@ from giamngheo.reviews.views.common import (
 )
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     a = selectors.assessment_get(actor=request.user, pk=pk)
     names = member_names(a)
@@ -39,7 +39,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/assessment_detail.html", context)
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def assessment_screening(request: HttpRequest, pk: int) -> HttpResponse:
     a = selectors.assessment_get(actor=request.user, pk=pk)
     form = ScreeningForm(
@@ -82,7 +82,7 @@ def _last_year(a, section: str) -> dict[str, str]:
     return {f.name: value_text(f, values[f.name]) for f in facts if f.name in values}
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def assessment_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     a = selectors.assessment_get(actor=request.user, pk=pk)
     order = required_sections(a)
@@ -132,7 +132,7 @@ def assessment_section(request: HttpRequest, pk: int, section: str) -> HttpRespo
     return render(request, "reviews/section_form.html", context)
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def household_classification(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get(actor=request.user, pk=pk)
     history = selectors.household_classifications(actor=request.user, household=household)
@@ -140,7 +140,7 @@ def household_classification(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/household_classification.html", context)
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 def change_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get(actor=request.user, pk=pk)
     form = ChangeRequestForm(

@@ -1,9 +1,10 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.access import requires
+from giamngheo.accounts.scoping import Capability
 from giamngheo.reviews import selectors, services
 from giamngheo.reviews.facts import SECTIONS
 from giamngheo.reviews.forms import ComplaintForm, RecheckForm, section_form
@@ -18,7 +19,7 @@ from giamngheo.reviews.views.common import (
 )
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
     data = request.POST if request.method == "POST" else None
@@ -39,7 +40,7 @@ def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/complaint_form.html", {"round": r, "form": form})
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def complaint_recheck(request: HttpRequest, pk: int) -> HttpResponse:
     """Re-survey the household section by section, then decide (re-check or dismiss)."""
     complaint = selectors.complaint_get(actor=request.user, pk=pk)

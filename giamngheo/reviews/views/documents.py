@@ -1,10 +1,11 @@
 from collections.abc import Callable
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.access import requires
+from giamngheo.accounts.scoping import Capability
 from giamngheo.reviews import documents, selectors, workflow
 from giamngheo.reviews.models import ReviewRound, RoundStatus, StoredDocument
 from giamngheo.reviews.services.documents import (
@@ -53,7 +54,7 @@ def _serve(
     return _download(content, content_type, filename)
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def posting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     r = _postable(request, pk)
     return _serve(
@@ -67,7 +68,7 @@ def posting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def posting_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     r = _postable(request, pk)
     return _serve(
@@ -79,7 +80,7 @@ def posting_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
     if not r.is_locked:
@@ -89,7 +90,7 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def certificates_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
     if not r.is_locked:

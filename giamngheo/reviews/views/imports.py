@@ -1,16 +1,17 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.access import requires
+from giamngheo.accounts.scoping import Capability
 from giamngheo.jobs.models import Job
 from giamngheo.reviews import imports, selectors
 from giamngheo.reviews.forms import ImportForm
 
 
-@login_required
+@requires(Capability.COLLECT_ANSWERS)
 def import_template(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
     response = HttpResponse(
@@ -23,7 +24,7 @@ def import_template(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
+@requires(Capability.COLLECT_ANSWERS)
 def import_answers(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
     form = ImportForm(

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -8,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, can, unit_q
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.reviews import legal, selectors, services, workflow
@@ -31,7 +31,7 @@ def _editable_communes(actor):
     return units.filter(valid_to__isnull=True).order_by("code")
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def round_list(request: HttpRequest) -> HttpResponse:
     filters = {
         "year": request.GET.get("year", "")[:4] if request.GET.get("year", "").isdigit() else "",
@@ -55,7 +55,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/round_list.html", context)
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 def round_create(request: HttpRequest) -> HttpResponse:
     form = RoundCreateForm(
         request.POST if request.method == "POST" else None, units=_editable_communes(request.user)
@@ -69,7 +69,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/round_form.html", {"form": form})
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
     today = timezone.localdate()
@@ -120,7 +120,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/round_detail.html", context)
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 @require_POST
 def round_advance(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
@@ -140,7 +140,7 @@ def round_advance(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(r)
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 @require_POST
 def round_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
@@ -158,7 +158,7 @@ def round_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(r)
 
 
-@login_required
+@requires(Capability.APPROVE_ROUNDS)
 @require_POST
 def round_approve(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
@@ -174,7 +174,7 @@ def round_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(r)
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 @require_POST
 def round_list_households(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
@@ -186,7 +186,7 @@ def round_list_households(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(r)
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
@@ -204,7 +204,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(r)
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
     attachment = r.attachments.filter(pk=attachment_pk).first()
@@ -213,7 +213,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     return file_response(attachment.file, filename=attachment.download_name)
 
 
-@login_required
+@requires(Capability.READ_RECORDS)
 def change_request_evidence(request: HttpRequest, pk: int, change_pk: int) -> FileResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
     change = r.change_requests.filter(pk=change_pk).first()
@@ -223,7 +223,7 @@ def change_request_evidence(request: HttpRequest, pk: int, change_pk: int) -> Fi
     return file_response(change.evidence, filename=name)
 
 
-@login_required
+@requires(Capability.RECORD_BASELINES)
 def baseline_import(request: HttpRequest) -> HttpResponse:
     """The first year's start-of-period lists, from the province's decision."""
     data = request.POST if request.method == "POST" else None
@@ -244,7 +244,7 @@ def baseline_import(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/baseline_form.html", {"form": form, "problems": problems})
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 @require_POST
 def resident_count(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
@@ -262,7 +262,7 @@ def resident_count(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(r)
 
 
-@login_required
+@requires(Capability.EDIT_RECORDS)
 def resident_counts_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(
         request.POST if request.method == "POST" else None,

@@ -39,6 +39,8 @@ class Fund(models.Model):
     )
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("fund")
         verbose_name_plural = _("funds")
@@ -121,6 +123,8 @@ class Campaign(models.Model):
     ends_on = models.DateField(_("ends on"))
     target_amount = models.PositiveBigIntegerField(_("target (VND)"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
@@ -149,6 +153,8 @@ class Donor(models.Model):
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("donor")
         verbose_name_plural = _("donors")
@@ -176,6 +182,8 @@ class Pledge(models.Model):
     amount = models.PositiveBigIntegerField(_("amount pledged (VND)"))
     pledged_on = models.DateField(_("pledged on"))
     earmark = models.CharField(_("earmarked for"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("pledge")

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from giamngheo.accounts.models import Organisation
 from giamngheo.geo.models import AdminUnit
@@ -41,6 +42,8 @@ class ReductionModel(models.Model):
         through="ModelParticipant",
         related_name="reduction_models",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("poverty-reduction model")
@@ -83,6 +86,8 @@ class ModelFunding(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=FundingSource.choices)
     amount = models.PositiveBigIntegerField(_("amount (VND)"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("budget line of a model")
         verbose_name_plural = _("budget of the model")
@@ -110,6 +115,8 @@ class ModelParticipant(models.Model):
         related_name="+",
     )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("participating household")
