@@ -26,6 +26,10 @@ EXEMPT = {
     "api.Submission": "inbound OpenRosa log, kept exactly as received",
     "api.SubmissionAttachment": "files of an inbound submission, kept exactly as received",
     "jobs.Job": "a background job's own row (state, progress), written by the worker",
+    "jobs.WorkerHeartbeat": "a worker's liveness beacon, rewritten every few seconds by the worker",
+    "reviews.RoundSnapshot": "written once at approval and read-only afterwards: it is the record",
+    "reviews.SnapshotEntry": "written once at approval and read-only afterwards: it is the record",
+    "reviews.StoredDocument": "a generated file with its checksum, written once and never edited",
 }
 
 

@@ -12,6 +12,13 @@ from giamngheo.households.tests.factories import HouseholdFactory, MemberFactory
 from giamngheo.households.vocab import Relation, Sex
 
 
+@pytest.fixture(autouse=True)
+def sessions_outlive_clock_jumps(settings):
+    """These tests move the clock days ahead inside one login; the 8-hour idle expiry would end
+    the session between steps (that expiry has its own test in giamngheo/tests)."""
+    settings.SESSION_COOKIE_AGE = 10 * 365 * 24 * 3600
+
+
 @contextmanager
 def on_day(day: dt.date, hour: int = 9):
     """Freeze the clock on `day` (Asia/Ho_Chi_Minh working hours)."""
