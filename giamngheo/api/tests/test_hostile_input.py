@@ -137,3 +137,52 @@ def test_file_uploads_are_not_searched_for_control_characters(officer_client, pr
     response = officer_client.post("/households/import/", {"file": upload})
     assert response.status_code in (200, 302), response.content
     assert "U+0000" not in response.content.decode()
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
+    )
+    + b']><data id="giamngheo_phieu_b">&lol9;</data>'
+)
+EXTERNAL_ENTITY = (
+    b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    b'<data id="giamngheo_phieu_b">&x;</data>'
+)
+HOSTILE_XML = {
+    "nul byte": b'<data id="giamngheo_phieu_b"><household>31\x00</household></data>',
+    "nul reference": b'<data id="giamngheo_phieu_b"><household>&#0;</household></data>',
+    "deep": b'<data id="giamngheo_phieu_b">' + b"<a>" * 50_000 + b"</a>" * 50_000 + b"</data>",
+    "wrong encoding": '<?xml version="1.0" encoding="UTF-16"?><data id="x"/>'.encode(),
+    "latin-1 bytes": b'<data id="giamngheo_phieu_b"><household>Nguy\xe9n</household></data>',
+    "billion laughs": BILLION_LAUGHS,
+    "external entity": EXTERNAL_ENTITY,
+    "doctype in lower case": b'<!doctype data><data id="giamngheo_phieu_b"/>',
+    "empty": b"",
+}
+
+
+@pytest.mark.parametrize("xml", HOSTILE_XML.values(), ids=HOSTILE_XML.keys())
+def test_hostile_submission_xml_is_400_never_5xx(personas, field_round, xml):
+    enumerator = token_client(personas["enumerator_a"])
+    upload = SimpleUploadedFile("submission.xml", xml, "text/xml")
+    response = enumerator.post("/api/openrosa/11001/submission", {"xml_submission_file": upload})
+    assert response.status_code == 400, response.content
+    assert b"OpenRosaResponse" in response.content
+
+
+def test_huge_submission_is_413_once_authenticated(personas, field_round, settings):
+    settings.OPENROSA_MAX_SUBMISSION_BYTES = 10_000
+    enumerator = token_client(personas["enumerator_a"])
+    upload = SimpleUploadedFile("submission.xml", b"<data>" + b" " * 20_000 + b"</data>")
+    response = enumerator.post("/api/openrosa/11001/submission", {"xml_submission_file": upload})
+    assert response.status_code == 413
+
+
+def test_huge_submission_without_credentials_is_401(client, field_round, settings):
+    settings.OPENROSA_MAX_SUBMISSION_BYTES = 10_000
+    upload = SimpleUploadedFile("submission.xml", b"<data>" + b" " * 20_000 + b"</data>")
+    response = client.post("/api/openrosa/11001/submission", {"xml_submission_file": upload})
+    assert response.status_code == 401
