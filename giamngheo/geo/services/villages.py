@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from giamngheo.geo.models import AdminUnit, Level
+from giamngheo.validators import control_character, date_range_error
 
 COLUMNS = ["commune_code", "village_code", "name", "division_type", "valid_from"]
 REQUIRED_COLUMNS = COLUMNS[:4]
@@ -169,6 +170,10 @@ def _parse_date(value: Any) -> dt.date | None:
     raise ValueError(text)
 
 
+def _control_message(code: str) -> str:
+    return _("Contains a control character (%(code)s); retype the cell.") % {"code": code}
+
+
 def _parse_rows(
     header: list[str], table: Iterable[list[Any]], errors: list[RowError]
 ) -> list[_Row]:
@@ -176,6 +181,11 @@ def _parse_rows(
     for number, values in enumerate(table, start=2):
         record = dict(zip(header, values, strict=False))
         if not any(_cell(v) for v in values):
+            continue
+        unusable = [(c, code) for c, v in record.items() if (code := control_character(v))]
+        if unusable:
+            column, code = unusable[0]
+            errors.append(RowError(number, column, _control_message(code)))
             continue
         commune_code = _cell(record.get("commune_code"))
         if commune_code.isdigit():
@@ -198,6 +208,10 @@ def _parse_rows(
                     _("Write the date as YYYY-MM-DD or DD/MM/YYYY, or leave it empty."),
                 )
             )
+        outside = row.valid_from and date_range_error("valid_from", row.valid_from)
+        if outside:
+            errors.append(RowError(number, "valid_from", outside))
+            row.valid_from = None
         if not row.commune_code:
             errors.append(
                 RowError(number, "commune_code", _("Enter the 5-digit code of the commune."))
