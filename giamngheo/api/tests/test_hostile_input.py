@@ -155,7 +155,7 @@ HOSTILE_XML = {
     "nul byte": b'<data id="giamngheo_phieu_b"><household>31\x00</household></data>',
     "nul reference": b'<data id="giamngheo_phieu_b"><household>&#0;</household></data>',
     "deep": b'<data id="giamngheo_phieu_b">' + b"<a>" * 50_000 + b"</a>" * 50_000 + b"</data>",
-    "wrong encoding": '<?xml version="1.0" encoding="UTF-16"?><data id="x"/>'.encode(),
+    "wrong encoding": b'<?xml version="1.0" encoding="UTF-16"?><data id="x"/>',
     "latin-1 bytes": b'<data id="giamngheo_phieu_b"><household>Nguy\xe9n</household></data>',
     "billion laughs": BILLION_LAUGHS,
     "external entity": EXTERNAL_ENTITY,

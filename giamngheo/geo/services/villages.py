@@ -128,7 +128,13 @@ def _read_table(content: bytes, filename: str) -> list[list[Any]]:
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as exc:
+        raise ValueError(
+            _("The CSV file cannot be read (%(error)s). Save it from Excel as 'CSV UTF-8'.")
+            % {"error": exc}
+        ) from None
 
 
 def _read_xlsx(content: bytes) -> list[list[Any]]:

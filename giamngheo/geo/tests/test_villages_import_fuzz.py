@@ -96,3 +96,10 @@ def test_valid_from_outside_1900_2100_is_a_row_error(units, day):
     report = villages_import(actor=None, file=data, filename="v.csv")
     assert [(e.row, e.field) for e in report.errors] == [(2, "valid_from")]
     assert "1900-01-01" in report.errors[0].message
+
+
+@pytest.mark.django_db
+def test_a_csv_the_reader_cannot_split_is_a_file_error(units):
+    content = b"commune_code\n" + b"x" * 200_000  # over the csv module's field limit
+    report = villages_import(actor=None, file=content, filename="v.csv")
+    assert report.errors and report.errors[0].row == 1
