@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
 from giamngheo.api.tests.helpers import assert_error_body, token_client
+from giamngheo.api.tests.odk import member_answers, new_instance_id, submission_xml
 from giamngheo.middleware import InputGuardMiddleware
 
 NUL_SEARCHES = ["/households/", "/units/", "/api/v1/households", "/api/v1/units"]
@@ -186,3 +187,28 @@ def test_huge_submission_without_credentials_is_401(client, field_round, setting
     upload = SimpleUploadedFile("submission.xml", b"<data>" + b" " * 20_000 + b"</data>")
     response = client.post("/api/openrosa/11001/submission", {"xml_submission_file": upload})
     assert response.status_code == 401
+
+
+def test_oversized_upload_on_a_page_is_413(officer_client, settings):
+    settings.UPLOAD_MAX_BYTES = 10_000
+    upload = SimpleUploadedFile("h.xlsx", b"x" * 20_000, "application/octet-stream")
+    response = officer_client.post("/households/import/", {"file": upload})
+    assert response.status_code == 413
+    assert "10000" in response.content.decode()
+
+
+def test_openrosa_keeps_its_own_larger_limit(personas, registry, field_round, settings):
+    """Photos make submissions larger than any form or JSON body: the page and API limits do
+    not apply to OpenRosa, which checks OPENROSA_MAX_SUBMISSION_BYTES after authentication."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    settings.UPLOAD_MAX_BYTES = 1000
+    enumerator = token_client(personas["enumerator_a"])
+    xml = submission_xml(
+        registry["ha"].code, member_answers(registry["ha"]), instance_id=new_instance_id()
+    )
+    photo = SimpleUploadedFile("ảnh nhà.jpg", b"\xff\xd8" + b"j" * 5000, "image/jpeg")
+    response = enumerator.post(
+        "/api/openrosa/11001/submission",
+        {"xml_submission_file": SimpleUploadedFile("s.xml", xml, "text/xml"), "photo": photo},
+    )
+    assert response.status_code == 201, response.content
