@@ -95,8 +95,10 @@ class InputGuardMiddleware:
 
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-# A JSON string with its escapes; what is inside can never open or close a level.
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A JSON string with its escapes; what is inside can never open or close a level. An unclosed
+# string runs to the end, so every match attempt succeeds and the scan stays linear (an attempt
+# that failed at each quote of a hostile body would make it quadratic).
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*+(?:"|\\?\Z)', re.DOTALL)
 # An escaped control character (\u0000 … \u001f except tab/LF/CR, \u007f) after an even number
 # of backslashes, i.e. a real escape and not the text "\\u0000".
 _JSON_CONTROL = re.compile(rb"(?<!\\)(?:\\\\)*\\u00(0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])")
@@ -163,8 +165,8 @@ def _json_depth(body: bytes) -> int:
     if not brackets:
         return 0
     codes = np.frombuffer(brackets, dtype=np.uint8)
-    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1)
-    return int(np.cumsum(steps, dtype=np.int64).max())
+    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1).astype(np.int32)
+    return int(np.cumsum(steps, dtype=np.int32).max())
 
 
 def _refuse_control(field: str, code: str) -> str:

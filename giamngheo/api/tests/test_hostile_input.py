@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 
 from giamngheo.api.tests.helpers import assert_error_body, token_client
 from giamngheo.api.tests.odk import member_answers, new_instance_id, submission_xml
-from giamngheo.middleware import InputGuardMiddleware
+from giamngheo.middleware import InputGuardMiddleware, _json_depth
 
 NUL_SEARCHES = ["/households/", "/units/", "/api/v1/households", "/api/v1/units"]
 
@@ -212,3 +212,19 @@ def test_openrosa_keeps_its_own_larger_limit(personas, registry, field_round, se
         {"xml_submission_file": SimpleUploadedFile("s.xml", xml, "text/xml"), "photo": photo},
     )
     assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize(
+    ("body", "depth"),
+    [
+        (b"{}", 1),
+        (b'{"a": [[1]], "b": "]]]]"}', 3),
+        (b'{"a": "[[[[\\"[[", "b": [[1]]}', 3),
+        (b'["x\\\\", [2]]', 2),
+        (b'"unclosed [[[[', 0),
+        (b'"\\"\\"\\"\\', 0),
+        (b"[" * 100, 100),
+    ],
+)
+def test_json_depth_counts_only_brackets_outside_strings(body, depth):
+    assert _json_depth(body) == depth
