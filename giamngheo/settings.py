@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "giamngheo.middleware.LanguageMiddleware",
+    "giamngheo.middleware.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -237,6 +238,10 @@ LOGGING = {
 # REST API and field collection (ODK Collect over OpenRosa).
 API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", str(5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+# Multipart bodies (file uploads: import workbooks, evidence) may be larger than a form or JSON;
+# each upload form still applies its own, smaller limit to the file it takes.
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", str(200 * 1024 * 1024))
+API_MAX_JSON_DEPTH = envint("API_MAX_JSON_DEPTH", "32")
 OPENROSA_MAX_SUBMISSION_BYTES = envint("OPENROSA_MAX_SUBMISSION_BYTES", str(20 * 1024 * 1024))
 OPENROSA_REALM = os.environ.get("OPENROSA_REALM", "GiamNgheo")
 

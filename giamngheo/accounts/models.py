@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from giamngheo.geo.models import AdminUnit
+from giamngheo.validators import validate_date_in_range
 
 
 class Role(models.TextChoices):
@@ -44,8 +45,12 @@ class Organisation(models.Model):
         on_delete=models.PROTECT,
         related_name="organisations",
     )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to (last day)"), null=True, blank=True)
+    valid_from = models.DateField(
+        _("valid from"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    valid_to = models.DateField(
+        _("valid to (last day)"), null=True, blank=True, validators=[validate_date_in_range]
+    )
 
     history = HistoricalRecords()
 

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from giamngheo.validators import validate_date_in_range
+
 REARRANGEMENT_DATE = dt.date(2025, 7, 1)  # two-level local government (Resolution 202/2025/QH15)
 
 
@@ -77,8 +79,12 @@ class AdminUnit(models.Model):
         related_name="children",
     )
     area = models.CharField(_("area"), max_length=8, choices=Area.choices, blank=True)
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to (last day)"), null=True, blank=True)
+    valid_from = models.DateField(
+        _("valid from"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    valid_to = models.DateField(
+        _("valid to (last day)"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     source = models.CharField(_("source"), max_length=120, blank=True)
 
@@ -177,7 +183,9 @@ class Succession(models.Model):
         on_delete=models.CASCADE,
         related_name="predecessions",
     )
-    effective_date = models.DateField(_("effective date"), default=REARRANGEMENT_DATE)
+    effective_date = models.DateField(
+        _("effective date"), default=REARRANGEMENT_DATE, validators=[validate_date_in_range]
+    )
     is_split = models.BooleanField(
         _("former unit split"),
         default=False,

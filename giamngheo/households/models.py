@@ -26,6 +26,7 @@ from giamngheo.households.vocab import (
     Relation,
     Sex,
 )
+from giamngheo.validators import validate_date_in_range
 
 citizen_id_validator = RegexValidator(
     r"^\d{12}$", _("A citizen ID number has exactly 12 digits (Decree 137/2015/NĐ-CP).")
@@ -100,7 +101,9 @@ class Member(models.Model):
     member_no = models.PositiveSmallIntegerField(_("member number"))
     full_name = models.CharField(_("full name"), max_length=120)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(
+        _("date of birth"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     relation = models.CharField(_("relation to the head"), max_length=12, choices=Relation.choices)
     citizen_id = models.CharField(
         _("citizen ID number"),
@@ -131,7 +134,9 @@ class Member(models.Model):
         _("nutrition (children)"), max_length=12, choices=ChildNutrition.choices, blank=True
     )
     is_merit_person = models.BooleanField(_("person with meritorious services"), default=False)
-    left_on = models.DateField(_("left the household on"), null=True, blank=True)
+    left_on = models.DateField(
+        _("left the household on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
 
     history = HistoricalRecords()
 
@@ -179,7 +184,7 @@ class LifeEvent(models.Model):
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="events"
     )
     kind = models.CharField(_("event"), max_length=16, choices=LifeEventKind.choices)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_date_in_range])
     related_household = models.ForeignKey(
         Household,
         verbose_name=_("related household"),

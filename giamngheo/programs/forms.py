@@ -20,6 +20,7 @@ from giamngheo.programs.models import (
     ReviewKind,
 )
 from giamngheo.programs.services import AreaSpec, IndicatorSpec, LegalBasisSpec, PartySpec
+from giamngheo.validators import validate_date_in_range
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -84,8 +85,12 @@ class ActivityForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     unit = forms.ModelChoiceField(label=_("Administrative unit"), queryset=AdminUnit.objects.none())
-    planned_start = forms.DateField(label=_("Planned start"), widget=DATE)
-    planned_end = forms.DateField(label=_("Planned end"), widget=DATE)
+    planned_start = forms.DateField(
+        label=_("Planned start"), widget=DATE, validators=[validate_date_in_range]
+    )
+    planned_end = forms.DateField(
+        label=_("Planned end"), widget=DATE, validators=[validate_date_in_range]
+    )
     budget = forms.IntegerField(label=_("Budget (VND)"), min_value=0, initial=0)
     indicators = forms.CharField(
         label=_("Indicators and targets"),
@@ -162,7 +167,9 @@ class ReportForm(forms.Form):
 class FollowUpForm(forms.Form):
     status = forms.ChoiceField(label=_("Follow-up status"), choices=RecommendationStatus.choices)
     follow_up = forms.CharField(label=_("Follow-up"), max_length=2000, required=False)
-    resolved_on = forms.DateField(label=_("Resolved on"), widget=DATE, required=False)
+    resolved_on = forms.DateField(
+        label=_("Resolved on"), widget=DATE, required=False, validators=[validate_date_in_range]
+    )
 
 
 def _lines(text: str) -> list[str]:
@@ -172,7 +179,9 @@ def _lines(text: str) -> list[str]:
 class ProgramForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     document_number = forms.CharField(label=_("Number / symbol"), max_length=80, required=False)
-    signed_on = forms.DateField(label=_("Signing date"), widget=DATE)
+    signed_on = forms.DateField(
+        label=_("Signing date"), widget=DATE, validators=[validate_date_in_range]
+    )
     start_year = forms.IntegerField(label=_("First year"), min_value=1945, max_value=2100)
     end_year = forms.IntegerField(label=_("Last year"), min_value=1945, max_value=2100)
     unit = forms.ModelChoiceField(label=_("Administrative unit"), queryset=AdminUnit.objects.none())
@@ -246,7 +255,7 @@ class ProgramForm(forms.Form):
 
 class ReviewForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices)
-    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    held_on = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_date_in_range])
     period_label = forms.CharField(label=_("Period reviewed"), max_length=60, required=False)
     summary = forms.CharField(
         label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -260,7 +269,9 @@ class ReviewForm(forms.Form):
 
 class CommendationForm(forms.Form):
     decision_number = forms.CharField(label=_("Decision number"), max_length=80)
-    decided_on = forms.DateField(label=_("Decision date"), widget=DATE)
+    decided_on = forms.DateField(
+        label=_("Decision date"), widget=DATE, validators=[validate_date_in_range]
+    )
     issuer = forms.CharField(label=_("Issued by"), max_length=200, required=False)
     award_form = forms.ChoiceField(label=_("Form of award"), choices=AwardForm.choices)
     recipient_organisation = forms.ModelChoiceField(
@@ -281,7 +292,7 @@ class CommendationForm(forms.Form):
 class ConferenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ConferenceKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
-    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    held_on = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_date_in_range])
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     participant_count = forms.IntegerField(
         label=_("Number of participants"), min_value=0, initial=0
@@ -298,7 +309,9 @@ class InspectionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=InspectionKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
     unit = forms.ModelChoiceField(label=_("Inspected unit"), queryset=AdminUnit.objects.none())
-    planned_on = forms.DateField(label=_("Planned date"), widget=DATE)
+    planned_on = forms.DateField(
+        label=_("Planned date"), widget=DATE, validators=[validate_date_in_range]
+    )
     program = forms.ModelChoiceField(
         label=_("Coordination program"), queryset=CoordinationProgram.objects.none(), required=False
     )
@@ -320,7 +333,9 @@ class InspectionForm(forms.Form):
 
 
 class InspectionResultForm(forms.Form):
-    conducted_on = forms.DateField(label=_("Conducted on"), widget=DATE)
+    conducted_on = forms.DateField(
+        label=_("Conducted on"), widget=DATE, validators=[validate_date_in_range]
+    )
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -329,7 +344,9 @@ class RecommendationForm(forms.Form):
     responsible = forms.ModelChoiceField(
         label=_("Responsible organisation"), queryset=Organisation.objects.none()
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+    deadline = forms.DateField(
+        label=_("Deadline"), widget=DATE, validators=[validate_date_in_range]
+    )
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)

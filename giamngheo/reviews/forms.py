@@ -11,6 +11,7 @@ from giamngheo.households.vocab import HousingType
 from giamngheo.reviews import screening
 from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, Fact
 from giamngheo.reviews.models import Attachment, RoundType
+from giamngheo.validators import validate_date_in_range
 
 YES_NO = (("true", _("Yes")), ("false", _("No")))
 
@@ -50,7 +51,11 @@ def fact_field(fact: Fact) -> forms.Field:
             choices=fact.choices, widget=forms.CheckboxSelectMultiple, **common
         )
     if fact.kind == "date":
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        return forms.DateField(
+            widget=forms.DateInput(attrs={"type": "date"}),
+            validators=[validate_date_in_range],
+            **common,
+        )
     raise ValueError(fact.kind)
 
 
@@ -129,7 +134,9 @@ class RoundCreateForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Commune"), queryset=None)
     round_type = forms.ChoiceField(label=_("Round type"), choices=RoundType.choices)
     review_date = forms.DateField(
-        label=_("Review date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Review date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
 
     def __init__(self, *args, units, **kw):
@@ -144,7 +151,9 @@ class AdvanceForm(forms.Form):
 
 class MeetingForm(forms.Form):
     held_on = forms.DateField(
-        label=_("Meeting held on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Meeting held on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
     attendees = forms.IntegerField(label=_("Attendees"), min_value=1, max_value=100_000)
     agreed = forms.IntegerField(label=_("Attendees who agreed"), min_value=0, max_value=100_000)
@@ -153,7 +162,9 @@ class MeetingForm(forms.Form):
 class ApprovalForm(forms.Form):
     decision_number = forms.CharField(label=_("Decision number"), max_length=60)
     decision_date = forms.DateField(
-        label=_("Decision date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Decision date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
 
 
@@ -169,6 +180,7 @@ class ComplaintForm(forms.Form):
         label=_("Received on"),
         widget=forms.DateInput(attrs={"type": "date"}),
         initial=timezone.localdate,
+        validators=[validate_date_in_range],
     )
     complainant = forms.CharField(label=_("Complainant"), max_length=120)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -199,7 +211,9 @@ class BaselineForm(forms.Form):
     year = forms.IntegerField(label=_("Year of the lists"), min_value=2015, max_value=2100)
     decision_number = forms.CharField(label=_("Number of the province's decision"), max_length=60)
     decision_date = forms.DateField(
-        label=_("Date of the decision"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of the decision"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
     file = forms.FileField(label=_("List (.xlsx or .csv: household_code, class)"))
 

@@ -32,6 +32,7 @@ from giamngheo.reviews.services.assessments import (
 )
 from giamngheo.spreadsheets import append_row, csv_reader
 from giamngheo.storage import random_name
+from giamngheo.validators import control_character, date_range_error
 
 HOUSEHOLD_SHEET, MEMBER_SHEET, GUIDE_SHEET = "households", "members", "huong_dan"
 HOUSEHOLD_FACTS = [f for _title, facts in SECTIONS.values() for f in facts]
@@ -215,17 +216,27 @@ def coerce(fact: Fact, raw: Any) -> tuple[Any, str]:
             }
         return values, ""
     if fact.kind == "date":
-        if isinstance(raw, dt.datetime):
-            return raw.date().isoformat(), ""
-        if isinstance(raw, dt.date):
-            return raw.isoformat(), ""
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return dt.datetime.strptime(text, fmt).date().isoformat(), ""
-            except ValueError:
-                continue
-        return None, _("“%(v)s” is not a date; write YYYY-MM-DD or DD/MM/YYYY.") % {"v": text}
+        day = _date(raw, text)
+        if day is None:
+            return None, _("“%(v)s” is not a date; write YYYY-MM-DD or DD/MM/YYYY.") % {"v": text}
+        outside = date_range_error(str(fact.label), day)
+        if outside:
+            return None, outside
+        return day.isoformat(), ""
     return None, "?"
+
+
+def _date(raw: Any, text: str) -> dt.date | None:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _bounded(fact: Fact, value: float) -> tuple[Any, str]:
@@ -234,6 +245,27 @@ def _bounded(fact: Fact, value: float) -> tuple[Any, str]:
     if fact.max_value is not None and value > fact.max_value:
         return None, _("must be at most %(n)s.") % {"n": fact.max_value}
     return value, ""
+
+
+def _control_characters(parsed: Parsed) -> list[Problem]:
+    """Cells with NUL or other control characters: never typed on purpose, and PostgreSQL
+    refuses NUL in text, so they are reported before any lookup reads the file."""
+    problems = []
+    for sheet, rows in ((HOUSEHOLD_SHEET, parsed.households), (MEMBER_SHEET, parsed.members)):
+        for row_no, row in rows:
+            for column, value in row.items():
+                code = control_character(value)
+                if code is not None:
+                    problems.append(
+                        Problem(
+                            sheet,
+                            row_no,
+                            str(column),
+                            _("contains a control character (%(code)s); retype the cell.")
+                            % {"code": code},
+                        )
+                    )
+    return problems
 
 
 def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
@@ -366,7 +398,9 @@ def import_answers(*, actor: User, review_round: ReviewRound, name: str, content
     parsed = parse(name, content)
     if not parsed.households:
         raise ValidationError(_("The file has no household rows."))
-    problems, by_code, updates = _check(actor, review_round, parsed)
+    problems = _control_characters(parsed)
+    if not problems:
+        problems, by_code, updates = _check(actor, review_round, parsed)
     if problems:
         raise ValidationError([str(p) for p in problems])
     changed = 0

@@ -13,6 +13,7 @@ from giamngheo.geo.models import AdminUnit
 from giamngheo.households.models import Household
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.storage import RandomName
+from giamngheo.validators import validate_date_in_range
 
 
 class RoundType(models.TextChoices):
@@ -42,15 +43,19 @@ class ReviewRound(models.Model):
     round_type = models.CharField(
         _("round type"), max_length=8, choices=RoundType.choices, default=RoundType.PERIODIC
     )
-    review_date = models.DateField(_("review date"))
+    review_date = models.DateField(_("review date"), validators=[validate_date_in_range])
     standard = models.CharField(_("poverty standard"), max_length=40)
     status = models.CharField(
         _("step"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.LISTING
     )
     step_started_at = models.DateTimeField(_("step started at"), null=True, blank=True)
-    step_deadline = models.DateField(_("step deadline"), null=True, blank=True)
+    step_deadline = models.DateField(
+        _("step deadline"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
-    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_date = models.DateField(
+        _("decision date"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approved by"),
@@ -69,11 +74,17 @@ class ReviewRound(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # The village meeting's result (Decision 24/2021/QĐ-TTg, Art. 4(2)): at least half agree.
-    meeting_held_on = models.DateField(_("meeting held on"), null=True, blank=True)
+    meeting_held_on = models.DateField(
+        _("meeting held on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     meeting_attendees = models.PositiveIntegerField(_("meeting attendees"), null=True, blank=True)
     meeting_agreed = models.PositiveIntegerField(_("attendees who agreed"), null=True, blank=True)
-    posting_started_on = models.DateField(_("posting started on"), null=True, blank=True)
-    posting_ends_on = models.DateField(_("posting ends on"), null=True, blank=True)
+    posting_started_on = models.DateField(
+        _("posting started on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    posting_ends_on = models.DateField(
+        _("posting ends on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
 
     history = HistoricalRecords()
 
@@ -198,13 +209,15 @@ class Complaint(models.Model):
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+"
     )
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(_("received on"), validators=[validate_date_in_range])
     complainant = models.CharField(_("complainant"), max_length=120)
     content = models.TextField(_("content"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
     )
-    recheck_due = models.DateField(_("re-check due"), null=True, blank=True)
+    recheck_due = models.DateField(
+        _("re-check due"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     resolution = models.TextField(_("resolution"), blank=True)
     class_before = models.CharField(
         _("class before"), max_length=12, choices=PovertyClass.choices, blank=True
@@ -221,7 +234,9 @@ class Complaint(models.Model):
         blank=True,
         related_name="+",
     )
-    reposting_ends_on = models.DateField(_("re-posting ends on"), null=True, blank=True)
+    reposting_ends_on = models.DateField(
+        _("re-posting ends on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
 
     history = HistoricalRecords()
 
@@ -286,7 +301,7 @@ class Baseline(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     decision_number = models.CharField(_("decision number"), max_length=60)
-    decision_date = models.DateField(_("decision date"))
+    decision_date = models.DateField(_("decision date"), validators=[validate_date_in_range])
     standard = models.CharField(_("standard"), max_length=40)
 
     history = HistoricalRecords()
@@ -414,7 +429,7 @@ class ChangeRequest(models.Model):
 class PublicHoliday(models.Model):
     """Days off that do not count as working days (Labour Code 2019, Art. 112; set yearly)."""
 
-    date = models.DateField(_("date"), unique=True)
+    date = models.DateField(_("date"), unique=True, validators=[validate_date_in_range])
     name = models.CharField(_("name"), max_length=120)
 
     history = HistoricalRecords()

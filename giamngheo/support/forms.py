@@ -9,6 +9,7 @@ from giamngheo.support.models import (
     SupportKind,
     SupportSource,
 )
+from giamngheo.validators import validate_date_in_range
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -22,7 +23,9 @@ class ContributionForm(forms.Form):
         error_messages={"min_value": _("The amount must be above zero.")},
     )
     goods = forms.CharField(label=_("Goods (in kind)"), max_length=300, required=False)
-    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    received_on = forms.DateField(
+        label=_("Received on"), widget=DATE, validators=[validate_date_in_range]
+    )
     campaign = forms.ModelChoiceField(
         label=_("Campaign"), queryset=Campaign.objects.none(), required=False
     )
@@ -45,7 +48,9 @@ class DisbursementForm(forms.Form):
         min_value=1,
         error_messages={"min_value": _("The amount must be above zero.")},
     )
-    disbursed_on = forms.DateField(label=_("Disbursed on"), widget=DATE)
+    disbursed_on = forms.DateField(
+        label=_("Disbursed on"), widget=DATE, validators=[validate_date_in_range]
+    )
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     recipient = forms.CharField(label=_("Recipient"), max_length=200, required=False)
     household_code = forms.CharField(
@@ -82,7 +87,7 @@ class SupportRecordForm(forms.Form):
         min_value=1,
         error_messages={"min_value": _("The value must be above zero.")},
     )
-    given_on = forms.DateField(label=_("Date"), widget=DATE)
+    given_on = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_date_in_range])
     source = forms.ChoiceField(label=_("Source"), choices=RECORDABLE_SOURCES)
     budget_line = forms.CharField(label=_("Budget line"), max_length=200, required=False)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
@@ -90,8 +95,10 @@ class SupportRecordForm(forms.Form):
 
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
-    starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
-    ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
+    starts_on = forms.DateField(
+        label=_("Starts on"), widget=DATE, validators=[validate_date_in_range]
+    )
+    ends_on = forms.DateField(label=_("Ends on"), widget=DATE, validators=[validate_date_in_range])
     target_amount = forms.IntegerField(
         label=_("Target (VND)"),
         min_value=1,
@@ -107,7 +114,9 @@ class PledgeForm(forms.Form):
         min_value=1,
         error_messages={"min_value": _("The amount must be above zero.")},
     )
-    pledged_on = forms.DateField(label=_("Pledged on"), widget=DATE)
+    pledged_on = forms.DateField(
+        label=_("Pledged on"), widget=DATE, validators=[validate_date_in_range]
+    )
     campaign = forms.ModelChoiceField(
         label=_("Campaign"), queryset=Campaign.objects.none(), required=False
     )

@@ -1,5 +1,7 @@
 """The REST API under /api/v1/: one NinjaAPI, one router per domain area."""
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from giamngheo.api.rest import (
@@ -13,7 +15,27 @@ from giamngheo.api.rest import (
 )
 from giamngheo.api.rest.auth import AUTH
 
-api = NinjaAPI(
+
+class Api(NinjaAPI):
+    """The schema states what every operation may answer before it runs: 400 for input no
+    endpoint can use (control characters, JSON nested too deeply) and 413 for a body over the
+    limit; the request guard (giamngheo.middleware) answers them with the same error body."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error = {"content": {"application/json": {"schema": {"$ref": ERROR_REF}}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                responses.setdefault(400, {"description": "Bad Request", **error})
+                if "requestBody" in operation:
+                    responses.setdefault(413, {"description": "Content Too Large", **error})
+        return schema
+
+
+ERROR_REF = "#/components/schemas/ErrorOut"
+
+api = Api(
     title="GiảmNghèo API",
     version="1.0.0",
     description=(

@@ -1,5 +1,6 @@
 """`POST /api/v1/classify`: the engine as a service (household-facts.md). Nothing is stored."""
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -12,6 +13,8 @@ from giamngheo.accounts.access import api_login_only
 from giamngheo.api.rest.errors import ApiError
 from giamngheo.api.rest.schemas import ErrorOut
 from giamngheo.standards import classify_records
+from giamngheo.standards.vocab import HOUSEHOLD_FIELDS, MEMBER_FIELDS
+from giamngheo.validators import date_range_error
 
 router = Router(tags=["classify"])
 
@@ -100,10 +103,19 @@ def _classify(records: list[Any], lang: str) -> list[dict[str, Any]]:
                 }
             )
             continue
+        hid = record.get("household_id")
+        date_error = _date_error(record)
+        if date_error is not None:
+            out.append(
+                {
+                    "household_id": None if hid is None else str(hid),
+                    "error": {"table": "households", "row": row, **date_error},
+                }
+            )
+            continue
         try:
             line = next(classify_records([record], lang=lang))
         except Exception as exc:  # noqa: BLE001 — one bad household must not fail the batch
-            hid = record.get("household_id")
             line = {
                 "household_id": None if hid is None else str(hid),
                 "error": {"table": "households", "field": None, "message": str(exc)[:500]},
@@ -112,6 +124,34 @@ def _classify(records: list[Any], lang: str) -> list[dict[str, Any]]:
             line["error"]["row"] = row
         out.append(line)
     return out
+
+
+def _date_error(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The models' date rule (1900–2100) on the body's dates, before the engine reads them."""
+    places: list[tuple[str, str, Any]] = [
+        (name, name, record.get(name))
+        for name, (kind, _c) in HOUSEHOLD_FIELDS.items()
+        if kind == "date"
+    ]
+    members = record.get("members")
+    for i, member in enumerate(members if isinstance(members, list) else [], start=1):
+        if isinstance(member, dict):
+            places += [
+                (name, f"members[{i}].{name}", member.get(name))
+                for name, (kind, _c) in MEMBER_FIELDS.items()
+                if kind == "date"
+            ]
+    for name, path, value in places:
+        if not isinstance(value, str):
+            continue
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            continue  # the engine reports what is not a date
+        message = date_range_error(path, day)
+        if message:
+            return {"field": name, "message": message}
+    return None
 
 
 def _body(request: HttpRequest) -> Any:

@@ -7,7 +7,8 @@ went wrong, and no bad input ever reaches a 500.
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -97,6 +98,15 @@ def install(api: NinjaAPI) -> None:
                 messages[0] if messages else _("The request is not valid."),
                 [{"message": m} for m in messages],
             ),
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return respond(
+            request,
+            413,
+            error_body(_("The request body is larger than %(n)d bytes.") % {"n": limit}),
         )
 
     @api.exception_handler(Exception)

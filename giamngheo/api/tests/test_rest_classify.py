@@ -121,3 +121,20 @@ def test_nothing_is_stored(caller, rounds):
 def test_every_role_may_classify_and_anonymous_may_not(client, personas, persona):
     assert _post(token_client(personas[persona]), HOUSEHOLD_EXAMPLE).status_code == 200
     assert_error_body(_post(client, HOUSEHOLD_EXAMPLE), 401)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_review_date_outside_1900_2100_is_422_naming_the_field(caller, day):
+    response = _post(caller, {**HOUSEHOLD_EXAMPLE, "review_date": day})
+    assert response.status_code == 422
+    error = body(response)["error"]
+    assert error["field"] == "review_date"
+    assert "review_date" in error["message"] and "1900-01-01" in error["message"]
+
+
+def test_a_birth_date_outside_1900_2100_is_422_naming_the_member(caller):
+    household = copy.deepcopy(HOUSEHOLD_EXAMPLE)
+    household["members"][0]["date_of_birth"] = "0001-01-01"
+    error = body(_post(caller, household))["error"]
+    assert error["field"] == "date_of_birth"
+    assert "members[1].date_of_birth" in error["message"]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts.history import REASON_MAX
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.spreadsheets import append_row, csv_reader
+from giamngheo.validators import control_character, date_range_error
 
 COLUMNS = ["commune_code", "village_code", "name", "division_type", "valid_from"]
 REQUIRED_COLUMNS = COLUMNS[:4]
@@ -133,7 +134,13 @@ def _read_table(content: bytes, filename: str) -> list[list[Any]]:
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(csv_reader(io.StringIO(text), dialect))
+    try:
+        return list(csv_reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as exc:
+        raise ValueError(
+            _("The CSV file cannot be read (%(error)s). Save it from Excel as 'CSV UTF-8'.")
+            % {"error": exc}
+        ) from None
 
 
 def _read_xlsx(content: bytes) -> list[list[Any]]:
@@ -175,6 +182,10 @@ def _parse_date(value: Any) -> dt.date | None:
     raise ValueError(text)
 
 
+def _control_message(code: str) -> str:
+    return _("Contains a control character (%(code)s); retype the cell.") % {"code": code}
+
+
 def _parse_rows(
     header: list[str], table: Iterable[list[Any]], errors: list[RowError]
 ) -> list[_Row]:
@@ -182,6 +193,11 @@ def _parse_rows(
     for number, values in enumerate(table, start=2):
         record = dict(zip(header, values, strict=False))
         if not any(_cell(v) for v in values):
+            continue
+        unusable = [(c, code) for c, v in record.items() if (code := control_character(v))]
+        if unusable:
+            column, code = unusable[0]
+            errors.append(RowError(number, column, _control_message(code)))
             continue
         commune_code = _cell(record.get("commune_code"))
         if commune_code.isdigit():
@@ -204,6 +220,10 @@ def _parse_rows(
                     _("Write the date as YYYY-MM-DD or DD/MM/YYYY, or leave it empty."),
                 )
             )
+        outside = row.valid_from and date_range_error("valid_from", row.valid_from)
+        if outside:
+            errors.append(RowError(number, "valid_from", outside))
+            row.valid_from = None
         if not row.commune_code:
             errors.append(
                 RowError(number, "commune_code", _("Enter the 5-digit code of the commune."))

@@ -26,6 +26,7 @@ from giamngheo.households.imports.columns import (
 from giamngheo.households.imports.reading import ROW
 from giamngheo.households.text import fold_series
 from giamngheo.households.vocab import Relation
+from giamngheo.validators import CONTROL_CHARACTERS
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,19 @@ def _repeats(frame: pl.DataFrame, keys: list[str], valid: pl.Series) -> tuple[pl
     )
     mask = valid & (frame[ROW] != first)
     return mask.fill_null(False), first
+
+
+def check_control_characters(frame: pl.DataFrame, table: str, errors: list[RowError]) -> None:
+    """Text with NUL and other control characters cannot be stored (PostgreSQL refuses NUL) and
+    is never typed on purpose: each such cell is an error, before any lookup reads the file."""
+    check = TableCheck(table, frame, errors)
+    for name, dtype in frame.schema.items():
+        if dtype == pl.String:
+            check.flag(
+                frame[name].str.contains(CONTROL_CHARACTERS.pattern),
+                name,
+                _("Contains a control character (such as NUL); retype the cell."),
+            )
 
 
 def check_households(frame: pl.DataFrame, ctx: Context, errors: list[RowError]) -> pl.DataFrame:

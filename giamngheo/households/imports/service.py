@@ -110,8 +110,12 @@ def validate(
 ) -> tuple[pl.DataFrame, pl.DataFrame | None, Context]:
     """Typed tables, or ImportInvalid with every problem of the file."""
     households, members = tables[HOUSEHOLDS], tables.get(MEMBERS)
-    ctx = build_context(actor, households, members)
     errors: list[RowError] = []
+    for table, frame in tables.items():
+        checks.check_control_characters(frame, table, errors)
+    if errors:
+        raise ImportInvalid(errors)
+    ctx = build_context(actor, households, members)
     typed_households = checks.check_households(households, ctx, errors)
     typed_members = (
         checks.check_members(members, typed_households, ctx, errors)

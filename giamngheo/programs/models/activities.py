@@ -18,6 +18,7 @@ from giamngheo.programs.models.programs import (
     CoordinationProgram,
     ProgramParty,
 )
+from giamngheo.validators import validate_date_in_range
 
 
 class ActivityStatus(models.TextChoices):
@@ -62,14 +63,16 @@ class Activity(models.Model):
         on_delete=models.PROTECT,
         related_name="program_activities",
     )
-    planned_start = models.DateField(_("planned start"))
-    planned_end = models.DateField(_("planned end"))
+    planned_start = models.DateField(_("planned start"), validators=[validate_date_in_range])
+    planned_end = models.DateField(_("planned end"), validators=[validate_date_in_range])
     budget = models.PositiveBigIntegerField(_("budget (VND)"), default=0)
     status = models.CharField(
         _("status"), max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
     )
     result_summary = models.TextField(_("reported results"), blank=True)
-    reported_on = models.DateField(_("reported on"), null=True, blank=True)
+    reported_on = models.DateField(
+        _("reported on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reported by"),

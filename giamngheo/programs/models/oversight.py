@@ -15,6 +15,7 @@ from giamngheo.geo.models import AdminUnit
 from giamngheo.programs.files import SafeName, validate_pdf
 from giamngheo.programs.models.activities import Activity
 from giamngheo.programs.models.programs import CoordinationProgram
+from giamngheo.validators import validate_date_in_range
 
 
 class InspectionKind(models.TextChoices):
@@ -59,8 +60,10 @@ class Inspection(models.Model):
         blank=True,
         related_name="+",
     )
-    planned_on = models.DateField(_("planned date"))
-    conducted_on = models.DateField(_("conducted on"), null=True, blank=True)
+    planned_on = models.DateField(_("planned date"), validators=[validate_date_in_range])
+    conducted_on = models.DateField(
+        _("conducted on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     findings = models.TextField(_("findings"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -114,7 +117,7 @@ class Recommendation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("deadline"), validators=[validate_date_in_range])
     status = models.CharField(
         _("follow-up status"),
         max_length=12,
@@ -122,7 +125,9 @@ class Recommendation(models.Model):
         default=RecommendationStatus.OPEN,
     )
     follow_up = models.TextField(_("follow-up"), blank=True)
-    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    resolved_on = models.DateField(
+        _("resolved on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
 
     history = HistoricalRecords()
 
@@ -158,7 +163,7 @@ class ProgramReview(models.Model):
         related_name="reviews",
     )
     kind = models.CharField(_("kind"), max_length=12, choices=ReviewKind.choices)
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date"), validators=[validate_date_in_range])
     period_label = models.CharField(_("period reviewed"), max_length=60, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     report = models.FileField(
@@ -207,7 +212,7 @@ class Commendation(models.Model):
         related_name="commendations",
     )
     decision_number = models.CharField(_("decision number"), max_length=80)
-    decided_on = models.DateField(_("decision date"))
+    decided_on = models.DateField(_("decision date"), validators=[validate_date_in_range])
     issuer = models.CharField(_("issued by"), max_length=200, blank=True)
     award_form = models.CharField(_("form of award"), max_length=20, choices=AwardForm.choices)
     recipient_organisation = models.ForeignKey(
@@ -256,7 +261,7 @@ class Conference(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=ConferenceKind.choices)
     title = models.CharField(_("title"), max_length=300)
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date"), validators=[validate_date_in_range])
     location = models.CharField(_("location"), max_length=200, blank=True)
     participant_count = models.PositiveIntegerField(_("number of participants"), default=0)
     participants = models.TextField(_("participants"), blank=True)

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from giamngheo.accounts.models import Organisation
 from giamngheo.geo.models import AdminUnit
 from giamngheo.programs.files import SafeName, validate_pdf
+from giamngheo.validators import validate_date_in_range
 
 
 class ContentCategory(models.Model):
@@ -35,7 +36,7 @@ class ContentCategory(models.Model):
 class CoordinationProgram(models.Model):
     title = models.CharField(_("title"), max_length=300)
     document_number = models.CharField(_("number / symbol"), max_length=80, blank=True)
-    signed_on = models.DateField(_("signing date"))
+    signed_on = models.DateField(_("signing date"), validators=[validate_date_in_range])
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
     unit = models.ForeignKey(
@@ -142,7 +143,9 @@ class LegalBasis(models.Model):
         related_name="legal_bases",
     )
     reference = models.CharField(_("number / symbol"), max_length=80)
-    issued_on = models.DateField(_("date issued"), null=True, blank=True)
+    issued_on = models.DateField(
+        _("date issued"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     issuer = models.CharField(_("issued by"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -201,7 +204,9 @@ class AnnualPlan(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=300, blank=True)
     document_number = models.CharField(_("number / symbol"), max_length=80, blank=True)
-    issued_on = models.DateField(_("date issued"), null=True, blank=True)
+    issued_on = models.DateField(
+        _("date issued"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()

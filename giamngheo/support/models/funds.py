@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from giamngheo.accounts.models import Organisation
 from giamngheo.geo.models import AdminUnit
+from giamngheo.validators import validate_date_in_range
 
 
 class FundKind(models.TextChoices):
@@ -37,7 +38,9 @@ class Fund(models.Model):
         related_name="funds",
         help_text=_("The Fatherland Front committee chairs the mobilisation board at each level."),
     )
-    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    opened_on = models.DateField(
+        _("opened on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
 
     history = HistoricalRecords()
 
@@ -68,7 +71,7 @@ class LedgerEntry(models.Model):
     )
     entry_type = models.CharField(_("type"), max_length=12, choices=EntryType.choices)
     amount = models.BigIntegerField(_("amount (VND)"))
-    occurred_on = models.DateField(_("date"))
+    occurred_on = models.DateField(_("date"), validators=[validate_date_in_range])
     memo = models.CharField(_("memo"), max_length=300, blank=True)
     corrects = models.ForeignKey(
         "self",
@@ -119,8 +122,8 @@ class Campaign(models.Model):
         Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="campaigns"
     )
     title = models.CharField(_("title"), max_length=300)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = models.DateField(_("starts on"), validators=[validate_date_in_range])
+    ends_on = models.DateField(_("ends on"), validators=[validate_date_in_range])
     target_amount = models.PositiveBigIntegerField(_("target (VND)"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -180,7 +183,7 @@ class Pledge(models.Model):
         Donor, verbose_name=_("donor"), on_delete=models.PROTECT, related_name="pledges"
     )
     amount = models.PositiveBigIntegerField(_("amount pledged (VND)"))
-    pledged_on = models.DateField(_("pledged on"))
+    pledged_on = models.DateField(_("pledged on"), validators=[validate_date_in_range])
     earmark = models.CharField(_("earmarked for"), max_length=200, blank=True)
 
     history = HistoricalRecords()
@@ -231,7 +234,7 @@ class Contribution(models.Model):
         help_text=_("For gifts in kind, their estimated value."),
     )
     goods = models.CharField(_("goods (in kind)"), max_length=300, blank=True)
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(_("received on"), validators=[validate_date_in_range])
     earmark = models.CharField(_("earmarked for"), max_length=200, blank=True)
     receipt_number = models.CharField(_("receipt number"), max_length=40, blank=True)
     acknowledge = models.BooleanField(
@@ -273,7 +276,7 @@ class Disbursement(models.Model):
         Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="disbursements"
     )
     amount = models.PositiveBigIntegerField(_("amount (VND)"))
-    disbursed_on = models.DateField(_("disbursed on"))
+    disbursed_on = models.DateField(_("disbursed on"), validators=[validate_date_in_range])
     purpose = models.CharField(_("purpose"), max_length=300)
     recipient = models.CharField(_("recipient"), max_length=200, blank=True)
     household = models.ForeignKey(
@@ -332,8 +335,8 @@ class Sponsorship(models.Model):
         related_name="sponsorships",
     )
     sponsor_person = models.CharField(_("sponsoring person"), max_length=160, blank=True)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = models.DateField(_("starts on"), validators=[validate_date_in_range])
+    ends_on = models.DateField(_("ends on"), validators=[validate_date_in_range])
     commitment = models.TextField(_("commitment"), blank=True)
     yearly_value = models.PositiveBigIntegerField(_("value per year (VND)"), null=True, blank=True)
 

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from giamngheo.accounts.models import Organisation
 from giamngheo.support.models.funds import LedgerEntry
+from giamngheo.validators import validate_date_in_range
 
 
 class SupportKind(models.TextChoices):
@@ -47,7 +48,7 @@ class SupportRecord(models.Model):
     kind = models.CharField(_("kind of support"), max_length=20, choices=SupportKind.choices)
     description = models.CharField(_("description"), max_length=300, blank=True)
     value = models.PositiveBigIntegerField(_("value (VND)"))
-    given_on = models.DateField(_("date"))
+    given_on = models.DateField(_("date"), validators=[validate_date_in_range])
     source = models.CharField(_("source"), max_length=10, choices=SupportSource.choices)
     ledger_entry = models.ForeignKey(
         LedgerEntry,

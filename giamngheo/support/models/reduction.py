@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from giamngheo.accounts.models import Organisation
 from giamngheo.geo.models import AdminUnit
+from giamngheo.validators import validate_date_in_range
 
 
 class ReductionModel(models.Model):
@@ -17,8 +18,8 @@ class ReductionModel(models.Model):
         AdminUnit, verbose_name=_("administrative unit"), on_delete=models.PROTECT, related_name="+"
     )
     location = models.CharField(_("location"), max_length=255, blank=True)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = models.DateField(_("starts on"), validators=[validate_date_in_range])
+    ends_on = models.DateField(_("ends on"), validators=[validate_date_in_range])
     lead_organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("lead organisation"),
@@ -114,7 +115,9 @@ class ModelParticipant(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    joined_on = models.DateField(
+        _("joined on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
 
     history = HistoricalRecords()
 
