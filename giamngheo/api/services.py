@@ -22,9 +22,12 @@ def _lock_queued(submission: Submission) -> Submission:
 def submission_apply(*, actor: User, submission: Submission, note: str = "") -> Submission:
     """Apply a queued submission through the normal path; if it still fails, it stays queued.
 
-    Returns the submission: `state` says whether it was applied, `problem` why not.
+    Applying writes survey answers, so it takes the right to collect them there (the commune
+    officer's), not only the right to edit records. Returns the submission: `state` says
+    whether it was applied, `problem` why not.
     """
     require(actor, Capability.EDIT_RECORDS, submission.commune)
+    require(actor, Capability.COLLECT_ANSWERS, submission.commune)
     with transaction.atomic():
         locked = _lock_queued(submission)
         try:

@@ -141,3 +141,19 @@ def test_roles_that_do_not_edit_records_have_no_queue(personas, queued, persona)
     c = _web(personas[persona])
     assert c.get(reverse("reviews:submission_list")).status_code == 403
     assert c.get(reverse("reviews:submission_detail", args=[queued.pk])).status_code == 403
+
+
+def test_a_chairman_may_dismiss_but_not_apply_answers(personas, queued, field_round):
+    """Applying writes survey answers: the chairman approves rounds but does not collect."""
+    chairman = _web(personas["commune_a_chairman"])
+    field_round["round"].status = RoundStatus.SURVEY
+    field_round["round"].save()
+    detail = chairman.get(reverse("reviews:submission_detail", args=[queued.pk]))
+    apply_url = reverse("reviews:submission_apply", args=[queued.pk])
+    assert detail.status_code == 200 and apply_url not in detail.content.decode()
+    assert chairman.post(apply_url).status_code == 403
+    queued.refresh_from_db()
+    assert queued.in_queue
+    chairman.post(reverse("reviews:submission_dismiss", args=[queued.pk]), {"note": "trùng"})
+    queued.refresh_from_db()
+    assert queued.state == ReviewState.DISMISSED

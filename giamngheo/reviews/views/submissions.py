@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giamngheo.accounts.access import requires
-from giamngheo.accounts.scoping import Capability
+from giamngheo.accounts.scoping import Capability, can
 from giamngheo.api import selectors, services
 from giamngheo.api.models import ReviewState
 from giamngheo.api.openrosa.parsing import SubmissionError, parse
@@ -46,6 +46,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "parsed": parsed,
         "attachments": submission.attachments.all(),
         "history": submission.history.select_related("history_user")[:20],
+        "can_apply": can(request.user, Capability.COLLECT_ANSWERS, submission.commune),
         "apply_form": SubmissionReviewForm(),
         "dismiss_form": SubmissionDismissForm(),
     }
@@ -53,7 +54,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Capability.EDIT_RECORDS)
+@requires(Capability.COLLECT_ANSWERS)
 def submission_apply(request: HttpRequest, pk: int) -> HttpResponse:
     submission = selectors.submission_get(actor=request.user, pk=pk)
     form = SubmissionReviewForm(request.POST)
