@@ -45,11 +45,12 @@ class SubmissionAdmin(admin.ModelAdmin):
         "instance_id",
         "commune",
         "submitted_by",
-        "complete",
+        "state",
+        "problem",
         "superseded",
         "received_at",
     ]
-    list_filter = ["complete", "superseded"]
+    list_filter = ["state", "problem", "complete", "superseded"]
     search_fields = ["instance_id", "deprecated_id", "submitted_by__username"]
     readonly_fields = [f.name for f in Submission._meta.fields]
     inlines = [AttachmentInline]

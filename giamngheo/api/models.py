@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from giamngheo.storage import random_name
 
@@ -67,10 +68,36 @@ def _attachment_path(instance: "SubmissionAttachment", filename: str) -> str:
     return random_name("openrosa", filename)
 
 
-class Submission(models.Model):
-    """One OpenRosa submission, kept verbatim: retries are recognised by instance ID and XML."""
+class ReviewState(models.TextChoices):
+    RECEIVING = "receiving", _("parts still arriving")
+    ACCEPTED = "accepted", _("applied to the assessment")
+    NEEDS_REVIEW = "needs_review", _("needs review")
+    DISMISSED = "dismissed", _("dismissed")
+    APPLIED_AFTER_REVIEW = "applied_after_review", _("applied after review")
 
-    instance_id = models.CharField(_("instance ID"), max_length=80, unique=True)
+
+class Problem(models.TextChoices):
+    """Why a parseable submission could not be applied; Collect was told it was received."""
+
+    UNKNOWN_FORM = "unknown_form", _("another form")
+    NO_INSTANCE_ID = "no_instance_id", _("no usable instance ID")
+    INVALID_ANSWERS = "invalid_answers", _("answers that cannot be accepted")
+    UNKNOWN_HOUSEHOLD = "unknown_household", _("unknown household code")
+    NO_OPEN_ROUND = "no_open_round", _("no round collecting answers")
+    NOT_IN_ROUND = "not_in_round", _("household not listed in the round")
+    ALREADY_SURVEYED = "already_surveyed", _("household already surveyed")
+    EDIT_MOVES_HOUSEHOLD = "edit_moves_household", _("edit of another household's answers")
+    CONFLICTING_RESEND = "conflicting_resend", _("instance ID resent with other answers")
+
+
+class Submission(models.Model):
+    """One OpenRosa submission, kept verbatim: retries are recognised by instance ID and XML.
+
+    A submission the server cannot apply is still acknowledged to Collect (which would
+    otherwise resend it forever) and waits here, unapplied, for the commune to review it.
+    """
+
+    instance_id = models.CharField(_("instance ID"), max_length=80, db_index=True)
     deprecated_id = models.CharField(_("replaces instance ID"), max_length=80, blank=True)
     form_id = models.CharField(_("form ID"), max_length=80)
     form_version = models.CharField(_("form version"), max_length=40, blank=True)
@@ -91,20 +118,61 @@ class Submission(models.Model):
         blank=True,
         related_name="submissions",
     )
+    review_round = models.ForeignKey(
+        "reviews.ReviewRound",
+        verbose_name=_("review round"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    household_code = models.CharField(_("household code"), max_length=40, blank=True)
     xml = models.TextField(_("submitted XML"))
     xml_sha256 = models.CharField(max_length=64)
     complete = models.BooleanField(_("all parts received"), default=False)
     superseded = models.BooleanField(_("replaced by an edit"), default=False)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    state = models.CharField(
+        _("review state"),
+        max_length=24,
+        choices=ReviewState.choices,
+        default=ReviewState.RECEIVING,
+        db_index=True,
+    )
+    problem = models.CharField(_("problem"), max_length=32, choices=Problem.choices, blank=True)
+    problem_detail = models.TextField(_("problem detail"), blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+    history = HistoricalRecords(excluded_fields=["xml", "xml_sha256"])
 
     class Meta:
         verbose_name = _("field submission")
         verbose_name_plural = _("field submissions")
         ordering = ["-received_at"]
+        constraints = [
+            # A resend with other answers is kept beside the original for review, never over it.
+            models.UniqueConstraint(
+                fields=["instance_id"],
+                condition=~models.Q(problem="conflicting_resend"),
+                name="one_submission_per_instance_id",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.instance_id
+
+    @property
+    def in_queue(self) -> bool:
+        return self.state == ReviewState.NEEDS_REVIEW
 
 
 class SubmissionAttachment(models.Model):

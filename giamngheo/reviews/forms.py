@@ -226,3 +226,11 @@ class ResidentCountForm(forms.Form):
     households = forms.IntegerField(label=_("Resident households"), min_value=1)
     persons = forms.IntegerField(label=_("Resident persons"), min_value=1, required=False)
     source = forms.CharField(label=_("Source"), max_length=200, required=False)
+
+
+class SubmissionReviewForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class SubmissionDismissForm(forms.Form):
+    note = forms.CharField(label=_("Reason"), max_length=500)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from giamngheo.reviews.views import assessments, complaints, documents, imports, rounds
+from giamngheo.reviews.views import assessments, complaints, documents, imports, rounds, submissions
 
 app_name = "reviews"
 urlpatterns = [
@@ -8,6 +8,12 @@ urlpatterns = [
     path("new/", rounds.round_create, name="round_create"),
     path("baselines/new/", rounds.baseline_import, name="baseline_import"),
     path("residents/import/", rounds.resident_counts_import, name="resident_counts_import"),
+    path("submissions/", submissions.submission_list, name="submission_list"),
+    path("submissions/<int:pk>/", submissions.submission_detail, name="submission_detail"),
+    path("submissions/<int:pk>/apply/", submissions.submission_apply, name="submission_apply"),
+    path(
+        "submissions/<int:pk>/dismiss/", submissions.submission_dismiss, name="submission_dismiss"
+    ),
     path("<int:pk>/", rounds.round_detail, name="round_detail"),
     path("<int:pk>/advance/", rounds.round_advance, name="round_advance"),
     path("<int:pk>/meeting/", rounds.round_meeting, name="round_meeting"),

@@ -23,7 +23,6 @@ EXEMPT = {
     "households.PersonalDataAccess": "append-only log of who read a citizen ID",
     "api.ApiToken": "a credential's hash; created_at/revoked_at on the row tell its story",
     "api.DigestCredential": "a password-equivalent digest: copies must not outlive a change",
-    "api.Submission": "inbound OpenRosa log, kept exactly as received",
     "api.SubmissionAttachment": "files of an inbound submission, kept exactly as received",
     "jobs.Job": "a background job's own row (state, progress), written by the worker",
     "jobs.WorkerHeartbeat": "a worker's liveness beacon, rewritten every few seconds by the worker",

@@ -28,6 +28,7 @@ from giamngheo.accounts.models import Role
 from giamngheo.accounts.scoping import can, unit_allowed
 from giamngheo.accounts.tests.factories import UserFactory, build_small_province
 from giamngheo.accounts.tests.urlwalk import Route, all_routes
+from giamngheo.api.models import Problem, ReviewState, Submission
 from giamngheo.jobs.models import Job
 from giamngheo.programs.tests.factories import make_program, two_organisations
 from giamngheo.reports.models import Target
@@ -69,6 +70,8 @@ POST_ONLY = {
     "programs:plan_create",
     "programs:document_upload",
     "programs:recommendation_follow_up",
+    "reviews:submission_apply",
+    "reviews:submission_dismiss",
 }
 
 
@@ -127,6 +130,9 @@ OBJECTS: dict[str, Obj] = {
     "reviews:household_classification": Obj("household"),
     "reviews:change_request_create": Obj("household"),
     "reviews:complaint_recheck": Obj("complaint"),
+    "reviews:submission_detail": Obj("submission"),
+    "reviews:submission_apply": Obj("submission"),
+    "reviews:submission_dismiss": Obj("submission"),
     "portal:posting": Obj("round"),
     "portal:category": Obj("slug"),
     "portal:article": Obj("slug"),
@@ -286,6 +292,17 @@ def _build() -> dict:
             "target": Target.objects.create(
                 unit=unit, year=2025, measure="poor_rate_reduction", value=1, created_by=setter
             ),
+            "submission": Submission.objects.create(
+                instance_id=f"uuid:matrix-{side}",
+                form_id="giamngheo_phieu_b",
+                commune=unit,
+                submitted_by=officer,
+                xml="<data/>",
+                xml_sha256="0" * 64,
+                complete=True,
+                state=ReviewState.NEEDS_REVIEW,
+                problem=Problem.UNKNOWN_HOUSEHOLD,
+            ),
         }
     users = {}
     for persona, (role, home) in PERSONAS.items():
@@ -327,6 +344,8 @@ def _unit_of(kind: str, obj):
         return obj.household.unit
     if kind == "attachment":
         return obj.round.unit
+    if kind == "submission":
+        return obj.commune
     if kind in ("commune", "unit_param"):
         return obj
     return obj.unit

@@ -1,4 +1,8 @@
-"""An OpenRosa submission's XML read into the classifier contract's facts, or a clear refusal."""
+"""An OpenRosa submission's XML read into the classifier contract's facts.
+
+Only XML that cannot be read at all is refused. A readable submission with wrong answers is
+returned with its `problem`, so it can be kept for review instead of being resent forever.
+"""
 
 import datetime as dt
 import xml.etree.ElementTree as ET
@@ -44,6 +48,8 @@ class Parsed:
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     members: list[dict[str, Any]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    problem: str = ""  # an api.models.Problem code
+    detail: str = ""
 
 
 def _local(tag: str) -> str:
@@ -121,11 +127,7 @@ def parse(xml: bytes) -> Parsed:
             400, _("The submission is not well-formed XML: %(e)s") % {"e": exc}
         ) from None
     form_id = root.get("id", "")
-    if form_id != FORM_ID:
-        raise SubmissionError(400, _("This server accepts only the form %(id)s.") % {"id": FORM_ID})
     instance_id = _text(root, "meta", "instanceID")
-    if not instance_id or len(instance_id) > 80:
-        raise SubmissionError(400, _("The submission has no usable meta/instanceID."))
     r = _Reader()
     household = _text(root, "household")
     if not household:
@@ -178,20 +180,27 @@ def parse(xml: bytes) -> Parsed:
     ids = [m["member_id"] for m in members]
     if len(set(ids)) != len(ids):
         r.fail("members", _("the same member appears twice"))
-    if r.errors:
-        raise SubmissionError(
-            400, _("The answers cannot be accepted: %(errors)s") % {"errors": "; ".join(r.errors)}
-        )
+    problem, detail = "", ""
+    if form_id != FORM_ID:
+        problem = "unknown_form"
+        detail = _("This server accepts only the form %(id)s.") % {"id": FORM_ID}
+    elif not instance_id or len(instance_id) > 80:
+        problem, detail = "no_instance_id", _("The submission has no usable meta/instanceID.")
+    elif r.errors:
+        problem = "invalid_answers"
+        detail = _("The answers cannot be accepted: %(errors)s") % {"errors": "; ".join(r.errors)}
     photo = _text(root, "dwelling_photo")
     return Parsed(
-        form_id=form_id,
-        version=root.get("version", ""),
-        instance_id=instance_id,
+        form_id=form_id[:80],
+        version=root.get("version", "")[:40],
+        instance_id=instance_id if len(instance_id) <= 80 else "",
         deprecated_id=_text(root, "meta", "deprecatedID"),
         household_code=household,
         sections=sections,
         members=members,
         files=[photo] if photo else [],
+        problem=problem,
+        detail=detail,
     )
 
 

@@ -1,10 +1,16 @@
 """Receiving OpenRosa submissions: split uploads, retries, edits, and the assessment they fill.
 
 A submission is identified by its `meta/instanceID`. Collect retries after a lost response, so
-the same ID with the same XML is acknowledged without changing anything; the same ID with other
-XML is a conflict (409). An edit carries the previous ID in `meta/deprecatedID` and replaces the
-answers it gave. The answers are written through the reviews service, one form section at a
-time, in one transaction: a refusal leaves nothing behind.
+the same ID with the same XML is acknowledged (202) without changing anything. An edit carries
+the previous ID in `meta/deprecatedID` and replaces the answers it gave. The answers are written
+through the reviews service, one form section at a time, in one savepoint: a refusal leaves
+nothing half-applied.
+
+Collect resends a form on every 4xx it cannot act on, and shows the enumerator errors they cannot
+fix. So only unreadable uploads (400), missing credentials (401), oversize bodies (413) and
+households outside the user's scope (403) are refused; every other readable submission is kept
+as received and acknowledged (201). What cannot be applied waits in the commune's review queue
+with its reason (a resend of an instance ID with other answers included).
 """
 
 import hashlib
@@ -19,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
-from giamngheo.api.models import Submission, SubmissionAttachment
+from giamngheo.api.models import Problem, ReviewState, Submission, SubmissionAttachment
 from giamngheo.api.openrosa.forms import open_round
 from giamngheo.api.openrosa.parsing import Parsed, SubmissionError, parse
 from giamngheo.api.openrosa.responses import max_submission_bytes, message
@@ -48,6 +54,15 @@ def _too_large() -> SubmissionError:
     )
 
 
+class Unusable(Exception):
+    """A readable submission that cannot be applied as it stands: it goes to review."""
+
+    def __init__(self, problem: str, detail: str) -> None:
+        super().__init__(detail)
+        self.problem = problem
+        self.detail = detail
+
+
 def _receive(request: HttpRequest, commune: AdminUnit) -> HttpResponse:
     length = request.META.get("CONTENT_LENGTH") or "0"
     if length.isdigit() and int(length) > max_submission_bytes():
@@ -72,50 +87,76 @@ def _receive(request: HttpRequest, commune: AdminUnit) -> HttpResponse:
     if sum(f.size for f in attachments) + len(xml) > max_submission_bytes():
         raise _too_large()
     digest = hashlib.sha256(xml).hexdigest()
+    # Without an instance ID, the XML's digest still recognises Collect's retries.
+    instance_id = parsed.instance_id or f"sha256:{digest}"
     with transaction.atomic():
-        submission = (
-            Submission.objects.select_for_update().filter(instance_id=parsed.instance_id).first()
+        earlier = list(Submission.objects.select_for_update().filter(instance_id=instance_id))
+        submission = next(
+            (s for s in earlier if s.xml_sha256 == digest and s.commune_id == commune.pk), None
         )
-        if submission is not None:
-            if submission.xml_sha256 != digest or submission.commune_id != commune.pk:
-                raise SubmissionError(
-                    409,
-                    _(
-                        "A different submission with the instance ID %(id)s was already "
-                        "received; it was not changed."
-                    )
-                    % {"id": parsed.instance_id},
-                )
-            if submission.complete:
-                _store_files(submission, attachments)
-                return message(_("Already received; nothing was changed."), 202)
-        target = _target(request.user, commune, parsed)
+        if submission is not None and submission.complete:
+            _store_files(submission, attachments)
+            return message(_("Already received; nothing was changed."), 202)
+        _check_scope(request.user, commune, parsed)
         if submission is None:
             submission = Submission.objects.create(
-                instance_id=parsed.instance_id,
-                deprecated_id=parsed.deprecated_id,
+                instance_id=instance_id,
+                deprecated_id=parsed.deprecated_id[:80],
                 form_id=parsed.form_id,
                 form_version=parsed.version,
                 commune=commune,
                 submitted_by=request.user,
+                household_code=parsed.household_code[:40],
+                review_round=open_round(commune)
+                or ReviewRound.objects.filter(unit=commune).order_by("-review_date").first(),
                 xml=xml.decode("utf-8", errors="replace"),
                 xml_sha256=digest,
+                problem=Problem.CONFLICTING_RESEND if earlier else "",
+                problem_detail=_(
+                    "The instance ID %(id)s was already received with other answers; this "
+                    "copy was kept beside it, not applied."
+                )
+                % {"id": instance_id}
+                if earlier
+                else "",
             )
-        if incomplete:
-            _store_files(submission, attachments)
-            return message(_("Part received; waiting for the rest of the submission."), 202)
-        text = _apply(request.user, submission, parsed, target)
         _store_files(submission, attachments)
+        if incomplete:
+            return message(_("Part received; waiting for the rest of the submission."), 202)
+        submission.complete = True
+        submission.completed_at = timezone.now()
+        try:
+            if submission.problem:
+                raise Unusable(submission.problem, submission.problem_detail)
+            if parsed.problem:
+                raise Unusable(parsed.problem, parsed.detail)
+            with transaction.atomic():
+                text = apply_parsed(request.user, submission, parsed)
+        except Unusable as exc:
+            _queue(submission, exc)
+            return message(
+                _(
+                    "Received; the commune will check this form before it is used, because: "
+                    "%(reason)s"
+                )
+                % {"reason": exc.detail},
+                201,
+            )
     return message(text, 201)
 
 
-def _target(actor: User, commune: AdminUnit, parsed: Parsed) -> Assessment:
-    """The assessment this submission fills: the household's, in the commune's open round."""
+def _queue(submission: Submission, exc: Unusable) -> None:
+    submission.state = ReviewState.NEEDS_REVIEW
+    submission.problem = exc.problem
+    submission.problem_detail = exc.detail
+    submission.save()
+
+
+def _check_scope(actor: User, commune: AdminUnit, parsed: Parsed) -> None:
+    """403 for a household outside the commune or the user's reach: Collect can act on that."""
     household = Household.objects.select_related("unit").filter(code=parsed.household_code).first()
     if household is None:
-        raise SubmissionError(
-            400, _("No household has the code %(code)s.") % {"code": parsed.household_code}
-        )
+        return
     if not household.unit.path.startswith(commune.path):
         raise SubmissionError(
             403,
@@ -124,44 +165,47 @@ def _target(actor: User, commune: AdminUnit, parsed: Parsed) -> Assessment:
         )
     if not can(actor, Capability.COLLECT_ANSWERS, household.unit):
         raise SubmissionError(403, _("You may not collect answers for this household."))
-    review_round = open_round(commune)
-    if review_round is None:
-        latest = ReviewRound.objects.filter(unit=commune).order_by("-review_date").first()
-        step = latest.get_status_display() if latest else _("none")
-        raise SubmissionError(
-            400,
-            _(
-                "No review round of %(commune)s is collecting form B answers (latest round: "
-                "%(step)s); the answers were not saved."
-            )
-            % {"commune": commune.name, "step": step},
-        )
-    assessment = (
-        Assessment.objects.select_for_update()
-        .select_related("round", "household__unit")
-        .filter(round=review_round, household=household)
-        .first()
-    )
-    if assessment is None:
-        raise SubmissionError(
-            400,
-            _("Household %(code)s is not listed in the %(year)d review round.")
-            % {"code": household.code, "year": review_round.year},
-        )
-    return assessment
 
 
-def _apply(actor: User, submission: Submission, parsed: Parsed, assessment: Assessment) -> str:
+def apply_submission(*, actor: User, submission: Submission) -> str:
+    """Apply a kept submission after review; raises Unusable when it still cannot be used.
+
+    A reviewer's decision may replace answers the household already has, which a fresh
+    submission may not do unasked.
+    """
+    parsed = parse(submission.xml.encode("utf-8"))
+    if parsed.problem:
+        raise Unusable(parsed.problem, parsed.detail)
+    try:
+        _check_scope(actor, submission.commune, parsed)
+        with transaction.atomic():
+            return apply_parsed(actor, submission, parsed, reviewed=True)
+    except SubmissionError as exc:
+        raise PermissionDenied(exc.message) from None
+
+
+def apply_parsed(
+    actor: User, submission: Submission, parsed: Parsed, *, reviewed: bool = False
+) -> str:
+    """Write the answers into the household's assessment; Unusable when they cannot go there."""
+    assessment = _target(submission.commune, parsed)
     if parsed.deprecated_id:
-        previous = Submission.objects.filter(instance_id=parsed.deprecated_id).first()
+        previous = (
+            Submission.objects.filter(instance_id=parsed.deprecated_id)
+            .exclude(problem=Problem.CONFLICTING_RESEND)
+            .first()
+        )
         if previous is not None and previous.assessment_id not in (None, assessment.pk):
-            raise SubmissionError(400, _("An edit cannot move the answers to another household."))
+            raise Unusable(
+                Problem.EDIT_MOVES_HOUSEHOLD,
+                _("An edit cannot move the answers to another household."),
+            )
         if previous is not None:
             previous.superseded = True
             previous.save(update_fields=["superseded"])
-    elif assessment.instance_id and assessment.instance_id != parsed.instance_id:
-        raise SubmissionError(
-            409,
+    elif assessment.instance_id and assessment.instance_id != parsed.instance_id and not reviewed:
+        raise Unusable(
+            Problem.ALREADY_SURVEYED,
             _(
                 "Household %(code)s was already surveyed (submission %(id)s); edit that "
                 "submission instead of sending a new one."
@@ -179,16 +223,22 @@ def _apply(actor: User, submission: Submission, parsed: Parsed, assessment: Asse
                 section=member_section(member["member_id"]),
                 data=data,
             )
-    except (ValidationError, PermissionDenied) as exc:
-        text = "; ".join(getattr(exc, "messages", None) or [str(exc)])
-        raise SubmissionError(403 if isinstance(exc, PermissionDenied) else 400, text) from None
+    except ValidationError as exc:
+        raise Unusable(
+            Problem.INVALID_ANSWERS, "; ".join(getattr(exc, "messages", None) or [str(exc)])
+        ) from None
+    except PermissionDenied as exc:
+        raise SubmissionError(403, str(exc) or _("You may not collect answers here.")) from None
+    if reviewed:
+        Submission.objects.filter(assessment=assessment, superseded=False).exclude(
+            pk=submission.pk
+        ).update(superseded=True)
     assessment.source = "odk"
     assessment.instance_id = parsed.instance_id
     assessment.save(update_fields=["source", "instance_id", "updated_at"])
     submission.assessment = assessment
-    submission.complete = True
-    submission.completed_at = timezone.now()
-    submission.save(update_fields=["assessment", "complete", "completed_at"])
+    submission.state = ReviewState.APPLIED_AFTER_REVIEW if reviewed else ReviewState.ACCEPTED
+    submission.save()
     if assessment.poverty_class:
         return _("Received household %(code)s: %(klass)s.") % {
             "code": assessment.household.code,
@@ -202,6 +252,42 @@ def _apply(actor: User, submission: Submission, parsed: Parsed, assessment: Asse
     return _("Received household %(code)s; not classified yet: some members are missing.") % {
         "code": assessment.household.code
     }
+
+
+def _target(commune: AdminUnit, parsed: Parsed) -> Assessment:
+    """The assessment this submission fills: the household's, in the commune's open round."""
+    household = Household.objects.select_related("unit").filter(code=parsed.household_code).first()
+    if household is None or not household.unit.path.startswith(commune.path):
+        raise Unusable(
+            Problem.UNKNOWN_HOUSEHOLD,
+            _("No household of %(commune)s has the code %(code)s.")
+            % {"code": parsed.household_code, "commune": commune.name},
+        )
+    review_round = open_round(commune)
+    if review_round is None:
+        latest = ReviewRound.objects.filter(unit=commune).order_by("-review_date").first()
+        step = latest.get_status_display() if latest else _("none")
+        raise Unusable(
+            Problem.NO_OPEN_ROUND,
+            _(
+                "No review round of %(commune)s is collecting form B answers (latest round: "
+                "%(step)s)."
+            )
+            % {"commune": commune.name, "step": step},
+        )
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("round", "household__unit")
+        .filter(round=review_round, household=household)
+        .first()
+    )
+    if assessment is None:
+        raise Unusable(
+            Problem.NOT_IN_ROUND,
+            _("Household %(code)s is not listed in the %(year)d review round.")
+            % {"code": household.code, "year": review_round.year},
+        )
+    return assessment
 
 
 def _store_files(submission: Submission, files: list) -> None:

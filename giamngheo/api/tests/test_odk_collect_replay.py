@@ -101,11 +101,13 @@ def test_collect_request_sequence(collect, live_server, registry, field_round):
     assert retry.status_code == 202
     assert Assessment.objects.get(pk=assessment.pk).updated_at == updated
 
-    # 6. The same instance ID with other answers is a conflict.
+    # 6. The same instance ID with other answers is kept for review, and Collect is told so.
     changed = xml.replace(b">1450000<", b">1600000<")
     files, data = _parts(changed, incomplete=False)
     conflict = collect.post(f"{collect.base}/submission", files=files, data=data)
-    assert conflict.status_code == 409
+    assert conflict.status_code == 201
+    assert Submission.objects.get(instance_id=iid, problem="conflicting_resend").in_queue
+    assert Assessment.objects.get(pk=assessment.pk).facts["income_per_capita_month"] == 1450000
 
     # 7. An edit replaces the answers.
     edit_id = new_instance_id()
@@ -122,7 +124,29 @@ def test_collect_request_sequence(collect, live_server, registry, field_round):
     assessment.refresh_from_db()
     assert assessment.instance_id == edit_id
     assert assessment.facts["income_per_capita_month"] == 3000000
-    assert Submission.objects.get(instance_id=iid).superseded
+    assert Submission.objects.get(instance_id=iid, problem="").superseded
+
+
+def test_an_unknown_household_is_acknowledged_and_its_resend_recognised(
+    collect, registry, field_round
+):
+    """Collect resends on every 4xx; a code the server does not know waits for the commune."""
+    assert collect.head(f"{collect.base}/submission").status_code == 204
+    xml = submission_xml(
+        "31-11001-999999", member_answers(registry["ha"]), instance_id=new_instance_id()
+    )
+    files, data = _parts(xml, ("ảnh nhà.jpg", b"\xff\xd8photo"), incomplete=False)
+    first = collect.post(f"{collect.base}/submission", files=files, data=data)
+    assert first.status_code == 201, first.text
+    assert 'nature="submit_success"' in first.text
+    # The response was lost on the way back: Collect sends the same form again.
+    files, data = _parts(xml, ("ảnh nhà.jpg", b"\xff\xd8photo"), incomplete=False)
+    again = collect.post(f"{collect.base}/submission", files=files, data=data)
+    assert again.status_code == 202, again.text
+    queued = Submission.objects.get()
+    assert queued.in_queue and queued.problem == "unknown_household"
+    assert queued.xml.encode() == xml
+    assert queued.attachments.get().file.read() == b"\xff\xd8photo"
 
 
 def test_wrong_password_never_redirects_to_a_login_page(live_server, personas, field_round):

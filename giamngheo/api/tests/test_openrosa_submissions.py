@@ -1,4 +1,9 @@
-"""Submissions: the assessment they fill, retries, conflicts, edits, split uploads, refusals."""
+"""Submissions: the assessment they fill, retries, conflicts, edits, split uploads, refusals.
+
+Collect resends on every 4xx: only unreadable uploads, missing credentials, oversize bodies and
+households outside the user's scope are refused; whatever else cannot be applied is kept for
+review and acknowledged with 201.
+"""
 
 import re
 
@@ -6,10 +11,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from giamngheo.api.models import Submission, SubmissionAttachment
+from giamngheo.api.models import Problem, ReviewState, Submission, SubmissionAttachment
 from giamngheo.api.tests.helpers import token_client
 from giamngheo.api.tests.odk import member_answers, new_instance_id, submission_xml
+from giamngheo.households.tests.factories import HouseholdFactory, MemberFactory
 from giamngheo.reviews.models import Assessment, RoundStatus
+from giamngheo.reviews.services.assessments import assessment_prefill
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +33,28 @@ def post(c: Client, commune_code: str, xml: bytes, *files, incomplete: bool = Fa
     if incomplete:
         data["*isIncomplete*"] = "yes"
     return c.post(f"/api/openrosa/{commune_code}/submission", data, **extra)
+
+
+@pytest.fixture
+def other_household(province, field_round):
+    """A second household of commune A, listed in the open round."""
+    household = HouseholdFactory(code="31-11001-000002", unit=province["A1"], head_name="Đỗ Văn Em")
+    MemberFactory(household=household, member_no=1, full_name="Đỗ Văn Em")
+    assessment = Assessment(round=field_round["round"], household=household)
+    assessment_prefill(assessment)
+    assessment.save()
+    return household
+
+
+def assert_queued(response, problem: str) -> Submission:
+    """Acknowledged to Collect, kept as received, waiting for review with its reason."""
+    assert response.status_code == 201, response.content
+    assert b'nature="submit_success"' in response.content
+    assert "xã sẽ kiểm tra" in response.content.decode()
+    submission = Submission.objects.get(problem=problem)
+    assert submission.state == ReviewState.NEEDS_REVIEW and submission.complete
+    assert submission.problem_detail and submission.assessment is None
+    return submission
 
 
 def _photo(name: str = "ảnh nhà.jpg", content: bytes = b"\xff\xd8jpeg") -> SimpleUploadedFile:
@@ -64,7 +93,9 @@ def test_the_same_submission_again_changes_nothing(enumerator, registry, field_r
     assert Submission.objects.count() == 1
 
 
-def test_the_same_instance_id_with_other_answers_is_409(enumerator, registry, field_round):
+def test_the_same_instance_id_with_other_answers_is_kept_for_review_not_409(
+    enumerator, registry, field_round
+):
     iid = new_instance_id()
     members = member_answers(registry["ha"])
     assert (
@@ -80,11 +111,16 @@ def test_the_same_instance_id_with_other_answers_is_409(enumerator, registry, fi
         overrides={("income", "income_per_capita_month"): "9000000"},
     )
     response = post(enumerator, "11001", other)
-    assert response.status_code == 409
+    queued = assert_queued(response, Problem.CONFLICTING_RESEND)
+    assert queued.instance_id == iid and ">9000000<" in queued.xml
+    assert Submission.objects.get(instance_id=iid, problem="").state == ReviewState.ACCEPTED
     assert (
         Assessment.objects.get(pk=field_round["assessment"].pk).facts["income_per_capita_month"]
         == 1450000
     )
+    # Collect resends the conflicting copy after a lost response: recognised, not queued twice.
+    assert post(enumerator, "11001", other).status_code == 202
+    assert Submission.objects.filter(instance_id=iid).count() == 2
 
 
 def test_an_edit_replaces_the_answers(enumerator, registry, field_round):
@@ -106,19 +142,55 @@ def test_an_edit_replaces_the_answers(enumerator, registry, field_round):
     assert Submission.objects.get(instance_id=first).superseded
 
 
-def test_a_second_new_submission_for_the_same_household_is_409(enumerator, registry, field_round):
+def test_a_second_new_submission_for_the_same_household_is_kept_for_review_not_409(
+    enumerator, registry, field_round
+):
     members = member_answers(registry["ha"])
-    post(
-        enumerator,
-        "11001",
-        submission_xml(registry["ha"].code, members, instance_id=new_instance_id()),
-    )
+    first = new_instance_id()
+    post(enumerator, "11001", submission_xml(registry["ha"].code, members, instance_id=first))
     response = post(
         enumerator,
         "11001",
         submission_xml(registry["ha"].code, members, instance_id=new_instance_id()),
     )
-    assert response.status_code == 409 and "hãy sửa phiếu đó" in response.content.decode()
+    queued = assert_queued(response, Problem.ALREADY_SURVEYED)
+    assert "hãy sửa phiếu đó" in queued.problem_detail
+    assert Assessment.objects.get(pk=field_round["assessment"].pk).instance_id == first
+
+
+def test_an_edit_that_moves_answers_to_another_household_is_kept_for_review(
+    enumerator, registry, field_round, other_household
+):
+    first = new_instance_id()
+    ha = registry["ha"]
+    post(enumerator, "11001", submission_xml(ha.code, member_answers(ha), instance_id=first))
+    edit = submission_xml(
+        other_household.code,
+        member_answers(other_household),
+        instance_id=new_instance_id(),
+        deprecated_id=first,
+    )
+    assert_queued(post(enumerator, "11001", edit), Problem.EDIT_MOVES_HOUSEHOLD)
+    assert not Submission.objects.get(instance_id=first).superseded
+
+
+def test_an_unknown_household_code_is_kept_for_review(enumerator, registry, field_round):
+    xml = submission_xml(
+        "31-11001-999999", member_answers(registry["ha"]), instance_id=new_instance_id()
+    )
+    queued = assert_queued(post(enumerator, "11001", xml), Problem.UNKNOWN_HOUSEHOLD)
+    assert queued.household_code == "31-11001-999999"
+    assert queued.review_round == field_round["round"]
+
+
+def test_a_household_not_listed_in_the_round_is_kept_for_review(
+    enumerator, registry, field_round, other_household
+):
+    field_round["round"].assessments.filter(household=other_household).delete()
+    xml = submission_xml(
+        other_household.code, member_answers(other_household), instance_id=new_instance_id()
+    )
+    assert_queued(post(enumerator, "11001", xml), Problem.NOT_IN_ROUND)
 
 
 def test_split_upload_is_merged(enumerator, registry, field_round):
@@ -167,16 +239,14 @@ def test_roles_without_collection_cannot_submit(personas, registry, field_round,
 
 
 @pytest.mark.parametrize("status", [RoundStatus.APPROVED, RoundStatus.MEETING, RoundStatus.LISTING])
-def test_a_closed_round_is_refused_with_a_clear_message(enumerator, registry, field_round, status):
+def test_a_closed_round_keeps_the_submission_for_review(enumerator, registry, field_round, status):
     field_round["round"].status = status
     field_round["round"].save()
     xml = submission_xml(
         registry["ha"].code, member_answers(registry["ha"]), instance_id=new_instance_id()
     )
-    response = post(enumerator, "11001", xml)
-    assert response.status_code == 400
-    assert b"OpenRosaResponse" in response.content
-    assert not Submission.objects.exists()
+    queued = assert_queued(post(enumerator, "11001", xml), Problem.NO_OPEN_ROUND)
+    assert queued.xml.encode() == xml
     assert not Assessment.objects.get(pk=field_round["assessment"].pk).instance_id
 
 
@@ -186,15 +256,32 @@ def test_a_closed_round_is_refused_with_a_clear_message(enumerator, registry, fi
         b"<data><unclosed>",
         b"not xml at all",
         b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x "y">]><data id="giamngheo_phieu_b">&x;</data>',
-        b'<data id="another_form"><meta><instanceID>uuid:1</instanceID></meta></data>',
-        b'<data id="giamngheo_phieu_b"><household>31-11001-000001</household></data>',
     ],
 )
-def test_wrong_xml_is_400_and_nothing_is_saved(enumerator, field_round, xml):
+def test_unreadable_xml_is_400_and_nothing_is_saved(enumerator, field_round, xml):
     response = post(enumerator, "11001", xml)
     assert response.status_code == 400
     assert b"OpenRosaResponse" in response.content
     assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("xml", "problem"),
+    [
+        (
+            b'<data id="another_form"><meta><instanceID>uuid:1</instanceID></meta></data>',
+            Problem.UNKNOWN_FORM,
+        ),
+        (
+            b'<data id="giamngheo_phieu_b"><household>31-11001-000001</household></data>',
+            Problem.NO_INSTANCE_ID,
+        ),
+    ],
+)
+def test_readable_xml_of_the_wrong_shape_is_kept_for_review(enumerator, field_round, xml, problem):
+    assert_queued(post(enumerator, "11001", xml), problem)
+    assert post(enumerator, "11001", xml).status_code == 202
+    assert Submission.objects.count() == 1
 
 
 def test_wrong_types_name_the_fields(enumerator, registry, field_round):
@@ -209,18 +296,18 @@ def test_wrong_types_name_the_fields(enumerator, registry, field_round):
     )
     response = post(enumerator, "11001", xml)
     text = response.content.decode()
-    assert response.status_code == 400
-    assert "income_per_capita_month" in text and "housing_type" in text and "sex" in text
+    queued = assert_queued(response, Problem.INVALID_ANSWERS)
+    for name in ("income_per_capita_month", "housing_type", "sex"):
+        assert name in text and name in queued.problem_detail
 
 
 def test_an_unknown_member_rolls_everything_back(enumerator, registry, field_round):
     members = [*member_answers(registry["ha"]), {"member_id": "999999"}]
     xml = submission_xml(registry["ha"].code, members, instance_id=new_instance_id())
     response = post(enumerator, "11001", xml)
-    assert response.status_code == 400
+    assert_queued(response, Problem.INVALID_ANSWERS)
     assessment = Assessment.objects.get(pk=field_round["assessment"].pk)
     assert not assessment.sections_done and not assessment.instance_id
-    assert not Submission.objects.exists()
 
 
 def test_missing_xml_part_is_400(enumerator, field_round):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, can, unit_q
+from giamngheo.api.selectors import submissions_waiting
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.reviews import legal, selectors, services, workflow
 from giamngheo.reviews.forms import (
@@ -92,6 +93,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "round_deadline": workflow.round_deadline(r),
         "can_edit": can(user, Capability.EDIT_RECORDS, r.unit) and not r.is_locked,
         "can_edit_any": can(user, Capability.EDIT_RECORDS, r.unit),
+        "submissions_waiting": submissions_waiting(actor=user, review_round_id=r.pk),
         "can_collect": can(user, Capability.COLLECT_ANSWERS, r.unit) and not r.is_locked,
         "can_approve": can(user, Capability.APPROVE_ROUNDS, r.unit)
         and r.status == RoundStatus.APPROVAL,

@@ -1,0 +1,31 @@
+"""Reads of kept OpenRosa submissions, within the actor's units."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from giamngheo.accounts.models import User
+from giamngheo.accounts.scoping import Capability, scoped
+from giamngheo.api.models import ReviewState, Submission
+
+
+def submission_list(*, actor: User, filters: dict | None = None) -> QuerySet[Submission]:
+    """Submissions of the communes the actor edits; by default those waiting for review."""
+    filters = filters or {}
+    qs = scoped(Submission.objects.all(), actor, Capability.EDIT_RECORDS, unit_field="commune")
+    qs = qs.filter(state=filters.get("state") or ReviewState.NEEDS_REVIEW)
+    if filters.get("round"):
+        qs = qs.filter(review_round_id=filters["round"])
+    return qs.select_related("commune", "submitted_by", "review_round", "reviewer")
+
+
+def submission_get(*, actor: User, pk: int) -> Submission:
+    qs = scoped(Submission.objects.all(), actor, Capability.EDIT_RECORDS, unit_field="commune")
+    found = qs.select_related("commune", "submitted_by", "review_round", "reviewer").filter(pk=pk)
+    found = found.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def submissions_waiting(*, actor: User, review_round_id: int) -> int:
+    return submission_list(actor=actor, filters={"round": review_round_id}).count()

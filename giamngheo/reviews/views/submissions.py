@@ -1,0 +1,94 @@
+"""The commune's queue of field submissions kept for review, and the staff decisions on them."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from giamngheo.accounts.access import requires
+from giamngheo.accounts.scoping import Capability, can
+from giamngheo.api import selectors, services
+from giamngheo.api.models import ReviewState
+from giamngheo.api.openrosa.parsing import SubmissionError, parse
+from giamngheo.reviews.forms import SubmissionDismissForm, SubmissionReviewForm
+from giamngheo.reviews.views.common import attempt, form_errors
+
+
+@requires(Capability.EDIT_RECORDS)
+def submission_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    round_id = request.GET.get("round", "")
+    filters = {
+        "state": state if state in ReviewState.values else ReviewState.NEEDS_REVIEW,
+        "round": int(round_id) if round_id.isdigit() else None,
+    }
+    submissions = selectors.submission_list(actor=request.user, filters=filters)
+    context = {
+        "page": Paginator(submissions, 50).get_page(request.GET.get("page")),
+        "filters": filters,
+        "states": ReviewState.choices,
+    }
+    return render(request, "reviews/submission_list.html", context)
+
+
+@requires(Capability.EDIT_RECORDS)
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = selectors.submission_get(actor=request.user, pk=pk)
+    try:
+        parsed = parse(submission.xml.encode("utf-8"))
+    except SubmissionError:
+        parsed = None
+    context = {
+        "submission": submission,
+        "parsed": parsed,
+        "attachments": submission.attachments.all(),
+        "history": submission.history.select_related("history_user")[:20],
+        "can_apply": can(request.user, Capability.COLLECT_ANSWERS, submission.commune),
+        "apply_form": SubmissionReviewForm(),
+        "dismiss_form": SubmissionDismissForm(),
+    }
+    return render(request, "reviews/submission_detail.html", context)
+
+
+@require_POST
+@requires(Capability.COLLECT_ANSWERS)
+def submission_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = selectors.submission_get(actor=request.user, pk=pk)
+    form = SubmissionReviewForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect(reverse("reviews:submission_detail", args=[pk]))
+    done = attempt(
+        request,
+        lambda: services.submission_apply(
+            actor=request.user, submission=submission, note=form.cleaned_data["note"]
+        ),
+    )
+    if done and done.state == ReviewState.NEEDS_REVIEW:
+        messages.error(
+            request,
+            _("Still not applied: %(reason)s") % {"reason": done.problem_detail},
+        )
+    elif done:
+        messages.success(request, _("The answers were applied to the assessment."))
+    return redirect(reverse("reviews:submission_detail", args=[pk]))
+
+
+@require_POST
+@requires(Capability.EDIT_RECORDS)
+def submission_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = selectors.submission_get(actor=request.user, pk=pk)
+    form = SubmissionDismissForm(request.POST)
+    if form.is_valid() and attempt(
+        request,
+        lambda: services.submission_dismiss(
+            actor=request.user, submission=submission, note=form.cleaned_data["note"]
+        ),
+        success=_("The submission was dismissed; it is kept with your reason."),
+    ):
+        return redirect(reverse("reviews:submission_list"))
+    form_errors(request, form)
+    return redirect(reverse("reviews:submission_detail", args=[pk]))
