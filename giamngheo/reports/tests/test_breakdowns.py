@@ -12,7 +12,8 @@ from giamngheo.reports.selectors.children import children
 from giamngheo.reports.selectors.drilldown import BadMeasure, figure_households
 from giamngheo.reports.selectors.figures import unit_summary
 from giamngheo.reports.selectors.targets import target_results
-from giamngheo.reports.tests.fixtures import build_reports_province
+from giamngheo.reports.tests.fixtures import build_reports_province, freeze_rounds
+from giamngheo.reviews.facts import member_facts_from_registry
 
 pytestmark = pytest.mark.django_db
 
@@ -67,24 +68,32 @@ def test_ethnicity_and_causes(province, officer):
     )
 
 
-def test_children_of_poor_households_by_the_review_date(province, officer):
-    poor = province["poor_a1"][0].household
-    MemberFactory(
-        household=poor,
-        date_of_birth=dt.date(2015, 6, 1),
-        health_insurance=False,
-        in_school=False,
-        relation="child",
-    )
-    MemberFactory(
-        household=poor, date_of_birth=dt.date(2009, 10, 31), relation="child"
-    )  # 16 already
-    MemberFactory(
-        household=poor,
-        date_of_birth=dt.date(2023, 1, 1),
-        child_nutrition="stunted",
-        relation="child",
-    )
+def test_children_of_poor_households_by_the_review_date():
+    """Form 11 counts the members the assessment recorded, as on the review date (1/11/2025)."""
+    province = build_reports_province(freeze=False)
+    officer = UserFactory(role=Role.PROVINCE_OFFICER, unit=province["P"])
+    poor = province["poor_a1"][0]
+    kids = [
+        MemberFactory(
+            household=poor.household,
+            date_of_birth=dt.date(2015, 6, 1),
+            health_insurance=False,
+            in_school=False,
+            relation="child",
+        ),
+        MemberFactory(
+            household=poor.household, date_of_birth=dt.date(2009, 10, 31), relation="child"
+        ),  # 16 already
+        MemberFactory(
+            household=poor.household,
+            date_of_birth=dt.date(2023, 1, 1),
+            child_nutrition="stunted",
+            relation="child",
+        ),
+    ]
+    poor.members = [*poor.members, *(member_facts_from_registry(m) for m in kids)]
+    poor.save(update_fields=["members"])
+    freeze_rounds(province)
     row = children(actor=officer, unit=province["P"], year=2025).total
     assert [
         row.count(f"poor_{k}") for k in ("children", "nutrition", "health_insurance", "school")
