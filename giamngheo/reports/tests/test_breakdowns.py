@@ -6,13 +6,14 @@ import pytest
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory
 from giamngheo.households.tests.factories import MemberFactory
+from giamngheo.households.vocab import PovertyClass as C
 from giamngheo.reports.models import Target, TargetMeasure
 from giamngheo.reports.selectors import breakdowns
 from giamngheo.reports.selectors.children import children
 from giamngheo.reports.selectors.drilldown import BadMeasure, figure_households
 from giamngheo.reports.selectors.figures import unit_summary
 from giamngheo.reports.selectors.targets import target_results
-from giamngheo.reports.tests.fixtures import build_reports_province, freeze_rounds
+from giamngheo.reports.tests.fixtures import assess, build_reports_province, freeze_rounds
 from giamngheo.reviews.facts import member_facts_from_registry
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +134,12 @@ def test_targets_show_whether_they_were_met(province, officer):
     assert results[("Thành phố P", TargetMeasure.POOR_RATE_AT_MOST)] == (Decimal("1.67"), False)
 
 
-def test_minority_poverty_rate_target_uses_the_groups_own_households(province, officer):
+def test_minority_poverty_rate_target_uses_the_groups_own_households():
+    """The denominator is the year's approved list of minority households, year by year."""
+    province = build_reports_province(freeze=False)
+    assess(province["round_FA"], province["FA1"], C.NOT_POOR, 1, head_ethnicity="02")
+    freeze_rounds(province)
+    officer = UserFactory(role=Role.PROVINCE_OFFICER, unit=province["P"])
     Target.objects.create(
         unit=province["P"],
         year=2025,
@@ -142,5 +148,5 @@ def test_minority_poverty_rate_target_uses_the_groups_own_households(province, o
     )
     summary = unit_summary(actor=officer, unit=province["P"], year=2025)
     (result,) = target_results(actor=officer, summary=summary)
-    # 2024 had no minority poor (0 %); 2025 has 3 of the 3 registered minority households.
+    # 2024: 0 poor of its 1 minority household (0 %); 2025: the 3 minority households are poor.
     assert result.achieved == Decimal("-100.00") and result.met is False

@@ -9,6 +9,7 @@ services. Every report of those units and years must render the same numbers as 
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -19,8 +20,10 @@ from giamngheo.accounts.tests.factories import UserFactory
 from giamngheo.households.services import household_update, member_update
 from giamngheo.households.tests.factories import MemberFactory
 from giamngheo.households.vocab import KINH, Relation
+from giamngheo.households.vocab import PovertyClass as C
 from giamngheo.reports.exports.forms import FORM_TITLES
-from giamngheo.reports.tests.fixtures import build_reports_province, freeze_rounds
+from giamngheo.reports.models import Target, TargetMeasure
+from giamngheo.reports.tests.fixtures import assess, build_reports_province, freeze_rounds
 from giamngheo.reviews.facts import member_facts_from_registry
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +64,16 @@ def province():
     )
     assessment.members = [*assessment.members, member_facts_from_registry(child)]
     assessment.save(update_fields=["members"])
+    # The minority group's list of a year is the denominator of its poverty-rate target.
+    assess(u["round_FA"], u["FA1"], C.NOT_POOR, 1, head_ethnicity="02")
     freeze_rounds(u)
+    for unit in ("P", "A"):
+        Target.objects.create(
+            unit=u[unit],
+            year=2025,
+            measure=TargetMeasure.MINORITY_POOR_RATE_REDUCTION,
+            value=Decimal("3"),
+        )
     u["moved"], u["child"] = assessment.household, child
     return u
 
@@ -89,7 +101,7 @@ def _rendered(client, u) -> dict:
 
     for unit, year in PLACES:
         q = f"?unit={u[unit].pk}&year={year}"
-        for name in ("reports:dashboard", "reports:af"):
+        for name in ("reports:dashboard", "reports:af", "reports:targets"):
             out[name + q] = _text_numbers(get(reverse(name) + q).content.decode())
         for form in FORM_TITLES:
             page = get(reverse("reports:form", args=[form]) + q)
@@ -123,6 +135,9 @@ def test_approved_figures_survive_registry_edits(province, client):
     q = f"?unit={u['A'].pk}&year=2025"
     assert before[reverse("reports:form", args=["11"]) + q + " status"] == 200
     assert before[f"households group:merit:poor {q}"][0] == "1"
+    targets = f"?unit={u['P'].pk}&year=2025"
+    assert before[reverse("reports:targets") + targets + " status"] == 200
+    assert "100,00" in before["reports:targets" + targets]  # 0 % in 2024, 100 % in 2025
 
     household_update(
         actor=officer,
