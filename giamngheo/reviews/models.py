@@ -511,6 +511,18 @@ class SnapshotEntry(models.Model):
     deprived = models.JSONField(_("deprived indicators"), default=list)
     deprivation_count = models.PositiveSmallIntegerField(_("number of deprivations"), default=0)
     explanation = models.JSONField(_("explanation"), default=list)
+    # Form 11 counts the assessed members under 16 on the review date, as the assessment recorded
+    # them; counted once here so later changes to members never alter an approved year.
+    children = models.PositiveSmallIntegerField(_("children under 16"), default=0)
+    children_malnourished = models.PositiveSmallIntegerField(
+        _("children stunted or underweight"), default=0
+    )
+    children_uninsured = models.PositiveSmallIntegerField(
+        _("children without health insurance"), default=0
+    )
+    children_out_of_school = models.PositiveSmallIntegerField(
+        _("children of school age not in school"), default=0
+    )
 
     class Meta:
         verbose_name = _("approved round entry")

@@ -27,7 +27,7 @@ from giamngheo.households.models import Household
 from giamngheo.households.selectors import household_list
 from giamngheo.households.tests.factories import MemberFactory
 from giamngheo.reports.exports.forms import FORM_TITLES
-from giamngheo.reports.tests.fixtures import build_reports_province
+from giamngheo.reports.tests.fixtures import build_reports_province, freeze_rounds
 from giamngheo.reviews.imports import parse
 from giamngheo.reviews.models import RoundStatus
 from giamngheo.reviews.services.snapshots import round_snapshot_take
@@ -45,7 +45,7 @@ NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 @pytest.fixture
 def hostile():
     """The reports' small province with hostile names, phones and addresses everywhere."""
-    u = build_reports_province()
+    u = build_reports_province(freeze=False)
     households = list(Household.objects.filter(unit__in=[u["A1"], u["A2"], u["B1"]]))
     for index, household in enumerate(households):
         value = HOSTILE[index % len(HOSTILE)]
@@ -57,6 +57,7 @@ def hostile():
     AdminUnit.objects.filter(pk=u["A2"].pk).update(name=HYPERLINK)
     AdminUnit.objects.filter(pk=u["B"].pk).update(name="@SUM(1)")
     u["A2"].refresh_from_db()
+    freeze_rounds(u)
     return u
 
 

@@ -65,7 +65,7 @@ def test_article_lists_related_articles_of_its_category(client, news):
 
 @pytest.fixture
 def province():
-    units = build_reports_province()
+    units = build_reports_province(freeze=False)
     # Personal data that must never reach a public page.
     for assessment in Assessment.objects.filter(round=units["round_A"], poverty_class="poor"):
         Assessment.objects.filter(pk=assessment.pk).update(income_per_capita_month=987654)

@@ -1,5 +1,8 @@
 """Forms 14/15: detailed lists of near-poor and poor households with their members.
 
+Printed from the approved round's snapshot (`SnapshotEntry`): the households, their members and
+marks as approved, whatever the registry says since.
+
 Personal data: only for someone who may read records in the commune (READ_RECORDS). The birth
 year goes in the column of the person's sex, as on the form (report-forms.md §2, Forms 14/15).
 """
@@ -12,11 +15,10 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.geo.models import AdminUnit, Level
-from giamngheo.households.models import Member
 from giamngheo.households.vocab import ETHNIC_GROUPS, KINH, Relation, Sex
 from giamngheo.reports.exports.tables import TEXT, Cell, Column, ReportTable, Row
-from giamngheo.reports.selectors.drilldown import figure_households
-from giamngheo.reviews.models import Flow, Outcome
+from giamngheo.reports.selectors.drilldown import figure_entries
+from giamngheo.reviews.models import Flow
 
 ETHNIC_NAMES = dict(ETHNIC_GROUPS)
 RELATIONS_VI = {
@@ -44,18 +46,7 @@ def household_list(klass: str, actor: User, unit: AdminUnit, year: int) -> Repor
         raise NeedsCommune(unit)
     if not can(actor, Capability.READ_RECORDS, unit):
         raise PermissionDenied(_("Your role can see figures here, but not the households."))
-    listed = figure_households(actor=actor, unit=unit, year=year, measure=klass)
-    households = list(listed.households)
-    flows = dict(
-        Outcome.objects.filter(
-            household__in=households, round__year=year, round__round_type="periodic"
-        ).values_list("household_id", "flow")
-    )
-    members: dict[int, list[Member]] = {}
-    for m in Member.objects.filter(household__in=households, left_on__isnull=True).order_by(
-        "household_id", "member_no"
-    ):
-        members.setdefault(m.household_id, []).append(m)
+    entries, apportioned = figure_entries(actor=actor, unit=unit, year=year, measure=klass)
     word = "nghèo" if klass == "poor" else "cận nghèo"
     split = ("Chia hộ " + word + " theo",)
     columns = [
@@ -73,43 +64,44 @@ def household_list(klass: str, actor: User, unit: AdminUnit, year: int) -> Repor
         Column("12", "Hộ không có khả năng lao động", kind=TEXT),
     ]
     rows: list[Row] = []
-    for n, h in enumerate(households, start=1):
-        flow = flows.get(h.pk)
+    for n, entry in enumerate(entries, start=1):
+        flow = entry.flow or None
         ticks = [
             "x" if flow in NEW[klass] else "",
             "x" if flow in RELAPSED[klass] else "",
             "x" if flow is not None and flow not in NEW[klass] | RELAPSED[klass] else "",
         ]
         household_marks = [
-            "x" if h.has_merit_person else "",
-            "x" if h.head_ethnicity != KINH else "",
-            "x" if h.no_working_capacity else "",
+            "x" if entry.has_merit_person else "",
+            "x" if entry.head_ethnicity != KINH else "",
+            "x" if entry.no_working_capacity else "",
         ]
         rows.append(
             Row(
                 stt=str(n),
-                label=h.head_name,
+                label=entry.head_name,
                 cells=[
-                    Cell(v) for v in ["", h.unit.name, "", "", "", "", *ticks, *household_marks]
+                    Cell(v) for v in ["", entry.village, "", "", "", "", *ticks, *household_marks]
                 ],
                 bold=True,
             )
         )
-        for m in members.get(h.pk, []):
-            born = str(m.date_of_birth.year) if m.date_of_birth else ""
+        for number, member in enumerate(entry.members, start=1):
+            born = member.get("born", "")
+            sex = member.get("sex", "")
             rows.append(
                 Row(
                     stt="",
-                    label=m.full_name,
+                    label=member.get("name", ""),
                     cells=[
                         Cell(v)
                         for v in [
-                            str(m.member_no),
+                            str(number),
                             "",
-                            born if m.sex == Sex.MALE else "",
-                            born if m.sex == Sex.FEMALE else "",
-                            ETHNIC_NAMES.get(m.ethnicity, ""),
-                            RELATIONS_VI.get(m.relation, ""),
+                            born if sex == Sex.MALE else "",
+                            born if sex == Sex.FEMALE else "",
+                            ETHNIC_NAMES.get(member.get("ethnicity", ""), ""),
+                            RELATIONS_VI.get(member.get("relation", ""), ""),
                             *[""] * 6,
                         ]
                     ],
@@ -126,6 +118,6 @@ def household_list(klass: str, actor: User, unit: AdminUnit, year: int) -> Repor
         unit_name=unit.name,
         label_heading="Họ, tên chủ hộ và thành viên",
     )
-    if listed.apportioned:
+    if apportioned:
         table.notes.append("Danh sách gồm các hộ của xã cũ bị chia tách có phần thuộc xã này.")
     return table

@@ -17,7 +17,7 @@ from django.db.models import Count, Sum
 from giamngheo.accounts.models import User
 from giamngheo.geo.models import AdminUnit, Area
 from giamngheo.reports.selectors.breakdowns import _rounds, indicator_columns, round_standard
-from giamngheo.reports.selectors.common import CLASSIFIED, PERSONS, grouped
+from giamngheo.reports.selectors.common import CLASSIFIED, PERSONS, frozen, grouped
 from giamngheo.reports.selectors.lineage import Resolver, communes_within
 from giamngheo.reviews.models import Assessment
 
@@ -92,7 +92,7 @@ def af_measures(
         {"households": Count("id"), "persons": Sum(PERSONS)},
         rounds=rounds,
         resolver=Resolver(),
-        extra_keys=("deprived", "household__area"),
+        extra_keys=("deprived", frozen("area")),
     )
     communes = communes_within(unit)
     allowed = {c.pk for c in communes}

@@ -20,6 +20,7 @@ from giamngheo.reports.selectors.common import (
     Bucket,
     NoApprovedRound,
     final_rounds,
+    frozen,
     grouped,
     json_list_has,
     percent,
@@ -37,8 +38,8 @@ CLASSES: dict[str, Q] = {"poor": POOR, "near_poor": NEAR_POOR}
 # Form 8 (7.8 as amended by Circular 02/2022) subtracts the groups from the total (5 = 1−2−3−4),
 # which only adds up if a household counts in one group: a person with meritorious service
 # first, then no working capacity, then ethnic minority (report-forms.md §2, Form 8 caution).
-MERIT = Q(household__has_merit_person=True)
-NO_CAPACITY = Q(household__no_working_capacity=True)
+MERIT = Q(**{frozen("has_merit_person"): True})
+NO_CAPACITY = Q(**{frozen("no_working_capacity"): True})
 GROUPS: dict[str, Q] = {
     "minority": MINORITY & ~MERIT & ~NO_CAPACITY,
     "no_capacity": NO_CAPACITY & ~MERIT,
@@ -49,7 +50,7 @@ PLAIN_GROUPS: dict[str, Q] = {
     "minority": MINORITY,
     "no_capacity": NO_CAPACITY,
     "merit": MERIT,
-    "social_protection": Q(household__social_protection=True),
+    "social_protection": Q(**{frozen("social_protection"): True}),
 }
 # Ethnic columns of Form 9 when a province has configured none: the larger groups of the Red
 # River Delta and its northern fringe (Circular 02/2022 leaves the list to the province).
@@ -205,7 +206,7 @@ def ethnicity(*, actor: User, unit: AdminUnit, year: int) -> Table:
         annotations,
         rounds=rounds,
         resolver=Resolver(),
-        extra_keys=("household__head_ethnicity",),
+        extra_keys=(frozen("head_ethnicity"),),
     )
     buckets: dict[tuple, Bucket] = {}
     for (commune_id, ethnic), bucket in raw.items():
@@ -229,10 +230,10 @@ def causes(*, actor: User, unit: AdminUnit, year: int) -> Table:
         annotations[klass] = Count("id", filter=class_q)
         for cause in PovertyCause.values:
             annotations[f"{klass}_{cause}"] = Count(
-                "id", filter=class_q & json_list_has("household__causes", cause)
+                "id", filter=class_q & json_list_has(frozen("causes"), cause)
             )
     buckets = grouped(
-        with_json_text(Assessment.objects.filter(POOR | NEAR_POOR), "household__causes"),
+        with_json_text(Assessment.objects.filter(POOR | NEAR_POOR), frozen("causes")),
         annotations,
         rounds=rounds,
         resolver=Resolver(),

@@ -14,7 +14,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Func, IntegerField, Q, QuerySet, Sum, TextField, Value
+from django.db.models import (
+    Count,
+    Expression,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
@@ -66,7 +76,34 @@ NEAR_POOR = Q(poverty_class=PovertyClass.NEAR_POOR)
 MIDDLE = Q(poverty_class=PovertyClass.MIDDLE)
 MIDDLE_NLNN = MIDDLE & Q(facts__nlnn=True)
 CLASSIFIED = ~Q(poverty_class="")
-MINORITY = ~Q(household__head_ethnicity=KINH)
+
+# A household's attributes as its round approved them. Reports read approved (or reported) rounds
+# only, and approval freezes each assessed household into a `SnapshotEntry` (`assessment.frozen`),
+# so moving a household or editing its flags afterwards never changes a published figure. Drafts
+# have no snapshot and are in no report (`final_rounds`).
+FROZEN_FIELDS = {
+    "village": "village_id",
+    "village_name": "village",
+    "area": "area",
+    "head_ethnicity": "head_ethnicity",
+    "has_merit_person": "has_merit_person",
+    "social_protection": "social_protection",
+    "no_working_capacity": "no_working_capacity",
+    "causes": "causes",
+    "children": "children",
+    "children_malnourished": "children_malnourished",
+    "children_uninsured": "children_uninsured",
+    "children_out_of_school": "children_out_of_school",
+}
+
+
+def frozen(attribute: str, assessment_path: str = "") -> str:
+    """The lookup of a household attribute as approved, from an Assessment (or via a path to one)."""
+    prefix = f"{assessment_path}__" if assessment_path else ""
+    return f"{prefix}frozen__{FROZEN_FIELDS[attribute]}"
+
+
+MINORITY = ~Q(**{frozen("head_ethnicity"): KINH})
 
 # Form 1 (report-forms.md §2): classes and the persons in them, over an Assessment queryset.
 CLASS_MEASURES: dict[str, Q] = {
@@ -133,35 +170,37 @@ def grouped(
     rounds: list[ReviewRound],
     resolver: Resolver,
     extra_keys: tuple[str, ...] = (),
-    round_path: str = "round",
-    household_path: str = "household",
+    village: str | Expression | None = None,
 ) -> dict[tuple, Bucket]:
-    """Aggregate `queryset` (rows with `round` and `household`) onto today's communes.
+    """Aggregate `queryset` (rows with a `round`) onto today's communes.
 
     Rounds of a commune that went whole into one of today's communes are grouped by round; the
-    rounds of a split commune by the household's village, which may place them exactly.
+    rounds of a split commune by the household's village as approved (`village`: for assessments
+    their frozen village, the default), which may place them exactly.
     """
     resolver.prefetch({r.unit_id for r in rounds})
     unit_of_round = {r.pk: r.unit_id for r in rounds}
     whole = [r.pk for r in rounds if not resolver.needs_village_detail(r.unit_id)]
     split = [r.pk for r in rounds if resolver.needs_village_detail(r.unit_id)]
     out: dict[tuple, Bucket] = defaultdict(Bucket)
-    # Whole rounds group by the round itself (no join); split ones by the household's village.
-    plans = ((whole, f"{round_path}_id"), (split, f"{household_path}__unit_id"))
-    for ids, unit_key in plans:
+    village = frozen("village") if village is None else village
+    if not isinstance(village, str):
+        queryset, village = queryset.annotate(approved_village=village), "approved_village"
+    # Whole rounds group by the round itself (no join); split ones by the approved village.
+    for ids, unit_key in ((whole, "round_id"), (split, village)):
         if not ids:
             continue
         rows = list(
-            queryset.filter(**{f"{round_path}_id__in": ids})
+            queryset.filter(round_id__in=ids)
             .values(unit_key, *extra_keys)
             .annotate(**annotations)
             .order_by()
         )
-        if unit_key.endswith("__unit_id"):
+        if unit_key == village:
             resolver.prefetch({row[unit_key] for row in rows})
         for row in rows:
             key = row.pop(unit_key)
-            unit_id = unit_of_round[key] if unit_key == f"{round_path}_id" else key
+            unit_id = unit_of_round[key] if unit_key == "round_id" else key
             extra = tuple(_hashable(row.pop(k)) for k in extra_keys)
             for placement in resolver.resolve(unit_id):
                 out[(placement.commune_id, *extra)].add(row, placement.weight, placement.exact)

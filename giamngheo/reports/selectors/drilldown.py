@@ -23,12 +23,13 @@ from giamngheo.reports.selectors.common import (
     MINORITY,
     NoApprovedRound,
     final_rounds,
+    frozen,
     json_list_has,
     with_json_text,
 )
-from giamngheo.reports.selectors.flows import FORMS
+from giamngheo.reports.selectors.flows import FORMS, approved_village
 from giamngheo.reports.selectors.lineage import Resolver, communes_within
-from giamngheo.reviews.models import Assessment, Outcome, ReviewRound
+from giamngheo.reviews.models import Assessment, Outcome, ReviewRound, SnapshotEntry
 
 
 class BadMeasure(ValueError):
@@ -66,16 +67,16 @@ def measure_filter(measure: str) -> tuple[Q, bool]:
     if kind == "eth" and len(parts) == 3:
         code = parts[1]
         if code == "kinh":
-            q = Q(household__head_ethnicity=KINH)
+            q = Q(**{frozen("head_ethnicity"): KINH})
         elif code == "minority":
             q = MINORITY
         elif code.isdigit() and len(code) == 2:
-            q = Q(household__head_ethnicity=code)
+            q = Q(**{frozen("head_ethnicity"): code})
         else:
             raise BadMeasure(measure)
         return q & _class(parts[2]), False
     if kind == "cause" and len(parts) == 3 and parts[1] in PovertyCause.values:
-        return json_list_has("household__causes", parts[1]) & _class(parts[2]), False
+        return json_list_has(frozen("causes"), parts[1]) & _class(parts[2]), False
     if kind == "flow" and len(parts) == 3 and parts[1] in FORMS and parts[2].isdigit():
         columns = FORMS[parts[1]]
         if int(parts[2]) not in columns:
@@ -84,8 +85,14 @@ def measure_filter(measure: str) -> tuple[Q, bool]:
     raise BadMeasure(measure)
 
 
-def placed_in(unit: AdminUnit, rounds: list[ReviewRound], resolver: Resolver) -> tuple[Q, bool]:
-    """Rows (with `round` and `household`) that the statistics place on `unit` today."""
+def placed_in(
+    unit: AdminUnit, rounds: list[ReviewRound], resolver: Resolver, village: str | None = None
+) -> tuple[Q, bool]:
+    """Rows (with a `round`) that the statistics place on `unit` today.
+
+    `village` names the row's village as approved; for assessments, their frozen village.
+    """
+    village = village or frozen("village")
     communes = {c.pk for c in communes_within(unit)}
     q = Q(pk__in=[])
     exact = True
@@ -102,29 +109,42 @@ def placed_in(unit: AdminUnit, rounds: list[ReviewRound], resolver: Resolver) ->
                 villages.append(pk)
                 exact = exact and all(p.exact and p.weight == 1 for p in hits)
         if villages:
-            q |= Q(round_id=r.pk, household__unit_id__in=villages)
+            q |= Q(round_id=r.pk, **{f"{village}__in": villages})
     return q, exact
 
 
-def figure_households(*, actor: User, unit: AdminUnit, year: int, measure: str) -> FigureList:
-    """The assessments counted in one figure, for someone allowed to read records there."""
-    if not can(actor, Capability.READ_RECORDS, unit):
-        raise PermissionDenied(_("Your role can see figures here, but not the households."))
+def _counted(unit: AdminUnit, year: int, measure: str) -> tuple[QuerySet, bool, bool]:
+    """(rows counted in the figure, whether they are outcomes, whether the placement is exact)."""
     condition, is_flow = measure_filter(measure)
     rounds = list(final_rounds(unit, year).select_related("unit"))
     if not rounds:
         raise NoApprovedRound(year)
-    where, exact = placed_in(unit, rounds, Resolver())
     if is_flow:
-        counted = Outcome.objects.filter(where, condition).values("household_id")
-    else:
-        counted = (
-            with_json_text(Assessment.objects.all(), "deprived", "household__causes")
-            .filter(where, condition)
-            .values("household_id")
+        where, exact = placed_in(unit, rounds, Resolver(), "approved_village")
+        rows = Outcome.objects.annotate(approved_village=approved_village()).filter(
+            where, condition
         )
+    else:
+        where, exact = placed_in(unit, rounds, Resolver())
+        rows = with_json_text(Assessment.objects.all(), "deprived", frozen("causes")).filter(
+            where, condition
+        )
+    return rows, is_flow, exact
+
+
+def _require_records(actor: User, unit: AdminUnit) -> None:
+    if not can(actor, Capability.READ_RECORDS, unit):
+        raise PermissionDenied(_("Your role can see figures here, but not the households."))
+
+
+def figure_households(*, actor: User, unit: AdminUnit, year: int, measure: str) -> FigureList:
+    """The households counted in one figure, for someone allowed to read records there."""
+    _require_records(actor, unit)
+    counted, _is_flow, exact = _counted(unit, year, measure)
     households = scoped(
-        Household.objects.filter(pk__in=counted), actor, Capability.READ_RECORDS
+        Household.objects.filter(pk__in=counted.values("household_id")),
+        actor,
+        Capability.READ_RECORDS,
     ).select_related("unit")
     return FigureList(
         unit=unit,
@@ -133,3 +153,21 @@ def figure_households(*, actor: User, unit: AdminUnit, year: int, measure: str) 
         apportioned=not exact,
         households=households.order_by("unit__name", "code"),
     )
+
+
+def figure_entries(
+    *, actor: User, unit: AdminUnit, year: int, measure: str
+) -> tuple[list[SnapshotEntry], bool]:
+    """(the approved entries counted in a class figure, whether it was apportioned).
+
+    Official lists (forms 14/15) print the households as their rounds approved them; the unit's
+    READ_RECORDS covers its approved lists even for households that have moved away since.
+    """
+    _require_records(actor, unit)
+    counted, is_flow, exact = _counted(unit, year, measure)
+    if is_flow:
+        raise BadMeasure(measure)
+    entries = SnapshotEntry.objects.filter(assessment__in=counted.values("pk")).order_by(
+        "village", "household_code"
+    )
+    return list(entries), not exact

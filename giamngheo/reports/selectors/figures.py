@@ -20,6 +20,7 @@ from giamngheo.reports.selectors.common import (
     change_in_points,
     class_annotations,
     final_rounds,
+    frozen,
     grouped,
     percent,
     require_aggregates,
@@ -229,7 +230,7 @@ def trend(
 
 
 def village_rows(*, actor: User, commune: AdminUnit, year: int) -> list[Row]:
-    """Counts by village of a commune; villages have no resident total, so no rate."""
+    """Counts by village (as approved) of a commune; villages have no resident total, so no rate."""
     require_aggregates(actor, commune)
     if commune.level != Level.COMMUNE:
         return []
@@ -238,14 +239,14 @@ def village_rows(*, actor: User, commune: AdminUnit, year: int) -> list[Row]:
         raise NoApprovedRound(year)
     rows = (
         Assessment.objects.filter(COUNTED_CLASSES, round__in=rounds)
-        .values("household__unit_id", "household__unit__name")
+        .values(frozen("village"), frozen("village_name"))
         .annotate(**class_annotations())
-        .order_by("household__unit__name")
+        .order_by(frozen("village_name"))
     )
     out = []
     for row in rows:
-        unit_id = row.pop("household__unit_id")
-        name = row.pop("household__unit__name")
+        unit_id = row.pop(frozen("village"))
+        name = row.pop(frozen("village_name"))
         unit = AdminUnit(pk=unit_id, name=name)
         out.append(Row(unit=unit, label=name, counts={k: Decimal(v or 0) for k, v in row.items()}))
     return out

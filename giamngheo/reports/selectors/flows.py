@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from giamngheo.accounts.models import User
@@ -24,7 +24,7 @@ from giamngheo.reports.selectors.common import (
     whole_number,
 )
 from giamngheo.reports.selectors.lineage import Resolver, communes_within
-from giamngheo.reviews.models import Flow, Outcome
+from giamngheo.reviews.models import Flow, Outcome, SnapshotEntry
 
 P, N = PovertyClass.POOR, PovertyClass.NEAR_POOR
 
@@ -110,6 +110,15 @@ def _annotations(*, joined: bool) -> dict:
     return out
 
 
+def approved_village() -> Coalesce:
+    """An outcome's village as its round approved it; a household that left the lists before the
+    review has no entry in the round, so its registry village stands in."""
+    entry = SnapshotEntry.objects.filter(
+        snapshot__round=OuterRef("round"), household=OuterRef("household")
+    ).values("village_id")[:1]
+    return Coalesce(Subquery(entry), F("household__unit_id"), output_field=IntegerField())
+
+
 def _unpack(bucket: Bucket) -> dict[str, dict[int, Decimal]]:
     out: dict[str, dict[int, Decimal]] = {form: {} for form in FORMS}
     for key, value in bucket.values.items():
@@ -126,7 +135,11 @@ def unit_flows(*, actor: User, unit: AdminUnit, year: int, persons: bool = True)
         raise NoApprovedRound(year)
     resolver = Resolver()
     counts = grouped(
-        Outcome.objects.all(), _annotations(joined=False), rounds=rounds, resolver=resolver
+        Outcome.objects.all(),
+        _annotations(joined=False),
+        rounds=rounds,
+        resolver=resolver,
+        village=approved_village(),
     )
     people = (
         grouped(
@@ -137,6 +150,7 @@ def unit_flows(*, actor: User, unit: AdminUnit, year: int, persons: bool = True)
             _annotations(joined=True),
             rounds=rounds,
             resolver=resolver,
+            village=approved_village(),
         )
         if persons
         else {}

@@ -10,19 +10,20 @@ from django.db.models import Count, QuerySet
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, scoped
 from giamngheo.geo.models import AdminUnit
-from giamngheo.geo.selectors import scope_roots
-from giamngheo.households.models import Household, HouseholdStatus
-from giamngheo.households.vocab import KINH
 from giamngheo.reports.models import Target, TargetMeasure
 from giamngheo.reports.selectors.breakdowns import household_groups
 from giamngheo.reports.selectors.common import (
+    MINORITY,
     NoApprovedRound,
     change_in_points,
+    final_rounds,
+    grouped,
     percent,
     require_aggregates,
 )
 from giamngheo.reports.selectors.figures import Summary
 from giamngheo.reports.selectors.lineage import Resolver
+from giamngheo.reviews.models import Assessment
 
 
 @dataclass(frozen=True)
@@ -32,34 +33,27 @@ class TargetResult:
     met: bool | None
 
 
-def minority_households(unit: AdminUnit) -> dict[int, Decimal]:
-    """Registered ethnic-minority households per today's commune: the group's denominator.
+def minority_households(unit: AdminUnit, year: int) -> dict[int, Decimal]:
+    """Ethnic-minority households of the year's approved rounds per today's commune: the
+    group's denominator.
 
-    The resident count holds no ethnic split, so the registry stands in (report-forms.md §5.4:
-    the rate within the group, not the group's share of the poor).
+    The resident count holds no ethnic split, so the round's own list stands in, as approved (a
+    periodic round lists every active household; report-forms.md §5.4: the rate within the
+    group, not the group's share of the poor).
     """
-    resolver = Resolver()
-    rows = (
-        Household.objects.filter(
-            AdminUnit.objects.within(scope_roots(unit), field="unit"),
-            status=HouseholdStatus.ACTIVE,
-        )
-        .exclude(head_ethnicity=KINH)
-        .values("unit_id")
-        .annotate(n=Count("id"))
-        .order_by()
+    buckets = grouped(
+        Assessment.objects.filter(MINORITY),
+        {"n": Count("id")},
+        rounds=list(final_rounds(unit, year)),
+        resolver=Resolver(),
     )
-    out: dict[int, Decimal] = {}
-    for row in rows:
-        for p in resolver.resolve(row["unit_id"]):
-            out[p.commune_id] = out.get(p.commune_id, Decimal(0)) + row["n"] * p.weight
-    return out
+    return {key[0]: bucket.values.get("n", Decimal(0)) for key, bucket in buckets.items()}
 
 
 def minority_rates(*, actor: User, unit: AdminUnit, year: int) -> dict[int | None, Decimal | None]:
     """Poverty rate among ethnic-minority households, per commune (None key: the whole unit)."""
     table = household_groups(actor=actor, unit=unit, year=year)
-    denominators = minority_households(unit)
+    denominators = minority_households(unit, year)
     out: dict[int | None, Decimal | None] = {}
     for row in table.rows:
         out[row.unit.pk] = percent(

@@ -19,6 +19,7 @@ from giamngheo.households.models import ResidentCount
 from giamngheo.households.tests.factories import HouseholdFactory
 from giamngheo.households.vocab import PovertyClass as C
 from giamngheo.reviews.models import Assessment, Flow, Outcome, ReviewRound, RoundStatus
+from giamngheo.reviews.services import round_snapshot_take
 
 MEMBERS_3 = [{"member_id": str(i)} for i in range(1, 4)]
 
@@ -30,6 +31,8 @@ def approved_round(unit, year, status=RoundStatus.APPROVED):
         review_date=dt.date(year, 11, 1),
         standard="vn-2022",
         status=status,
+        decision_number=f"{unit.pk}/QĐ-UBND",
+        decision_date=dt.date(year, 12, 20),
     )
 
 
@@ -52,7 +55,15 @@ def assess(round_, village, klass, n=1, *, deprived=(), members=MEMBERS_3, **hou
     return out
 
 
-def build_reports_province() -> dict:
+def freeze_rounds(u: dict) -> None:
+    """Freeze the approved rounds as approval does: the reports read their snapshots."""
+    for key, value in u.items():
+        if key.startswith("round_") and value.is_locked and not hasattr(value, "snapshot"):
+            round_snapshot_take(review_round=value)
+
+
+def build_reports_province(*, freeze: bool = True) -> dict:
+    """`freeze=False` leaves the approved rounds unfrozen, to change them first (`freeze_rounds`)."""
     u = build_small_province()
     fd = u["FD"]
     fs = UnitFactory(code="10002", name="Xã FS", parent=fd, valid_from=None, valid_to=FORMER_END)
@@ -129,6 +140,8 @@ def build_reports_province() -> dict:
                 round=ra, household=h, start_class=start, end_class=end, flow=flow
             )
     u["poor_a1"] = poor_a1
+    if freeze:
+        freeze_rounds(u)
     return u
 
 
@@ -166,4 +179,5 @@ def build_tiny_province() -> dict:
     assess(u["round_WARD"], u["WARD1"], C.MIDDLE, 1, area="urban")
     for _ in range(2):
         HouseholdFactory(unit=u["NOROUND1"])
+    freeze_rounds(u)
     return u

@@ -6,13 +6,15 @@ import pytest
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory
 from giamngheo.households.tests.factories import MemberFactory
+from giamngheo.households.vocab import PovertyClass as C
 from giamngheo.reports.models import Target, TargetMeasure
 from giamngheo.reports.selectors import breakdowns
 from giamngheo.reports.selectors.children import children
 from giamngheo.reports.selectors.drilldown import BadMeasure, figure_households
 from giamngheo.reports.selectors.figures import unit_summary
 from giamngheo.reports.selectors.targets import target_results
-from giamngheo.reports.tests.fixtures import build_reports_province
+from giamngheo.reports.tests.fixtures import assess, build_reports_province, freeze_rounds
+from giamngheo.reviews.facts import member_facts_from_registry
 
 pytestmark = pytest.mark.django_db
 
@@ -67,24 +69,32 @@ def test_ethnicity_and_causes(province, officer):
     )
 
 
-def test_children_of_poor_households_by_the_review_date(province, officer):
-    poor = province["poor_a1"][0].household
-    MemberFactory(
-        household=poor,
-        date_of_birth=dt.date(2015, 6, 1),
-        health_insurance=False,
-        in_school=False,
-        relation="child",
-    )
-    MemberFactory(
-        household=poor, date_of_birth=dt.date(2009, 10, 31), relation="child"
-    )  # 16 already
-    MemberFactory(
-        household=poor,
-        date_of_birth=dt.date(2023, 1, 1),
-        child_nutrition="stunted",
-        relation="child",
-    )
+def test_children_of_poor_households_by_the_review_date():
+    """Form 11 counts the members the assessment recorded, as on the review date (1/11/2025)."""
+    province = build_reports_province(freeze=False)
+    officer = UserFactory(role=Role.PROVINCE_OFFICER, unit=province["P"])
+    poor = province["poor_a1"][0]
+    kids = [
+        MemberFactory(
+            household=poor.household,
+            date_of_birth=dt.date(2015, 6, 1),
+            health_insurance=False,
+            in_school=False,
+            relation="child",
+        ),
+        MemberFactory(
+            household=poor.household, date_of_birth=dt.date(2009, 10, 31), relation="child"
+        ),  # 16 already
+        MemberFactory(
+            household=poor.household,
+            date_of_birth=dt.date(2023, 1, 1),
+            child_nutrition="stunted",
+            relation="child",
+        ),
+    ]
+    poor.members = [*poor.members, *(member_facts_from_registry(m) for m in kids)]
+    poor.save(update_fields=["members"])
+    freeze_rounds(province)
     row = children(actor=officer, unit=province["P"], year=2025).total
     assert [
         row.count(f"poor_{k}") for k in ("children", "nutrition", "health_insurance", "school")
@@ -124,7 +134,12 @@ def test_targets_show_whether_they_were_met(province, officer):
     assert results[("Thành phố P", TargetMeasure.POOR_RATE_AT_MOST)] == (Decimal("1.67"), False)
 
 
-def test_minority_poverty_rate_target_uses_the_groups_own_households(province, officer):
+def test_minority_poverty_rate_target_uses_the_groups_own_households():
+    """The denominator is the year's approved list of minority households, year by year."""
+    province = build_reports_province(freeze=False)
+    assess(province["round_FA"], province["FA1"], C.NOT_POOR, 1, head_ethnicity="02")
+    freeze_rounds(province)
+    officer = UserFactory(role=Role.PROVINCE_OFFICER, unit=province["P"])
     Target.objects.create(
         unit=province["P"],
         year=2025,
@@ -133,5 +148,5 @@ def test_minority_poverty_rate_target_uses_the_groups_own_households(province, o
     )
     summary = unit_summary(actor=officer, unit=province["P"], year=2025)
     (result,) = target_results(actor=officer, summary=summary)
-    # 2024 had no minority poor (0 %); 2025 has 3 of the 3 registered minority households.
+    # 2024: 0 poor of its 1 minority household (0 %); 2025: the 3 minority households are poor.
     assert result.achieved == Decimal("-100.00") and result.met is False

@@ -9,6 +9,7 @@ read that copy, never the live registry.
 rounds approved before snapshots existed runs the same code on its historical models.
 """
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 
 from django.apps import apps as django_apps
@@ -17,6 +18,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.households.vocab import ChildNutrition
 from giamngheo.reviews.models import ReviewRound, RoundSnapshot
 from giamngheo.reviews.printed import CLASS_VI, ESCAPED_VI, category_vi
 
@@ -49,20 +51,87 @@ def _member_names(member_model, household_ids: list[int]) -> dict[int, list[tupl
         rows = (
             member_model.objects.filter(household_id__in=household_ids[start : start + BATCH])
             .order_by("household_id", "member_no")
-            .values_list("household_id", "pk", "full_name", "relation")
+            .values_list(
+                "household_id", "pk", "full_name", "relation", "sex", "date_of_birth", "ethnicity"
+            )
         )
-        for household_id, pk, name, relation in rows:
-            names.setdefault(household_id, []).append((pk, name, relation))
+        for household_id, *member in rows:
+            names.setdefault(household_id, []).append(tuple(member))
     return names
 
 
+def _year(value) -> str:
+    """The birth year as forms 14/15 print it, from a date or its ISO text."""
+    text = value.isoformat() if isinstance(value, dt.date) else str(value or "")
+    return text[:4] if text[:4].isdigit() else ""
+
+
 def _members(assessed: list, registry: list[tuple]) -> list[dict]:
-    """The members the round assessed, named as the registry named them that day."""
-    by_id = {str(pk): (name, relation) for pk, name, relation in registry}
+    """The members the round assessed, named as the registry named them that day.
+
+    Sex and birth year are the assessment's facts on the review date (the registry's when the
+    assessment did not record them); ethnicity is the registry's, which the facts do not hold.
+    """
+    by_id = {str(member[0]): member[1:] for member in registry}
     out = []
     for fact in assessed or []:
-        name, relation = by_id.get(str(fact.get("member_id", "")), ("", ""))
-        out.append({"name": name, "relation": fact.get("relation") or relation})
+        name, relation, sex, born, ethnicity = by_id.get(
+            str(fact.get("member_id", "")), ("", "", "", None, "")
+        )
+        out.append(
+            {
+                "name": name,
+                "relation": fact.get("relation") or relation,
+                "sex": fact.get("sex") or sex,
+                "born": _year(fact.get("date_of_birth")) or _year(born),
+                "ethnicity": ethnicity,
+            }
+        )
+    return out
+
+
+def member_details(assessed: list, printed: list[dict], registry: list[tuple]) -> list[dict]:
+    """Frozen names and relations (`printed`) completed with the details forms 14/15 print."""
+    details = _members(assessed, registry)
+    return [
+        {**(details[index] if index < len(details) else {}), **member}
+        for index, member in enumerate(printed)
+    ]
+
+
+CHILD_AGE = 16  # Decree 07/2021/NĐ-CP: the child indicators concern members under 16
+SCHOOL_FROM = 5
+MALNOURISHED = {ChildNutrition.STUNTED.value, ChildNutrition.UNDERWEIGHT.value}
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def child_counts(members: list, review_date: dt.date) -> dict[str, int]:
+    """Form 11's counts for one household from the member facts its assessment recorded.
+
+    A member whose birth date was not recorded is not counted as a child.
+    """
+    child_from = _years_before(review_date, CHILD_AGE)
+    school_until = _years_before(review_date, SCHOOL_FROM)
+    out = dict.fromkeys(
+        ("children", "children_malnourished", "children_uninsured", "children_out_of_school"), 0
+    )
+    for fact in members or []:
+        try:
+            born = dt.date.fromisoformat(str(fact.get("date_of_birth") or ""))
+        except ValueError:
+            continue
+        if born <= child_from:
+            continue
+        out["children"] += 1
+        out["children_malnourished"] += fact.get("child_nutrition") in MALNOURISHED
+        out["children_uninsured"] += fact.get("health_insurance") is False
+        out["children_out_of_school"] += born <= school_until and fact.get("in_school") is False
     return out
 
 
@@ -118,6 +187,7 @@ def _entries(review_round, snapshot_id: int, registry) -> list[dict]:
                 "deprived": r["deprived"] or [],
                 "deprivation_count": r["deprivation_count"] or 0,
                 "explanation": r["explanation"] or [],
+                **child_counts(r["members"], review_round.review_date),
             }
         )
     return entries
@@ -150,6 +220,9 @@ def snapshots_take(
             commune_name=review_round.unit.name,
         )
         entries = _entries(review_round, snapshot.pk, registry)
+        # A migration's historical model may predate some columns; a later migration fills them.
+        columns = {f.attname for f in entry_model._meta.concrete_fields}
+        entries = [{k: v for k, v in e.items() if k in columns} for e in entries]
         if insert is None:
             entry_model.objects.bulk_create(
                 [entry_model(**values) for values in entries], batch_size=BATCH

@@ -4,6 +4,7 @@ Decision 24/2021/QĐ-TTg, Art. 4(4)–(5): the lists change only by a new decisi
 or a complaint decision), which is a round of its own.
 """
 
+import datetime as dt
 import hashlib
 import importlib
 
@@ -27,7 +28,7 @@ from giamngheo.reviews.models import (
 )
 from giamngheo.reviews.services.documents import JOB_KIND, round_documents_generate
 from giamngheo.reviews.services.outcomes import outcomes_compute
-from giamngheo.reviews.tests.conftest import NEAR_POOR, NOT_POOR, POOR
+from giamngheo.reviews.tests.conftest import NEAR_POOR, NOT_POOR, POOR, on_day
 from giamngheo.reviews.tests.helpers import run_round
 from giamngheo.reviews.tests.pdftext import xlsx_text
 
@@ -262,3 +263,66 @@ def test_admin_shows_frozen_rounds_and_documents_but_cannot_change_them(
         page = client.get(f"/admin/reviews/{model}/{pk}/change/")
         assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
         assert client.post(f"/admin/reviews/{model}/{pk}/delete/").status_code == 403
+
+
+def test_approval_counts_children_and_the_upgrade_completes_older_entries(
+    people, province, households_a
+):
+    """Form 11 and forms 14/15 read the entry: children and member details are frozen too."""
+    h1, h2, h3 = households_a
+    officer, chairman = people["commune_a_officer"], people["commune_a_chairman"]
+    answers = {h1: POOR, h2: NEAR_POOR, h3: NOT_POOR}
+    approved = run_round(officer, chairman, h1.unit.parent, 2025, answers, approve=False)
+    child = registry.member_add(
+        actor=officer,
+        household=h1,
+        data={"full_name": "Nguyễn Văn Bé", "sex": "female", "relation": "child"},
+    )
+    # The child as the commune recorded her on the review date (the registry lacks her birth).
+    assessment = approved.assessments.get(household=h1)
+    fact = {"member_id": str(child.pk), "sex": "female", "relation": "child"}
+    fact.update(date_of_birth="2017-02-03", health_insurance=False, in_school=True)
+    Assessment.objects.filter(pk=assessment.pk).update(members=[*assessment.members, fact])
+    with on_day(approved.posting_ends_on + dt.timedelta(days=1)):
+        services.round_approve(
+            actor=chairman,
+            review_round=approved,
+            decision_number="9/QĐ-UBND",
+            decision_date=approved.posting_ends_on + dt.timedelta(days=1),
+        )
+    entry = SnapshotEntry.objects.get(snapshot__round=approved, household=h1)
+    assert entry.children == 1 and SnapshotEntry.objects.filter(children__gt=0).count() == 1
+    head = {"name": OLD_NAME, "relation": "head", "sex": "male", "born": "1980", "ethnicity": "01"}
+    assert entry.members == [
+        head,
+        {
+            "name": "Nguyễn Văn Bé",
+            "relation": "child",
+            "sex": "female",
+            "born": "2017",
+            "ethnicity": "01",
+        },
+    ]
+    counted = (entry.children_malnourished, entry.children_uninsured, entry.children_out_of_school)
+    assert counted == (0, 1, 0)
+    # An entry frozen before these columns: names and relations only, no children counted.
+    SnapshotEntry.objects.filter(pk=entry.pk).update(
+        children=0,
+        children_uninsured=0,
+        children_out_of_school=0,
+        children_malnourished=0,
+        members=[{"name": OLD_NAME, "relation": "head"}, {"name": "Bé", "relation": "child"}],
+    )
+    migration = importlib.import_module(
+        "giamngheo.reviews.migrations.0009_snapshot_entry_child_counts"
+    )
+    migration.complete_entries(django_apps, None)
+    entry.refresh_from_db()
+    assert entry.children == 1
+    assert (
+        entry.children_malnourished,
+        entry.children_uninsured,
+        entry.children_out_of_school,
+    ) == counted
+    assert entry.members[0] == head and entry.members[1]["name"] == "Bé"
+    assert entry.members[1]["born"] == "2017"
