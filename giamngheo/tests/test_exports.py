@@ -5,7 +5,6 @@ through `giamngheo.spreadsheets`): `test_every_writer_in_the_code_is_listed` fai
 """
 
 import csv
-import datetime as dt
 import io
 import re
 from collections.abc import Callable
@@ -30,7 +29,6 @@ from giamngheo.reports.exports.forms import FORM_TITLES
 from giamngheo.reports.tests.fixtures import build_reports_province, freeze_rounds
 from giamngheo.reviews.imports import parse
 from giamngheo.reviews.models import RoundStatus
-from giamngheo.reviews.services.snapshots import round_snapshot_take
 from giamngheo.spreadsheets import FORMULA_LEADS, csv_text, csv_unescape, csv_writer
 from giamngheo.standards.fileio import Writer, read_tables
 
@@ -85,13 +83,8 @@ def households_template(client, u, tmp_path=None):
 
 
 def posting_list(client, u, tmp_path=None):
-    review_round = u["round_A"]
-    review_round.status = RoundStatus.APPROVED
-    review_round.decision_number, review_round.decision_date = "12/QĐ-UBND", dt.date(2025, 11, 20)
-    review_round.save(update_fields=["status", "decision_number", "decision_date"])
-    round_snapshot_take(
-        review_round=review_round
-    )  # what approval does: documents print the snapshot
+    review_round = u["round_A"]  # approved and frozen by the fixture, as approval does
+    assert review_round.status == RoundStatus.APPROVED
     return _get(_officer(client, u), reverse("reviews:posting_xlsx", args=[review_round.pk]))
 
 
