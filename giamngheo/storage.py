@@ -9,8 +9,10 @@ unit (accounts.scoping) or, for a job's output, its owner: `file_response` is th
 import re
 import unicodedata
 import uuid
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
+from django.conf import settings
+from django.core import checks
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse
@@ -85,3 +87,21 @@ def file_response(file: File, *, filename: str, content_type: str | None = None)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def files_left_in_old_media_folder(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Installations from before private storage kept uploads in VAR_DIR/media, which nothing reads
+    any more: say so at every start until an administrator has moved them, rather than lose them."""
+    old = Path(settings.VAR_DIR) / "media"
+    if old.resolve() == Path(settings.PRIVATE_ROOT).resolve() or not old.is_dir():
+        return []
+    if not any(path.is_file() for path in old.rglob("*")):
+        return []
+    return [
+        checks.Warning(
+            f"Uploaded files are still in {old}, which is no longer read.",
+            hint=f"Move its contents into {settings.PRIVATE_ROOT} (keeping the sub-folders), "
+            f"then delete {old}.",
+            id="giamngheo.W001",
+        )
+    ]

@@ -234,3 +234,15 @@ def test_admin_pages_of_records_with_files_open_without_a_file_url(world, files)
         response = client.get(url)
         assert response.status_code == 200, url
         assert "/media/" not in response.content.decode()
+
+
+def test_files_left_in_the_old_media_folder_are_reported_at_start(settings, tmp_path):
+    from giamngheo.storage import files_left_in_old_media_folder
+
+    settings.VAR_DIR, settings.PRIVATE_ROOT = tmp_path, tmp_path / "private"
+    assert files_left_in_old_media_folder() == []
+    (tmp_path / "media" / "reviews" / "2025").mkdir(parents=True)
+    assert files_left_in_old_media_folder() == []  # empty folders lose nothing
+    (tmp_path / "media" / "reviews" / "2025" / "bien-ban.pdf").write_bytes(b"%PDF-1.4")
+    [warning] = files_left_in_old_media_folder()
+    assert warning.id == "giamngheo.W001" and str(tmp_path / "private") in warning.hint
