@@ -1,4 +1,22 @@
+from pathlib import Path
+
 import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """An SQLite test database in a file, as installations run it.
+
+    Django shares one in-memory connection between the test and every thread of the live server;
+    browser pages and ODK Collect send requests in parallel, and each writes (sessions, throttle
+    counters), so threads would interleave transactions on that one connection. With a file each
+    thread has its own connection, and SQLite's locking (WAL) serialises writes as in production.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(Path(settings.VAR_DIR) / "test.sqlite3")
 
 
 @pytest.fixture(autouse=True)
