@@ -184,6 +184,7 @@ TASKS = {
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "0" if DEBUG else "1")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Offices share computers: a session ends with the browser, and after 8 hours without a request.
+SESSION_ENGINE = "giamngheo.accounts.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", str(8 * 60 * 60))
 SESSION_SAVE_EVERY_REQUEST = True

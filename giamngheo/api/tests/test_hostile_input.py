@@ -238,3 +238,11 @@ def test_openrosa_keeps_its_own_larger_limit(personas, registry, field_round, se
 )
 def test_json_depth_counts_only_brackets_outside_strings(body, depth):
     assert _json_depth(body) == depth
+
+
+def test_a_session_key_unlike_djangos_is_no_session():
+    from giamngheo.accounts.sessions import SessionStore
+
+    assert SessionStore("abcdefgh\x00ijkl").session_key is None
+    assert SessionStore("abcdefgh-ijkl").session_key is None
+    assert SessionStore("abcdefgh1234ijkl").session_key == "abcdefgh1234ijkl"
