@@ -1,7 +1,6 @@
 """Registry pages: parse a form, call one service or selector, render or redirect."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -100,8 +99,6 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.EDIT_RECORDS)
 def household_create(request: HttpRequest) -> HttpResponse:
     villages = sel.villages_for(actor=request.user, capability=EDIT)
-    if not has_capability(request.user, EDIT):
-        raise PermissionDenied
     form = HouseholdForm(request.POST or None, villages=villages)
     head = MemberForm(request.POST or None, prefix="head", head=True)
     duplicates = None

@@ -82,8 +82,6 @@ def _form_page(request: HttpRequest, form: Form, title: str, back: str, **contex
 
 @requires(Capability.EDIT_PROGRAMS)
 def inspection_create_view(request: HttpRequest) -> HttpResponse:
-    if not has_capability(request.user, Capability.EDIT_PROGRAMS):
-        raise PermissionDenied
     programs = program_list(actor=request.user)
     form = InspectionForm(request.POST or None, actor=request.user, programs=programs)
     if form.is_valid():

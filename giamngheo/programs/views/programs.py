@@ -46,8 +46,6 @@ def program_list_view(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.EDIT_PROGRAMS)
 def program_create_view(request: HttpRequest) -> HttpResponse:
-    if not has_capability(request.user, Capability.EDIT_PROGRAMS):
-        raise PermissionDenied
     form = ProgramForm(request.POST or None, request.FILES or None, actor=request.user)
     if form.is_valid():
         try:
