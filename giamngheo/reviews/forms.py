@@ -142,6 +142,10 @@ class RoundCreateForm(forms.Form):
     def __init__(self, *args, units, **kw):
         super().__init__(*args, **kw)
         self.fields["unit"].queryset = units
+        # A commune officer has one commune: it is chosen already.
+        only = list(units[:2])
+        if len(only) == 1:
+            self.fields["unit"].initial = only[0].pk
 
 
 class AdvanceForm(forms.Form):
