@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from giamngheo.accounts.history import REASON_MAX
@@ -206,9 +207,12 @@ def village_screen(
     }
     if confirming and not confirmed:
         raise ValidationError(
-            _(
+            ngettext(
+                "Tick “I have checked this %(n)d household with the village head” to confirm "
+                "it unchanged; nothing was saved.",
                 "Tick “I have checked these %(n)d households with the village head” to confirm "
-                "them unchanged; nothing was saved."
+                "them unchanged; nothing was saved.",
+                len(confirming),
             )
             % {"n": len(confirming)}
         )

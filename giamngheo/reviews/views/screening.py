@@ -99,17 +99,21 @@ def screening_village(request: HttpRequest, pk: int, village_pk: int) -> HttpRes
     picked = set(posted.getlist("unchanged")) if posted is not None else set()
     number = {m.code: i for i, m in enumerate(screening.MARKERS, start=1)}
     table = []
+    confirming = 0  # as the service counts them: not yet screened, ticks left as shown
     for row in shown_rows:
         key = str(row.assessment.pk)
         ticks = set(posted.getlist(f"m-{key}")) if posted is not None else set(row.starting_markers)
+        is_picked = (key in picked) or (pick_all and not row.screened and not row.exempt)
+        if is_picked and not row.screened and sorted(ticks) == row.starting_markers:
+            confirming += 1
         table.append(
             {
                 "row": row,
                 "marks": [(m, m.code in ticks) for m in screening.MARKERS],
-                "picked": (key in picked) or (pick_all and not row.screened and not row.exempt),
+                "picked": is_picked,
                 "last": None
                 if row.last_markers is None
-                else [number[c] for c in row.last_markers if c in number],
+                else sorted(number[c] for c in row.last_markers if c in number),
             }
         )
     context = {
@@ -117,7 +121,7 @@ def screening_village(request: HttpRequest, pk: int, village_pk: int) -> HttpRes
         "village": village,
         "table": table,
         "markers": screening.MARKERS,
-        "picked_count": len(picked),
+        "picked_count": confirming if posted is not None else 0,
         "classes": dict(PovertyClass.choices),
         "due": len(due),
         "screened": screened,
