@@ -6,6 +6,8 @@ household counts as screened only when someone changed its markers or confirmed 
 
 import datetime as dt
 import io
+import shutil
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,6 +23,7 @@ from giamngheo.reviews.models import Assessment, RoundStatus, RoundType
 from giamngheo.reviews.screening import MARKER_CODES
 from giamngheo.reviews.tests.conftest import NOT_POOR, POOR, make_household, on_day
 from giamngheo.reviews.tests.helpers import run_round
+from giamngheo.tests.browser import browser_page, screenshot
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2025, 10, 1)
@@ -329,3 +332,48 @@ def test_an_enumerator_of_the_commune_may_screen(client, people, province, scree
     village_head = UserFactory(role=Role.VILLAGE_HEAD, unit=province["A1"])
     client.force_login(village_head)
     assert client.get(_url(screening_round, province["A1"])).status_code == 403
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_an_officer_screens_a_village_table(live_server, province, households_a):
+    """Ticks one household's markers, confirms another unchanged, saves the village once."""
+    officer = UserFactory(username="hoa", role=Role.COMMUNE_OFFICER, unit=province["A"])
+    chairman = UserFactory(role=Role.COMMUNE_CHAIRMAN, unit=province["A"])
+    h0, h1, h2 = households_a
+    extra = [
+        make_household(province["A1"], f"31-11001-00001{n}", name)
+        for n, name in enumerate(["Phạm Thị Dung", "Hoàng Văn Em", "Vũ Thị Giang"])
+    ]
+    run_round(officer, chairman, province["A"], 2024, {h0: POOR, h1: FOUR, h2: NOT_POOR})
+    with on_day(DAY):
+        r = services.round_create(
+            actor=officer, unit=province["A"], round_type=RoundType.PERIODIC, review_date=DAY
+        )
+        services.round_list_households(actor=officer, review_round=r)
+        services.round_advance(actor=officer, review_round=r)
+    a0, a1 = _assessments(r, [h0, h1])
+    with browser_page(width=1280, height=900) as page:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Tên đăng nhập").fill("hoa")
+        page.get_by_label("Mật khẩu").fill("pw-for-tests-only")
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.goto(f"{live_server.url}{r.get_absolute_url()}")
+        page.locator("#screening-by-village a", has_text=province["A1"].name).first.click()
+        page.wait_for_url(f"**{_url(r, province['A1'])}")
+        assert "0/5" in page.locator("#village-progress").inner_text()
+        page.locator(f'input[name="m-{a0.pk}"][value="car"]').check()
+        page.locator(f'input[name="unchanged"][value="{a1.pk}"]').check()
+        page.locator("#id_confirmed").check()
+        page.get_by_role("button", name="Lưu Phiếu A của thôn").click()
+        page.wait_for_selector(".messages .success")
+        assert "2/5" in page.locator("#village-progress").inner_text()
+        path = screenshot(page, "reviews-screening-village")
+    docs = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+    docs.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, docs / "screening-village.png")
+    a0.refresh_from_db()
+    a1.refresh_from_db()
+    assert a0.screening["markers"] == ["car"] and a0.screened_by == officer
+    assert a1.screened_out and a1.screened_by == officer
+    assert len(extra) == 3 and not r.assessments.filter(household__in=extra).exclude(screening={})
