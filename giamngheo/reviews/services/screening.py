@@ -107,12 +107,13 @@ def round_progress(progress: list[dict]) -> dict:
     return {key: sum(e[key] for e in progress) for key in ("listed", "exempt", "due", "screened")}
 
 
-def village_rows(review_round: ReviewRound, village: AdminUnit) -> list[Row]:
+def village_rows(review_round: ReviewRound, village: AdminUnit, lock: bool = False) -> list[Row]:
     """Every listed household of `village`, with last year's class and form A."""
+    qs = review_round.assessments.filter(household__unit=village)
+    if lock:  # the rows written back, against a concurrent form A or form B save
+        qs = qs.select_for_update(of=("self",))
     assessments = list(
-        review_round.assessments.filter(household__unit=village)
-        .select_related("household", "round", "screened_by")
-        .order_by("household__code")
+        qs.select_related("household", "round", "screened_by").order_by("household__code")
     )
     classes = previous_classes(review_round)
     exempt = exempt_household_ids(review_round, classes)
@@ -164,7 +165,7 @@ def village_screen(
             _("Form A is recorded during the screening and survey steps, not in “%(step)s”.")
             % {"step": review_round.get_status_display()}
         )
-    table = {row.assessment.pk: row for row in village_rows(review_round, village)}
+    table = {row.assessment.pk: row for row in village_rows(review_round, village, lock=True)}
     wanted = set(rows) | set(confirm_unchanged)
     errors = []
     strangers = sorted(wanted - set(table))
