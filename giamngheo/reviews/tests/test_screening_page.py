@@ -223,6 +223,8 @@ def test_workbook_with_form_a_markers_is_accepted_in_the_screening_step(
 ):
     officer = people["commune_a_officer"]
     client.force_login(officer)
+    page = client.get(reverse("reviews:import_answers", args=[screening_round.pk]))
+    assert "only the form_a_markers column is read" in page.content.decode()
     wb, hh, header = _template(client, screening_round)
     col = header.index("form_a_markers")
     codes = {row[0].value: row for row in hh.iter_rows(min_row=2)}
