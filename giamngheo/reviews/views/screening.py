@@ -95,7 +95,7 @@ def screening_village(request: HttpRequest, pk: int, village_pk: int) -> HttpRes
     due = [row for row in rows if not row.exempt]
     screened = sum(1 for row in due if row.screened)
     shown_rows = [row for row in rows if not (todo_only and (row.screened or row.exempt))]
-    pick_all = request.GET.get("pick") == "all"
+    pick_all = request.GET.get("pick") == "all" and posted is None
     picked = set(posted.getlist("unchanged")) if posted is not None else set()
     number = {m.code: i for i, m in enumerate(screening.MARKERS, start=1)}
     table = []
