@@ -379,3 +379,29 @@ def test_browser_an_officer_screens_a_village_table(live_server, province, house
     assert a0.screening["markers"] == ["car"] and a0.screened_by == officer
     assert a1.screened_out and a1.screened_by == officer
     assert len(extra) == 3 and not r.assessments.filter(household__in=extra).exclude(screening={})
+
+
+def test_survey_step_import_records_who_changed_form_a(client, people, province, households_a):
+    from giamngheo.reviews.tests.test_imports import _filled_template
+
+    officer, enumerator = people["commune_a_officer"], people["enumerator_a"]
+    with on_day(DAY):
+        r = services.round_create(
+            actor=officer, unit=province["A"], round_type=RoundType.PERIODIC, review_date=DAY
+        )
+        services.round_list_households(actor=officer, review_round=r)
+        services.round_advance(actor=officer, review_round=r)
+        for a in r.assessments.all():
+            services.assessment_screen(actor=officer, assessment=a, markers=[])
+        services.round_advance(actor=officer, review_round=r)
+    client.force_login(enumerator)
+    wb = load_workbook(io.BytesIO(_filled_template(client, r)))
+    hh = wb["households"]
+    col = [c.value for c in hh[1]].index("form_a_markers")
+    for row in hh.iter_rows(min_row=2):
+        if row[0].value == households_a[0].code:
+            row[col].value = "car"
+    assert _upload(client, r, wb).status_code == 302
+    a0, a1, _a2 = _assessments(r, households_a)
+    assert a0.screening["markers"] == ["car"] and a0.screened_by == enumerator
+    assert a1.screened_by == officer  # its markers did not change
