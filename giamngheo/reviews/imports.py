@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -24,7 +25,7 @@ from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can, scoped
 from giamngheo.reviews import screening, workflow
 from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, Fact, member_section
-from giamngheo.reviews.models import Assessment, ReviewRound
+from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus
 from giamngheo.reviews.services.assessments import (
     apply_section,
     assessment_classify,
@@ -393,6 +394,8 @@ def import_answers(*, actor: User, review_round: ReviewRound, name: str, content
     """Validate everything, then save everything or nothing. Returns counts."""
     if not can(actor, Capability.COLLECT_ANSWERS, review_round.unit):
         raise PermissionDenied(_("This is outside your unit or your role."))
+    if review_round.status == RoundStatus.SCREENING:
+        return import_markers(actor=actor, review_round=review_round, name=name, content=content)
     if review_round.status not in workflow.SURVEY_OPEN:
         raise ValidationError(_("Answers are imported during the survey step."))
     parsed = parse(name, content)
@@ -412,10 +415,13 @@ def import_answers(*, actor: User, review_round: ReviewRound, name: str, content
                 apply_section(a, section, {f.name: update["sections"].get(f.name) for f in facts})
             for member_id, values in update["members"].items():
                 apply_section(a, member_section(member_id), values)
+            screened_before = a.screening
             a.screening = {
                 "markers": sorted(set(update["markers"])),
                 "count": len(set(update["markers"])),
             }
+            if a.screening != screened_before:
+                a.screened_by, a.screened_at = actor, timezone.now()
             a.screened_out = len(set(update["markers"])) >= screening.STOP_AT
             if _canonical(a) == before:
                 continue
@@ -425,6 +431,120 @@ def import_answers(*, actor: User, review_round: ReviewRound, name: str, content
             a.save()
             changed += 1
     return {"rows": len(updates), "changed": changed}
+
+
+# --- Form A only, during the screening step -------------------------------------------------
+
+# A markers cell meaning "checked: none of the markers" (an empty cell means "not looked at").
+NO_MARKERS = {"0", "không", "khong", "none", "-"}
+
+
+def import_markers(*, actor: User, review_round: ReviewRound, name: str, content: bytes) -> dict:
+    """The workbook's `form_a_markers` column during the screening step; form B is not read.
+
+    A row counts as screened only when its markers cell is filled (codes, or 0/không for none)
+    and differs from what is recorded; an empty cell leaves the household as it is. Everything
+    is checked first; then every change is saved, with who recorded it and when, or nothing.
+    """
+    from simple_history.utils import bulk_update_with_history
+
+    from giamngheo.accounts.history import REASON_MAX
+    from giamngheo.reviews.services.assessments import apply_markers
+    from giamngheo.reviews.services.screening import FIELDS, exempt_household_ids
+
+    parsed = parse(name, content)
+    if not parsed.households:
+        raise ValidationError(_("The file has no household rows."))
+    problems = _control_characters(parsed)
+    if problems:
+        raise ValidationError([str(p) for p in problems])
+    visible = scoped(
+        Assessment.objects.filter(round=review_round),
+        actor,
+        Capability.COLLECT_ANSWERS,
+        unit_field="household__unit",
+    ).select_related("household", "round")
+    by_code = {a.household.code: a for a in visible}
+    exempt = exempt_household_ids(review_round)
+    seen: set[str] = set()
+    changes: dict[str, list[str]] = {}
+    for row_no, row in parsed.households:
+        code = str(row.get("household_code") or "").strip()
+        if code not in by_code or code in seen:
+            message = (
+                _("household “%(c)s” appears twice; keep one row.")
+                if code in seen
+                else _(
+                    "household “%(c)s” is not listed in this round of your commune; check the "
+                    "code or list the household first."
+                )
+            )
+            problems.append(
+                Problem(HOUSEHOLD_SHEET, row_no, "household_code", message % {"c": code})
+            )
+            continue
+        seen.add(code)
+        text = str(row.get("form_a_markers") or "").strip()
+        if not text:
+            continue
+        markers = [] if text.lower() in NO_MARKERS else [m.strip() for m in text.split(";")]
+        markers = [m for m in markers if m]
+        bad = [m for m in markers if m not in screening.MARKER_CODES]
+        if bad:
+            problems.append(
+                Problem(
+                    HOUSEHOLD_SHEET,
+                    row_no,
+                    "form_a_markers",
+                    _(
+                        "unknown markers %(m)s; use codes from the guide sheet separated by ;, "
+                        "or 0 when none applies."
+                    )
+                    % {"m": ", ".join(bad)},
+                )
+            )
+            continue
+        a = by_code[code]
+        if a.household_id in exempt:
+            problems.append(
+                Problem(
+                    HOUSEHOLD_SHEET,
+                    row_no,
+                    "form_a_markers",
+                    _("this household is exempt from form A (%(s)s); leave the cell empty.")
+                    % {"s": screening.EXEMPT_SOURCE},
+                )
+            )
+            continue
+        if not a.screening or sorted(set(markers)) != a.screening.get("markers", []):
+            changes[code] = sorted(set(markers))
+    if problems:
+        raise ValidationError([str(p) for p in problems])
+    now = timezone.now()
+    with transaction.atomic():
+        ReviewRound.objects.select_for_update().filter(pk=review_round.pk).first()
+        review_round.refresh_from_db(fields=["status"])
+        if review_round.status != RoundStatus.SCREENING:
+            raise ValidationError(_("The round moved on while the file was read; import it again."))
+        objs = []
+        for code, markers in changes.items():
+            a = by_code[code]
+            apply_markers(a, markers)
+            a.screened_by, a.screened_at, a.updated_at, a.source = actor, now, now, "import"
+            objs.append(a)
+        if objs:
+            bulk_update_with_history(
+                objs,
+                Assessment,
+                fields=[*FIELDS, "source"],
+                batch_size=500,
+                default_user=actor,
+                default_change_reason=str(_("Form A imported from %(name)s") % {"name": name})[
+                    :REASON_MAX
+                ],
+                default_date=now,
+            )
+    return {"rows": len(seen), "changed": len(objs), "form_b_ignored": True}
 
 
 def _run_job(reporter, params: dict) -> dict:

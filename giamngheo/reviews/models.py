@@ -154,6 +154,16 @@ class Assessment(models.Model):
         default=False,
         help_text=_("Four or more form A markers: not poor, no form B needed."),
     )
+    # Who recorded form A for this household, and when: nothing counts as screened unseen.
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("form A recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    screened_at = models.DateTimeField(_("form A recorded at"), null=True, blank=True)
     facts = models.JSONField(_("household facts"), default=dict, blank=True)
     members = models.JSONField(_("member facts"), default=list, blank=True)
     income_per_capita_month = models.PositiveBigIntegerField(

@@ -43,3 +43,20 @@ def count_markers(answers: dict) -> int:
 
 def stops_at_screening(answers: dict) -> bool:
     return count_markers(answers) >= STOP_AT
+
+
+# Households exempt from form A, by the class they held before the round (e.g. households on
+# the poor or near-poor list going straight to form B). Whether Circular 07/2021 exempts anyone
+# was not read (poverty-standards.md §0b): none is exempt until the text is checked. Fill with
+# PovertyClass values such as ("poor", "near_poor") once confirmed, and set EXEMPT_CONFIRMED.
+FORM_A_EXEMPT_CLASSES: tuple[str, ...] = ()
+EXEMPT_CONFIRMED = False
+EXEMPT_SOURCE = (
+    "Circular 07/2021/TT-BLĐTBXH, Art. 4 and Annex II (who fills form A); "
+    "Decision 24/2021/QĐ-TTg, Art. 4(1)"
+)
+
+
+def exempt_class(previous_class: str | None) -> bool:
+    """Whether a household that held `previous_class` before the round skips form A."""
+    return bool(previous_class) and previous_class in FORM_A_EXEMPT_CLASSES

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from giamngheo.reviews.views import assessments, complaints, documents, imports, rounds, submissions
+from giamngheo.reviews.views import (
+    assessments,
+    complaints,
+    documents,
+    imports,
+    rounds,
+    screening,
+    submissions,
+)
 
 app_name = "reviews"
 urlpatterns = [
@@ -37,6 +45,12 @@ urlpatterns = [
     path("<int:pk>/posting.xlsx", documents.posting_xlsx, name="posting_xlsx"),
     path("<int:pk>/decision.pdf", documents.decision_pdf, name="decision_pdf"),
     path("<int:pk>/certificates.pdf", documents.certificates_pdf, name="certificates_pdf"),
+    path("<int:pk>/screening/", screening.screening_villages, name="screening_villages"),
+    path(
+        "<int:pk>/screening/<int:village_pk>/",
+        screening.screening_village,
+        name="screening_village",
+    ),
     path("<int:pk>/import/", imports.import_answers, name="import_answers"),
     path("<int:pk>/import/template.xlsx", imports.import_template, name="import_template"),
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment_detail"),

@@ -99,7 +99,12 @@ def _listing_done(r: ReviewRound, today: dt.date) -> list[str]:
 
 
 def _screening_done(r: ReviewRound, today: dt.date) -> list[str]:
-    missing = r.assessments.filter(screening={}).count()
+    from giamngheo.reviews.services.screening import exempt_household_ids
+
+    # Households exempt from form A (screening.FORM_A_EXEMPT_CLASSES) go straight to form B.
+    missing = (
+        r.assessments.filter(screening={}).exclude(household_id__in=exempt_household_ids(r)).count()
+    )
     if missing:
         return [
             _("%(n)d listed households have no form A screening yet.") % {"n": missing},

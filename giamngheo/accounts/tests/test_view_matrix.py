@@ -169,6 +169,8 @@ OBJECTS: dict[str, Obj] = {
     "api-v1:token_delete": Obj("token"),
     "portal:statistics": Obj("unit_param"),
     "reviews:decision_pdf": Obj("round"),
+    "reviews:screening_villages": Obj("round"),
+    "reviews:screening_village": Obj("round_village"),
     # Stored files: who receives the bytes of a real file is tests/test_private_files.py's question.
     "jobs:file": Obj("file"),
     "programs:document": Obj("file"),
@@ -193,6 +195,7 @@ ROLE_ONLY_KINDS = {
 ARG_NAMES = {
     "pk",
     "attachment_pk",
+    "village_pk",
     "household_pk",
     "unit_id",
     "household_id",
@@ -328,6 +331,8 @@ def _build() -> dict:
 
 
 def _object(world, user, kind: str, side: str):
+    if kind == "round_village":
+        return world["sides"][side]["round"]
     if kind in ("job", "own_job"):
         return user._matrix_job if side == "own" and user is not None else world["stranger_job"]
     if kind == "unit_param":
@@ -368,6 +373,8 @@ def _url(route: Route, world, user, side: str) -> tuple[str, object | None, str 
             query["unit"] = obj.pk
         elif spec.kind == "attachment":
             kwargs.update({ids[0]: obj.round_id, ids[1]: obj.pk})
+        elif spec.kind == "round_village":  # a round and the village of its listed household
+            kwargs.update({ids[0]: obj.pk, ids[1]: obj.assessments.get().household.unit_id})
         else:
             kwargs[ids[0]] = obj.pk
     path = reverse(route.name, kwargs=kwargs)

@@ -110,6 +110,15 @@ def assessment_screen(*, actor: User, assessment: Assessment, markers: list[str]
     unknown = [m for m in markers if m not in screening.MARKER_CODES]
     if unknown:
         raise ValidationError(_("Unknown form A markers: %(m)s") % {"m": ", ".join(unknown)})
+    apply_markers(assessment, markers)
+    assessment.screened_by = actor
+    assessment.screened_at = timezone.now()
+    assessment.save()
+    return assessment
+
+
+def apply_markers(assessment: Assessment, markers: list[str]) -> None:
+    """Set form A's answers and what follows from them (no saving, no checks)."""
     count = len(set(markers))
     assessment.screening = {"markers": sorted(set(markers)), "count": count}
     was_out = assessment.screened_out
@@ -136,8 +145,6 @@ def assessment_screen(*, actor: User, assessment: Assessment, markers: list[str]
     elif was_out:
         _clear(assessment)
         _classify_if_complete(assessment)
-    assessment.save()
-    return assessment
 
 
 def apply_section(assessment: Assessment, section: str, data: dict[str, Any]) -> None:

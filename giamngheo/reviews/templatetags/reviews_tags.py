@@ -28,3 +28,19 @@ def classification_of(assessment):
 def lookup(mapping, key):
     """`mapping[key]` or None, for 'last year's answer' beside each field."""
     return (mapping or {}).get(key)
+
+
+@register.simple_tag(takes_context=True)
+def screening_villages(context, review_round):
+    """The round's villages with their form A progress, each linking to its screening table."""
+    from giamngheo.accounts.scoping import Capability, can
+    from giamngheo.reviews.services.screening import village_progress
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    villages = [
+        e
+        for e in village_progress(review_round)
+        if user is not None and can(user, Capability.COLLECT_ANSWERS, e["village"])
+    ]
+    return villages
