@@ -19,10 +19,12 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from giamngheo.jobs.models import Job, JobStatus, WorkerHeartbeat
+from giamngheo.jobs.results import JobResult
 
 log = logging.getLogger(__name__)
 
-JobFunction = Callable[["JobReporter", dict], dict]
+# Returns a JobResult, or a dict of its shape (see jobs.results).
+JobFunction = Callable[["JobReporter", dict], "JobResult | dict | None"]
 _REGISTRY: dict[str, JobFunction] = {}
 
 
@@ -71,7 +73,7 @@ def job_run(job_id: int) -> None:
     job = Job.objects.get(pk=job_id)
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
     try:
-        result = _REGISTRY[job.kind](JobReporter(job), job.params)
+        result = JobResult.from_value(_REGISTRY[job.kind](JobReporter(job), job.params))
     except (KeyboardInterrupt, SystemExit):
         # The worker was told to stop at once (a second Ctrl+C): the job will not finish.
         Job.objects.filter(pk=job.pk).update(
@@ -86,10 +88,13 @@ def job_run(job_id: int) -> None:
             message=f"{exc}\n\n{traceback.format_exc(limit=3)}",
         )
         return
+    output = Job.objects.values_list("output", flat=True).get(pk=job.pk)
+    if output and not result.file:
+        result.file = output.rsplit("/", 1)[-1]
     Job.objects.filter(pk=job.pk).update(
-        status=JobStatus.SUCCEEDED,
+        status=JobStatus.SUCCEEDED_WITH_ERRORS if result.errors else JobStatus.SUCCEEDED,
         finished_at=timezone.now(),
-        result=result or {},
+        result=result.as_dict(),
         done=job.total or job.done,
     )
 
