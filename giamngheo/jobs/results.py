@@ -28,11 +28,11 @@ class JobResultInvalid(ValueError):
 class JobError:
     """One problem a person can fix: where it is (sheet, row, column), what was there, and how."""
 
-    message: str
     sheet: str = ""
     row: int | None = None
     column: str = ""
     value: str = ""
+    message: str = ""  # required: what is wrong, and how to fix it
 
     def __post_init__(self) -> None:
         if not isinstance(self.message, str) or not self.message:
