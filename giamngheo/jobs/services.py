@@ -76,8 +76,12 @@ def job_run(job_id: int) -> None:
         result = JobResult.from_value(_REGISTRY[job.kind](JobReporter(job), job.params))
     except (KeyboardInterrupt, SystemExit):
         # The worker was told to stop at once (a second Ctrl+C): the job will not finish.
+        message = _abandoned_message()
         Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.ABANDONED, finished_at=timezone.now(), message=_abandoned_message()
+            status=JobStatus.ABANDONED,
+            finished_at=timezone.now(),
+            message=message,
+            result=JobResult(summary=message).as_dict(),
         )
         raise
     except Exception as exc:
@@ -86,6 +90,7 @@ def job_run(job_id: int) -> None:
             status=JobStatus.FAILED,
             finished_at=timezone.now(),
             message=f"{exc}\n\n{traceback.format_exc(limit=3)}",
+            result=JobResult(summary=_failed_summary()).as_dict(),
         )
         return
     output = Job.objects.values_list("output", flat=True).get(pk=job.pk)
@@ -101,6 +106,14 @@ def job_run(job_id: int) -> None:
 
 class WorkerLost(Exception):
     """Recorded on the queue's task row when its worker died while running it."""
+
+
+def _failed_summary() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(
+            "The job stopped on an unexpected error and nothing more will happen to it. The "
+            "details below are for the system administrator."
+        )
 
 
 def _abandoned_message() -> str:
@@ -171,7 +184,12 @@ def jobs_abandon_orphaned(*, worker_id: str) -> int:
         count = (
             Job.objects.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
             .filter(lost)
-            .update(status=JobStatus.ABANDONED, finished_at=now, message=message)
+            .update(
+                status=JobStatus.ABANDONED,
+                finished_at=now,
+                message=message,
+                result=JobResult(summary=message).as_dict(),
+            )
         )
         WorkerHeartbeat.objects.filter(worker_id__in=dead).delete()
     if count:
