@@ -14,15 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can, scoped
+from giamngheo.jobs.results import ERRORS_KEPT, JobError, JobResult
 from giamngheo.reviews import screening, workflow
 from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, Fact, member_section
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus
@@ -50,16 +53,31 @@ FALSE = {"false", "0", "không", "khong", "no"}
 class Problem:
     sheet: str
     row: int
-    field: str
+    column: str
     message: str
+    value: Any = ""  # what the cell held
 
     def __str__(self) -> str:
         return _("Sheet %(sheet)s, row %(row)d, column %(field)s: %(message)s") % {
             "sheet": self.sheet,
             "row": self.row,
-            "field": self.field,
+            "field": self.column,
             "message": self.message,
         }
+
+    def as_job_error(self) -> JobError:
+        value = "" if self.value is None else str(self.value)
+        return JobError(
+            sheet=self.sheet, row=self.row, column=self.column, value=value, message=self.message
+        )
+
+
+class AnswersInvalid(ValidationError):
+    """The file's rows have problems; nothing was saved. `problems` says where each one is."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__([str(p) for p in problems])
 
 
 @dataclass
@@ -264,6 +282,7 @@ def _control_characters(parsed: Parsed) -> list[Problem]:
                             str(column),
                             _("contains a control character (%(code)s); retype the cell.")
                             % {"code": code},
+                            value=value,
                         )
                     )
     return problems
@@ -293,6 +312,7 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                         "or list the household first."
                     )
                     % {"c": code},
+                    value=code,
                 )
             )
             continue
@@ -303,6 +323,7 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                     row_no,
                     "household_code",
                     _("household “%(c)s” appears twice; keep one row.") % {"c": code},
+                    value=code,
                 )
             )
             continue
@@ -320,7 +341,9 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                 continue
             value, error = coerce(fact, row[fact.name])
             if error:
-                problems.append(Problem(HOUSEHOLD_SHEET, row_no, fact.name, error))
+                problems.append(
+                    Problem(HOUSEHOLD_SHEET, row_no, fact.name, error, value=row[fact.name])
+                )
             values[fact.name] = value
         housing, area = values.get("housing_type"), values.get("floor_area_m2")
         if area == 0 and housing and housing != "none":
@@ -330,6 +353,7 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                     row_no,
                     "floor_area_m2",
                     _("floor area 0 is only possible with housing_type none."),
+                    value=row.get("floor_area_m2"),
                 )
             )
         markers = [m.strip() for m in str(row.get("form_a_markers") or "").split(";") if m.strip()]
@@ -342,6 +366,7 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                     "form_a_markers",
                     _("unknown markers %(m)s; use codes from the guide sheet.")
                     % {"m": ", ".join(bad)},
+                    value=row.get("form_a_markers"),
                 )
             )
         updates[code] = {"sections": values, "markers": markers, "members": {}}
@@ -355,6 +380,7 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                     row_no,
                     "household_code",
                     _("household “%(c)s” has no row in the households sheet.") % {"c": code},
+                    value=code,
                 )
             )
             continue
@@ -370,6 +396,7 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                         "in the registry."
                     )
                     % {"m": member_id, "c": code},
+                    value=member_id,
                 )
             )
             continue
@@ -377,7 +404,9 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
         for fact in MEMBER_FACTS:
             value, error = coerce(fact, row.get(fact.name))
             if error:
-                problems.append(Problem(MEMBER_SHEET, row_no, fact.name, error))
+                problems.append(
+                    Problem(MEMBER_SHEET, row_no, fact.name, error, value=row.get(fact.name))
+                )
             values[fact.name] = value
         updates[code]["members"][member_id] = values
     return problems, by_code, updates
@@ -405,7 +434,7 @@ def import_answers(*, actor: User, review_round: ReviewRound, name: str, content
     if not problems:
         problems, by_code, updates = _check(actor, review_round, parsed)
     if problems:
-        raise ValidationError([str(p) for p in problems])
+        raise AnswersInvalid(problems)
     changed = 0
     with transaction.atomic():
         for code, update in updates.items():
@@ -457,7 +486,7 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
         raise ValidationError(_("The file has no household rows."))
     problems = _control_characters(parsed)
     if problems:
-        raise ValidationError([str(p) for p in problems])
+        raise AnswersInvalid(problems)
     visible = scoped(
         Assessment.objects.filter(round=review_round),
         actor,
@@ -480,7 +509,9 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
                 )
             )
             problems.append(
-                Problem(HOUSEHOLD_SHEET, row_no, "household_code", message % {"c": code})
+                Problem(
+                    HOUSEHOLD_SHEET, row_no, "household_code", message % {"c": code}, value=code
+                )
             )
             continue
         seen.add(code)
@@ -501,6 +532,7 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
                         "or 0 when none applies."
                     )
                     % {"m": ", ".join(bad)},
+                    value=text,
                 )
             )
             continue
@@ -513,13 +545,14 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
                     "form_a_markers",
                     _("this household is exempt from form A (%(s)s); leave the cell empty.")
                     % {"s": screening.EXEMPT_SOURCE},
+                    value=text,
                 )
             )
             continue
         if not a.screening or sorted(set(markers)) != a.screening.get("markers", []):
             changes[code] = sorted(set(markers))
     if problems:
-        raise ValidationError([str(p) for p in problems])
+        raise AnswersInvalid(problems)
     now = timezone.now()
     with transaction.atomic():
         ReviewRound.objects.select_for_update().filter(pk=review_round.pk).first()
@@ -547,7 +580,7 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
     return {"rows": len(seen), "changed": len(objs), "form_b_ignored": True}
 
 
-def _run_job(reporter, params: dict) -> dict:
+def _run_job(reporter, params: dict) -> JobResult:
     from django.core.files.storage import default_storage
 
     try:
@@ -556,17 +589,37 @@ def _run_job(reporter, params: dict) -> dict:
         with default_storage.open(params["path"], "rb") as fh:
             content = fh.read()
         reporter.total(1)
-        try:
-            result = import_answers(
-                actor=actor, review_round=review_round, name=params["name"], content=content
-            )
-        except ValidationError as exc:
-            result = {"errors": exc.messages[:500]}
+        with translation.override(params.get("language") or settings.LANGUAGE_CODE):
+            result = _import_result(actor, review_round, params["name"], content)
     finally:
         # The upload holds personal answers: it goes when the job ends, however it ends.
         default_storage.delete(params["path"])
     reporter.progress(1)
     return result
+
+
+def _import_result(actor: User, review_round: ReviewRound, name: str, content: bytes) -> JobResult:
+    try:
+        counts = import_answers(actor=actor, review_round=review_round, name=name, content=content)
+    except AnswersInvalid as exc:
+        return JobResult(
+            summary=ngettext(
+                "%(n)s problem found; nothing was saved.",
+                "%(n)s problems found; nothing was saved.",
+                len(exc.problems),
+            )
+            % {"n": len(exc.problems)},
+            errors=[p.as_job_error() for p in exc.problems[:ERRORS_KEPT]],
+            error_count=len(exc.problems),
+        )
+    except ValidationError as exc:  # the file as a whole: unreadable, empty, wrong step
+        return JobResult(
+            summary=_("The file was refused; nothing was saved."),
+            errors=[JobError(message=m) for m in exc.messages],
+        )
+    return JobResult(
+        summary=_("%(rows)d households read, %(changed)d changed.") % counts, extra=counts
+    )
 
 
 def import_start(*, actor: User, review_round: ReviewRound, upload) -> dict | Any:
@@ -593,6 +646,7 @@ def import_start(*, actor: User, review_round: ReviewRound, upload) -> dict | An
             "round_id": review_round.pk,
             "path": path,
             "name": upload.name,
+            "language": translation.get_language(),
         },
     )
 

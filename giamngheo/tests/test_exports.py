@@ -25,6 +25,8 @@ from giamngheo.households.imports.reading import _fast_csv, read_csv
 from giamngheo.households.models import Household
 from giamngheo.households.selectors import household_list
 from giamngheo.households.tests.factories import MemberFactory
+from giamngheo.jobs.models import Job, JobStatus
+from giamngheo.jobs.results import JobError, JobResult
 from giamngheo.reports.exports.forms import FORM_TITLES
 from giamngheo.reports.tests.fixtures import build_reports_province, freeze_rounds
 from giamngheo.reviews.imports import parse
@@ -126,6 +128,23 @@ def classify_results_csv(client, u, tmp_path):
     return _classify_results(tmp_path / "results.csv")
 
 
+def job_error_report(client, u, tmp_path=None):
+    """A refused import's errors, with what the person typed as each value and sheet name."""
+    officer = UserFactory(role=Role.COMMUNE_OFFICER, unit=u["A"])
+    errors = [
+        JobError(sheet=value, row=n, column="head_name", value=value, message="fix it")
+        for n, value in enumerate(HOSTILE, start=2)
+    ]
+    job = Job.objects.create(
+        kind="import_households",
+        title=HYPERLINK,
+        owner=officer,
+        status=JobStatus.SUCCEEDED_WITH_ERRORS,
+        result=JobResult(summary="@SUM(1)", errors=errors).as_dict(),
+    )
+    return _get(_login(client, officer), reverse("jobs:errors", args=[job.pk]))
+
+
 def _classify_results(path: Path) -> bytes:
     writer = Writer(path)
     for value in HOSTILE:
@@ -144,6 +163,7 @@ WRITERS: list[tuple[Callable, str, str]] = [
     (villages_template, "xlsx", "geo/services/villages.py"),
     (classify_results_xlsx, "xlsx", "standards/fileio.py"),
     (questionnaire_xlsform, "xlsx", "api/openrosa/questionnaire.py"),
+    (job_error_report, "xlsx", "jobs/error_report.py"),
     (portal_statistics, "csv", "portal/views.py"),
     (classify_results_csv, "csv", "standards/fileio.py"),
 ]

@@ -101,6 +101,7 @@ OBJECTS: dict[str, Obj] = {
     "households:import_job": Obj("own_job"),
     "jobs:detail": Obj("job"),
     "jobs:progress": Obj("job"),
+    "jobs:errors": Obj("job"),
     "geo:unit_detail": Obj("commune"),
     "reports:target_edit": Obj("target"),
     "reports:dashboard": Obj("unit_param"),

@@ -141,11 +141,43 @@ def test_a_large_file_is_imported_by_a_background_job(
     assert response.url == reverse("jobs:detail", args=[job.pk])
     job.refresh_from_db()
     assert job.status == "succeeded", job.message
-    assert job.result == {"rows": 3, "changed": 3}
+    assert (job.result["rows"], job.result["changed"]) == (3, 3)
+    assert (job.result["errors"], job.result["error_count"]) == ([], 0)
     assert set(survey_round.assessments.values_list("poverty_class", flat=True)) == {"poor"}
     assert not any((settings.MEDIA_ROOT / "imports" / "reviews").iterdir())
     stored = job.params["path"]
     assert re.fullmatch(r"imports/reviews/[0-9a-f]{32}\.xlsx", stored), stored
+
+
+def test_a_background_import_with_one_bad_row_lists_it_and_saves_nothing(
+    client, people, survey_round, monkeypatch, django_capture_on_commit_callbacks
+):
+    from giamngheo.jobs.models import Job, JobStatus
+    from giamngheo.reviews import imports
+
+    monkeypatch.setattr(imports, "BACKGROUND_BYTES", 0)
+    client.force_login(people["commune_a_officer"])
+    book = load_workbook(io.BytesIO(_filled_template(client, survey_round)))
+    sheet = book["households"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=3, column=header.index("housing_type") + 1, value="castle")
+    buf = io.BytesIO()
+    book.save(buf)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, survey_round, buf.getvalue())
+    job = Job.objects.get()
+    assert job.status == JobStatus.SUCCEEDED_WITH_ERRORS, job.message
+    assert job.result["summary"] == "1 problem found; nothing was saved."
+    [error] = job.result["errors"]
+    assert {k: error[k] for k in ("sheet", "row", "column", "value")} == {
+        "sheet": "households",
+        "row": 3,
+        "column": "housing_type",
+        "value": "castle",
+    }
+    assert error["message"].startswith("“castle” is not allowed; use one of:")
+    assert job.result["error_count"] == 1
+    assert not survey_round.assessments.exclude(sections_done=[]).exists()
 
 
 def test_a_background_import_deletes_its_upload_even_when_it_crashes(
