@@ -1,7 +1,6 @@
 """What Collect is offered at each step of the round: the step's form and only its households."""
 
 import csv
-import datetime as dt
 import io
 import re
 
@@ -10,9 +9,8 @@ import pytest
 from giamngheo.api.openrosa.questionnaire import FORM_ID as FORM_B
 from giamngheo.api.openrosa.questionnaire_a import FORM_ID as FORM_A
 from giamngheo.api.tests.helpers import token_client
-from giamngheo.households.tests.factories import HouseholdFactory, MemberFactory
-from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus
-from giamngheo.reviews.services.assessments import assessment_prefill, assessment_screen
+from giamngheo.api.tests.odk import resident_household
+from giamngheo.reviews.services.assessments import assessment_screen
 from giamngheo.reviews.services.rounds import round_advance, round_list_households
 
 pytestmark = pytest.mark.django_db
@@ -21,56 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def enumerator(personas):
     return token_client(personas["enumerator_a"])
-
-
-def _household(province, code: str, head: str):
-    household = HouseholdFactory(code=code, unit=province["A1"], head_name=head)
-    MemberFactory(household=household, member_no=1, full_name=head)
-    return household
-
-
-def _list(review_round, household) -> Assessment:
-    assessment = Assessment(round=review_round, household=household)
-    assessment_prefill(assessment)
-    assessment.save()
-    return assessment
-
-
-@pytest.fixture
-def screening(province, registry, personas):
-    """Commune A's 2025 round in screening: ha and hc listed, hx resident but not listed.
-
-    Last year ha was screened with one marker."""
-    last = ReviewRound.objects.create(
-        unit=province["A"],
-        year=2024,
-        review_date=dt.date(2024, 10, 15),
-        standard="vn-2022",
-        status=RoundStatus.APPROVED,
-    )
-    Assessment.objects.create(
-        round=last,
-        household=registry["ha"],
-        poverty_class="poor",
-        standard="vn-2022",
-        screening={"markers": ["car"], "count": 1},
-    )
-    current = ReviewRound.objects.create(
-        unit=province["A"],
-        year=2025,
-        review_date=dt.date(2025, 10, 15),
-        standard="vn-2022",
-        status=RoundStatus.SCREENING,
-    )
-    hc = _household(province, "31-11001-000003", "Phạm Thị Chi")
-    hx = _household(province, "31-11001-000009", "Hồ Văn Xa")
-    return {
-        "round": current,
-        "aa": _list(current, registry["ha"]),
-        "ac": _list(current, hc),
-        "hc": hc,
-        "hx": hx,
-    }
 
 
 def form_ids(client, commune_code: str = "11001") -> list[str]:
@@ -90,7 +38,7 @@ def manifest_hashes(client, form_id: str) -> dict[str, str]:
     return dict(re.findall(r"<filename>(.*?)</filename><hash>(.*?)</hash>", text))
 
 
-def test_form_list_offers_form_a_while_screening(enumerator, screening):
+def test_form_list_offers_form_a_while_screening(enumerator, screening_step):
     assert form_ids(enumerator) == [FORM_A]
 
 
@@ -108,7 +56,7 @@ def test_form_list_can_be_asked_for_one_form(enumerator, province):
     assert re.findall(r"<formID>(.*?)</formID>", response.content.decode()) == [FORM_A]
 
 
-def test_form_a_and_its_manifest_download(enumerator, screening):
+def test_form_a_and_its_manifest_download(enumerator, screening_step):
     form = enumerator.get(f"/api/openrosa/11001/forms/{FORM_A}/form.xml")
     assert form.status_code == 200 and "Phiếu A" in form.content.decode()
     assert set(manifest_hashes(enumerator, FORM_A)) == {"households.csv"}
@@ -117,10 +65,10 @@ def test_form_a_and_its_manifest_download(enumerator, screening):
 
 
 def test_form_a_pick_list_is_the_listed_households_with_last_years_markers(
-    enumerator, screening, registry
+    enumerator, screening_step, registry
 ):
     rows = media_rows(enumerator, FORM_A)
-    assert [r["name"] for r in rows] == [registry["ha"].code, screening["hc"].code]
+    assert [r["name"] for r in rows] == [registry["ha"].code, screening_step["hc"].code]
     ha = rows[0]
     assert ha["last_year"] == "2024"
     assert ha["last_markers"] == "Hộ có ô tô"
@@ -128,53 +76,57 @@ def test_form_a_pick_list_is_the_listed_households_with_last_years_markers(
 
 
 def test_form_a_pick_list_keeps_screened_households_marked_as_screened(
-    enumerator, screening, personas
+    enumerator, screening_step, personas
 ):
     assessment_screen(
-        actor=personas["commune_a_officer"], assessment=screening["ac"], markers=["car", "pension"]
+        actor=personas["commune_a_officer"],
+        assessment=screening_step["ac"],
+        markers=["car", "pension"],
     )
     rows = {r["name"]: r for r in media_rows(enumerator, FORM_A)}
-    assert "2" in rows[screening["hc"].code]["label"]
-    assert "nhận diện" in rows[screening["hc"].code]["label"]
+    assert "2" in rows[screening_step["hc"].code]["label"]
+    assert "nhận diện" in rows[screening_step["hc"].code]["label"]
 
 
 def test_form_b_pick_list_is_the_listed_households_not_screened_out(
-    enumerator, screening, personas, registry
+    enumerator, screening_step, personas, registry
 ):
     officer = personas["commune_a_officer"]
-    assessment_screen(actor=officer, assessment=screening["aa"], markers=["car"])
+    assessment_screen(actor=officer, assessment=screening_step["aa"], markers=["car"])
     four = ["car", "pension", "air_conditioner", "business"]
-    assessment_screen(actor=officer, assessment=screening["ac"], markers=four)
-    round_advance(actor=officer, review_round=screening["round"])
+    assessment_screen(actor=officer, assessment=screening_step["ac"], markers=four)
+    round_advance(actor=officer, review_round=screening_step["round"])
     assert form_ids(enumerator) == [FORM_B]
     assert [r["name"] for r in media_rows(enumerator, FORM_B)] == [registry["ha"].code]
     assert media_rows(enumerator, FORM_A) == []
 
 
 def test_form_b_pick_list_leaves_out_households_not_listed(enumerator, field_round, province):
-    _household(province, "31-11001-000009", "Hồ Văn Xa")
+    resident_household(province, "31-11001-000009", "Hồ Văn Xa")
     rows = media_rows(enumerator, FORM_B)
     assert [r["name"] for r in rows] == [field_round["assessment"].household.code]
 
 
-def test_manifest_hash_changes_when_a_household_is_listed(enumerator, screening, personas):
+def test_manifest_hash_changes_when_a_household_is_listed(enumerator, screening_step, personas):
     before = manifest_hashes(enumerator, FORM_A)
     round_list_households(
         actor=personas["commune_a_officer"],
-        review_round=screening["round"],
-        households=[screening["hx"]],
+        review_round=screening_step["round"],
+        households=[screening_step["hx"]],
     )
     after = manifest_hashes(enumerator, FORM_A)
     assert after["households.csv"] != before["households.csv"]
-    assert screening["hx"].code in [r["name"] for r in media_rows(enumerator, FORM_A)]
+    assert screening_step["hx"].code in [r["name"] for r in media_rows(enumerator, FORM_A)]
 
 
-def test_manifest_hash_changes_when_the_round_moves_to_the_survey(enumerator, screening, personas):
+def test_manifest_hash_changes_when_the_round_moves_to_the_survey(
+    enumerator, screening_step, personas
+):
     officer = personas["commune_a_officer"]
     before = {form: manifest_hashes(enumerator, form) for form in (FORM_A, FORM_B)}
-    for assessment in (screening["aa"], screening["ac"]):
+    for assessment in (screening_step["aa"], screening_step["ac"]):
         assessment_screen(actor=officer, assessment=assessment, markers=[])
-    round_advance(actor=officer, review_round=screening["round"])
+    round_advance(actor=officer, review_round=screening_step["round"])
     after = {form: manifest_hashes(enumerator, form) for form in (FORM_A, FORM_B)}
     assert after[FORM_A]["households.csv"] != before[FORM_A]["households.csv"]
     assert after[FORM_B]["households.csv"] != before[FORM_B]["households.csv"]
