@@ -116,3 +116,16 @@ def test_the_dismiss_button_says_the_submission_is_not_applied(personas, surveye
         reverse("reviews:submission_detail", args=[queued.pk])
     )
     assert "Loại bỏ: không áp dụng, lưu kèm lý do" in page.content.decode()
+
+
+def test_a_queued_form_a_shows_its_markers_to_the_reviewer(personas, registry, screening_step):
+    xml = screening_xml(
+        screening_step["hx"].code, ["car", "pension"], instance_id=new_instance_id()
+    )
+    assert post(token_client(personas["enumerator_a"]), "11001", xml).status_code == 201
+    queued = Submission.objects.get()
+    page = _web(personas["commune_a_officer"]).get(
+        reverse("reviews:submission_detail", args=[queued.pk])
+    )
+    text = page.content.decode()
+    assert "Hộ có ô tô" in text and "hưởng lương hưu" in text

@@ -13,6 +13,7 @@ from giamngheo.accounts.scoping import Capability, can
 from giamngheo.api import selectors, services
 from giamngheo.api.models import ReviewState
 from giamngheo.api.openrosa.parsing import SubmissionError, parse
+from giamngheo.reviews import screening
 from giamngheo.reviews.forms import SubmissionDismissForm, SubmissionReviewForm
 from giamngheo.reviews.views.common import attempt, form_errors
 from giamngheo.storage import file_response
@@ -42,9 +43,13 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         parsed = parse(submission.xml.encode("utf-8"))
     except SubmissionError:
         parsed = None
+    labels = {m.code: m.label for m in screening.MARKERS}
     context = {
         "submission": submission,
         "parsed": parsed,
+        "markers": [labels.get(code, code) for code in parsed.markers]
+        if parsed and parsed.markers is not None
+        else None,
         "attachments": submission.attachments.all(),
         "history": submission.history.select_related("history_user")[:20],
         "can_apply": can(request.user, Capability.COLLECT_ANSWERS, submission.commune),
