@@ -18,6 +18,11 @@ urlpatterns = [
     path("residents/import/", rounds.resident_counts_import, name="resident_counts_import"),
     path("submissions/", submissions.submission_list, name="submission_list"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission_detail"),
+    path(
+        "submissions/<int:pk>/files/<int:attachment_pk>/",
+        submissions.submission_file,
+        name="submission_file",
+    ),
     path("submissions/<int:pk>/apply/", submissions.submission_apply, name="submission_apply"),
     path(
         "submissions/<int:pk>/dismiss/", submissions.submission_dismiss, name="submission_dismiss"

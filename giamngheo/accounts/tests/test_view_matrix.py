@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from unittest import mock
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -28,7 +29,7 @@ from giamngheo.accounts.models import Role
 from giamngheo.accounts.scoping import can, unit_allowed
 from giamngheo.accounts.tests.factories import UserFactory, build_small_province
 from giamngheo.accounts.tests.urlwalk import Route, all_routes
-from giamngheo.api.models import Problem, ReviewState, Submission
+from giamngheo.api.models import Problem, ReviewState, Submission, SubmissionAttachment
 from giamngheo.jobs.models import Job
 from giamngheo.programs.tests.factories import make_program, two_organisations
 from giamngheo.reports.models import Target
@@ -134,6 +135,7 @@ OBJECTS: dict[str, Obj] = {
     "reviews:submission_detail": Obj("submission"),
     "reviews:submission_apply": Obj("submission"),
     "reviews:submission_dismiss": Obj("submission"),
+    "reviews:submission_file": Obj("submission_file"),
     "portal:posting": Obj("round"),
     "portal:category": Obj("slug"),
     "portal:article": Obj("slug"),
@@ -308,6 +310,13 @@ def _build() -> dict:
                 problem=Problem.UNKNOWN_HOUSEHOLD,
             ),
         }
+        sides[side]["submission_file"] = SubmissionAttachment.objects.create(
+            submission=sides[side]["submission"],
+            name="nha.jpg",
+            file=ContentFile(b"\xff\xd8jpeg", name="nha.jpg"),
+            content_type="image/jpeg",
+            size=6,
+        )
     users = {}
     for persona, (role, home) in PERSONAS.items():
         users[persona] = UserFactory(
@@ -352,6 +361,8 @@ def _unit_of(kind: str, obj):
         return obj.round.unit
     if kind == "submission":
         return obj.commune
+    if kind == "submission_file":
+        return obj.submission.commune
     if kind in ("commune", "unit_param"):
         return obj
     return obj.unit
@@ -376,6 +387,8 @@ def _url(route: Route, world, user, side: str) -> tuple[str, object | None, str 
             kwargs.update({ids[0]: obj.round_id, ids[1]: obj.pk})
         elif spec.kind == "round_village":  # a round and the village of its listed household
             kwargs.update({ids[0]: obj.pk, ids[1]: obj.assessments.get().household.unit_id})
+        elif spec.kind == "submission_file":
+            kwargs.update({ids[0]: obj.submission_id, ids[1]: obj.pk})
         else:
             kwargs[ids[0]] = obj.pk
     path = reverse(route.name, kwargs=kwargs)

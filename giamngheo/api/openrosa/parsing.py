@@ -14,6 +14,7 @@ from defusedxml import ElementTree as DefusedET
 from django.utils.translation import gettext as _
 
 from giamngheo.api.openrosa.questionnaire import FORM_ID
+from giamngheo.api.openrosa.questionnaire_a import FORM_ID as FORM_ID_A
 from giamngheo.households.vocab import (
     ChildNutrition,
     Diploma,
@@ -25,6 +26,7 @@ from giamngheo.households.vocab import (
     Sex,
     WaterSource,
 )
+from giamngheo.reviews.screening import MARKER_CODES
 
 MAX_MEMBERS = 60
 
@@ -48,6 +50,7 @@ class Parsed:
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     members: list[dict[str, Any]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    markers: list[str] | None = None  # form A's screening markers; None for form B
     problem: str = ""  # an api.models.Problem code
     detail: str = ""
 
@@ -127,6 +130,8 @@ def parse(xml: bytes) -> Parsed:
             400, _("The submission is not well-formed XML: %(e)s") % {"e": exc}
         ) from None
     form_id = root.get("id", "")
+    if form_id == FORM_ID_A:
+        return _parse_a(root)
     instance_id = _text(root, "meta", "instanceID")
     r = _Reader()
     household = _text(root, "household")
@@ -232,3 +237,31 @@ def _member(r: _Reader, node: ET.Element, index: int) -> dict[str, Any]:
         ),
         "ill_untreated": r.yes_no(f"{label}.ill_untreated", t("ill_untreated"), required=False),
     }
+
+
+def _parse_a(root: ET.Element) -> Parsed:
+    """Form A: the household and its screening markers (codes of `reviews.screening`)."""
+    r = _Reader()
+    instance_id = _text(root, "meta", "instanceID")
+    household = _text(root, "household")
+    if not household:
+        r.fail("household", _("required"))
+    markers = _text(root, "markers").split()
+    for marker in markers:
+        r.choice("markers", marker, MARKER_CODES)
+    problem, detail = "", ""
+    if not instance_id or len(instance_id) > 80:
+        problem, detail = "no_instance_id", _("The submission has no usable meta/instanceID.")
+    elif r.errors:
+        problem = "invalid_answers"
+        detail = _("The answers cannot be accepted: %(errors)s") % {"errors": "; ".join(r.errors)}
+    return Parsed(
+        form_id=FORM_ID_A,
+        version=root.get("version", "")[:40],
+        instance_id=instance_id if len(instance_id) <= 80 else "",
+        deprecated_id=_text(root, "meta", "deprecatedID"),
+        household_code=household,
+        markers=sorted(set(markers) & set(MARKER_CODES)),
+        problem=problem,
+        detail=detail,
+    )

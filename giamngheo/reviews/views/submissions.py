@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,8 +13,10 @@ from giamngheo.accounts.scoping import Capability, can
 from giamngheo.api import selectors, services
 from giamngheo.api.models import ReviewState
 from giamngheo.api.openrosa.parsing import SubmissionError, parse
+from giamngheo.reviews import screening
 from giamngheo.reviews.forms import SubmissionDismissForm, SubmissionReviewForm
 from giamngheo.reviews.views.common import attempt, form_errors
+from giamngheo.storage import file_response
 
 
 @requires(Capability.EDIT_RECORDS)
@@ -41,9 +43,13 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         parsed = parse(submission.xml.encode("utf-8"))
     except SubmissionError:
         parsed = None
+    labels = {m.code: m.label for m in screening.MARKERS}
     context = {
         "submission": submission,
         "parsed": parsed,
+        "markers": [labels.get(code, code) for code in parsed.markers]
+        if parsed and parsed.markers is not None
+        else None,
         "attachments": submission.attachments.all(),
         "history": submission.history.select_related("history_user")[:20],
         "can_apply": can(request.user, Capability.COLLECT_ANSWERS, submission.commune),
@@ -51,6 +57,16 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "dismiss_form": SubmissionDismissForm(),
     }
     return render(request, "reviews/submission_detail.html", context)
+
+
+@requires(Capability.EDIT_RECORDS)
+def submission_file(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """A photo or file sent with the submission, for the staff who review the commune's."""
+    submission = selectors.submission_get(actor=request.user, pk=pk)
+    attachment = submission.attachments.filter(pk=attachment_pk).first()
+    if attachment is None or not attachment.file:
+        raise Http404
+    return file_response(attachment.file, filename=attachment.name)
 
 
 @require_POST
