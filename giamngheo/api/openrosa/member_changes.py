@@ -23,6 +23,7 @@ def set_survey_members(assessment: Assessment, parsed: Parsed) -> None:
     someone not in the household or a registered member has no row at all."""
     from giamngheo.api.openrosa.submissions import Unusable
 
+    _carry_confirmed(parsed)
     household = assessment.household
     registered = members_on(household, assessment.round.review_date)
     by_id = {str(m.pk): m for m in registered}
@@ -64,6 +65,29 @@ def set_survey_members(assessment: Assessment, parsed: Parsed) -> None:
     ]
     members += [{"member_id": m["member_id"]} for m in parsed.members if m["member_id"] in new_ids]
     assessment.members = members
+
+
+def _carry_confirmed(parsed: Parsed) -> None:
+    """An edit resends the rows of the form it replaces: a new member the officer already
+    confirmed from that form is the registered member now, not a new one again."""
+    if not parsed.deprecated_id:
+        return
+    decided = MemberChange.objects.filter(
+        submission__instance_id=parsed.deprecated_id, state=MemberChangeState.CONFIRMED
+    )
+    confirmed = {
+        c.survey_id: str(c.member_id) for c in decided if c.kind in NEW_KINDS and c.member_id
+    }
+    gone = {str(c.member_id) for c in decided if c.kind not in NEW_KINDS}
+    for member in parsed.members:
+        if member["member_id"] in confirmed:
+            member["member_id"] = confirmed[member["member_id"]]
+    parsed.changes = [
+        c
+        for c in parsed.changes
+        if c["survey_id"] not in confirmed
+        and not (c["kind"] not in NEW_KINDS and c["member_id"] in gone)
+    ]
 
 
 def record(submission: Submission, parsed: Parsed) -> list[MemberChange]:
