@@ -296,3 +296,33 @@ def test_form_and_media_speak_the_same_member_keys(collect, registry, field_roun
     keys = [r["key"] for r in media["members.csv"]]
     assert keys == [f"{registry['ha'].code}#1", f"{registry['ha'].code}#2"]
     assert FORM_ID in collect.get(f"{collect.base}/formList").text
+
+
+def test_an_edit_after_the_officer_confirmed_does_not_report_the_baby_twice(
+    collect, personas, registry, field_round, last_year
+):
+    household = registry["ha"]
+    media = _download_round(collect)
+    iid = new_instance_id()
+    members = _rows_as_collect_fills_them(media["members.csv"], household, {})
+    assert _send(collect, submission_xml(household.code, members, instance_id=iid)).ok
+    change = MemberChange.objects.get(kind="born")
+    _officer(personas).post(reverse("reviews:member_change_confirm", args=[change.pk]))
+    baby = Member.objects.get(full_name=BABY["full_name"])
+
+    # Collect edits the same form: its rows are those it sent, the baby still a new row.
+    edit = submission_xml(
+        household.code,
+        members,
+        instance_id=new_instance_id(),
+        deprecated_id=iid,
+        overrides={("income", "income_per_capita_month"): "2100000"},
+    )
+    response = _send(collect, edit)
+    assert response.status_code == 201 and "member change" not in response.text
+    assert MemberChange.objects.count() == 1
+    assert Member.objects.filter(full_name=BABY["full_name"]).count() == 1
+    assessment = Assessment.objects.get(pk=field_round["assessment"].pk)
+    assert str(baby.pk) in [m["member_id"] for m in assessment.members]
+    assert assessment.facts["income_per_capita_month"] == 2100000
+    assert LifeEvent.objects.filter(kind=LifeEventKind.BIRTH).count() == 1
