@@ -102,7 +102,7 @@ EVENT_OF = {
 
 def _lock_pending(change: MemberChange) -> MemberChange:
     locked = (
-        MemberChange.objects.select_for_update()
+        MemberChange.objects.select_for_update(of=("self",))
         .select_related("submission__assessment__household__unit", "member__household")
         .get(pk=change.pk)
     )
