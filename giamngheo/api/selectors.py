@@ -5,7 +5,7 @@ from django.http import Http404
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, scoped
-from giamngheo.api.models import ReviewState, Submission
+from giamngheo.api.models import MemberChange, MemberChangeState, ReviewState, Submission
 from giamngheo.api.openrosa.provenance import origin_of
 
 
@@ -47,4 +47,26 @@ def assessment_submissions(*, actor: User, assessment) -> list[Submission]:
     )
     for submission in found:
         submission.origin = origin_of(submission.form_id, submission.xml)
+    return found
+
+
+def member_change_list(*, actor: User, state: str = "") -> QuerySet[MemberChange]:
+    """Member changes reported by the field, in the communes the actor edits; by default
+    those waiting for confirmation."""
+    qs = scoped(
+        MemberChange.objects.all(), actor, Capability.EDIT_RECORDS, unit_field="submission__commune"
+    )
+    qs = qs.filter(state=state or MemberChangeState.PENDING)
+    return qs.select_related(
+        "submission__commune", "submission__assessment__household", "member", "reviewer"
+    ).order_by("submission__received_at", "pk")
+
+
+def member_change_get(*, actor: User, pk: int) -> MemberChange:
+    qs = scoped(
+        MemberChange.objects.all(), actor, Capability.EDIT_RECORDS, unit_field="submission__commune"
+    )
+    found = qs.select_related("submission__commune").filter(pk=pk).first()
+    if found is None:
+        raise Http404
     return found

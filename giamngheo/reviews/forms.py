@@ -234,3 +234,11 @@ class SubmissionReviewForm(forms.Form):
 
 class SubmissionDismissForm(forms.Form):
     note = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class MemberChangeConfirmForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class MemberChangeRejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)

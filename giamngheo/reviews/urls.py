@@ -27,6 +27,17 @@ urlpatterns = [
     path(
         "submissions/<int:pk>/dismiss/", submissions.submission_dismiss, name="submission_dismiss"
     ),
+    path("member-changes/", submissions.member_change_list, name="member_change_list"),
+    path(
+        "member-changes/<int:pk>/confirm/",
+        submissions.member_change_confirm,
+        name="member_change_confirm",
+    ),
+    path(
+        "member-changes/<int:pk>/reject/",
+        submissions.member_change_reject,
+        name="member_change_reject",
+    ),
     path("<int:pk>/", rounds.round_detail, name="round_detail"),
     path("<int:pk>/advance/", rounds.round_advance, name="round_advance"),
     path("<int:pk>/meeting/", rounds.round_meeting, name="round_meeting"),

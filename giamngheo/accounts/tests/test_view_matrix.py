@@ -14,6 +14,7 @@ allowed would change the shared data; app tests cover those).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from unittest import mock
@@ -29,7 +30,14 @@ from giamngheo.accounts.models import Role
 from giamngheo.accounts.scoping import can, unit_allowed
 from giamngheo.accounts.tests.factories import UserFactory, build_small_province
 from giamngheo.accounts.tests.urlwalk import Route, all_routes
-from giamngheo.api.models import Problem, ReviewState, Submission, SubmissionAttachment
+from giamngheo.api.models import (
+    MemberChange,
+    MemberChangeKind,
+    Problem,
+    ReviewState,
+    Submission,
+    SubmissionAttachment,
+)
 from giamngheo.jobs.models import Job
 from giamngheo.programs.tests.factories import make_program, two_organisations
 from giamngheo.reports.models import Target
@@ -73,6 +81,8 @@ POST_ONLY = {
     "programs:recommendation_follow_up",
     "reviews:submission_apply",
     "reviews:submission_dismiss",
+    "reviews:member_change_confirm",
+    "reviews:member_change_reject",
 }
 
 
@@ -136,6 +146,8 @@ OBJECTS: dict[str, Obj] = {
     "reviews:submission_apply": Obj("submission"),
     "reviews:submission_dismiss": Obj("submission"),
     "reviews:submission_file": Obj("submission_file"),
+    "reviews:member_change_confirm": Obj("member_change"),
+    "reviews:member_change_reject": Obj("member_change"),
     "portal:posting": Obj("round"),
     "portal:category": Obj("slug"),
     "portal:article": Obj("slug"),
@@ -317,6 +329,15 @@ def _build() -> dict:
             content_type="image/jpeg",
             size=6,
         )
+        member = household.members.first()
+        sides[side]["member_change"] = MemberChange.objects.create(
+            submission=sides[side]["submission"],
+            kind=MemberChangeKind.DEPARTED,
+            member=member,
+            survey_id=str(member.pk),
+            full_name=member.full_name,
+            date=dt.date(2025, 9, 1),
+        )
     users = {}
     for persona, (role, home) in PERSONAS.items():
         users[persona] = UserFactory(
@@ -361,7 +382,7 @@ def _unit_of(kind: str, obj):
         return obj.round.unit
     if kind == "submission":
         return obj.commune
-    if kind == "submission_file":
+    if kind in ("submission_file", "member_change"):
         return obj.submission.commune
     if kind in ("commune", "unit_param"):
         return obj

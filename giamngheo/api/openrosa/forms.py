@@ -14,6 +14,7 @@ from giamngheo.geo.models import AdminUnit
 from giamngheo.households.models import Household, HouseholdStatus, Member
 from giamngheo.households.vocab import HousingType, PovertyClass
 from giamngheo.reviews import screening, workflow
+from giamngheo.reviews.facts import MEMBER_FACT_NAMES, member_facts_from_registry
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus
 from giamngheo.reviews.services.assessments import previous_assessments
 
@@ -153,22 +154,65 @@ def households_csv(commune: AdminUnit) -> bytes:
     return _csv([*header, "member_count"], rows)
 
 
+# Member facts the form preloads as each repeat row's defaults (last year's answers). Whether
+# a member was ill in the last 12 months is asked afresh every year.
+PRELOADED_FACTS = tuple(n for n in MEMBER_FACT_NAMES if n != "ill_untreated")
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def member_preload(member: Member, last: Assessment | None) -> dict:
+    """A member's facts as the form starts from: the registry's, with last year's answers
+    (the latest classified assessment before the open round) over everything but identity."""
+    facts = member_facts_from_registry(member)
+    before = next(
+        (m for m in (last.members if last else []) if m.get("member_id") == str(member.pk)), None
+    )
+    if before:
+        facts.update(
+            {
+                k: before[k]
+                for k in PRELOADED_FACTS
+                if k in before and k not in ("sex", "date_of_birth", "relation")
+            }
+        )
+    return facts
+
+
 def members_csv(commune: AdminUnit) -> bytes:
-    """The registry's members, filtered in the form by household (choice_filter)."""
+    """The registry's members with last year's facts, looked up by the form (pulldata) with
+    the key `household#row`: row n is the household's n-th member, as `member_count` counts them.
+    Only the members of the households on form B's pick-list."""
+    households = survey_households(commune)
+    last = _last_assessments(commune, households)
     members = (
-        Member.objects.filter(household__in=commune_households(commune), left_on__isnull=True)
+        Member.objects.filter(household__in=households, left_on__isnull=True)
         .select_related("household")
         .order_by("household__code", "member_no")
     )
-    rows = [
-        [
-            str(m.pk),
-            f"{m.full_name}" + (f" ({m.date_of_birth:%Y})" if m.date_of_birth else ""),
-            m.household.code,
-        ]
-        for m in members
-    ]
-    return _csv(["name", "label", "household"], rows)
+    rows = []
+    row_no: dict[int, int] = {}
+    for m in members:
+        row_no[m.household_id] = row_no.get(m.household_id, 0) + 1
+        facts = member_preload(m, last.get(m.household_id))
+        rows.append(
+            [
+                f"{m.household.code}#{row_no[m.household_id]}",
+                f"{m.full_name}" + (f" ({m.date_of_birth:%Y})" if m.date_of_birth else ""),
+                m.household.code,
+                str(m.pk),
+                m.full_name,
+                *(_csv_value(facts.get(k)) for k in PRELOADED_FACTS),
+            ]
+        )
+    header = ["key", "label", "household", "member_id", "full_name", *PRELOADED_FACTS]
+    return _csv(header, rows)
 
 
 def screening_households_csv(commune: AdminUnit) -> bytes:

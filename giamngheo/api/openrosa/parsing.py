@@ -49,6 +49,8 @@ class Parsed:
     household_code: str
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     members: list[dict[str, Any]] = field(default_factory=list)
+    # Member changes reported (new, departed, deceased), for the officer to confirm.
+    changes: list[dict[str, Any]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     markers: list[str] | None = None  # form A's screening markers; None for form B
     problem: str = ""  # an api.models.Problem code
@@ -179,10 +181,12 @@ def parse(xml: bytes) -> Parsed:
             ),
         },
     }
-    members = [_member(r, node, i) for i, node in enumerate(_repeats(root), start=1)]
-    if len(members) > MAX_MEMBERS:
+    repeats = _repeats(root)
+    if len(repeats) > MAX_MEMBERS:
         r.fail("members", _("too many"))
-    ids = [m["member_id"] for m in members]
+        repeats = repeats[:MAX_MEMBERS]
+    members, changes = _members(r, repeats)
+    ids = [m["member_id"] for m in members] + [c["member_id"] for c in changes if c["member_id"]]
     if len(set(ids)) != len(ids):
         r.fail("members", _("the same member appears twice"))
     problem, detail = "", ""
@@ -203,6 +207,7 @@ def parse(xml: bytes) -> Parsed:
         household_code=household,
         sections=sections,
         members=members,
+        changes=changes,
         files=[photo] if photo else [],
         problem=problem,
         detail=detail,
@@ -214,13 +219,82 @@ def _repeats(root: ET.Element) -> list[ET.Element]:
     return [c for c in root if _local(c.tag) == "members" and template not in c.attrib]
 
 
+MEMBER_STATUSES = ("present", "departed", "deceased")
+ARRIVALS = ("born", "moved_in")
+
+
+def _members(
+    r: _Reader, repeats: list[ET.Element]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The members present (registered and new) and the member changes to confirm.
+
+    A row with a member ID is a registered member: present (the default, as in forms before
+    the status question), departed or deceased. A row without one is a new member, born or
+    moved in, who is counted under the survey ID `new-N` until the officer confirms them.
+    """
+    members: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    new_no = 0
+    for index, node in enumerate(repeats, start=1):
+        label = f"members[{index}]"
+        member_id = _text(node, "member_id")
+        arrival = _text(node, "arrival")
+        if member_id:
+            status = r.choice(
+                f"{label}.status", _text(node, "status") or "present", MEMBER_STATUSES
+            )
+            if status in ("departed", "deceased"):
+                changes.append(
+                    {
+                        "kind": status,
+                        "member_id": member_id[:24],
+                        "survey_id": member_id[:24],
+                        "full_name": "",
+                        "date": r.date(f"{label}.change_date", _text(node, "change_date")),
+                        "data": {},
+                    }
+                )
+                continue
+            members.append(_member(r, node, index))
+            continue
+        if not arrival:
+            r.fail(f"{label}.member_id", _("required"))
+            continue
+        kind = r.choice(f"{label}.arrival", arrival, ARRIVALS)
+        full_name = _text(node, "full_name")
+        if not full_name:
+            r.fail(f"{label}.full_name", _("required"))
+        elif len(full_name) > 120:
+            r.fail(f"{label}.full_name", _("longer than %(n)d characters") % {"n": 120})
+        new_no += 1
+        member = _member(r, node, index)
+        member["member_id"] = f"new-{new_no}"
+        members.append(member)
+        date = (
+            member["date_of_birth"]
+            if kind == "born"
+            else r.date(f"{label}.change_date", _text(node, "change_date"))
+        )
+        changes.append(
+            {
+                "kind": kind,
+                "member_id": "",
+                "survey_id": member["member_id"],
+                "full_name": full_name[:120],
+                "date": date,
+                "data": {k: v for k, v in member.items() if k != "member_id"},
+            }
+        )
+    return members, changes
+
+
 def _member(r: _Reader, node: ET.Element, index: int) -> dict[str, Any]:
     def t(name: str) -> str:
         return _text(node, name)
 
     label = f"members[{index}]"
     return {
-        "member_id": t("member_id") or r.fail(f"{label}.member_id", _("required")) or "",
+        "member_id": t("member_id"),
         "sex": r.choice(f"{label}.sex", t("sex"), Sex.values),
         "date_of_birth": r.date(f"{label}.date_of_birth", t("date_of_birth")),
         "relation": r.choice(f"{label}.relation", t("relation"), Relation.values),

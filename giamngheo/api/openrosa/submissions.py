@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.api.models import Problem, ReviewState, Submission, SubmissionAttachment
+from giamngheo.api.openrosa import member_changes
 from giamngheo.api.openrosa.forms import open_round, screening_round
 from giamngheo.api.openrosa.parsing import Parsed, SubmissionError, parse
 from giamngheo.api.openrosa.responses import max_submission_bytes, message
@@ -206,6 +207,7 @@ def apply_parsed(
         if previous is not None:
             previous.superseded = True
             previous.save(update_fields=["superseded"])
+            member_changes.withdraw(actor, previous)
     elif assessment.instance_id and assessment.instance_id != parsed.instance_id and not reviewed:
         raise Unusable(
             Problem.ALREADY_SURVEYED,
@@ -215,6 +217,7 @@ def apply_parsed(
             )
             % {"code": assessment.household.code, "id": assessment.instance_id},
         )
+    member_changes.set_survey_members(assessment, parsed)
     try:
         for section, data in parsed.sections.items():
             assessment_save_section(actor=actor, assessment=assessment, section=section, data=data)
@@ -242,6 +245,16 @@ def apply_parsed(
     submission.assessment = assessment
     submission.state = ReviewState.APPLIED_AFTER_REVIEW if reviewed else ReviewState.ACCEPTED
     submission.save()
+    text = _received_text(assessment)
+    if parsed.changes:
+        member_changes.record(submission, parsed)
+        text += " " + _("%(n)d member change(s) wait for the commune officer's confirmation.") % {
+            "n": len(parsed.changes)
+        }
+    return text
+
+
+def _received_text(assessment: Assessment) -> str:
     if assessment.poverty_class:
         return _("Received household %(code)s: %(klass)s.") % {
             "code": assessment.household.code,
