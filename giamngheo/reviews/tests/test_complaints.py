@@ -51,7 +51,7 @@ def _receive(people, r, household, day):
 
 def test_complaints_are_received_only_during_the_posting(people, posting, households_a):
     with on_day(dt.date(2025, 10, 3)):
-        with pytest.raises(ValidationError, match="within the posting"):
+        with pytest.raises(ValidationError, match="before the posting started on 01/10/2025"):
             _receive(people, posting, households_a[1], dt.date(2025, 9, 30))
         complaint = _receive(people, posting, households_a[1], dt.date(2025, 10, 3))
     assert complaint.recheck_due == dt.date(2025, 10, 14)
