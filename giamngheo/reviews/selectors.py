@@ -117,14 +117,17 @@ def assessment_list(
     """The round's listed households the actor may read, narrowed by `q` (the registry's search),
     `village` (id), `klass` (a class or "unclassified") and `state` (STEP_STATES or
     "has_complaint")."""
-    qs = scoped(
+    qs = _narrowed(_round_assessments(actor, review_round), review_round, filters or {})
+    return qs.select_related("household", "household__unit").order_by("household__code")
+
+
+def _round_assessments(actor: User, review_round: ReviewRound) -> QuerySet[Assessment]:
+    return scoped(
         Assessment.objects.filter(round=review_round),
         actor,
         Capability.READ_RECORDS,
         unit_field="household__unit",
     )
-    qs = _narrowed(qs, review_round, filters or {})
-    return qs.select_related("household", "household__unit").order_by("household__code")
 
 
 def assessment_rows(
@@ -151,9 +154,11 @@ def assessment_facets(
     """How many listed households each filter value would show, given the other filters: one
     grouped query per filter."""
 
+    listed = _round_assessments(actor, review_round)
+
     def others(without: str) -> QuerySet[Assessment]:
         rest = {k: v for k, v in filters.items() if k != without}
-        return assessment_list(actor=actor, review_round=review_round, filters=rest).order_by()
+        return _narrowed(listed, review_round, rest)
 
     villages = others("village").values_list("household__unit_id").annotate(n=Count("pk"))
     classes = others("klass").values_list("poverty_class").annotate(n=Count("pk"))
