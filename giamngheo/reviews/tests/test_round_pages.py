@@ -332,5 +332,11 @@ def test_officer_types_a_name_and_picks_the_household_in_the_complaint_form(
         page.locator("#id_content").fill("Kết quả chưa đúng")
         page.get_by_role("button", name="Lưu").click()
         page.wait_for_url(f"**{posting.get_absolute_url()}")
+        # Back on the round page, the step filter swaps only the households table.
+        page.locator("#id_state").select_option("has_complaint")
+        wait_until(page, "location.search.includes('state=has_complaint')")
+        wait_until(page, "document.querySelectorAll('#round-households tbody tr').length === 1")
+        assert "Trần Thị Bình" in page.locator("#round-households tbody").inner_text()
+        screenshot(page, "reviews-round-households-filtered")
         assert page.console_errors == []
     assert Complaint.objects.get(round=posting).household == households_a[1]
