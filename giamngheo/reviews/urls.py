@@ -56,6 +56,11 @@ urlpatterns = [
         name="change_request_evidence",
     ),
     path("<int:pk>/complaints/new/", complaints.complaint_create, name="complaint_create"),
+    path(
+        "<int:pk>/complaints/households/",
+        complaints.complaint_households,
+        name="complaint_households",
+    ),
     path("complaints/<int:pk>/recheck/", complaints.complaint_recheck, name="complaint_recheck"),
     path("<int:pk>/posting.pdf", documents.posting_pdf, name="posting_pdf"),
     path("<int:pk>/posting.xlsx", documents.posting_xlsx, name="posting_xlsx"),

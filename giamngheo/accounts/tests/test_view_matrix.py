@@ -131,6 +131,7 @@ OBJECTS: dict[str, Obj] = {
     "reviews:attachment_upload": Obj("round"),
     "reviews:attachment_download": Obj("attachment"),
     "reviews:complaint_create": Obj("round"),
+    "reviews:complaint_households": Obj("round"),
     "reviews:posting_pdf": Obj("round"),
     "reviews:posting_xlsx": Obj("round"),
     "reviews:certificates_pdf": Obj("round"),
