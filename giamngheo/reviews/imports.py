@@ -1,9 +1,10 @@
 """A round's answers from a spreadsheet: the template the app generates, filled in and uploaded.
 
-Rules (issue 5): every bad row and field is reported in one pass with the fix; nothing is saved
-unless everything is valid; a re-import of the same file changes nothing (matched by household
-code); households outside the actor's territory or the round are refused; large files run as a
-background job. CSV carries the households table only (member answers stay as entered).
+Every bad row and field is reported in one pass with the fix; nothing is saved unless everything
+is valid; a re-import of the same file changes nothing (matched by household code); households
+outside the actor's territory or the round are refused. Every upload runs as a background job
+whose page lists each problem; households saved but not yet classifiable are listed there too.
+CSV carries the households table only (member answers stay as entered).
 """
 
 import datetime as dt
@@ -25,6 +26,7 @@ from openpyxl.styles import Font
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can, scoped
+from giamngheo.jobs.models import Job
 from giamngheo.jobs.results import ERRORS_KEPT, JobError, JobResult
 from giamngheo.reviews import screening, workflow
 from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, Fact, member_section
@@ -32,6 +34,7 @@ from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus
 from giamngheo.reviews.services.assessments import (
     apply_section,
     assessment_classify,
+    required_sections,
     survey_complete,
 )
 from giamngheo.spreadsheets import append_row, csv_reader
@@ -44,7 +47,6 @@ HOUSEHOLD_COLUMNS = ["household_code", "head_name", "form_a_markers"] + [
     f.name for f in HOUSEHOLD_FACTS
 ]
 MEMBER_COLUMNS = ["household_code", "member_id", "full_name"] + [f.name for f in MEMBER_FACTS]
-BACKGROUND_BYTES = 200_000  # about a thousand households
 TRUE = {"true", "1", "có", "co", "yes", "x", "đúng"}
 FALSE = {"false", "0", "không", "khong", "no"}
 
@@ -369,7 +371,7 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                     value=row.get("form_a_markers"),
                 )
             )
-        updates[code] = {"sections": values, "markers": markers, "members": {}}
+        updates[code] = {"sections": values, "markers": markers, "members": {}, "row": row_no}
     for row_no, row in parsed.members:
         code = str(row.get("household_code") or "").strip()
         member_id = str(row.get("member_id") or "").strip()
@@ -459,7 +461,34 @@ def import_answers(*, actor: User, review_round: ReviewRound, name: str, content
             a.source = "import"
             a.save()
             changed += 1
-    return {"rows": len(updates), "changed": changed}
+    unclassified = [
+        _why_unclassified(a, updates[a.household.code]["row"])
+        for a in Assessment.objects.filter(pk__in=[by_code[c].pk for c in updates])
+        .select_related("household")
+        .order_by("household__code")
+        if not a.screened_out and not a.poverty_class
+    ]
+    return {"rows": len(updates), "changed": changed, "unclassified": unclassified}
+
+
+def _why_unclassified(a: Assessment, row_no: int) -> Problem:
+    """A saved household the standard could not classify yet: where to look, and why."""
+    error = a.classification_error or {}
+    if error:
+        return Problem(
+            MEMBER_SHEET if error.get("table") == "members" else HOUSEHOLD_SHEET,
+            row_no,
+            str(error.get("field") or ""),
+            _("saved, but not classified: %(why)s") % {"why": error.get("message", "")},
+        )
+    missing = [s for s in required_sections(a) if s not in set(a.sections_done)]
+    return Problem(
+        HOUSEHOLD_SHEET,
+        row_no,
+        "",
+        _("saved, but not classified: form B is not complete (%(sections)s).")
+        % {"sections": ", ".join(missing)},
+    )
 
 
 # --- Form A only, during the screening step -------------------------------------------------
@@ -617,23 +646,31 @@ def _import_result(actor: User, review_round: ReviewRound, name: str, content: b
             summary=_("The file was refused; nothing was saved."),
             errors=[JobError(message=m) for m in exc.messages],
         )
+    unclassified = counts.pop("unclassified", [])
+    summary = _("%(rows)d households read, %(changed)d changed.") % counts
+    if unclassified:
+        summary += " " + ngettext(
+            "%(n)d household is saved but cannot be classified yet: fill the cells named below.",
+            "%(n)d households are saved but cannot be classified yet: fill the cells named below.",
+            len(unclassified),
+        ) % {"n": len(unclassified)}
     return JobResult(
-        summary=_("%(rows)d households read, %(changed)d changed.") % counts, extra=counts
+        summary=summary,
+        errors=[p.as_job_error() for p in unclassified[:ERRORS_KEPT]],
+        error_count=len(unclassified),
+        extra=counts,
     )
 
 
-def import_start(*, actor: User, review_round: ReviewRound, upload) -> dict | Any:
-    """Small files at once; large files as a background job with a progress bar."""
+def import_start(*, actor: User, review_round: ReviewRound, upload) -> Job:
+    """Every upload runs as a job: one page shows its progress, its errors row by row and the
+    error report, whatever the file's size (the worker takes a commune's file in seconds)."""
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
     from giamngheo.jobs.services import job_start
 
     content = upload.read()
-    if upload.size <= BACKGROUND_BYTES:
-        return import_answers(
-            actor=actor, review_round=review_round, name=upload.name, content=content
-        )
     if not can(actor, Capability.COLLECT_ANSWERS, review_round.unit):
         raise PermissionDenied(_("This is outside your unit or your role."))
     path = default_storage.save(random_name("imports/reviews", upload.name), ContentFile(content))
