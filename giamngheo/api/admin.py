@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.api.models import ApiToken, DigestCredential, Submission, SubmissionAttachment
+from giamngheo.api.models import (
+    ApiToken,
+    DigestCredential,
+    MemberChange,
+    Submission,
+    SubmissionAttachment,
+)
 
 
 @admin.register(ApiToken)
@@ -39,6 +45,18 @@ class AttachmentInline(admin.TabularInline):
     can_delete = False
 
 
+class MemberChangeInline(admin.TabularInline):
+    """Decided on the review pages, where the registry is changed through its services."""
+
+    model = MemberChange
+    extra = 0
+    fields = readonly_fields = ["kind", "full_name", "date", "state", "reviewer", "reason"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = [
@@ -53,7 +71,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_filter = ["state", "problem", "complete", "superseded"]
     search_fields = ["instance_id", "deprecated_id", "submitted_by__username"]
     readonly_fields = [f.name for f in Submission._meta.fields]
-    inlines = [AttachmentInline]
+    inlines = [AttachmentInline, MemberChangeInline]
 
     def has_add_permission(self, request) -> bool:
         return False

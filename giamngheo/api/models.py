@@ -88,6 +88,7 @@ class Problem(models.TextChoices):
     ALREADY_SURVEYED = "already_surveyed", _("household already surveyed")
     EDIT_MOVES_HOUSEHOLD = "edit_moves_household", _("edit of another household's answers")
     CONFLICTING_RESEND = "conflicting_resend", _("instance ID resent with other answers")
+    MISSING_MEMBER = "missing_member", _("a member of the household is missing")
 
 
 class Submission(models.Model):
@@ -198,3 +199,84 @@ class SubmissionAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MemberChangeKind(models.TextChoices):
+    BORN = "born", _("born")
+    MOVED_IN = "moved_in", _("moved in")
+    DEPARTED = "departed", _("moved away")
+    DECEASED = "deceased", _("deceased")
+
+
+class MemberChangeState(models.TextChoices):
+    PENDING = "pending", _("waiting for confirmation")
+    CONFIRMED = "confirmed", _("confirmed")
+    REJECTED = "rejected", _("rejected")
+
+
+class MemberChange(models.Model):
+    """A change to a household's members reported in a field submission.
+
+    The survey counts the members the enumerator found; the registry changes only once the
+    commune officer confirms (a new member is created, a departed one gets `left_on`, and
+    the life event is recorded).
+    """
+
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("submission"),
+        on_delete=models.PROTECT,
+        related_name="member_changes",
+    )
+    kind = models.CharField(_("change"), max_length=12, choices=MemberChangeKind.choices)
+    member = models.ForeignKey(
+        "households.Member",
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The member's id in the assessment: the registry id, or "new-N" until confirmed.
+    survey_id = models.CharField(_("member in the survey"), max_length=24)
+    full_name = models.CharField(_("full name"), max_length=120)
+    date = models.DateField(_("date"))
+    data = models.JSONField(_("answers"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=MemberChangeState.choices,
+        default=MemberChangeState.PENDING,
+        db_index=True,
+    )
+    life_event = models.ForeignKey(
+        "households.LifeEvent",
+        verbose_name=_("life event"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("member change")
+        verbose_name_plural = _("member changes")
+        ordering = ["submission", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}: {self.get_kind_display()}"
+
+    @property
+    def pending(self) -> bool:
+        return self.state == MemberChangeState.PENDING

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from giamngheo.households.models import Household, LifeEvent, Member
 from giamngheo.households.services.common import REASON_MAX
 from giamngheo.households.services.records import MEMBER_FIELDS
-from giamngheo.households.vocab import PovertyCause, Relation
+from giamngheo.households.vocab import MEMBER_EVENTS, PovertyCause, Relation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -98,6 +98,12 @@ class LifeEventForm(forms.ModelForm):
         model = LifeEvent
         fields = ["kind", "date", "note"]
         widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A member's birth, death or move is recorded with the member's own change.
+        field = self.fields["kind"]
+        field.choices = [c for c in field.choices if c[0] not in MEMBER_EVENTS]
 
     def _post_clean(self) -> None:
         pass

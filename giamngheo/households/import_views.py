@@ -51,7 +51,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         reason = form.cleaned_data["reason"]
         if upload.size + (members.size if members else 0) > INLINE_MAX_BYTES:
             job = _start_job(request, upload, members, reason)
-            return redirect("households:import_job", pk=job.pk)
+            return redirect(job)
         try:
             tables = imports.read_upload(
                 upload.name, upload, members, members.name if members else ""
@@ -60,8 +60,12 @@ def import_page(request: HttpRequest) -> HttpResponse:
         except imports.UnreadableFile as exc:
             form.add_error("file", str(exc))
         except imports.ImportInvalid as exc:
+            shown = exc.errors[:SHOWN_ERRORS]
             context.update(
-                errors=exc.errors[:SHOWN_ERRORS], error_count=len(exc.errors), failed=str(exc)
+                errors=shown,
+                error_count=len(exc.errors),
+                more_errors=len(exc.errors) - len(shown),
+                failed=str(exc),
             )
         else:
             messages.success(request, result.summary())
@@ -101,8 +105,8 @@ def _suffix(name: str) -> str:
 
 @requires(Capability.EDIT_RECORDS)
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """An import job's earlier address: its page is now the one page every job has."""
     job = Job.objects.filter(pk=pk, owner=request.user, kind="import_households").first()
     if job is None:
         raise Http404
-    template = "households/_import_job.html" if request.htmx else "households/import_job.html"
-    return render(request, template, {"job": job})
+    return redirect(job)

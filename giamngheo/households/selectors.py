@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from giamngheo.accounts.models import User
@@ -19,15 +19,24 @@ from giamngheo.households.models import (
 from giamngheo.households.text import fold, tokens
 
 
+def search_q(query: str, *, path: str = "") -> Q:
+    """The registry's search: every word of `query`, with or without tone marks, in a household's
+    code, head, address or member names. `path` reaches the household from another model
+    (`"household__"`), so every list that searches households searches the same way."""
+    condition = Q()
+    for token in tokens(query or ""):
+        # search_text is stored folded, so a case-sensitive LIKE is right and lets PostgreSQL
+        # answer it from the trigram index.
+        condition &= Q(**{f"{path}search_text__contains": token})
+    return condition
+
+
 def household_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[Household]:
     """Households the actor may read, narrowed by `q` (any words, with or without tone marks),
     `unit` (a village id) and `status`."""
     filters = filters or {}
     households = scoped(Household.objects.all(), actor, Capability.READ_RECORDS)
-    for token in tokens(filters.get("q") or ""):
-        # search_text is stored folded, so a case-sensitive LIKE is right and lets PostgreSQL
-        # answer it from the trigram index.
-        households = households.filter(search_text__contains=token)
+    households = households.filter(search_q(filters.get("q") or ""))
     if filters.get("unit"):
         households = households.filter(unit_id=filters["unit"])
     if filters.get("status") in HouseholdStatus.values:

@@ -93,6 +93,20 @@ class LifeEventKind(models.TextChoices):
     MERGED = "merged", _("Merged into another household")
     DISSOLVED = "dissolved", _("Dissolved")
     ALL_DECEASED = "all_deceased", _("All members deceased")
+    # One member's change; the household stays on the lists.
+    BIRTH = "birth", _("A member was born")
+    DEATH = "death", _("A member died")
+    MEMBER_LEFT = "member_left", _("A member moved away")
+    MEMBER_JOINED = "member_joined", _("A member moved in")
+
+
+# Events of one member, not of the whole household: never in LEAVING_EVENTS or ENTERING_EVENTS.
+MEMBER_EVENTS = {
+    LifeEventKind.BIRTH,
+    LifeEventKind.DEATH,
+    LifeEventKind.MEMBER_LEFT,
+    LifeEventKind.MEMBER_JOINED,
+}
 
 
 # Events after which the household is no longer on the commune's lists.

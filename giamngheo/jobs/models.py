@@ -29,7 +29,19 @@ FINISHED_STATUSES = (
 
 
 class Job(models.Model):
-    """What a person waits for: a long import or report, with progress that a page can poll."""
+    """What a person waits for: a long import or report, with progress that a page can poll.
+
+    Every job ends in one of four states, and `result` has one shape for every job (see
+    `jobs.results`: summary, errors with sheet/row/column/value/message, error_count, file):
+
+    - `succeeded`: it did its work and found nothing wrong.
+    - `succeeded_with_errors`: it ran to its end but found problems, listed in `result`.
+      An all-or-nothing import refused because of bad rows ends here, not in `failed`: the list
+      of rows to fix is what the person needs, and the summary says that nothing was imported.
+      It is never shown as a plain, green "Finished".
+    - `failed`: it stopped on an unexpected error (a fault, not bad input); `message` says why.
+    - `abandoned`: its worker died while it ran.
+    """
 
     kind = models.CharField(_("kind"), max_length=60)
     title = models.CharField(_("title"), max_length=255)
@@ -75,6 +87,21 @@ class Job(models.Model):
         if not self.total:
             return 0
         return min(100, int(self.done * 100 / self.total))
+
+    @property
+    def status_class(self) -> str:
+        """The page's colour for the state: success, warning or error; "" while it waits or runs."""
+        return {
+            JobStatus.SUCCEEDED: "success",
+            JobStatus.SUCCEEDED_WITH_ERRORS: "warning",
+            JobStatus.FAILED: "error",
+            JobStatus.ABANDONED: "error",
+        }.get(self.status, "")
+
+    @property
+    def error_count(self) -> int:
+        result = self.result or {}
+        return max(result.get("error_count") or 0, len(result.get("errors") or []))
 
     @property
     def is_finished(self) -> bool:

@@ -19,10 +19,12 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from giamngheo.jobs.models import Job, JobStatus, WorkerHeartbeat
+from giamngheo.jobs.results import JobResult
 
 log = logging.getLogger(__name__)
 
-JobFunction = Callable[["JobReporter", dict], dict]
+# Returns a JobResult, or a dict of its shape (see jobs.results).
+JobFunction = Callable[["JobReporter", dict], "JobResult | dict | None"]
 _REGISTRY: dict[str, JobFunction] = {}
 
 
@@ -71,11 +73,15 @@ def job_run(job_id: int) -> None:
     job = Job.objects.get(pk=job_id)
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
     try:
-        result = _REGISTRY[job.kind](JobReporter(job), job.params)
+        result = JobResult.from_value(_REGISTRY[job.kind](JobReporter(job), job.params))
     except (KeyboardInterrupt, SystemExit):
         # The worker was told to stop at once (a second Ctrl+C): the job will not finish.
+        message = _abandoned_message()
         Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.ABANDONED, finished_at=timezone.now(), message=_abandoned_message()
+            status=JobStatus.ABANDONED,
+            finished_at=timezone.now(),
+            message=message,
+            result=JobResult(summary=message).as_dict(),
         )
         raise
     except Exception as exc:
@@ -84,18 +90,30 @@ def job_run(job_id: int) -> None:
             status=JobStatus.FAILED,
             finished_at=timezone.now(),
             message=f"{exc}\n\n{traceback.format_exc(limit=3)}",
+            result=JobResult(summary=_failed_summary()).as_dict(),
         )
         return
+    output = Job.objects.values_list("output", flat=True).get(pk=job.pk)
+    if output and not result.file:
+        result.file = output.rsplit("/", 1)[-1]
     Job.objects.filter(pk=job.pk).update(
-        status=JobStatus.SUCCEEDED,
+        status=JobStatus.SUCCEEDED_WITH_ERRORS if result.errors else JobStatus.SUCCEEDED,
         finished_at=timezone.now(),
-        result=result or {},
+        result=result.as_dict(),
         done=job.total or job.done,
     )
 
 
 class WorkerLost(Exception):
     """Recorded on the queue's task row when its worker died while running it."""
+
+
+def _failed_summary() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(
+            "The job stopped on an unexpected error and nothing more will happen to it. The "
+            "details below are for the system administrator."
+        )
 
 
 def _abandoned_message() -> str:
@@ -166,7 +184,12 @@ def jobs_abandon_orphaned(*, worker_id: str) -> int:
         count = (
             Job.objects.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
             .filter(lost)
-            .update(status=JobStatus.ABANDONED, finished_at=now, message=message)
+            .update(
+                status=JobStatus.ABANDONED,
+                finished_at=now,
+                message=message,
+                result=JobResult(summary=message).as_dict(),
+            )
         )
         WorkerHeartbeat.objects.filter(worker_id__in=dead).delete()
     if count:

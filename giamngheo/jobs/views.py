@@ -3,8 +3,12 @@ from django.shortcuts import render
 
 from giamngheo.accounts.access import login_only
 from giamngheo.jobs import selectors
+from giamngheo.jobs.error_report import error_report_xlsx
 from giamngheo.jobs.models import JobStatus
 from giamngheo.storage import file_response
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOWN_ERRORS = 200  # on the page; the error report has all that were kept
 
 
 @login_only
@@ -35,6 +39,22 @@ def job_file(request: HttpRequest, pk: int) -> FileResponse:
     return file_response(job.output, filename=job.output.name.rsplit("/", 1)[-1])
 
 
+@login_only
+def job_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's errors as a workbook, to the same people who may see the job."""
+    job = selectors.job_get(actor=request.user, pk=pk)
+    response = HttpResponse(error_report_xlsx(job), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-errors.xlsx"'
+    return response
+
+
 def _progress_context(job) -> dict:
     waiting = job.status == JobStatus.QUEUED
-    return {"job": job, "no_worker": waiting and not selectors.worker_alive()}
+    errors = ((job.result or {}).get("errors") or [])[:SHOWN_ERRORS]
+    return {
+        "job": job,
+        "no_worker": waiting and not selectors.worker_alive(),
+        "errors": errors,
+        "error_count": job.error_count,
+        "more_errors": job.error_count - len(errors),
+    }

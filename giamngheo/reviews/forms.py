@@ -179,7 +179,24 @@ class AttachmentForm(forms.Form):
 
 
 class ComplaintForm(forms.Form):
-    household = forms.ModelChoiceField(label=_("Household"), queryset=None)
+    """The household is picked by searching (a commune has hundreds): the page's script fills the
+    hidden `household` id from the search results; without the script, the code typed exactly
+    picks it."""
+
+    household_search = forms.CharField(
+        label=_("Household"),
+        max_length=100,
+        required=False,
+        help_text=_("Type the code, the head's name or the address, then choose from the list."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-household-search": ""}),
+    )
+    household = forms.ModelChoiceField(
+        label=_("Household"),
+        queryset=None,
+        required=False,
+        widget=forms.HiddenInput(attrs={"data-household-id": ""}),
+        error_messages={"invalid_choice": _("This household does not belong to the commune.")},
+    )
     received_on = forms.DateField(
         label=_("Received on"),
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -189,9 +206,39 @@ class ComplaintForm(forms.Form):
     complainant = forms.CharField(label=_("Complainant"), max_length=120)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, households, **kw):
+    def __init__(self, *args, households, search_url: str = "", **kw):
         super().__init__(*args, **kw)
         self.fields["household"].queryset = households
+        if search_url:
+            self.fields["household_search"].widget.attrs.update(
+                {
+                    "hx-get": search_url,
+                    "hx-trigger": "input changed delay:250ms, search",
+                    "hx-target": "#household-matches",
+                    "aria-controls": "household-matches",
+                }
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("household") is None and "household" not in self.errors:
+            typed = (cleaned.get("household_search") or "").strip()
+            found = (
+                self.fields["household"].queryset.filter(code__iexact=typed).first()
+                if typed
+                else None
+            )
+            if found is None:
+                self.add_error(
+                    "household_search",
+                    _(
+                        "Choose the household from the search results, or type its code "
+                        "exactly as in the registry (for example 31-11001-000001)."
+                    ),
+                )
+            cleaned["household"] = found
+        cleaned.pop("household_search", None)
+        return cleaned
 
 
 class RecheckForm(forms.Form):
@@ -238,3 +285,11 @@ class SubmissionReviewForm(forms.Form):
 
 class SubmissionDismissForm(forms.Form):
     note = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class MemberChangeConfirmForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class MemberChangeRejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)

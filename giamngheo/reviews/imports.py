@@ -1,9 +1,10 @@
 """A round's answers from a spreadsheet: the template the app generates, filled in and uploaded.
 
-Rules (issue 5): every bad row and field is reported in one pass with the fix; nothing is saved
-unless everything is valid; a re-import of the same file changes nothing (matched by household
-code); households outside the actor's territory or the round are refused; large files run as a
-background job. CSV carries the households table only (member answers stay as entered).
+Every bad row and field is reported in one pass with the fix; nothing is saved unless everything
+is valid; a re-import of the same file changes nothing (matched by household code); households
+outside the actor's territory or the round are refused. Every upload runs as a background job
+whose page lists each problem; households saved but not yet classifiable are listed there too.
+CSV carries the households table only (member answers stay as entered).
 """
 
 import datetime as dt
@@ -14,21 +15,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can, scoped
+from giamngheo.jobs.models import Job
+from giamngheo.jobs.results import ERRORS_KEPT, JobError, JobResult
 from giamngheo.reviews import screening, workflow
 from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, Fact, member_section
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus
 from giamngheo.reviews.services.assessments import (
     apply_section,
     assessment_classify,
+    required_sections,
     survey_complete,
 )
 from giamngheo.spreadsheets import append_row, csv_reader
@@ -41,7 +47,6 @@ HOUSEHOLD_COLUMNS = ["household_code", "head_name", "form_a_markers"] + [
     f.name for f in HOUSEHOLD_FACTS
 ]
 MEMBER_COLUMNS = ["household_code", "member_id", "full_name"] + [f.name for f in MEMBER_FACTS]
-BACKGROUND_BYTES = 200_000  # about a thousand households
 TRUE = {"true", "1", "có", "co", "yes", "x", "đúng"}
 FALSE = {"false", "0", "không", "khong", "no"}
 
@@ -50,16 +55,31 @@ FALSE = {"false", "0", "không", "khong", "no"}
 class Problem:
     sheet: str
     row: int
-    field: str
+    column: str
     message: str
+    value: Any = ""  # what the cell held
 
     def __str__(self) -> str:
         return _("Sheet %(sheet)s, row %(row)d, column %(field)s: %(message)s") % {
             "sheet": self.sheet,
             "row": self.row,
-            "field": self.field,
+            "field": self.column,
             "message": self.message,
         }
+
+    def as_job_error(self) -> JobError:
+        value = "" if self.value is None else str(self.value)
+        return JobError(
+            sheet=self.sheet, row=self.row, column=self.column, value=value, message=self.message
+        )
+
+
+class AnswersInvalid(ValidationError):
+    """The file's rows have problems; nothing was saved. `problems` says where each one is."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__([str(p) for p in problems])
 
 
 @dataclass
@@ -264,6 +284,7 @@ def _control_characters(parsed: Parsed) -> list[Problem]:
                             str(column),
                             _("contains a control character (%(code)s); retype the cell.")
                             % {"code": code},
+                            value=value,
                         )
                     )
     return problems
@@ -293,6 +314,7 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                         "or list the household first."
                     )
                     % {"c": code},
+                    value=code,
                 )
             )
             continue
@@ -303,6 +325,7 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                     row_no,
                     "household_code",
                     _("household “%(c)s” appears twice; keep one row.") % {"c": code},
+                    value=code,
                 )
             )
             continue
@@ -320,7 +343,9 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                 continue
             value, error = coerce(fact, row[fact.name])
             if error:
-                problems.append(Problem(HOUSEHOLD_SHEET, row_no, fact.name, error))
+                problems.append(
+                    Problem(HOUSEHOLD_SHEET, row_no, fact.name, error, value=row[fact.name])
+                )
             values[fact.name] = value
         housing, area = values.get("housing_type"), values.get("floor_area_m2")
         if area == 0 and housing and housing != "none":
@@ -330,6 +355,7 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                     row_no,
                     "floor_area_m2",
                     _("floor area 0 is only possible with housing_type none."),
+                    value=row.get("floor_area_m2"),
                 )
             )
         markers = [m.strip() for m in str(row.get("form_a_markers") or "").split(";") if m.strip()]
@@ -342,9 +368,10 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                     "form_a_markers",
                     _("unknown markers %(m)s; use codes from the guide sheet.")
                     % {"m": ", ".join(bad)},
+                    value=row.get("form_a_markers"),
                 )
             )
-        updates[code] = {"sections": values, "markers": markers, "members": {}}
+        updates[code] = {"sections": values, "markers": markers, "members": {}, "row": row_no}
     for row_no, row in parsed.members:
         code = str(row.get("household_code") or "").strip()
         member_id = str(row.get("member_id") or "").strip()
@@ -355,6 +382,7 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                     row_no,
                     "household_code",
                     _("household “%(c)s” has no row in the households sheet.") % {"c": code},
+                    value=code,
                 )
             )
             continue
@@ -370,6 +398,7 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                         "in the registry."
                     )
                     % {"m": member_id, "c": code},
+                    value=member_id,
                 )
             )
             continue
@@ -377,7 +406,9 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
         for fact in MEMBER_FACTS:
             value, error = coerce(fact, row.get(fact.name))
             if error:
-                problems.append(Problem(MEMBER_SHEET, row_no, fact.name, error))
+                problems.append(
+                    Problem(MEMBER_SHEET, row_no, fact.name, error, value=row.get(fact.name))
+                )
             values[fact.name] = value
         updates[code]["members"][member_id] = values
     return problems, by_code, updates
@@ -405,7 +436,7 @@ def import_answers(*, actor: User, review_round: ReviewRound, name: str, content
     if not problems:
         problems, by_code, updates = _check(actor, review_round, parsed)
     if problems:
-        raise ValidationError([str(p) for p in problems])
+        raise AnswersInvalid(problems)
     changed = 0
     with transaction.atomic():
         for code, update in updates.items():
@@ -430,7 +461,34 @@ def import_answers(*, actor: User, review_round: ReviewRound, name: str, content
             a.source = "import"
             a.save()
             changed += 1
-    return {"rows": len(updates), "changed": changed}
+    unclassified = [
+        _why_unclassified(a, updates[a.household.code]["row"])
+        for a in Assessment.objects.filter(pk__in=[by_code[c].pk for c in updates])
+        .select_related("household")
+        .order_by("household__code")
+        if not a.screened_out and not a.poverty_class
+    ]
+    return {"rows": len(updates), "changed": changed, "unclassified": unclassified}
+
+
+def _why_unclassified(a: Assessment, row_no: int) -> Problem:
+    """A saved household the standard could not classify yet: where to look, and why."""
+    error = a.classification_error or {}
+    if error:
+        return Problem(
+            MEMBER_SHEET if error.get("table") == "members" else HOUSEHOLD_SHEET,
+            row_no,
+            str(error.get("field") or ""),
+            _("saved, but not classified: %(why)s") % {"why": error.get("message", "")},
+        )
+    missing = [s for s in required_sections(a) if s not in set(a.sections_done)]
+    return Problem(
+        HOUSEHOLD_SHEET,
+        row_no,
+        "",
+        _("saved, but not classified: form B is not complete (%(sections)s).")
+        % {"sections": ", ".join(missing)},
+    )
 
 
 # --- Form A only, during the screening step -------------------------------------------------
@@ -457,7 +515,7 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
         raise ValidationError(_("The file has no household rows."))
     problems = _control_characters(parsed)
     if problems:
-        raise ValidationError([str(p) for p in problems])
+        raise AnswersInvalid(problems)
     visible = scoped(
         Assessment.objects.filter(round=review_round),
         actor,
@@ -480,7 +538,9 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
                 )
             )
             problems.append(
-                Problem(HOUSEHOLD_SHEET, row_no, "household_code", message % {"c": code})
+                Problem(
+                    HOUSEHOLD_SHEET, row_no, "household_code", message % {"c": code}, value=code
+                )
             )
             continue
         seen.add(code)
@@ -501,6 +561,7 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
                         "or 0 when none applies."
                     )
                     % {"m": ", ".join(bad)},
+                    value=text,
                 )
             )
             continue
@@ -513,13 +574,14 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
                     "form_a_markers",
                     _("this household is exempt from form A (%(s)s); leave the cell empty.")
                     % {"s": screening.EXEMPT_SOURCE},
+                    value=text,
                 )
             )
             continue
         if not a.screening or sorted(set(markers)) != a.screening.get("markers", []):
             changes[code] = sorted(set(markers))
     if problems:
-        raise ValidationError([str(p) for p in problems])
+        raise AnswersInvalid(problems)
     now = timezone.now()
     with transaction.atomic():
         ReviewRound.objects.select_for_update().filter(pk=review_round.pk).first()
@@ -547,7 +609,7 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
     return {"rows": len(seen), "changed": len(objs), "form_b_ignored": True}
 
 
-def _run_job(reporter, params: dict) -> dict:
+def _run_job(reporter, params: dict) -> JobResult:
     from django.core.files.storage import default_storage
 
     try:
@@ -556,12 +618,8 @@ def _run_job(reporter, params: dict) -> dict:
         with default_storage.open(params["path"], "rb") as fh:
             content = fh.read()
         reporter.total(1)
-        try:
-            result = import_answers(
-                actor=actor, review_round=review_round, name=params["name"], content=content
-            )
-        except ValidationError as exc:
-            result = {"errors": exc.messages[:500]}
+        with translation.override(params.get("language") or settings.LANGUAGE_CODE):
+            result = _import_result(actor, review_round, params["name"], content)
     finally:
         # The upload holds personal answers: it goes when the job ends, however it ends.
         default_storage.delete(params["path"])
@@ -569,18 +627,50 @@ def _run_job(reporter, params: dict) -> dict:
     return result
 
 
-def import_start(*, actor: User, review_round: ReviewRound, upload) -> dict | Any:
-    """Small files at once; large files as a background job with a progress bar."""
+def _import_result(actor: User, review_round: ReviewRound, name: str, content: bytes) -> JobResult:
+    try:
+        counts = import_answers(actor=actor, review_round=review_round, name=name, content=content)
+    except AnswersInvalid as exc:
+        return JobResult(
+            summary=ngettext(
+                "%(n)s problem found; nothing was saved.",
+                "%(n)s problems found; nothing was saved.",
+                len(exc.problems),
+            )
+            % {"n": len(exc.problems)},
+            errors=[p.as_job_error() for p in exc.problems[:ERRORS_KEPT]],
+            error_count=len(exc.problems),
+        )
+    except ValidationError as exc:  # the file as a whole: unreadable, empty, wrong step
+        return JobResult(
+            summary=_("The file was refused; nothing was saved."),
+            errors=[JobError(message=m) for m in exc.messages],
+        )
+    unclassified = counts.pop("unclassified", [])
+    summary = _("%(rows)d households read, %(changed)d changed.") % counts
+    if unclassified:
+        summary += " " + ngettext(
+            "%(n)d household is saved but cannot be classified yet: fill the cells named below.",
+            "%(n)d households are saved but cannot be classified yet: fill the cells named below.",
+            len(unclassified),
+        ) % {"n": len(unclassified)}
+    return JobResult(
+        summary=summary,
+        errors=[p.as_job_error() for p in unclassified[:ERRORS_KEPT]],
+        error_count=len(unclassified),
+        extra=counts,
+    )
+
+
+def import_start(*, actor: User, review_round: ReviewRound, upload) -> Job:
+    """Every upload runs as a job: one page shows its progress, its errors row by row and the
+    error report, whatever the file's size (the worker takes a commune's file in seconds)."""
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
     from giamngheo.jobs.services import job_start
 
     content = upload.read()
-    if upload.size <= BACKGROUND_BYTES:
-        return import_answers(
-            actor=actor, review_round=review_round, name=upload.name, content=content
-        )
     if not can(actor, Capability.COLLECT_ANSWERS, review_round.unit):
         raise PermissionDenied(_("This is outside your unit or your role."))
     path = default_storage.save(random_name("imports/reviews", upload.name), ContentFile(content))
@@ -593,6 +683,7 @@ def import_start(*, actor: User, review_round: ReviewRound, upload) -> dict | An
             "round_id": review_round.pk,
             "path": path,
             "name": upload.name,
+            "language": translation.get_language(),
         },
     )
 

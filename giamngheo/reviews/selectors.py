@@ -3,14 +3,18 @@
 import datetime as dt
 from collections import Counter
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, scoped
 from giamngheo.households.models import Household
-from giamngheo.households.selectors import household_get  # noqa: F401  (the registry's own)
+from giamngheo.households.selectors import (
+    household_get,  # noqa: F401  (the registry's own)
+    search_q,
+)
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.reviews import workflow
 from giamngheo.reviews.models import (
@@ -67,14 +71,135 @@ def overdue_rounds(*, actor: User, today: dt.date | None = None) -> QuerySet[Rev
     return round_list(actor=actor).filter(overdue_q(today)).distinct()
 
 
-def assessment_list(*, actor: User, review_round: ReviewRound) -> QuerySet[Assessment]:
-    qs = scoped(
+UNCLASSIFIED = "unclassified"
+CLASS_FILTERS = [*PovertyClass.choices, (UNCLASSIFIED, _("Not classified"))]
+
+_OPEN = Q(screened_out=False, poverty_class="")
+_SCREENED = ~Q(screening={})
+# Where a listed household stands in the round (Decision 24/2021/QĐ-TTg, Art. 4(1)-(2)): form A
+# first, then form B section by section unless form A stopped it, then its class. Every listed
+# household is in exactly one of these; "has a complaint" cuts across them.
+STEP_STATES: dict[str, tuple[str, Q]] = {
+    "not_screened": (_("Not screened (form A)"), _OPEN & Q(screening={})),
+    "screened_out": (_("Screened out by form A"), Q(screened_out=True)),
+    "awaiting_form_b": (_("Awaiting form B"), _OPEN & _SCREENED & Q(sections_done=[])),
+    "form_b_started": (_("Form B in progress"), _OPEN & _SCREENED & ~Q(sections_done=[])),
+    "classified": (_("Classified"), Q(screened_out=False) & ~Q(poverty_class="")),
+}
+HAS_COMPLAINT = "has_complaint"
+STATE_FILTERS = [(k, label) for k, (label, _q) in STEP_STATES.items()] + [
+    (HAS_COMPLAINT, _("Has a complaint"))
+]
+
+
+def _complained(review_round: ReviewRound) -> Q:
+    return Q(household_id__in=Complaint.objects.filter(round=review_round).values("household_id"))
+
+
+def _narrowed(qs: QuerySet[Assessment], review_round: ReviewRound, filters: dict) -> QuerySet:
+    qs = qs.filter(search_q(filters.get("q") or "", path="household__"))
+    if filters.get("village"):
+        qs = qs.filter(household__unit_id=filters["village"])
+    if filters.get("klass") == UNCLASSIFIED:
+        qs = qs.filter(poverty_class="")
+    elif filters.get("klass"):
+        qs = qs.filter(poverty_class=filters["klass"])
+    if filters.get("state") == HAS_COMPLAINT:
+        qs = qs.filter(_complained(review_round))
+    elif filters.get("state") in STEP_STATES:
+        qs = qs.filter(STEP_STATES[filters["state"]][1])
+    return qs
+
+
+def assessment_list(
+    *, actor: User, review_round: ReviewRound, filters: dict | None = None
+) -> QuerySet[Assessment]:
+    """The round's listed households the actor may read, narrowed by `q` (the registry's search),
+    `village` (id), `klass` (a class or "unclassified") and `state` (STEP_STATES or
+    "has_complaint")."""
+    qs = _narrowed(_round_assessments(actor, review_round), review_round, filters or {})
+    return qs.select_related("household", "household__unit").order_by("household__code")
+
+
+def _round_assessments(actor: User, review_round: ReviewRound) -> QuerySet[Assessment]:
+    return scoped(
         Assessment.objects.filter(round=review_round),
         actor,
         Capability.READ_RECORDS,
         unit_field="household__unit",
     )
-    return qs.select_related("household", "household__unit").order_by("household__code")
+
+
+def assessment_rows(
+    *, actor: User, review_round: ReviewRound, filters: dict | None = None
+) -> QuerySet[Assessment]:
+    """`assessment_list` with only the columns the round page's table shows (the stored facts,
+    members and explanations are large)."""
+    return assessment_list(actor=actor, review_round=review_round, filters=filters).only(
+        "round_id",
+        "screening",
+        "screened_out",
+        "poverty_class",
+        "deprivation_count",
+        "sections_done",
+        "household__code",
+        "household__head_name",
+        "household__unit__name",
+    )
+
+
+def assessment_facets(
+    *, actor: User, review_round: ReviewRound, filters: dict
+) -> dict[str, dict[str, int]]:
+    """How many listed households each filter value would show, given the other filters: one
+    grouped query per filter."""
+
+    listed = _round_assessments(actor, review_round)
+
+    def others(without: str) -> QuerySet[Assessment]:
+        rest = {k: v for k, v in filters.items() if k != without}
+        return _narrowed(listed, review_round, rest)
+
+    villages = others("village").values_list("household__unit_id").annotate(n=Count("pk"))
+    classes = others("klass").values_list("poverty_class").annotate(n=Count("pk"))
+    conditions = {k: q for k, (_label, q) in STEP_STATES.items()}
+    conditions[HAS_COMPLAINT] = _complained(review_round)
+    counted = others("state").aggregate(
+        **{f"n_{key}": Count("pk", filter=condition) for key, condition in conditions.items()}
+    )
+    states = {key: counted[f"n_{key}"] for key in conditions}
+    by_class = {klass or UNCLASSIFIED: n for klass, n in classes}
+    return {
+        "village": {str(pk): n for pk, n in villages},
+        "klass": {value: by_class.get(value, 0) for value, _label in CLASS_FILTERS},
+        "state": states,
+    }
+
+
+MATCHES_SHOWN = 20
+
+
+def complaint_household_matches(
+    *, actor: User, review_round: ReviewRound, query: str, limit: int = MATCHES_SHOWN
+) -> list[Household]:
+    """Households a complaint in this round may be about that match `query`: the commune's
+    households, since a household left off the list may complain too (its complaint lists it),
+    searched as the registry searches. Nothing for an empty query."""
+    if not query.strip():
+        return []
+    households = scoped(
+        Household.objects.filter(unit__in=review_round.unit.subtree()),
+        actor,
+        Capability.READ_RECORDS,
+    )
+    listed = Assessment.objects.filter(round=review_round, household=OuterRef("pk"))
+    return list(
+        households.filter(search_q(query))
+        .select_related("unit")
+        .only("code", "head_name", "unit__name")
+        .annotate(listed=Exists(listed))
+        .order_by("code")[:limit]
+    )
 
 
 def assessment_get(*, actor: User, pk: int) -> Assessment:

@@ -18,9 +18,25 @@ urlpatterns = [
     path("residents/import/", rounds.resident_counts_import, name="resident_counts_import"),
     path("submissions/", submissions.submission_list, name="submission_list"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission_detail"),
+    path(
+        "submissions/<int:pk>/files/<int:attachment_pk>/",
+        submissions.submission_file,
+        name="submission_file",
+    ),
     path("submissions/<int:pk>/apply/", submissions.submission_apply, name="submission_apply"),
     path(
         "submissions/<int:pk>/dismiss/", submissions.submission_dismiss, name="submission_dismiss"
+    ),
+    path("member-changes/", submissions.member_change_list, name="member_change_list"),
+    path(
+        "member-changes/<int:pk>/confirm/",
+        submissions.member_change_confirm,
+        name="member_change_confirm",
+    ),
+    path(
+        "member-changes/<int:pk>/reject/",
+        submissions.member_change_reject,
+        name="member_change_reject",
     ),
     path("<int:pk>/", rounds.round_detail, name="round_detail"),
     path("<int:pk>/advance/", rounds.round_advance, name="round_advance"),
@@ -40,6 +56,11 @@ urlpatterns = [
         name="change_request_evidence",
     ),
     path("<int:pk>/complaints/new/", complaints.complaint_create, name="complaint_create"),
+    path(
+        "<int:pk>/complaints/households/",
+        complaints.complaint_households,
+        name="complaint_households",
+    ),
     path("complaints/<int:pk>/recheck/", complaints.complaint_recheck, name="complaint_recheck"),
     path("<int:pk>/posting.pdf", documents.posting_pdf, name="posting_pdf"),
     path("<int:pk>/posting.xlsx", documents.posting_xlsx, name="posting_xlsx"),

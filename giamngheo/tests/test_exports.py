@@ -5,6 +5,7 @@ through `giamngheo.spreadsheets`): `test_every_writer_in_the_code_is_listed` fai
 """
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from django.urls import reverse
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory, build_small_province
 from giamngheo.api.openrosa import forms as odk_forms
-from giamngheo.api.openrosa import questionnaire
+from giamngheo.api.openrosa import questionnaire, questionnaire_a
 from giamngheo.geo.models import AdminUnit
 from giamngheo.geo.services import village_template
 from giamngheo.households.imports import export_workbook, read_upload, registry_import
@@ -25,10 +26,12 @@ from giamngheo.households.imports.reading import _fast_csv, read_csv
 from giamngheo.households.models import Household
 from giamngheo.households.selectors import household_list
 from giamngheo.households.tests.factories import MemberFactory
+from giamngheo.jobs.models import Job, JobStatus
+from giamngheo.jobs.results import JobError, JobResult
 from giamngheo.reports.exports.forms import FORM_TITLES
 from giamngheo.reports.tests.fixtures import build_reports_province, freeze_rounds
 from giamngheo.reviews.imports import parse
-from giamngheo.reviews.models import RoundStatus
+from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus
 from giamngheo.spreadsheets import FORMULA_LEADS, csv_text, csv_unescape, csv_writer
 from giamngheo.standards.fileio import Writer, read_tables
 
@@ -118,12 +121,33 @@ def questionnaire_xlsform(client, u, tmp_path):
     return questionnaire.write_xlsx(tmp_path / "form.xlsx").read_bytes()
 
 
+def questionnaire_a_xlsform(client, u, tmp_path):
+    return questionnaire_a.write_xlsx(tmp_path / "form_a.xlsx").read_bytes()
+
+
 def portal_statistics(client, u, tmp_path=None):
     return _get(client, reverse("portal:statistics_csv") + f"?unit={u['P'].pk}")
 
 
 def classify_results_csv(client, u, tmp_path):
     return _classify_results(tmp_path / "results.csv")
+
+
+def job_error_report(client, u, tmp_path=None):
+    """A refused import's errors, with what the person typed as each value and sheet name."""
+    officer = UserFactory(role=Role.COMMUNE_OFFICER, unit=u["A"])
+    errors = [
+        JobError(sheet=value, row=n, column="head_name", value=value, message="fix it")
+        for n, value in enumerate(HOSTILE, start=2)
+    ]
+    job = Job.objects.create(
+        kind="import_households",
+        title=HYPERLINK,
+        owner=officer,
+        status=JobStatus.SUCCEEDED_WITH_ERRORS,
+        result=JobResult(summary="@SUM(1)", errors=errors).as_dict(),
+    )
+    return _get(_login(client, officer), reverse("jobs:errors", args=[job.pk]))
 
 
 def _classify_results(path: Path) -> bytes:
@@ -144,6 +168,8 @@ WRITERS: list[tuple[Callable, str, str]] = [
     (villages_template, "xlsx", "geo/services/villages.py"),
     (classify_results_xlsx, "xlsx", "standards/fileio.py"),
     (questionnaire_xlsform, "xlsx", "api/openrosa/questionnaire.py"),
+    (job_error_report, "xlsx", "jobs/error_report.py"),
+    (questionnaire_a_xlsform, "xlsx", "api/openrosa/questionnaire_a.py"),
     (portal_statistics, "csv", "portal/views.py"),
     (classify_results_csv, "csv", "standards/fileio.py"),
 ]
@@ -151,7 +177,12 @@ WRITERS: list[tuple[Callable, str, str]] = [
 # written as they are (see `api/openrosa/forms.py`), checked below.
 EXEMPT = {"api/openrosa/forms.py", "api/openrosa/views.py"}
 # Templates the product ships: no user text reaches them, but they go through the helper too.
-FIXED_CONTENT = {"households_template", "villages_template", "questionnaire_xlsform"}
+FIXED_CONTENT = {
+    "households_template",
+    "villages_template",
+    "questionnaire_xlsform",
+    "questionnaire_a_xlsform",
+}
 # Text that shows a module writes a workbook or a CSV file.
 WRITER_MARKS = re.compile(
     r"import Workbook|Workbook\(|csv\.writer|DictWriter|csv_writer|write_csv|xlsxwriter"
@@ -220,8 +251,20 @@ def test_every_writer_in_the_code_is_listed():
     assert found <= listed, f"add these writers to WRITERS: {sorted(found - listed)}"
 
 
-def test_odk_media_csvs_keep_values_as_collect_reads_them(hostile):
-    content = odk_forms.households_csv(hostile["A"]).decode()
+@pytest.mark.parametrize("step", [RoundStatus.SCREENING, RoundStatus.SURVEY])
+def test_odk_media_csvs_keep_values_as_collect_reads_them(hostile, step):
+    """The pick-lists hold the households listed in a round collecting answers."""
+    current = ReviewRound.objects.create(
+        unit=hostile["A"],
+        year=2030,
+        review_date=dt.date(2030, 10, 15),
+        standard="vn-2022",
+        status=step,
+    )
+    for household in Household.objects.filter(unit__in=hostile["A"].subtree()):
+        Assessment.objects.create(round=current, household=household)
+    form_id = odk_forms.FORM_ID_A if step == RoundStatus.SCREENING else odk_forms.FORM_ID
+    content = odk_forms.form_media_file(hostile["A"], form_id, "households.csv").decode()
     assert "'=" not in content and "'+" not in content
     assert f"· {HYPERLINK} ·".replace('"', '""') in content
 

@@ -14,11 +14,13 @@ allowed would change the shared data; app tests cover those).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from unittest import mock
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -28,7 +30,14 @@ from giamngheo.accounts.models import Role
 from giamngheo.accounts.scoping import can, unit_allowed
 from giamngheo.accounts.tests.factories import UserFactory, build_small_province
 from giamngheo.accounts.tests.urlwalk import Route, all_routes
-from giamngheo.api.models import Problem, ReviewState, Submission
+from giamngheo.api.models import (
+    MemberChange,
+    MemberChangeKind,
+    Problem,
+    ReviewState,
+    Submission,
+    SubmissionAttachment,
+)
 from giamngheo.jobs.models import Job
 from giamngheo.programs.tests.factories import make_program, two_organisations
 from giamngheo.reports.models import Target
@@ -72,6 +81,8 @@ POST_ONLY = {
     "programs:recommendation_follow_up",
     "reviews:submission_apply",
     "reviews:submission_dismiss",
+    "reviews:member_change_confirm",
+    "reviews:member_change_reject",
 }
 
 
@@ -101,6 +112,7 @@ OBJECTS: dict[str, Obj] = {
     "households:import_job": Obj("own_job"),
     "jobs:detail": Obj("job"),
     "jobs:progress": Obj("job"),
+    "jobs:errors": Obj("job"),
     "geo:unit_detail": Obj("commune"),
     "reports:target_edit": Obj("target"),
     "reports:dashboard": Obj("unit_param"),
@@ -119,6 +131,7 @@ OBJECTS: dict[str, Obj] = {
     "reviews:attachment_upload": Obj("round"),
     "reviews:attachment_download": Obj("attachment"),
     "reviews:complaint_create": Obj("round"),
+    "reviews:complaint_households": Obj("round"),
     "reviews:posting_pdf": Obj("round"),
     "reviews:posting_xlsx": Obj("round"),
     "reviews:certificates_pdf": Obj("round"),
@@ -133,6 +146,9 @@ OBJECTS: dict[str, Obj] = {
     "reviews:submission_detail": Obj("submission"),
     "reviews:submission_apply": Obj("submission"),
     "reviews:submission_dismiss": Obj("submission"),
+    "reviews:submission_file": Obj("submission_file"),
+    "reviews:member_change_confirm": Obj("member_change"),
+    "reviews:member_change_reject": Obj("member_change"),
     "portal:posting": Obj("round"),
     "portal:category": Obj("slug"),
     "portal:article": Obj("slug"),
@@ -307,6 +323,22 @@ def _build() -> dict:
                 problem=Problem.UNKNOWN_HOUSEHOLD,
             ),
         }
+        sides[side]["submission_file"] = SubmissionAttachment.objects.create(
+            submission=sides[side]["submission"],
+            name="nha.jpg",
+            file=ContentFile(b"\xff\xd8jpeg", name="nha.jpg"),
+            content_type="image/jpeg",
+            size=6,
+        )
+        member = household.members.first()
+        sides[side]["member_change"] = MemberChange.objects.create(
+            submission=sides[side]["submission"],
+            kind=MemberChangeKind.DEPARTED,
+            member=member,
+            survey_id=str(member.pk),
+            full_name=member.full_name,
+            date=dt.date(2025, 9, 1),
+        )
     users = {}
     for persona, (role, home) in PERSONAS.items():
         users[persona] = UserFactory(
@@ -351,6 +383,8 @@ def _unit_of(kind: str, obj):
         return obj.round.unit
     if kind == "submission":
         return obj.commune
+    if kind in ("submission_file", "member_change"):
+        return obj.submission.commune
     if kind in ("commune", "unit_param"):
         return obj
     return obj.unit
@@ -375,6 +409,8 @@ def _url(route: Route, world, user, side: str) -> tuple[str, object | None, str 
             kwargs.update({ids[0]: obj.round_id, ids[1]: obj.pk})
         elif spec.kind == "round_village":  # a round and the village of its listed household
             kwargs.update({ids[0]: obj.pk, ids[1]: obj.assessments.get().household.unit_id})
+        elif spec.kind == "submission_file":
+            kwargs.update({ids[0]: obj.submission_id, ids[1]: obj.pk})
         else:
             kwargs[ids[0]] = obj.pk
     path = reverse(route.name, kwargs=kwargs)

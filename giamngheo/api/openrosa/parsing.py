@@ -14,6 +14,7 @@ from defusedxml import ElementTree as DefusedET
 from django.utils.translation import gettext as _
 
 from giamngheo.api.openrosa.questionnaire import FORM_ID
+from giamngheo.api.openrosa.questionnaire_a import FORM_ID as FORM_ID_A
 from giamngheo.households.vocab import (
     ChildNutrition,
     Diploma,
@@ -25,6 +26,7 @@ from giamngheo.households.vocab import (
     Sex,
     WaterSource,
 )
+from giamngheo.reviews.screening import MARKER_CODES
 
 MAX_MEMBERS = 60
 
@@ -47,7 +49,10 @@ class Parsed:
     household_code: str
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     members: list[dict[str, Any]] = field(default_factory=list)
+    # Member changes reported (new, departed, deceased), for the officer to confirm.
+    changes: list[dict[str, Any]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    markers: list[str] | None = None  # form A's screening markers; None for form B
     problem: str = ""  # an api.models.Problem code
     detail: str = ""
 
@@ -127,6 +132,8 @@ def parse(xml: bytes) -> Parsed:
             400, _("The submission is not well-formed XML: %(e)s") % {"e": exc}
         ) from None
     form_id = root.get("id", "")
+    if form_id == FORM_ID_A:
+        return _parse_a(root)
     instance_id = _text(root, "meta", "instanceID")
     r = _Reader()
     household = _text(root, "household")
@@ -174,10 +181,12 @@ def parse(xml: bytes) -> Parsed:
             ),
         },
     }
-    members = [_member(r, node, i) for i, node in enumerate(_repeats(root), start=1)]
-    if len(members) > MAX_MEMBERS:
+    repeats = _repeats(root)
+    if len(repeats) > MAX_MEMBERS:
         r.fail("members", _("too many"))
-    ids = [m["member_id"] for m in members]
+        repeats = repeats[:MAX_MEMBERS]
+    members, changes = _members(r, repeats)
+    ids = [m["member_id"] for m in members] + [c["member_id"] for c in changes if c["member_id"]]
     if len(set(ids)) != len(ids):
         r.fail("members", _("the same member appears twice"))
     problem, detail = "", ""
@@ -198,6 +207,7 @@ def parse(xml: bytes) -> Parsed:
         household_code=household,
         sections=sections,
         members=members,
+        changes=changes,
         files=[photo] if photo else [],
         problem=problem,
         detail=detail,
@@ -209,13 +219,82 @@ def _repeats(root: ET.Element) -> list[ET.Element]:
     return [c for c in root if _local(c.tag) == "members" and template not in c.attrib]
 
 
+MEMBER_STATUSES = ("present", "departed", "deceased")
+ARRIVALS = ("born", "moved_in")
+
+
+def _members(
+    r: _Reader, repeats: list[ET.Element]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The members present (registered and new) and the member changes to confirm.
+
+    A row with a member ID is a registered member: present (the default, as in forms before
+    the status question), departed or deceased. A row without one is a new member, born or
+    moved in, who is counted under the survey ID `new-N` until the officer confirms them.
+    """
+    members: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    new_no = 0
+    for index, node in enumerate(repeats, start=1):
+        label = f"members[{index}]"
+        member_id = _text(node, "member_id")
+        arrival = _text(node, "arrival")
+        if member_id:
+            status = r.choice(
+                f"{label}.status", _text(node, "status") or "present", MEMBER_STATUSES
+            )
+            if status in ("departed", "deceased"):
+                changes.append(
+                    {
+                        "kind": status,
+                        "member_id": member_id[:24],
+                        "survey_id": member_id[:24],
+                        "full_name": "",
+                        "date": r.date(f"{label}.change_date", _text(node, "change_date")),
+                        "data": {},
+                    }
+                )
+                continue
+            members.append(_member(r, node, index))
+            continue
+        if not arrival:
+            r.fail(f"{label}.member_id", _("required"))
+            continue
+        kind = r.choice(f"{label}.arrival", arrival, ARRIVALS)
+        full_name = _text(node, "full_name")
+        if not full_name:
+            r.fail(f"{label}.full_name", _("required"))
+        elif len(full_name) > 120:
+            r.fail(f"{label}.full_name", _("longer than %(n)d characters") % {"n": 120})
+        new_no += 1
+        member = _member(r, node, index)
+        member["member_id"] = f"new-{new_no}"
+        members.append(member)
+        date = (
+            member["date_of_birth"]
+            if kind == "born"
+            else r.date(f"{label}.change_date", _text(node, "change_date"))
+        )
+        changes.append(
+            {
+                "kind": kind,
+                "member_id": "",
+                "survey_id": member["member_id"],
+                "full_name": full_name[:120],
+                "date": date,
+                "data": {k: v for k, v in member.items() if k != "member_id"},
+            }
+        )
+    return members, changes
+
+
 def _member(r: _Reader, node: ET.Element, index: int) -> dict[str, Any]:
     def t(name: str) -> str:
         return _text(node, name)
 
     label = f"members[{index}]"
     return {
-        "member_id": t("member_id") or r.fail(f"{label}.member_id", _("required")) or "",
+        "member_id": t("member_id"),
         "sex": r.choice(f"{label}.sex", t("sex"), Sex.values),
         "date_of_birth": r.date(f"{label}.date_of_birth", t("date_of_birth")),
         "relation": r.choice(f"{label}.relation", t("relation"), Relation.values),
@@ -232,3 +311,31 @@ def _member(r: _Reader, node: ET.Element, index: int) -> dict[str, Any]:
         ),
         "ill_untreated": r.yes_no(f"{label}.ill_untreated", t("ill_untreated"), required=False),
     }
+
+
+def _parse_a(root: ET.Element) -> Parsed:
+    """Form A: the household and its screening markers (codes of `reviews.screening`)."""
+    r = _Reader()
+    instance_id = _text(root, "meta", "instanceID")
+    household = _text(root, "household")
+    if not household:
+        r.fail("household", _("required"))
+    markers = _text(root, "markers").split()
+    for marker in markers:
+        r.choice("markers", marker, MARKER_CODES)
+    problem, detail = "", ""
+    if not instance_id or len(instance_id) > 80:
+        problem, detail = "no_instance_id", _("The submission has no usable meta/instanceID.")
+    elif r.errors:
+        problem = "invalid_answers"
+        detail = _("The answers cannot be accepted: %(errors)s") % {"errors": "; ".join(r.errors)}
+    return Parsed(
+        form_id=FORM_ID_A,
+        version=root.get("version", "")[:40],
+        instance_id=instance_id if len(instance_id) <= 80 else "",
+        deprecated_id=_text(root, "meta", "deprecatedID"),
+        household_code=household,
+        markers=sorted(set(markers) & set(MARKER_CODES)),
+        problem=problem,
+        detail=detail,
+    )

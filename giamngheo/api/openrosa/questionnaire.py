@@ -20,6 +20,24 @@ EN = "label::English (en)"
 
 YES = "selected(., 'yes')"
 
+# A members repeat row is a registered member when members.csv has its key, else a new one.
+EXISTING = "${member_id} != ''"
+NEW = "${member_id} = ''"
+# Facts are asked of members still present and of new members; not of those who left.
+ASKED = f"({NEW}) or ${{status}} = 'present'"
+
+
+def member_pull(column: str) -> str:
+    """Last year's value of a registered member (members.csv), looked up by household and row."""
+    return f"pulldata('members', '{column}', 'key', concat(${{household}}, '#', position(..)))"
+
+
+def prefilled(column: str) -> dict[str, str]:
+    """Required, with last year's value as the default when the repeat row is created
+    (a dynamic default: ODK evaluates it once, on the new repeat instance)."""
+    return {"required": "yes", "relevant": ASKED, "default": member_pull(column)}
+
+
 # (type, name, vi, en, extra columns)
 SURVEY: list[tuple[str, str, str, str, dict[str, str]]] = [
     ("start", "start", "", "", {}),
@@ -157,22 +175,80 @@ SURVEY: list[tuple[str, str, str, str, dict[str, str]]] = [
         {"required": "yes"},
     ),
     ("end_group", "", "", "", {}),
-    ("begin_repeat", "members", "Thành viên", "Members", {}),
     (
-        "select_one_from_file members.csv",
-        "member_id",
-        "Thành viên",
-        "Member",
-        {"required": "yes", "choice_filter": "household = ${household}"},
+        "integer",
+        "added_count",
+        "Số thành viên mới (mới sinh hoặc mới chuyển đến)",
+        "New members (newborn or moved in)",
+        {
+            "required": "yes",
+            "default": "0",
+            "constraint": ". >= 0 and . <= 20",
+            "constraint_message::Tiếng Việt (vi)": "Từ 0 đến 20 người.",
+            "constraint_message::English (en)": "Between 0 and 20 people.",
+        },
     ),
-    ("select_one sex", "sex", "Giới tính", "Sex", {"required": "yes"}),
+    (
+        "begin_repeat",
+        "members",
+        "Thành viên",
+        "Members",
+        {"repeat_count": "${member_count} + ${added_count}"},
+    ),
+    # Rows 1..member_count are the registered members (members.csv, key household#row);
+    # the rows after them are the new members.
+    ("calculate", "member_id", "", "", {"calculation": member_pull("member_id")}),
+    ("calculate", "member_name", "", "", {"calculation": member_pull("full_name")}),
+    (
+        "note",
+        "member_note",
+        "Thành viên: ${member_name}",
+        "Member: ${member_name}",
+        {"relevant": EXISTING},
+    ),
+    (
+        "select_one member_status",
+        "status",
+        "Tình trạng",
+        "Status",
+        {"required": "yes", "default": "present", "relevant": EXISTING},
+    ),
+    (
+        "select_one arrival",
+        "arrival",
+        "Thành viên mới",
+        "New member",
+        {"required": "yes", "relevant": NEW},
+    ),
+    (
+        "text",
+        "full_name",
+        "Họ và tên",
+        "Full name",
+        {"required": "yes", "relevant": NEW},
+    ),
+    (
+        "date",
+        "change_date",
+        "Ngày chuyển đi, mất hoặc chuyển đến",
+        "Date of leaving, death or moving in",
+        {
+            "required": "yes",
+            "relevant": f"({EXISTING} and ${{status}} != 'present') or "
+            f"({NEW} and ${{arrival}} = 'moved_in')",
+            "constraint": ". <= today()",
+            "constraint_message::Tiếng Việt (vi)": "Ngày không thể ở tương lai.",
+            "constraint_message::English (en)": "The date cannot be in the future.",
+        },
+    ),
+    ("select_one sex", "sex", "Giới tính", "Sex", prefilled("sex")),
     (
         "date",
         "date_of_birth",
         "Ngày sinh",
         "Date of birth",
         {
-            "required": "yes",
+            **prefilled("date_of_birth"),
             "constraint": ". <= today()",
             "constraint_message::Tiếng Việt (vi)": "Ngày sinh không thể ở tương lai.",
             "constraint_message::English (en)": "The date of birth cannot be in the future.",
@@ -192,59 +268,59 @@ SURVEY: list[tuple[str, str, str, str, dict[str, str]]] = [
         "relation",
         "Quan hệ với chủ hộ",
         "Relation to the head",
-        {"required": "yes"},
+        prefilled("relation"),
     ),
     (
         "select_one yesno",
         "health_insurance",
         "Có thẻ bảo hiểm y tế còn hạn",
         "Holds a valid health insurance card",
-        {"required": "yes"},
+        prefilled("health_insurance"),
     ),
     (
         "select_one yesno",
         "in_school",
         "Đang đi học hoặc học nghề",
         "Attending school or a training course",
-        {"required": "yes"},
+        prefilled("in_school"),
     ),
-    ("select_one diploma", "diploma", "Bằng cấp cao nhất", "Highest diploma", {"required": "yes"}),
+    ("select_one diploma", "diploma", "Bằng cấp cao nhất", "Highest diploma", prefilled("diploma")),
     (
         "select_one yesno",
         "vocational_training",
         "Có chứng chỉ nghề hoặc đào tạo được xác nhận",
         "Vocational certificate or certified training",
-        {"required": "yes"},
+        prefilled("vocational_training"),
     ),
-    ("select_one employment", "employment", "Việc làm", "Employment", {"required": "yes"}),
+    ("select_one employment", "employment", "Việc làm", "Employment", prefilled("employment")),
     (
         "select_one yesno",
         "working_capacity",
         "Có khả năng lao động",
         "Able to work",
-        {"required": "yes"},
+        prefilled("working_capacity"),
     ),
-    ("select_one disability", "disability", "Khuyết tật", "Disability", {"required": "yes"}),
+    ("select_one disability", "disability", "Khuyết tật", "Disability", prefilled("disability")),
     (
         "select_one yesno",
         "social_allowance",
         "Hưởng trợ cấp xã hội hằng tháng",
         "Receives a monthly social allowance",
-        {"required": "yes"},
+        prefilled("social_allowance"),
     ),
     (
         "select_one nutrition",
         "child_nutrition",
         "Dinh dưỡng (trẻ dưới 16 tuổi)",
         "Nutrition (children under 16)",
-        {"relevant": "${age} < 16", "required": "yes"},
+        {**prefilled("child_nutrition"), "relevant": f"({ASKED}) and ${{age}} < 16"},
     ),
     (
         "select_one yesno",
         "ill_untreated",
         "Ốm đau trong 12 tháng qua mà không đi khám chữa bệnh",
         "Ill in the last 12 months without treatment",
-        {},
+        {"relevant": ASKED},
     ),
     ("end_repeat", "", "", "", {}),
     (
@@ -318,6 +394,15 @@ CHOICES: dict[str, list[tuple[str, str, str]]] = {
         ("severe", "Nặng", "Severe"),
         ("especially_severe", "Đặc biệt nặng", "Especially severe"),
     ],
+    "member_status": [
+        ("present", "Vẫn ở trong hộ", "Still in the household"),
+        ("departed", "Đã chuyển đi", "Moved away"),
+        ("deceased", "Đã mất", "Deceased"),
+    ],
+    "arrival": [
+        ("born", "Mới sinh", "Newborn"),
+        ("moved_in", "Mới chuyển đến", "Moved in"),
+    ],
     "nutrition": [
         ("normal", "Bình thường", "Normal"),
         ("stunted", "Thấp còi", "Stunted"),
@@ -344,6 +429,7 @@ EXTRA_COLUMNS = [
     "choice_filter",
     "appearance",
     "repeat_count",
+    "default",
     "parameters",
 ]
 

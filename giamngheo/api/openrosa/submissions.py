@@ -26,15 +26,17 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.api.models import Problem, ReviewState, Submission, SubmissionAttachment
-from giamngheo.api.openrosa.forms import open_round
+from giamngheo.api.openrosa import member_changes
+from giamngheo.api.openrosa.forms import open_round, screening_round
 from giamngheo.api.openrosa.parsing import Parsed, SubmissionError, parse
 from giamngheo.api.openrosa.responses import max_submission_bytes, message
 from giamngheo.geo.models import AdminUnit
 from giamngheo.households.models import Household
 from giamngheo.households.vocab import PovertyClass
+from giamngheo.reviews import workflow
 from giamngheo.reviews.facts import member_section
 from giamngheo.reviews.models import Assessment, ReviewRound
-from giamngheo.reviews.services.assessments import assessment_save_section
+from giamngheo.reviews.services.assessments import assessment_save_section, assessment_screen
 
 XML_FIELD = "xml_submission_file"
 
@@ -107,7 +109,7 @@ def _receive(request: HttpRequest, commune: AdminUnit) -> HttpResponse:
                 commune=commune,
                 submitted_by=request.user,
                 household_code=parsed.household_code[:40],
-                review_round=open_round(commune)
+                review_round=_round_of(commune, parsed)
                 or ReviewRound.objects.filter(unit=commune).order_by("-review_date").first(),
                 xml=xml.decode("utf-8", errors="replace"),
                 xml_sha256=digest,
@@ -188,6 +190,8 @@ def apply_parsed(
     actor: User, submission: Submission, parsed: Parsed, *, reviewed: bool = False
 ) -> str:
     """Write the answers into the household's assessment; Unusable when they cannot go there."""
+    if parsed.markers is not None:
+        return apply_screening(actor, submission, parsed, reviewed=reviewed)
     assessment = _target(submission.commune, parsed)
     if parsed.deprecated_id:
         previous = (
@@ -203,6 +207,7 @@ def apply_parsed(
         if previous is not None:
             previous.superseded = True
             previous.save(update_fields=["superseded"])
+            member_changes.withdraw(actor, previous)
     elif assessment.instance_id and assessment.instance_id != parsed.instance_id and not reviewed:
         raise Unusable(
             Problem.ALREADY_SURVEYED,
@@ -212,6 +217,7 @@ def apply_parsed(
             )
             % {"code": assessment.household.code, "id": assessment.instance_id},
         )
+    member_changes.set_survey_members(assessment, parsed)
     try:
         for section, data in parsed.sections.items():
             assessment_save_section(actor=actor, assessment=assessment, section=section, data=data)
@@ -239,6 +245,16 @@ def apply_parsed(
     submission.assessment = assessment
     submission.state = ReviewState.APPLIED_AFTER_REVIEW if reviewed else ReviewState.ACCEPTED
     submission.save()
+    text = _received_text(assessment)
+    if parsed.changes:
+        member_changes.record(submission, parsed)
+        text += " " + _("%(n)d member change(s) wait for the commune officer's confirmation.") % {
+            "n": len(parsed.changes)
+        }
+    return text
+
+
+def _received_text(assessment: Assessment) -> str:
     if assessment.poverty_class:
         return _("Received household %(code)s: %(klass)s.") % {
             "code": assessment.household.code,
@@ -254,8 +270,14 @@ def apply_parsed(
     }
 
 
-def _target(commune: AdminUnit, parsed: Parsed) -> Assessment:
-    """The assessment this submission fills: the household's, in the commune's open round."""
+def _round_of(commune: AdminUnit, parsed: Parsed) -> ReviewRound | None:
+    """The round a submission is for: form A's in screening (or survey), form B's in survey."""
+    if parsed.markers is not None:
+        return screening_round(commune, workflow.SCREENING_OPEN)
+    return open_round(commune)
+
+
+def _household_of(commune: AdminUnit, parsed: Parsed) -> Household:
     household = Household.objects.select_related("unit").filter(code=parsed.household_code).first()
     if household is None or not household.unit.path.startswith(commune.path):
         raise Unusable(
@@ -263,6 +285,75 @@ def _target(commune: AdminUnit, parsed: Parsed) -> Assessment:
             _("No household of %(commune)s has the code %(code)s.")
             % {"code": parsed.household_code, "commune": commune.name},
         )
+    return household
+
+
+def apply_screening(
+    actor: User, submission: Submission, parsed: Parsed, *, reviewed: bool = False
+) -> str:
+    """Form A: the markers go through the web form's service; 4 or more screen the household
+    out (Circular 07/2021/TT-BLĐTBXH, Annex II). During screening a household may be screened
+    again, so a later form A replaces an earlier one, as on the web."""
+    commune = submission.commune
+    household = _household_of(commune, parsed)
+    review_round = screening_round(commune, workflow.SCREENING_OPEN)
+    if review_round is None:
+        latest = ReviewRound.objects.filter(unit=commune).order_by("-review_date").first()
+        step = latest.get_status_display() if latest else _("none")
+        raise Unusable(
+            Problem.NO_OPEN_ROUND,
+            _(
+                "No review round of %(commune)s is collecting form A answers (latest round: "
+                "%(step)s)."
+            )
+            % {"commune": commune.name, "step": step},
+        )
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("round", "household__unit")
+        .filter(round=review_round, household=household)
+        .first()
+    )
+    if assessment is None:
+        raise Unusable(
+            Problem.NOT_IN_ROUND,
+            _("Household %(code)s is not listed in the %(year)d review round.")
+            % {"code": household.code, "year": review_round.year},
+        )
+    if parsed.deprecated_id:
+        Submission.objects.filter(instance_id=parsed.deprecated_id, assessment=assessment).exclude(
+            problem=Problem.CONFLICTING_RESEND
+        ).update(superseded=True)
+    try:
+        assessment_screen(actor=actor, assessment=assessment, markers=parsed.markers or [])
+    except ValidationError as exc:
+        raise Unusable(
+            Problem.INVALID_ANSWERS, "; ".join(getattr(exc, "messages", None) or [str(exc)])
+        ) from None
+    except PermissionDenied as exc:
+        raise SubmissionError(403, str(exc) or _("You may not collect answers here.")) from None
+    # The instance ID stays on the submission: the assessment's own is form B's, which
+    # recognises a second survey of the same household.
+    assessment.source = "odk"
+    assessment.save(update_fields=["source", "updated_at"])
+    submission.assessment = assessment
+    submission.state = ReviewState.APPLIED_AFTER_REVIEW if reviewed else ReviewState.ACCEPTED
+    submission.save()
+    count = assessment.screening.get("count", 0)
+    if assessment.screened_out:
+        return _(
+            "Received form A of household %(code)s: %(n)d markers; it stops at screening "
+            "(not poor)."
+        ) % {"code": household.code, "n": count}
+    return _("Received form A of household %(code)s: %(n)d markers; it goes on to form B.") % {
+        "code": household.code,
+        "n": count,
+    }
+
+
+def _target(commune: AdminUnit, parsed: Parsed) -> Assessment:
+    """The assessment this submission fills: the household's, in the commune's open round."""
+    household = _household_of(commune, parsed)
     review_round = open_round(commune)
     if review_round is None:
         latest = ReviewRound.objects.filter(unit=commune).order_by("-review_date").first()

@@ -74,20 +74,24 @@ def _base(request: HttpRequest, commune: AdminUnit) -> str:
 
 @openrosa_view(("GET", "HEAD"))
 def form_list(request: HttpRequest, commune: AdminUnit) -> HttpResponse:
-    """OpenRosa Form List API: one form, with the md5 of the exact bytes served."""
+    """OpenRosa Form List API: the forms of the round's step, with the md5 of the exact bytes
+    served. Collect compares the manifest's media hashes too, so a changed pick-list is
+    downloaded again without a new form version."""
     wanted = request.GET.get("formID")
     base = _base(request, commune)
     items = []
-    if wanted in (None, "", forms.FORM_ID):
+    for form_id in forms.offered_forms(commune):
+        if wanted not in (None, "", form_id):
+            continue
         items.append(
             "<xform>"
-            f"<formID>{forms.FORM_ID}</formID>"
-            f"<name>{escape(forms.form_title())}</name>"
-            f"<version>{forms.FORM_VERSION}</version>"
-            f"<hash>{forms.md5_hash(forms.form_xml())}</hash>"
+            f"<formID>{form_id}</formID>"
+            f"<name>{escape(forms.form_title(form_id))}</name>"
+            f"<version>{forms.form_version(form_id)}</version>"
+            f"<hash>{forms.md5_hash(forms.form_xml(form_id))}</hash>"
             "<descriptionText></descriptionText>"
-            f"<downloadUrl>{escape(base)}forms/{forms.FORM_ID}/form.xml</downloadUrl>"
-            f"<manifestUrl>{escape(base)}forms/{forms.FORM_ID}/manifest</manifestUrl>"
+            f"<downloadUrl>{escape(base)}forms/{form_id}/form.xml</downloadUrl>"
+            f"<manifestUrl>{escape(base)}forms/{form_id}/manifest</manifestUrl>"
             "</xform>"
         )
     body = (
@@ -99,24 +103,25 @@ def form_list(request: HttpRequest, commune: AdminUnit) -> HttpResponse:
 
 @openrosa_view(("GET", "HEAD"))
 def form_download(request: HttpRequest, commune: AdminUnit, form_id: str) -> HttpResponse:
-    if form_id != forms.FORM_ID:
+    if form_id not in forms.FORM_MEDIA:
         return message(_("Unknown form."), 404)
-    return xml_response(forms.form_xml())
+    return xml_response(forms.form_xml(form_id))
 
 
 @openrosa_view(("GET", "HEAD"))
 def manifest(request: HttpRequest, commune: AdminUnit, form_id: str) -> HttpResponse:
-    if form_id != forms.FORM_ID:
+    """The media files with the md5 of their content now: it changes with the pick-list."""
+    if form_id not in forms.FORM_MEDIA:
         return message(_("Unknown form."), 404)
     base = _base(request, commune)
     files = []
-    for filename in forms.MEDIA_FILES:
-        data = forms.media_file(commune, filename) or b""
+    for filename in forms.FORM_MEDIA[form_id]:
+        data = forms.form_media_file(commune, form_id, filename) or b""
         files.append(
             "<mediaFile>"
             f"<filename>{filename}</filename>"
             f"<hash>{forms.md5_hash(data)}</hash>"
-            f"<downloadUrl>{escape(base)}forms/{forms.FORM_ID}/media/{filename}</downloadUrl>"
+            f"<downloadUrl>{escape(base)}forms/{form_id}/media/{filename}</downloadUrl>"
             "</mediaFile>"
         )
     body = (
@@ -130,7 +135,7 @@ def manifest(request: HttpRequest, commune: AdminUnit, form_id: str) -> HttpResp
 
 @openrosa_view(("GET", "HEAD"))
 def media(request: HttpRequest, commune: AdminUnit, form_id: str, filename: str) -> HttpResponse:
-    data = forms.media_file(commune, filename) if form_id == forms.FORM_ID else None
+    data = forms.form_media_file(commune, form_id, filename)
     if data is None:
         return message(_("Unknown media file."), 404)
     response = HttpResponse(data, content_type="text/csv; charset=utf-8")

@@ -124,4 +124,4 @@ def rounds(province, registry):
     return {"ra": ra, "rb": rb, "aa": aa, "ab": ab}
 
 
-from giamngheo.api.tests.odk import field_round  # noqa: E402,F401
+from giamngheo.api.tests.odk import field_round, screening_step  # noqa: E402,F401

@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from giamngheo.api.openrosa.questionnaire import FORM_ID, FORM_VERSION
+from giamngheo.households.tests.factories import HouseholdFactory, MemberFactory
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus
 from giamngheo.reviews.services.assessments import assessment_prefill
 
@@ -144,3 +145,53 @@ def field_round(province, registry, personas):
     assessment_prefill(assessment)
     assessment.save()
     return {"last": last, "round": current, "assessment": assessment}
+
+
+def resident_household(province, code: str, head: str):
+    household = HouseholdFactory(code=code, unit=province["A1"], head_name=head)
+    MemberFactory(household=household, member_no=1, full_name=head)
+    return household
+
+
+def _listed(review_round, household) -> Assessment:
+    assessment = Assessment(round=review_round, household=household)
+    assessment_prefill(assessment)
+    assessment.save()
+    return assessment
+
+
+@pytest.fixture
+def screening_step(province, registry, personas):
+    """Commune A's 2025 round in screening: ha and hc listed, hx resident but not listed.
+
+    Last year ha was screened with one marker."""
+    last = ReviewRound.objects.create(
+        unit=province["A"],
+        year=2024,
+        review_date=dt.date(2024, 10, 15),
+        standard="vn-2022",
+        status=RoundStatus.APPROVED,
+    )
+    Assessment.objects.create(
+        round=last,
+        household=registry["ha"],
+        poverty_class="poor",
+        standard="vn-2022",
+        screening={"markers": ["car"], "count": 1},
+    )
+    current = ReviewRound.objects.create(
+        unit=province["A"],
+        year=2025,
+        review_date=dt.date(2025, 10, 15),
+        standard="vn-2022",
+        status=RoundStatus.SCREENING,
+    )
+    hc = resident_household(province, "31-11001-000003", "Phạm Thị Chi")
+    hx = resident_household(province, "31-11001-000009", "Hồ Văn Xa")
+    return {
+        "round": current,
+        "aa": _listed(current, registry["ha"]),
+        "ac": _listed(current, hc),
+        "hc": hc,
+        "hx": hx,
+    }

@@ -68,6 +68,11 @@ def test_odk_form_engine_fills_and_submits_phieu_b(
     assert assessment.facts["income_per_capita_month"] == 1450000
     assert assessment.facts["housing_type"] == "less_solid"
     assert sorted(assessment.facts["info_devices"]) == ["smartphone", "tv"]
-    assert {m["diploma"] for m in assessment.members} == {"lower_secondary"}
+    assert {m["diploma"] for m in assessment.members[:2]} == {"lower_secondary"}
+    # The newborn is counted in the survey and waits for the officer before the registry.
+    assert assessment.members[2]["member_id"] == "new-1"
+    assert list(submission.member_changes.values_list("kind", "state", "full_name")) == [
+        ("born", "pending", "Nguyễn Thị Bé")
+    ]
     assert assessment.poverty_class and assessment.engine_version
     assert list(submission.attachments.values_list("name", flat=True)) == ["ảnh nhà.jpg"]

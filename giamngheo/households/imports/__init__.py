@@ -11,6 +11,7 @@ from giamngheo.accounts.models import User
 from giamngheo.households.imports.reading import UnreadableFile, read_upload
 from giamngheo.households.imports.service import ImportInvalid, ImportResult, registry_import
 from giamngheo.households.imports.workbook import export_workbook, template_workbook
+from giamngheo.jobs.results import ERRORS_KEPT, JobError, JobResult
 from giamngheo.jobs.services import JobReporter, job_kind
 
 __all__ = [
@@ -24,8 +25,6 @@ __all__ = [
     "template_workbook",
 ]
 
-ERRORS_KEPT = 5000  # errors stored with a job; the count says how many there were
-
 
 def upload_dir() -> Path:
     """Uploads waiting for the worker: private, under a random folder each, deleted by the job."""
@@ -35,7 +34,7 @@ def upload_dir() -> Path:
 
 
 @job_kind("import_households")
-def import_job(reporter: JobReporter, params: dict) -> dict:
+def import_job(reporter: JobReporter, params: dict) -> JobResult:
     """The background import: same checks and writes as the inline one, with a progress bar."""
     files = [Path(p) for p in params["files"]]
     try:
@@ -46,7 +45,7 @@ def import_job(reporter: JobReporter, params: dict) -> dict:
             shutil.rmtree(files[0].parent, ignore_errors=True)
 
 
-def _import_files(reporter: JobReporter, params: dict, files: list[Path]) -> dict:
+def _import_files(reporter: JobReporter, params: dict, files: list[Path]) -> JobResult:
     actor = User.objects.get(pk=params["user_id"])
     with translation.override(params.get("language") or settings.LANGUAGE_CODE):
         try:
@@ -64,15 +63,24 @@ def _import_files(reporter: JobReporter, params: dict, files: list[Path]) -> dic
             result = registry_import(
                 actor=actor, tables=tables, reason=params.get("reason", ""), progress=progress
             )
-        except (UnreadableFile, ImportInvalid) as exc:
-            errors = [e.__dict__ for e in getattr(exc, "errors", [])]
-            return {
-                "ok": False,
-                "summary": str(exc),
-                "errors": errors[:ERRORS_KEPT],
-                "error_count": len(errors),
-            }
-        return {"ok": True, "summary": result.summary(), **result.as_dict()}
+        except UnreadableFile as exc:
+            return JobResult(
+                summary=_("The file cannot be read; nothing was imported."),
+                errors=[JobError(message=str(exc))],
+            )
+        except ImportInvalid as exc:
+            # str(exc) already says that nothing was imported.
+            return JobResult(
+                summary=str(exc),
+                errors=[
+                    JobError(
+                        sheet=e.table, row=e.row, column=e.column, value=e.value, message=e.message
+                    )
+                    for e in exc.errors[:ERRORS_KEPT]
+                ],
+                error_count=len(exc.errors),
+            )
+        return JobResult(summary=result.summary(), extra=result.as_dict())
 
 
 def describe_error(error: dict) -> str:

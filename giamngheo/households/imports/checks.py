@@ -37,6 +37,11 @@ class RowError:
     value: str
     message: str
 
+    @property
+    def sheet(self) -> str:
+        """The table's name as the job error report calls it."""
+        return self.table
+
     def __str__(self) -> str:
         return _("Sheet %(table)s, row %(row)s, column %(column)s: %(message)s") % {
             "table": self.table,

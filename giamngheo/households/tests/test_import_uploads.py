@@ -32,7 +32,7 @@ def _params(user_id: int, path) -> dict:
 
 def test_a_refused_import_deletes_its_upload(commune_a_officer, upload):
     result = import_job(_Reporter(), _params(commune_a_officer.pk, upload))
-    assert result["ok"] is False
+    assert len(result.errors) == 1 and result.summary
     assert not upload.parent.exists()
 
 

@@ -282,7 +282,7 @@ def test_the_import_job_reports_progress_and_result(
         )
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED
-    assert job.result["ok"] and job.result["households_created"] == 1
+    assert job.result["households_created"] == 1 and job.result["errors"] == []
     assert job.total == 3 and job.percent == 100
 
 
@@ -299,8 +299,11 @@ def test_the_import_job_returns_every_error(
             params={"user_id": commune_a_officer.pk, "files": [str(path)]},
         )
     job.refresh_from_db()
-    assert job.status == JobStatus.SUCCEEDED
-    assert not job.result["ok"] and job.result["error_count"] == 1
+    assert job.status == JobStatus.SUCCEEDED_WITH_ERRORS
+    assert job.result["error_count"] == 1 and "chưa nhập dữ liệu nào" in job.result["summary"]
+    [error] = job.result["errors"]
+    assert (error["sheet"], error["row"], error["column"]) == ("households", 2, "village_code")
+    assert error["value"] == "11002-B1"
     assert not Household.objects.exists()
 
 

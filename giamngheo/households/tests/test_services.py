@@ -270,6 +270,29 @@ def test_leaving_events_take_the_household_off_the_lists(units, commune_a_office
     assert household.history.first().history_change_reason == "Biên bản thôn"
 
 
+@pytest.mark.parametrize("kind", ["birth", "death", "member_left", "member_joined"])
+def test_one_members_event_keeps_the_household_on_the_lists(units, commune_a_officer, kind):
+    """Decision 24/2021/QĐ-TTg, Art. 4: a member's birth, death or move is a change to review,
+    not the household leaving; only whole-household events take it off the lists."""
+    from giamngheo.households.forms import LifeEventForm
+    from giamngheo.households.vocab import LEAVING_EVENTS, MEMBER_EVENTS
+    from giamngheo.reviews.services.outcomes import ENTERING_EVENTS
+
+    household = create(commune_a_officer, units["A1"])
+    life_event_record(
+        actor=commune_a_officer,
+        household=household,
+        kind=kind,
+        date=dt.date(2025, 3, 1),
+        reason="Phiếu thực địa",
+    )
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.ACTIVE
+    assert kind in MEMBER_EVENTS and not MEMBER_EVENTS & (LEAVING_EVENTS | ENTERING_EVENTS)
+    # Recorded with the member's own change, never alone from the household's event form.
+    assert kind not in dict(LifeEventForm().fields["kind"].choices)
+
+
 def test_moving_in_and_splitting_keep_the_household_on_the_lists(units, commune_a_officer):
     household = create(commune_a_officer, units["A1"])
     new = create(

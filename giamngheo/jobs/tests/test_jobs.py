@@ -31,7 +31,7 @@ def test_job_runs_and_records_progress(officer, django_capture_on_commit_callbac
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED
     assert (job.done, job.total, job.percent) == (5, 5, 100)
-    assert job.result == {"summary": "counted 5"}
+    assert job.result == {"summary": "counted 5", "errors": [], "error_count": 0, "file": ""}
 
 
 def test_failed_job_keeps_the_reason(officer, django_capture_on_commit_callbacks):
@@ -40,6 +40,8 @@ def test_failed_job_keeps_the_reason(officer, django_capture_on_commit_callbacks
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert "row 3, field income" in job.message
+    # The page's summary says what happened; the details stay in the message.
+    assert job.result["summary"] and "row 3" not in job.result["summary"]
 
 
 def test_unknown_job_kind_is_refused(officer):

@@ -57,6 +57,7 @@ def test_starting_worker_marks_job_of_dead_worker_abandoned(settings, officer):
     task.refresh_from_db()
     assert job.status == JobStatus.ABANDONED and job.is_finished
     assert "stopped before the job finished" in job.message or "dừng" in job.message
+    assert job.result["summary"] == job.message and job.result["errors"] == []
     assert task.status == TaskResultStatus.FAILED
     assert not WorkerHeartbeat.objects.exists()
 

@@ -188,6 +188,18 @@ def _classify_if_complete(assessment: Assessment) -> None:
         assessment_classify(assessment)
 
 
+def assessment_reclassify(assessment: Assessment) -> None:
+    """After its member list changed: classify when every section is in, else clear the class
+    (no saving)."""
+    if assessment.screened_out:
+        return
+    if survey_complete(assessment):
+        assessment_classify(assessment)
+    else:
+        _clear(assessment)
+        assessment.classification_error = {}
+
+
 def assessment_classify(assessment: Assessment) -> None:
     """Ask the engine (never a local rule) and keep its answer with its version."""
     result = classify_household(contract_input(assessment), standard=assessment.round.standard)

@@ -31,6 +31,27 @@ from giamngheo.reviews.workdays import add_working_days
 RECHECK_STEPS = {RoundStatus.POSTING, RoundStatus.COMPLAINTS}
 
 
+def _received_on_problem(review_round: ReviewRound, received_on: dt.date, today: dt.date) -> str:
+    """What is wrong with the date a complaint was received, if anything, said precisely."""
+    if received_on > today:
+        return _("The date received cannot be after today (%(today)s).") % {
+            "today": f"{today:%d/%m/%Y}"
+        }
+    if received_on < review_round.posting_started_on:
+        return _("The date received cannot be before the posting started on %(start)s.") % {
+            "start": f"{review_round.posting_started_on:%d/%m/%Y}"
+        }
+    if received_on > review_round.posting_ends_on:
+        return _(
+            "The date received cannot be after the posting ended on %(end)s; complaints are "
+            "raised during the posting (%(article)s)."
+        ) % {
+            "end": f"{review_round.posting_ends_on:%d/%m/%Y}",
+            "article": legal.COMPLAINT_RECHECK.article,
+        }
+    return ""
+
+
 @transaction.atomic
 def complaint_receive(
     *,
@@ -49,18 +70,10 @@ def complaint_receive(
             _("Complaints are received while the results are posted (%(a)s).")
             % {"a": legal.POSTING.article}
         )
-    elif not (
-        review_round.posting_started_on
-        <= received_on
-        <= min(review_round.posting_ends_on, timezone.localdate())
-    ):
-        errors.append(
-            _("The date of receipt must fall within the posting, %(start)s – %(end)s.")
-            % {
-                "start": f"{review_round.posting_started_on:%d/%m/%Y}",
-                "end": f"{review_round.posting_ends_on:%d/%m/%Y}",
-            }
-        )
+    else:
+        problem = _received_on_problem(review_round, received_on, timezone.localdate())
+        if problem:
+            errors.append(problem)
     if not round_households_in_commune(review_round).filter(pk=household.pk).exists():
         errors.append(_("This household does not belong to the commune."))
     if not complainant.strip() or not content.strip():

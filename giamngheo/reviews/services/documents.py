@@ -14,7 +14,9 @@ from collections.abc import Callable
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from giamngheo.jobs.results import JobResult
 from giamngheo.jobs.services import JobReporter, job_kind, job_start
 from giamngheo.reviews import documents
 from giamngheo.reviews.models import ReviewRound, StoredDocument
@@ -123,10 +125,18 @@ def round_documents_schedule(*, actor, review_round: ReviewRound) -> None:
 
 
 @job_kind(JOB_KIND)
-def _generate_job(reporter: JobReporter, params: dict) -> dict:
+def _generate_job(reporter: JobReporter, params: dict) -> JobResult:
     review_round = ReviewRound.objects.get(pk=params["round_id"])
     reporter.total(len(ROUND_KINDS))
     for done, kind in enumerate(ROUND_KINDS, start=1):
         round_document(review_round=review_round, kind=kind)
         reporter.progress(done)
-    return {"documents": len(ROUND_KINDS)}
+    return JobResult(
+        summary=ngettext(
+            "%(n)s document of the round is stored.",
+            "%(n)s documents of the round are stored.",
+            len(ROUND_KINDS),
+        )
+        % {"n": len(ROUND_KINDS)},
+        extra={"documents": len(ROUND_KINDS)},
+    )

@@ -126,3 +126,33 @@ def households_a(province):
         make_household(province["A1"], "31-11001-000002", "Trần Thị Bình", "031080000222"),
         make_household(province["A2"], "31-11001-000003", "Lê Văn Cường", "031080000333"),
     ]
+
+
+@pytest.fixture
+def posting(people, province, households_a, monkeypatch):
+    """A round stopped in its posting (posted Wed 1/10/2025, until Fri 3/10)."""
+    import giamngheo.reviews.tests.helpers as helpers
+    from giamngheo.reviews import services
+    from giamngheo.reviews.models import RoundStatus
+
+    officer = people["commune_a_officer"]
+
+    real_advance = services.round_advance
+
+    def stop_at_posting(**kw):
+        if kw["review_round"].status == RoundStatus.POSTING:
+            return kw["review_round"]
+        return real_advance(**kw)
+
+    monkeypatch.setattr(helpers.services, "round_advance", stop_at_posting)
+    r = helpers.run_round(
+        officer,
+        people["commune_a_chairman"],
+        province["A"],
+        2025,
+        {households_a[0]: POOR, households_a[1]: NOT_POOR},
+        approve=False,
+    )
+    monkeypatch.setattr(helpers.services, "round_advance", real_advance)
+    assert r.status == RoundStatus.POSTING
+    return r

@@ -186,6 +186,7 @@ def test_approval_freezes_every_household_of_the_round_and_schedules_its_documen
     job_run(job.pk)  # what the worker does once the approval commits
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, job.message
+    assert job.result["summary"] and job.result["errors"] == []
     stored = list(StoredDocument.objects.filter(round=approved))
     assert round_documents_generate(review_round=approved) == sorted(
         stored, key=lambda d: list(StoredDocument.Kind.values).index(d.kind)

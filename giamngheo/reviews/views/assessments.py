@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, can
+from giamngheo.api import selectors as api_selectors
 from giamngheo.reviews import screening, selectors, services, workflow
 from giamngheo.reviews.display import classification_context, value_text
 from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, member_section
@@ -16,6 +17,16 @@ from giamngheo.reviews.views.common import (
     section_title,
     section_values,
 )
+
+
+def _source_label(source: str) -> str:
+    labels = {
+        "web": _("web form"),
+        "import": _("workbook import"),
+        "odk": _("ODK Collect"),
+        "complaint": _("complaint re-check"),
+    }
+    return str(labels.get(source, source))
 
 
 @requires(Capability.READ_RECORDS)
@@ -34,6 +45,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_survey": can(request.user, Capability.COLLECT_ANSWERS, a.household.unit)
         and a.round.status in workflow.SURVEY_OPEN
         and not a.screened_out,
+        "source_label": _source_label(a.source),
+        "submissions": api_selectors.assessment_submissions(actor=request.user, assessment=a),
+        "can_review_submissions": can(request.user, Capability.EDIT_RECORDS, a.round.unit),
         **classification_context(a, request),
     }
     return render(request, "reviews/assessment_detail.html", context)

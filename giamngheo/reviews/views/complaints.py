@@ -23,7 +23,11 @@ from giamngheo.reviews.views.common import (
 def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
     data = request.POST if request.method == "POST" else None
-    form = ComplaintForm(data, households=round_households_in_commune(r))
+    form = ComplaintForm(
+        data,
+        households=round_households_in_commune(r),
+        search_url=reverse("reviews:complaint_households", args=[r.pk]),
+    )
     if request.method == "POST":
         if form.is_valid():
             done = attempt(
@@ -38,6 +42,16 @@ def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             form_errors(request, form)
     return render(request, "reviews/complaint_form.html", {"round": r, "form": form})
+
+
+@requires(Capability.EDIT_RECORDS)
+def complaint_households(request: HttpRequest, pk: int) -> HttpResponse:
+    """The complaint form's household search: at most 20 matches to choose from."""
+    r = selectors.round_get(actor=request.user, pk=pk)
+    query = (request.GET.get("household_search") or request.GET.get("q") or "").strip()[:100]
+    matches = selectors.complaint_household_matches(actor=request.user, review_round=r, query=query)
+    context = {"matches": matches, "query": query, "limit": selectors.MATCHES_SHOWN}
+    return render(request, "reviews/_complaint_households.html", context)
 
 
 @requires(Capability.READ_RECORDS)

@@ -1,12 +1,9 @@
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability
-from giamngheo.jobs.models import Job
 from giamngheo.reviews import imports, selectors
 from giamngheo.reviews.forms import ImportForm
 
@@ -34,17 +31,11 @@ def import_answers(request: HttpRequest, pk: int) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            result = imports.import_start(
+            job = imports.import_start(
                 actor=request.user, review_round=r, upload=form.cleaned_data["file"]
             )
         except ValidationError as exc:
             problems = exc.messages
         else:
-            if isinstance(result, Job):
-                return redirect("jobs:detail", result.pk)
-            messages.success(
-                request,
-                _("%(rows)d households read, %(changed)d changed.") % result,
-            )
-            return redirect(r)
+            return redirect("jobs:detail", job.pk)
     return render(request, "reviews/import.html", {"round": r, "form": form, "problems": problems})

@@ -70,20 +70,58 @@ def round_create(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/round_form.html", {"form": form})
 
 
+HOUSEHOLDS_PER_PAGE = 50
+
+
+def household_filters(request: HttpRequest) -> dict[str, str]:
+    """The round page's household search and filters, unknown values dropped."""
+    village = request.GET.get("village", "")
+    klass = request.GET.get("klass", "")
+    state = request.GET.get("state", "")
+    return {
+        "q": request.GET.get("q", "").strip()[:100],
+        "village": village if village.isdigit() else "",
+        "klass": klass if klass in dict(selectors.CLASS_FILTERS) else "",
+        "state": state if state in dict(selectors.STATE_FILTERS) else "",
+    }
+
+
+def _households(request: HttpRequest, r) -> dict:
+    """The households table: one page of rows, and how many each filter value would show."""
+    filters = household_filters(request)
+    rows = selectors.assessment_rows(actor=request.user, review_round=r, filters=filters)
+    page = Paginator(rows, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    facets = selectors.assessment_facets(actor=request.user, review_round=r, filters=filters)
+    villages = r.unit.subtree().filter(level=Level.VILLAGE).order_by("name")
+    complained = set(r.complaints.values_list("household_id", flat=True))
+    return {
+        "round": r,
+        "assessments": page,
+        "complained": complained,
+        "filters": filters,
+        "village_options": [
+            (str(v.pk), v.name, facets["village"].get(str(v.pk), 0)) for v in villages
+        ],
+        "class_options": [(k, label, facets["klass"][k]) for k, label in selectors.CLASS_FILTERS],
+        "state_options": [(k, label, facets["state"][k]) for k, label in selectors.STATE_FILTERS],
+    }
+
+
 @requires(Capability.READ_RECORDS)
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
+    if request.htmx and request.htmx.target == "round-households":
+        return render(request, "reviews/_round_households.html", _households(request, r))
     today = timezone.localdate()
     user = request.user
     nxt = workflow.FORWARD.get(r.status)
     residents = r.unit.resident_counts.filter(year=r.year).first()
-    assessments = Paginator(selectors.assessment_list(actor=user, review_round=r), 100)
     context = {
+        **_households(request, r),
         "round": r,
         "steps": [(s, RoundStatus(s).label) for s in workflow.ORDER],
         "step_index": workflow.ORDER.index(r.status),
         "transitions": r.transitions.select_related("actor"),
-        "assessments": assessments.get_page(request.GET.get("page")),
         "attachments": r.attachments.all(),
         "complaints": r.complaints.select_related("household"),
         "next_step": RoundStatus(nxt).label if nxt else "",

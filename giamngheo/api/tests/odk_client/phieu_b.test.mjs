@@ -1,6 +1,7 @@
 // Fills Phiếu B with the ODK form engine (the engine of ODK Web Forms) against a running server:
 // downloads the form list, the form and its CSV media over HTTP Digest, picks a household from
-// the preloaded list, checks last year's answers, fills every member and submits.
+// the preloaded list, checks last year's answers, fills every member (preloaded from
+// members.csv), adds a newborn and submits.
 //
 // Environment: GIAMNGHEO_URL (server root), ODK_COMMUNE, ODK_USERNAME, ODK_PASSWORD,
 // ODK_HOUSEHOLD (household code to survey), ODK_RESULT (file to write the instance ID to).
@@ -121,20 +122,21 @@ test('an enumerator fills and submits Phiếu B with the ODK form engine', async
   find(root, '/data/information/info_devices').selectValues(['smartphone', 'tv']);
   find(root, '/data/information/hears_loudspeaker').selectValue('no');
 
+  // One repeat row per registered member (jr:count from the preloaded member count), each
+  // starting from last year's values (dynamic defaults looked up in members.csv).
+  assert.equal(find(root, '/data/member_count').currentState.value, '2');
   const range = find(root, '/data/members');
-  const first = range.currentState.children[0];
-  const people = find(first, '/data/members/member_id').currentState.valueOptions;
-  assert.ok(people.length >= 2, 'the household has members in the preloaded list');
-  if (range.currentState.children.length < people.length) {
-    range.addInstances(0, people.length - range.currentState.children.length);
-  }
-  people.forEach((person, i) => {
-    const repeat = range.currentState.children[i];
+  assert.equal(range.currentState.children.length, 2, 'one row per registered member');
+  // A select's value is the list of chosen options.
+  const chosen = (node) => [node.currentState.value].flat()[0] ?? '';
+  range.currentState.children.forEach((repeat, i) => {
     const set = (name) => find(repeat, `/data/members/${name}`);
-    set('member_id').selectValue(person.value);
-    set('sex').selectValue(i === 0 ? 'male' : 'female');
+    assert.notEqual(set('member_id').currentState.value, '', 'a registered member');
+    assert.equal(chosen(set('sex')), i === 0 ? 'male' : 'female', 'preloaded sex');
+    assert.equal(chosen(set('relation')), i === 0 ? 'head' : 'spouse');
+    assert.equal(chosen(set('status')), 'present');
+    assert.equal(set('change_date').currentState.relevant, false, 'asked only of who left');
     set('date_of_birth').setValue(i === 0 ? '1980-05-01' : '1982-03-08');
-    set('relation').selectValue(i === 0 ? 'head' : 'spouse');
     set('health_insurance').selectValue('yes');
     set('in_school').selectValue('no');
     set('diploma').selectValue('lower_secondary');
@@ -146,6 +148,29 @@ test('an enumerator fills and submits Phiếu B with the ODK form engine', async
     set('ill_untreated').selectValue('no');
     assert.equal(set('child_nutrition').currentState.relevant, false, 'asked only of children');
   });
+
+  // A baby was born: one more row, with no member ID, asked who they are.
+  find(root, '/data/added_count').setValue(1);
+  assert.equal(range.currentState.children.length, 3, 'a row for the new member');
+  const baby = range.currentState.children[2];
+  const set = (name) => find(baby, `/data/members/${name}`);
+  assert.equal(set('member_id').currentState.value, '');
+  assert.equal(set('status').currentState.relevant, false);
+  set('arrival').selectValue('born');
+  set('full_name').setValue('Nguyễn Thị Bé');
+  set('sex').selectValue('female');
+  set('date_of_birth').setValue('2025-06-01');
+  set('relation').selectValue('child');
+  set('health_insurance').selectValue('yes');
+  set('in_school').selectValue('no');
+  set('diploma').selectValue('none');
+  set('vocational_training').selectValue('no');
+  set('employment').selectValue('not_in_labour_force');
+  set('working_capacity').selectValue('no');
+  set('disability').selectValue('none');
+  set('social_allowance').selectValue('no');
+  set('child_nutrition').selectValue('normal');
+  set('ill_untreated').selectValue('no');
 
   const photo = new File([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])], 'ảnh nhà.jpg', {
     type: 'image/jpeg',
