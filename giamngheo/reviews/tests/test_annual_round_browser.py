@@ -194,13 +194,46 @@ def _pdf_pages(content: bytes, tmp: Path) -> int:
 
 
 def _screen_every_village(page, demo, round_id: int) -> None:
-    # Until the per-village screen lands: screened in the database (to be replaced).
-    with sqlite3.connect(demo["db"]) as conn:
-        conn.execute(
-            "UPDATE reviews_assessment SET screening = ? WHERE round_id = ?",
-            ('{"markers": [], "count": 0}', round_id),
+    """Phiếu A village by village: one household's markers changed, the rest confirmed unchanged."""
+    round_url = page.url
+    links = page.locator("#screening-by-village table a[href*='/screening/']")
+    villages = sorted(
+        {links.nth(i).get_attribute("href").split("?")[0] for i in range(links.count())}
+    )
+    assert villages
+    for number, village in enumerate(villages):
+        page.goto(f"{demo['url']}{village}")
+        page.get_by_role("link", name="Đánh dấu “không thay đổi” cho mọi hộ chưa rà soát").click()
+        page.wait_for_load_state()
+        if number == 0:
+            page.locator("table.screening input[name^='m-']").first.check()
+            # Without the explicit confirmation nothing is recorded.
+            page.get_by_role("button", name="Lưu Phiếu A của thôn").click()
+            page.wait_for_load_state()
+            assert _screened(demo["db"], round_id) == 0
+            _keep_screenshot(page, "screening-confirm")
+        page.locator("#id_confirmed").check()
+        page.get_by_role("button", name="Lưu Phiếu A của thôn").click()
+        page.wait_for_load_state()
+        assert 'class="todo"' not in page.locator("table.screening").inner_html()
+    assert _screened(demo["db"], round_id) == _listed(demo["db"], round_id)
+    assert (
+        _query(
+            demo["db"],
+            "SELECT count(*) FROM reviews_assessment WHERE round_id = ? AND screened_by_id IS NULL",
+            round_id,
         )
-    page.reload()
+        == 0
+    )
+    page.goto(round_url)
+
+
+def _screened(db: Path, round_id: int) -> int:
+    return _query(
+        db,
+        "SELECT count(*) FROM reviews_assessment WHERE round_id = ? AND screening != '{}'",
+        round_id,
+    )
 
 
 def _listed(db: Path, round_id: int) -> int:
@@ -247,7 +280,7 @@ def test_an_officer_runs_an_annual_round_from_opening_to_certificates(demo):
         bad_row = codes.index(bad_code) + 2
         assert "households" in errors and str(bad_row) in errors, errors
         assert "income_per_capita_month" in errors and "một triệu" in errors, errors
-        assert "Hoàn thành có lỗi" in page.locator("#job-progress").inner_text()
+        assert "Xong nhưng có lỗi" in page.locator("#job-progress").inner_text()
         _keep_screenshot(page, "job-errors")
         assert _classified(demo["db"], round_id) == 0  # all or nothing
 
