@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from giamngheo.reviews.tests.conftest import POOR, make_household
@@ -97,7 +98,9 @@ def test_import_refuses_households_of_another_commune(client, people, province, 
             f"{households_a[0].code},1000000\n{b_household.code},1000000\n"
         )
         upload = SimpleUploadedFile("answers.csv", csv.encode())
-        page = client.post(reverse("reviews:import_answers", args=[r.pk]), {"file": upload})
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            response = client.post(reverse("reviews:import_answers", args=[r.pk]), {"file": upload})
+        page = client.get(response.url)
     text = page.content.decode()
     assert page.status_code == 200
     assert households_a[0].code in text and "not listed in this round" in text
