@@ -296,30 +296,9 @@ def apply_screening(
     again, so a later form A replaces an earlier one, as on the web."""
     commune = submission.commune
     household = _household_of(commune, parsed)
-    review_round = screening_round(commune, workflow.SCREENING_OPEN)
-    if review_round is None:
-        latest = ReviewRound.objects.filter(unit=commune).order_by("-review_date").first()
-        step = latest.get_status_display() if latest else _("none")
-        raise Unusable(
-            Problem.NO_OPEN_ROUND,
-            _(
-                "No review round of %(commune)s is collecting form A answers (latest round: "
-                "%(step)s)."
-            )
-            % {"commune": commune.name, "step": step},
-        )
-    assessment = (
-        Assessment.objects.select_for_update()
-        .select_related("round", "household__unit")
-        .filter(round=review_round, household=household)
-        .first()
+    assessment = _listed_assessment(
+        commune, household, screening_round(commune, workflow.SCREENING_OPEN), form="A"
     )
-    if assessment is None:
-        raise Unusable(
-            Problem.NOT_IN_ROUND,
-            _("Household %(code)s is not listed in the %(year)d review round.")
-            % {"code": household.code, "year": review_round.year},
-        )
     if parsed.deprecated_id:
         Submission.objects.filter(instance_id=parsed.deprecated_id, assessment=assessment).exclude(
             problem=Problem.CONFLICTING_RESEND
@@ -354,18 +333,28 @@ def apply_screening(
 def _target(commune: AdminUnit, parsed: Parsed) -> Assessment:
     """The assessment this submission fills: the household's, in the commune's open round."""
     household = _household_of(commune, parsed)
-    review_round = open_round(commune)
+    return _listed_assessment(commune, household, open_round(commune), form="B")
+
+
+def _listed_assessment(
+    commune: AdminUnit, household, review_round: ReviewRound | None, *, form: str
+) -> Assessment:
+    """The household's assessment (locked) in the round collecting this form, or why not."""
     if review_round is None:
         latest = ReviewRound.objects.filter(unit=commune).order_by("-review_date").first()
         step = latest.get_status_display() if latest else _("none")
-        raise Unusable(
-            Problem.NO_OPEN_ROUND,
+        message = (
             _(
+                "No review round of %(commune)s is collecting form A answers (latest round: "
+                "%(step)s)."
+            )
+            if form == "A"
+            else _(
                 "No review round of %(commune)s is collecting form B answers (latest round: "
                 "%(step)s)."
             )
-            % {"commune": commune.name, "step": step},
         )
+        raise Unusable(Problem.NO_OPEN_ROUND, message % {"commune": commune.name, "step": step})
     assessment = (
         Assessment.objects.select_for_update()
         .select_related("round", "household__unit")
