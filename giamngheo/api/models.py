@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from giamngheo.storage import random_name
+from giamngheo.validators import validate_date_in_range
 
 
 class ApiToken(models.Model):
@@ -240,7 +241,7 @@ class MemberChange(models.Model):
     # The member's id in the assessment: the registry id, or "new-N" until confirmed.
     survey_id = models.CharField(_("member in the survey"), max_length=24)
     full_name = models.CharField(_("full name"), max_length=120)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_date_in_range])
     data = models.JSONField(_("answers"), default=dict, blank=True)
     state = models.CharField(
         _("state"),
