@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.households import rules
 from giamngheo.households.models import Household, LifeEvent, Member
 from giamngheo.households.services.common import REASON_MAX
 from giamngheo.households.services.records import MEMBER_FIELDS
@@ -65,7 +66,7 @@ class MemberForm(forms.ModelForm):
     def __init__(self, *args, head: bool = False, editing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["citizen_id"].widget.attrs.update(
-            {"inputmode": "numeric", "pattern": r"\d{12}", "autocomplete": "off"}
+            {"inputmode": "numeric", "pattern": rules.CITIZEN_ID_PATTERN, "autocomplete": "off"}
         )
         if head:
             del self.fields["relation"]

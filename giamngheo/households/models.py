@@ -7,7 +7,6 @@ here but in `reviews.Assessment`, one per round, so last year's answers are neve
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from giamngheo.geo.models import AdminUnit, Area
+from giamngheo.households.rules import CITIZEN_ID_DIGITS, citizen_id_validator
 from giamngheo.households.vocab import (
     ETHNIC_GROUPS,
     KINH,
@@ -27,10 +27,6 @@ from giamngheo.households.vocab import (
     Sex,
 )
 from giamngheo.validators import validate_date_in_range
-
-citizen_id_validator = RegexValidator(
-    r"^\d{12}$", _("A citizen ID number has exactly 12 digits (Decree 137/2015/NĐ-CP).")
-)
 
 
 class HouseholdStatus(models.TextChoices):
@@ -107,7 +103,7 @@ class Member(models.Model):
     relation = models.CharField(_("relation to the head"), max_length=12, choices=Relation.choices)
     citizen_id = models.CharField(
         _("citizen ID number"),
-        max_length=12,
+        max_length=CITIZEN_ID_DIGITS,
         blank=True,
         validators=[citizen_id_validator],
     )

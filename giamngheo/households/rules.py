@@ -7,6 +7,7 @@ off by a century, a parent and child swapped) before they distort the review.
 import datetime as dt
 import re
 
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.households.vocab import Relation
@@ -18,9 +19,23 @@ MIN_HEAD_AGE = 15
 # Smallest plausible gap between the generations of one household, in years.
 MIN_GENERATION_GAP = 12
 
-CITIZEN_ID = re.compile(r"^\d{12}$")
+# The citizen ID number (Decree 137/2015/NĐ-CP): exactly 12 digits. The one definition;
+# the model field, the entry form, the import and the searches all take it from here.
+CITIZEN_ID_DIGITS = 12
+# Unanchored, for an HTML `pattern` attribute (which always matches the whole value).
+CITIZEN_ID_PATTERN = rf"\d{{{CITIZEN_ID_DIGITS}}}"
+# Anchored, for Python's `re` and for Polars' `str.contains` over an import column.
+CITIZEN_ID_REGEX = rf"^{CITIZEN_ID_PATTERN}$"
+# 9 to 11 digits: a spreadsheet that read the number as a number dropped its leading zeros.
+CITIZEN_ID_LOST_ZERO_REGEX = rf"^\d{{9,{CITIZEN_ID_DIGITS - 1}}}$"
+CITIZEN_ID = re.compile(CITIZEN_ID_REGEX)
 
 MSG_CITIZEN_ID = _("A citizen ID number has exactly 12 digits (Decree 137/2015/NĐ-CP).")
+MSG_CITIZEN_ID_LOST_ZERO = _(
+    "A citizen ID number has 12 digits; the leading 0 was probably lost. Format the column as Text and type the number again."
+)
+# The model field's validator; Member.full_clean() runs it on every form and service save.
+citizen_id_validator = RegexValidator(CITIZEN_ID_REGEX, MSG_CITIZEN_ID)
 MSG_FUTURE_BIRTH = _("The date of birth is in the future.")
 MSG_TOO_OLD = _("The date of birth is before 1900; check the year.")
 MSG_HEAD_TOO_YOUNG = _("The head of household must be at least %(age)s years old.")
@@ -41,8 +56,14 @@ def years_between(earlier: dt.date, later: dt.date) -> int:
     return later.year - earlier.year - ((later.month, later.day) < (earlier.month, earlier.day))
 
 
-def citizen_id_error(value: str) -> str | None:
-    if value and not CITIZEN_ID.match(value):
+def is_citizen_id(value: str | None) -> bool:
+    """A well-formed citizen ID number (not an empty one)."""
+    return bool(value) and CITIZEN_ID.match(value) is not None
+
+
+def citizen_id_error(value: str | None) -> str | None:
+    """What is wrong with a typed citizen ID number, or None; an empty one is allowed."""
+    if value and not is_citizen_id(value):
         return str(MSG_CITIZEN_ID)
     return None
 

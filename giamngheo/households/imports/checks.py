@@ -142,15 +142,9 @@ def _typed(check: TableCheck, column: Column, today: dt.date) -> pl.Series:
         )
         return typed.alias(column.name)
     if column.kind == "citizen_id":
-        ok = raw.str.contains(r"^\d{12}$")
-        lost_zero = raw.str.contains(r"^\d{9,11}$")
-        check.flag(
-            ~empty & lost_zero,
-            column.name,
-            _(
-                "A citizen ID number has 12 digits; the leading 0 was probably lost. Format the column as Text and type the number again."
-            ),
-        )
+        ok = raw.str.contains(rules.CITIZEN_ID_REGEX)
+        lost_zero = raw.str.contains(rules.CITIZEN_ID_LOST_ZERO_REGEX)
+        check.flag(~empty & lost_zero, column.name, str(rules.MSG_CITIZEN_ID_LOST_ZERO))
         check.flag(~empty & ~ok & ~lost_zero, column.name, str(rules.MSG_CITIZEN_ID))
         return raw
     if column.kind == "causes":
@@ -308,7 +302,7 @@ def check_members(
 
 def _check_citizen_ids(check: TableCheck, typed: pl.DataFrame, ctx: Context) -> None:
     ids = typed["citizen_id"]
-    valid = ids.str.contains(r"^\d{12}$").fill_null(False)
+    valid = ids.str.contains(rules.CITIZEN_ID_REGEX).fill_null(False)
     again, first = _repeats(typed, ["_citizen"], valid)
     first_code = (
         typed.select("household_code", "_citizen")

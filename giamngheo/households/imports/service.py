@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, has_capability, scoped
 from giamngheo.geo.models import AdminUnit, Level
+from giamngheo.households import rules
 from giamngheo.households.imports import checks, writing
 from giamngheo.households.imports.checks import Context, RowError
 from giamngheo.households.imports.columns import COLUMNS, HOUSEHOLDS, MEMBERS
@@ -97,7 +98,7 @@ def build_context(actor: User, households: pl.DataFrame, members: pl.DataFrame |
     ctx.existing_codes = {c for (c,) in _chunked_codes(mine, "code", sorted(every), "code")}
     ctx.foreign_codes = every - ctx.existing_codes
     if members is not None:
-        ids = [i for i in members["citizen_id"].unique().to_list() if i and len(i) == 12]
+        ids = [i for i in members["citizen_id"].unique().to_list() if rules.is_citizen_id(i)]
         rows = _chunked_codes(
             Member.objects.all(), "citizen_id", ids, "citizen_id", "household__code", "member_no"
         )

@@ -149,9 +149,7 @@ def _check_members(
 def _check_citizen_ids(
     *, actor: User, changed: list[tuple[int, Member]], errors: ErrorCollector
 ) -> None:
-    wanted = {
-        m.citizen_id: i for i, m in changed if m.citizen_id and rules.CITIZEN_ID.match(m.citizen_id)
-    }
+    wanted = {m.citizen_id: i for i, m in changed if rules.is_citizen_id(m.citizen_id)}
     if not wanted:
         return
     own = {m.pk for _, m in changed if m.pk}
