@@ -24,3 +24,12 @@ def _test_settings(settings):
     """Jobs run inline (no worker needed to see their result); password hashing is cheap."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    """Compile missing or outdated `.mo` catalogues, so plain `pytest` works without `make messages`."""
+    from giamngheo.tests.catalogs import compile_stale_catalogs, forget_loaded_translations
+
+    if compile_stale_catalogs():
+        # Django may already have read the catalogues while it was set up.
+        forget_loaded_translations()
