@@ -127,7 +127,7 @@ def scoped(
 
 def unit_allowed(actor: User, unit: AdminUnit) -> bool:
     roots = actor_roots(actor)
-    return roots is None or any(unit.path.startswith(root.path) for root in roots)
+    return roots is None or any(root.contains(unit) for root in roots)
 
 
 def can(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from giamngheo.accounts.models import Organisation, OrganisationKind, Role, User
-from giamngheo.geo.models import AdminUnit, Level, Succession
+from giamngheo.geo.models import AdminUnit, Level, Succession, q_within
 
 DEMO_PROVINCE = "31"
 FORMER_HAI_DUONG = "30"
@@ -40,7 +40,7 @@ def demo_commune(province: AdminUnit) -> AdminUnit:
     ).order_by("code")
     if former_hd is not None:
         merged = Succession.objects.filter(
-            successor__in=candidates, predecessor__path__startswith=former_hd.path
+            q_within(former_hd, "predecessor"), successor__in=candidates
         ).values_list("successor_id", flat=True)
         commune = candidates.filter(pk__in=merged, division_type="xã").first()
         if commune is not None:

@@ -41,6 +41,16 @@ AREA_BY_DIVISION_TYPE = {
 }
 
 
+def q_within(unit: "AdminUnit", field: str = "") -> Q:
+    """A Q matching rows whose unit is `unit` or lies below it: the one subtree lookup.
+
+    `field` names the rows' unit (`"unit"`, `"household__unit"`); empty for AdminUnit rows
+    themselves. Paths end with the separator ("/1/11/"), so unit 11 never takes in 110.
+    """
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    return Q(**{lookup: unit.path})
+
+
 class AdminUnitQuerySet(models.QuerySet):
     def valid_on(self, date: dt.date) -> "AdminUnitQuerySet":
         return self.filter(
@@ -59,7 +69,7 @@ class AdminUnitQuerySet(models.QuerySet):
         """
         paths = Q(pk__in=[])
         for root in roots:
-            paths |= Q(path__startswith=root.path)
+            paths |= q_within(root)
         if not field:
             return paths
         return Q(**{f"{field}__in": AdminUnit.objects.filter(paths).values("pk")})
@@ -149,13 +159,17 @@ class AdminUnit(models.Model):
 
     def subtree(self) -> AdminUnitQuerySet:
         """The unit and everything below it; use as `unit__in=unit.subtree()` on large tables."""
-        return AdminUnit.objects.filter(path__startswith=self.path)
+        return AdminUnit.objects.filter(q_within(self))
 
     def descendants(self) -> AdminUnitQuerySet:
-        return AdminUnit.objects.filter(path__startswith=self.path).exclude(pk=self.pk)
+        return self.subtree().exclude(pk=self.pk)
 
-    def is_within(self, other: "AdminUnit") -> bool:
-        return self.path.startswith(other.path)
+    def contains(self, other: "AdminUnit") -> bool:
+        """Whether `other` is this unit or lies below it: the one containment rule.
+
+        Paths end with the separator ("/1/11/"), so unit 11 never contains unit 110.
+        """
+        return other.path.startswith(self.path)
 
     def commune(self) -> "AdminUnit | None":
         if self.level == Level.COMMUNE:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from giamngheo.geo.models import AdminUnit, Succession
+from giamngheo.geo.models import AdminUnit, Succession, q_within
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def scope_roots(unit: AdminUnit) -> list[AdminUnit]:
     Data owned by any unit under one of these roots belongs, today, to `unit`'s territory.
     """
     inner = set(
-        Succession.objects.filter(successor__path__startswith=unit.path).values_list(
+        Succession.objects.filter(q_within(unit, "successor")).values_list(
             "successor_id", flat=True
         )
     )
@@ -67,7 +67,7 @@ def scope_roots(unit: AdminUnit) -> list[AdminUnit]:
     units = sorted(AdminUnit.objects.filter(pk__in=ids), key=lambda u: len(u.path))
     roots: list[AdminUnit] = []
     for candidate in units:
-        if not any(candidate.path.startswith(r.path) for r in roots):
+        if not any(root.contains(candidate) for root in roots):
             roots.append(candidate)
     return roots
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.accounts.models import Organisation, User
 from giamngheo.accounts.scoping import unit_q
-from giamngheo.geo.models import AdminUnit, Level
+from giamngheo.geo.models import AdminUnit, Level, q_within
 from giamngheo.programs.models import (
     ActivityStatus,
     AnnualPlan,
@@ -58,7 +58,7 @@ class DocumentForm(forms.Form):
 def _program_units(actor: User, program: CoordinationProgram):
     units = AdminUnit.objects.filter(unit_q(actor, unit_field="")).exclude(level=Level.VILLAGE)
     return (
-        units.filter(path__startswith=program.unit.path)
+        units.filter(q_within(program.unit))
         | units.filter(predecessions__predecessor=program.unit)
         | AdminUnit.objects.filter(pk=program.unit_id)
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, scoped
+from giamngheo.geo.models import q_within
 from giamngheo.households.models import Household
 from giamngheo.households.selectors import (
     household_get,  # noqa: F401  (the registry's own)
@@ -240,7 +241,7 @@ def flow_counts(
     if review_round is not None:
         qs = qs.filter(round=review_round)
     if unit is not None:
-        qs = qs.filter(round__unit__path__startswith=unit.path)
+        qs = qs.filter(q_within(unit, "round__unit"))
     if year is not None:
         qs = qs.filter(round__year=year)
     counts = Counter(dict.fromkeys(Flow.values, 0))

@@ -237,7 +237,7 @@ def support_seed_demo(
             location=str(commune),
         )
         roots = scope_roots(commune)
-        local = [h for h in households if any(h.unit.path.startswith(r.path) for r in roots)]
+        local = [h for h in households if any(r.contains(h.unit) for r in roots)]
         model_participants_add(actor=actor, model=model, households=local[:15])
     stdout.write(f"Demo fund seeded with {fund.entries.count()} ledger entries.")
     return fund

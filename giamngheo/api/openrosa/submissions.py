@@ -159,7 +159,7 @@ def _check_scope(actor: User, commune: AdminUnit, parsed: Parsed) -> None:
     household = Household.objects.select_related("unit").filter(code=parsed.household_code).first()
     if household is None:
         return
-    if not household.unit.path.startswith(commune.path):
+    if not commune.contains(household.unit):
         raise SubmissionError(
             403,
             _("Household %(code)s is not in %(commune)s; it cannot be surveyed here.")
@@ -279,7 +279,7 @@ def _round_of(commune: AdminUnit, parsed: Parsed) -> ReviewRound | None:
 
 def _household_of(commune: AdminUnit, parsed: Parsed) -> Household:
     household = Household.objects.select_related("unit").filter(code=parsed.household_code).first()
-    if household is None or not household.unit.path.startswith(commune.path):
+    if household is None or not commune.contains(household.unit):
         raise Unusable(
             Problem.UNKNOWN_HOUSEHOLD,
             _("No household of %(commune)s has the code %(code)s.")

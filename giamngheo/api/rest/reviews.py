@@ -19,7 +19,7 @@ from giamngheo.api.rest.schemas import (
     ErrorOut,
     RoundOut,
 )
-from giamngheo.geo.models import AdminUnit
+from giamngheo.geo.models import AdminUnit, q_within
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus, RoundType
 from giamngheo.standards import StandardError, load_standard
 from giamngheo.standards.explain import render
@@ -45,7 +45,7 @@ def _in_unit(queryset, unit_id: int | None, field: str):
     unit = AdminUnit.objects.filter(pk=unit_id).first()
     if unit is None:
         return queryset.none()
-    return queryset.filter(**{f"{field}__path__startswith": unit.path})
+    return queryset.filter(q_within(unit, field))
 
 
 @router.get("/rounds", response={200: list[RoundOut], **ERRORS})

@@ -138,9 +138,9 @@ class Activity(models.Model):
 
 def _within_program_territory(unit: AdminUnit, program_unit: AdminUnit) -> bool:
     """The program's unit, or the units that took it over (a 2025 activity of a former province)."""
-    if unit.path.startswith(program_unit.path):
+    if program_unit.contains(unit):
         return True
-    return any(unit.path.startswith(edge.unit.path) for edge in unit_successors(program_unit))
+    return any(edge.unit.contains(unit) for edge in unit_successors(program_unit))
 
 
 class Indicator(models.Model):

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from giamngheo.geo.models import AdminUnit, Level, Succession
+from giamngheo.geo.models import AdminUnit, Level, Succession, q_within
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,6 @@ def communes_within(root: AdminUnit) -> list[AdminUnit]:
         return [root]
     return list(
         AdminUnit.objects.filter(
-            path__startswith=root.path, level=Level.COMMUNE, valid_to__isnull=True
+            q_within(root), level=Level.COMMUNE, valid_to__isnull=True
         ).order_by("code")
     )

@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, scoped
-from giamngheo.geo.models import AdminUnit
+from giamngheo.geo.models import AdminUnit, q_within
 from giamngheo.reports.models import Target, TargetMeasure
 from giamngheo.reports.selectors.breakdowns import household_groups
 from giamngheo.reports.selectors.common import (
@@ -67,7 +67,7 @@ def minority_rates(*, actor: User, unit: AdminUnit, year: int) -> dict[int | Non
 def targets_for(*, actor: User, unit: AdminUnit, year: int) -> QuerySet[Target]:
     require_aggregates(actor, unit)
     return scoped(
-        Target.objects.filter(year=year, unit__path__startswith=unit.path),
+        Target.objects.filter(q_within(unit, "unit"), year=year),
         actor,
         Capability.READ_AGGREGATES,
     ).select_related("unit")

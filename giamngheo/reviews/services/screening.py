@@ -154,7 +154,7 @@ def village_screen(
         raise PermissionDenied(_("This is outside your unit or your role."))
     ReviewRound.objects.select_for_update().filter(pk=review_round.pk).first()
     review_round.refresh_from_db()
-    if not village.is_within(review_round.unit):
+    if not review_round.unit.contains(village):
         raise PermissionDenied(_("This is outside your unit or your role."))
     if review_round.is_locked:
         raise ValidationError(

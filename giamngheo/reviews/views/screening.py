@@ -47,7 +47,7 @@ def screening_village(request: HttpRequest, pk: int, village_pk: int) -> HttpRes
     village = AdminUnit.objects.filter(pk=village_pk).first()
     if (
         village is None
-        or not village.is_within(r.unit)
+        or not r.unit.contains(village)
         or not can(request.user, Capability.COLLECT_ANSWERS, village)
         or not r.assessments.filter(household__unit=village).exists()
     ):

@@ -184,7 +184,7 @@ def contribution_receive(
 
 
 def _household_in_fund_territory(fund: Fund, household: Household) -> bool:
-    return any(household.unit.path.startswith(root.path) for root in scope_roots(fund.unit))
+    return any(root.contains(household.unit) for root in scope_roots(fund.unit))
 
 
 @transaction.atomic

@@ -72,7 +72,7 @@ def model_participants_add(
     roots = scope_roots(model.unit)
     added = 0
     for household in households:
-        if not any(household.unit.path.startswith(root.path) for root in roots):
+        if not any(root.contains(household.unit) for root in roots):
             raise ValidationError(
                 {
                     "households": _("%(household)s lives outside the model's unit.")
