@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import django
 from django.conf import settings
@@ -197,7 +197,7 @@ def _add_file(tar: tarfile.TarFile, path: Path, arcname: str) -> dict[str, Any]:
     return {"path": arcname, "sha256": reader.sha256.hexdigest(), "size": info.size}
 
 
-def _write_mode(path: Path) -> str:
+def _write_mode(path: Path) -> Literal["w:gz", "w"]:
     return "w:gz" if path.name.endswith((".gz", ".tgz")) else "w"
 
 

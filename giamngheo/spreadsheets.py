@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 from openpyxl.cell.cell import Cell
@@ -104,7 +104,7 @@ def csv_writer(file: Any, **options: Any) -> SafeWriter:
     return SafeWriter(csv.writer(file, **options))
 
 
-def csv_reader(lines: Iterable[str], *args: Any, **options: Any) -> Iterable[list[str]]:
+def csv_reader(lines: Iterable[str], *args: Any, **options: Any) -> Iterator[list[str]]:
     """``csv.reader`` that removes the apostrophe `csv_writer` put before formula-like text."""
     for row in csv.reader(lines, *args, **options):
         yield [csv_unescape(cell) for cell in row]

@@ -8,4 +8,4 @@ class SessionStore(DatabaseSessionStore):
     byte, which PostgreSQL refuses in text) is no session at all, and never reaches the database."""
 
     def _validate_session_key(self, key: str | None) -> bool:
-        return bool(key) and len(key) >= 8 and key.isascii() and key.isalnum()
+        return key is not None and len(key) >= 8 and key.isascii() and key.isalnum()

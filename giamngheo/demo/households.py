@@ -7,6 +7,7 @@ per-row history; everything an officer changes afterwards is audited as usual.
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -282,11 +283,11 @@ def _write_assessments(
     as_json = db_value(Assessment, "facts")
     if connection.vendor == "sqlite":
 
-        def stored(text: str) -> str:
+        def stored(text: str) -> Any:
             return text
     else:
 
-        def stored(text: str):
+        def stored(text: str) -> Any:
             return as_json(json.loads(text))
 
     empty = as_json({})

@@ -254,7 +254,11 @@ def facts_for_year(
     allowance = ((age >= 80) | (disability == "severe")) & (rng.random(m) < 0.9)
     capacity = ~((disability == "severe") | (age >= 75))
     # Recorded up to 17: the engine counts ages by birthday, this generator by whole years.
-    nutrition = np.where(age < 18, np.where(chance(0.03, 1.2, m, zm), "stunted", "normal"), None)
+    nutrition = np.where(
+        age < 18,
+        np.where(chance(0.03, 1.2, m, zm), "stunted", "normal"),
+        np.array(None, dtype=object),  # what np.where makes of None
+    )
 
     ids = np.char.add("h", np.arange(n).astype(str))
     households = pl.DataFrame(

@@ -49,7 +49,7 @@ class JobReporter:
 
     def progress(self, done: int, message: str = "") -> None:
         self.job.done = done
-        fields = {"done": done}
+        fields: dict[str, int | str] = {"done": done}
         if message:
             fields["message"] = message
         Job.objects.filter(pk=self.job.pk).update(**fields)

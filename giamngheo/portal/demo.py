@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.utils import timezone
 
@@ -12,7 +12,7 @@ from giamngheo.portal.models import Article, Category
 CATEGORY = ("Giảm nghèo – Bảo trợ xã hội", "giam-ngheo-bao-tro-xa-hoi")
 SOURCE = "Sở Nông nghiệp và Môi trường"
 
-ARTICLES = [
+ARTICLES: list[dict[str, Any]] = [
     {
         "slug": "hai-phong-ty-le-ho-ngheo-2018",
         "date": dt.date(2019, 1, 18),

@@ -130,11 +130,13 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     for year in sorted(years):
         summary = published_summary(unit=unit, year=year)
         for row in [summary.total, *summary.rows]:
+            unit_of_row = row.unit
+            assert unit_of_row is not None  # a summary's rows are units, never groupings
             writer.writerow(
                 [
                     year,
-                    row.unit.code,
-                    row.unit.name,
+                    unit_of_row.code,
+                    unit_of_row.name,
                     _int(row.households),
                     row.count("poor"),
                     _blank(row.rate("poor")),

@@ -7,6 +7,7 @@ figures and the inspection are invented for the demo. Idempotent: a program alre
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 
 from django.db import transaction
 
@@ -107,7 +108,7 @@ def _former_province(code: str) -> AdminUnit | None:
     )
 
 
-def _areas(specs: list[tuple[str | None, str]]) -> list[AreaSpec]:
+def _areas(specs: Sequence[tuple[str | None, str]]) -> list[AreaSpec]:
     categories = {c.code: c for c in ContentCategory.objects.all()}
     return [AreaSpec(title, categories.get(code) if code else None) for code, title in specs]
 

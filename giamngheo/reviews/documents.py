@@ -88,7 +88,7 @@ def posting_rows(review_round: ReviewRound) -> tuple[list[Row], list[Row]]:
         .select_related("household__unit")
         .order_by("household__unit__name", "household__head_name")
     )
-    listed = []
+    listed: list[Row] = []
     for a in assessments:
         flow = flows.get(a.household_id, ("", "", ""))[2]
         category = CATEGORY_VI[a.poverty_class].get(flow, NEW_VI[a.poverty_class])
@@ -102,7 +102,7 @@ def posting_rows(review_round: ReviewRound) -> tuple[list[Row], list[Row]]:
             )
         )
     escaped_ids = {h: f for h, (_s, _e, f) in flows.items() if f in ESCAPED_VI}
-    escaped = []
+    escaped: list[Row] = []
     for a in (
         review_round.assessments.filter(household_id__in=escaped_ids)
         .select_related("household__unit")

@@ -204,10 +204,10 @@ def coerce(fact: Fact, raw: Any) -> tuple[Any, str]:
         return _bounded(fact, value)
     if fact.kind == "decimal":
         try:
-            value = float(text.replace(",", "."))
+            number = float(text.replace(",", "."))
         except ValueError:
             return None, _("“%(v)s” is not a number; write e.g. 24.5.") % {"v": text}
-        return _bounded(fact, value)
+        return _bounded(fact, number)
     if fact.kind in ("bool", "optional_bool"):
         low = text.lower()
         if low in TRUE:

@@ -9,7 +9,7 @@ their Arrow buffers; text (CSV, Excel, loose JSON) is parsed and anything invali
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import numpy as np
@@ -69,19 +69,13 @@ def decode_table(
         if kind in ("str", "str_list"):
             continue
         if name not in df.columns:
-            out[name] = Deferred(
-                lambda kind=kind, values=values, name=name: _decode(
-                    report, table, df, name, kind, values, length
-                )
-            )
+            out[name] = Deferred(partial(_decode, report, table, df, name, kind, values, length))
             continue
         series = df[name]
         if _is_direct(series.dtype, kind, values):
             if complete is not None and not series.null_count():
                 complete.add(name)  # nothing absent: required-fact checks can skip the column
-            out[name] = Deferred(
-                lambda series=series, kind=kind, values=values: _direct(series, kind, values)
-            )
+            out[name] = Deferred(partial(_direct, series, kind, values))
         else:
             out[name] = _decode(report, table, df, name, kind, values, length)
     return out
@@ -100,14 +94,15 @@ class Deferred:
         return self._value
 
 
-class Columns(dict[str, Any]):
+class Columns(dict[str, "np.ndarray | Deferred"]):
     """Coded columns; a ``Deferred`` entry is computed when a rule first reads it."""
 
-    def __getitem__(self, key: str) -> Any:
+    def __getitem__(self, key: str) -> np.ndarray:
         value = super().__getitem__(key)
         if isinstance(value, Deferred):
-            value = value.compute()
-            self[key] = value
+            computed: np.ndarray = value.compute()
+            self[key] = computed
+            return computed
         return value
 
 
@@ -115,7 +110,7 @@ def _is_direct(dtype: Any, kind: str, values: Any) -> bool:
     if kind == "enum":
         return isinstance(dtype, pl.Enum) and dtype.categories.to_list() == list(values)
     if kind == "bool":
-        return dtype == pl.Boolean
+        return bool(dtype == pl.Boolean)
     if kind in ("number", "int"):
         return dtype in (pl.Float64, pl.Int64, pl.Int32, pl.Float32)
     return kind == "date" and dtype == pl.Date

@@ -204,10 +204,12 @@ def _given_flags(t: Tables, std: Standard, rows: np.ndarray, flags: dict[str, np
 
 def is_missing(arr: np.ndarray) -> np.ndarray:
     if arr.dtype.kind == "f":
-        return np.isnan(arr)
-    if arr.dtype == np.int32:
-        return arr == NO_DATE
-    return arr == MISSING
+        missing: np.ndarray = np.isnan(arr)
+    elif arr.dtype == np.int32:
+        missing = arr == NO_DATE
+    else:
+        missing = arr == MISSING
+    return missing
 
 
 def _check_needs(t: Tables, std: Standard, rows: np.ndarray) -> None:

@@ -178,6 +178,8 @@ def _income_item(o: Outcome, i: int, std: Any) -> dict[str, Any]:
     income = float(o.t.h["income_per_capita_month"][i])
     inc = int(income) if income.is_integer() else income
     line, near, upper = _int(o.line[i]), _int(o.near[i]), _int(o.upper[i])
+    # a classified household always has its lines; only the middle band's upper one is optional
+    assert line is not None and near is not None
     if std.class_rule == "income_alone_then_count":
         if income <= line:
             return {
@@ -234,6 +236,7 @@ def decode(table: str, name: str, value: Any) -> Any:
     """A coded value back to the contract's value (for explanation parameters)."""
     kind, values = (HOUSEHOLD_FIELDS if table == "households" else MEMBER_FIELDS)[name]
     if kind == "enum":
+        assert values is not None  # an enum field lists its values
         return None if value < 0 else values[int(value)]
     if kind == "bool":
         return None if value == MISSING else bool(value)

@@ -162,7 +162,7 @@ class Writer:
             _write_workbook(frame, self.path)
 
 
-def _schema(kind: str) -> dict[str, pl.DataType]:
+def _schema(kind: str) -> dict[str, pl.DataType | type[pl.DataType]]:
     listed = pl.List(pl.String) if kind == ".parquet" else pl.String
     ints = ("deprivation_count", "poverty_line", "near_poor_line", "middle_upper", "error_row")
     return {

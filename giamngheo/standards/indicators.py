@@ -181,7 +181,8 @@ class HousingArea(Indicator):
 
     def households(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
         # area / size < min  ⇔  area < min × size, exact for whole sizes
-        return t.h["floor_area_m2"] < p["min_m2_per_person"] * effective_size(t)
+        result: np.ndarray = t.h["floor_area_m2"] < p["min_m2_per_person"] * effective_size(t)
+        return result
 
 
 def effective_size(t: Tables) -> np.ndarray:
@@ -200,7 +201,8 @@ class InfoAccess(Indicator):
 
     def _no_device(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
         accepted = sum(1 << vocab.INFO_DEVICES.index(d) for d in p["devices"])
-        return (t.h["info_devices"] & accepted) == 0
+        result: np.ndarray = (t.h["info_devices"] & accepted) == 0
+        return result
 
     def requires(self, t: Tables, p: Mapping[str, Any]) -> list[Need]:
         needs = [Need("households", "info_devices")]
@@ -209,7 +211,7 @@ class InfoAccess(Indicator):
         return needs
 
     def households(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
-        deprived = self._no_device(t, p) & (t.h["info_devices"] != MISSING)
+        deprived: np.ndarray = self._no_device(t, p) & (t.h["info_devices"] != MISSING)
         if p.get("loudspeaker_counts", True):
             deprived &= t.h["hears_loudspeaker"] == 0
         return deprived
@@ -228,13 +230,15 @@ class _MemberFlag(Indicator):
         )
 
     def deprived_value(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
-        return t.mem[self.fact] == 0
+        result: np.ndarray = t.mem[self.fact] == 0
+        return result
 
     def requires(self, t: Tables, p: Mapping[str, Any]) -> list[Need]:
         return [Need("members", self.fact, self.target(t, p))]
 
     def members(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
-        return self.target(t, p) & self.deprived_value(t, p)
+        result: np.ndarray = self.target(t, p) & self.deprived_value(t, p)
+        return result
 
 
 @register
@@ -249,7 +253,8 @@ class UntreatedIllness(_MemberFlag):
     text = N_("a member was ill and did not seek medical treatment")
 
     def deprived_value(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
-        return t.mem["ill_untreated"] == 1
+        result: np.ndarray = t.mem["ill_untreated"] == 1
+        return result
 
 
 @register
@@ -307,7 +312,8 @@ class AdultEducation(_MemberFlag):
         qualified = studying | diploma_ok
         if p.get("training_counts", True):
             qualified |= t.mem["vocational_training"] == 1
-        return target & ~qualified
+        result: np.ndarray = target & ~qualified
+        return result
 
 
 @register
@@ -343,7 +349,8 @@ class AdultEducationCohort(_MemberFlag):
     def members(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
         sure, _ = self._cohort(t, p)
         qualified = isin_codes(t.mem["diploma"], codes(vocab.DIPLOMA, p["qualified"]))
-        return sure & (t.mem["in_school"] == 0) & ~qualified
+        result: np.ndarray = sure & (t.mem["in_school"] == 0) & ~qualified
+        return result
 
 
 def retirement_months(sex: np.ndarray, year: np.ndarray) -> np.ndarray:
@@ -357,7 +364,8 @@ def retirement_months(sex: np.ndarray, year: np.ndarray) -> np.ndarray:
         # one review year (the usual batch): two numbers, no per-member lookup
         row = int(np.clip(int(year[0]) - first, 0, len(rows) - 1)) * 2
         return np.where(female, np.int16(table[row + 1]), np.int16(table[row]))
-    return table[np.clip(year - first, 0, len(rows) - 1) * 2 + female.view(np.int8)]
+    result: np.ndarray = table[np.clip(year - first, 0, len(rows) - 1) * 2 + female.view(np.int8)]
+    return result
 
 
 @register
@@ -390,9 +398,10 @@ class Employment(_MemberFlag):
 
     def members(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
         _, sure, _ = self._working_age(t)
-        return sure & isin_codes(
+        result: np.ndarray = sure & isin_codes(
             t.mem["employment"], codes(vocab.EMPLOYMENT, p["deprived_employment"])
         )
+        return result
 
 
 @register
@@ -420,10 +429,12 @@ class DependencyRatio(Indicator):
         age = t.mem["_age"]
         disabled = isin_codes(t.mem["disability"], codes(vocab.DISABILITY, p["disabled_levels"]))
         supported = (t.mem["social_allowance"] == 1) & ((age >= p["elderly_min_age"]) | disabled)
-        return ((age >= 0) & (age < p["child_under_age"])) | supported
+        result: np.ndarray = ((age >= 0) & (age < p["child_under_age"])) | supported
+        return result
 
     def households(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
-        return t.seg_count(self.members(t, p)) > p["max_share"] * t.size
+        result: np.ndarray = t.seg_count(self.members(t, p)) > p["max_share"] * t.size
+        return result
 
     def describe(self, p: Mapping[str, Any], gettext: Callable[[str], str]) -> str:
         return super().describe({**p, "max_share_pct": round(p["max_share"] * 100)}, gettext)

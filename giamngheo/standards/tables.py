@@ -8,8 +8,9 @@ first error per household wins.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import polars as pl
@@ -27,6 +28,8 @@ from giamngheo.standards.decode import (
 from giamngheo.standards.vocab import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 
 __all__ = ["MISSING", "NO_DATE", "UNKNOWN", "InputError", "Tables", "build_tables", "isin_codes"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,8 @@ class Tables:
     n: int
     m: int
     household_id: list[Any] | pl.Series
-    h: dict[str, np.ndarray]
-    mem: dict[str, np.ndarray]
+    h: Columns
+    mem: Columns
     member_hh: np.ndarray
     size: np.ndarray
     hh_row: np.ndarray
@@ -64,11 +67,12 @@ class Tables:
         default_factory=lambda: {"households": set(), "members": set()}
     )
 
-    def memo(self, key: Any, compute: Any) -> Any:
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """Intermediate masks shared by ``requires`` and the definition, computed once."""
         if key not in self.cache:
             self.cache[key] = compute()
-        return self.cache[key]
+        value: T = self.cache[key]
+        return value
 
     def error(self, hh_idx: np.ndarray, make: Any) -> None:
         """Record an error for each household in ``hh_idx`` that has none yet."""
@@ -120,7 +124,8 @@ class Tables:
 
     def per_member(self, household_values: np.ndarray) -> np.ndarray:
         """Broadcast a household column to its members (contiguous, so a gather)."""
-        return household_values[self.member_hh]
+        result: np.ndarray = household_values[self.member_hh]
+        return result
 
 
 def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -141,7 +146,8 @@ def isin_codes(arr: np.ndarray, codes: list[int] | tuple[int, ...]) -> np.ndarra
     if max(wanted) < 8 and arr.dtype == np.int8:
         flags = np.uint8(sum(1 << c for c in wanted))
         hit = np.right_shift(flags, arr.view(np.uint8) & np.uint8(7)) & np.uint8(1)
-        return hit.view(bool) & (arr >= 0)
+        result: np.ndarray = hit.view(bool) & (arr >= 0)
+        return result
     out = np.zeros(arr.shape, bool)
     for c in wanted:
         out |= arr == c
@@ -314,16 +320,17 @@ def _member_ages(t: Tables) -> None:
         offset = dob - lo
         months = table[offset]
         ages_fast = (table // 12)[offset]
-        by = Deferred(lambda: by_t.astype(np.int16)[offset])  # only the 1986-cohort rule reads it
+        # only the 1986-cohort rule reads the birth year
+        by: np.ndarray | Deferred = Deferred(lambda: by_t.astype(np.int16)[offset])
         ry = np.broadcast_to(np.int16(ry0), (t.m,))
         after = dob > review[0]
     else:
         ry_h, rm_h, rd_h = _calendar(review, has_review)
-        by, bm, bd = _calendar(dob, has_dob)
+        birth_year, bm, bd = _calendar(dob, has_dob)
         ry = ry_h[g].astype(np.int16)
         # completed months (the day of the month counts on the day); whole years follow
-        months = ((ry - by) * 12 + (rm_h[g] - bm) - (rd_h[g] < bd)).astype(np.int16)
-        by = by.astype(np.int16)
+        months = ((ry - birth_year) * 12 + (rm_h[g] - bm) - (rd_h[g] < bd)).astype(np.int16)
+        by = birth_year.astype(np.int16)
         after = has_dob & has_review[g] & (dob > review[g])
     all_dob = bool(has_dob.all())
     age_given = t.mem["age"]
@@ -357,6 +364,8 @@ def _member_ages(t: Tables) -> None:
         t.mem["_months_lo"] = t.mem["_months_hi"] = months
         t.mem["_by_lo"] = t.mem["_by_hi"] = by
         return
+    # only an all-birth-dates batch defers the birth year (it returned above)
+    assert not isinstance(by, Deferred)
     a12 = age * 12
     t.mem["_months_lo"] = np.where(has_dob, months, a12)
     t.mem["_months_hi"] = np.where(has_dob, months, a12 + 11)

@@ -63,9 +63,10 @@ def _local(tag: str) -> str:
 
 def _find(node: ET.Element, *path: str) -> ET.Element | None:
     for name in path:
-        node = next((c for c in node if _local(c.tag) == name), None)
-        if node is None:
+        child = next((c for c in node if _local(c.tag) == name), None)
+        if child is None:
             return None
+        node = child
     return node
 
 

@@ -14,7 +14,6 @@ with its reason (a resend of an instance ID with other answers included).
 """
 
 import hashlib
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import transaction
@@ -222,7 +221,7 @@ def apply_parsed(
         for section, data in parsed.sections.items():
             assessment_save_section(actor=actor, assessment=assessment, section=section, data=data)
         for member in parsed.members:
-            data: dict[str, Any] = {k: v for k, v in member.items() if k != "member_id"}
+            data = {k: v for k, v in member.items() if k != "member_id"}
             assessment_save_section(
                 actor=actor,
                 assessment=assessment,

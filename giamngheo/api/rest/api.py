@@ -3,6 +3,7 @@
 from typing import Any
 
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from giamngheo.api.rest import (
     classify,
@@ -21,7 +22,7 @@ class Api(NinjaAPI):
     endpoint can use (control characters, JSON nested too deeply) and 413 for a body over the
     limit; the request guard (giamngheo.middleware) answers them with the same error body."""
 
-    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> OpenAPISchema:
         schema = super().get_openapi_schema(*args, **kwargs)
         error = {"content": {"application/json": {"schema": {"$ref": ERROR_REF}}}}
         for operations in schema["paths"].values():

@@ -152,7 +152,9 @@ def _typed(check: TableCheck, column: Column, today: dt.date) -> pl.Series:
     raise ValueError(column.kind)
 
 
-def _mapped(raw: pl.Series, lookup: dict, dtype: pl.DataType = pl.String) -> pl.Series:
+def _mapped(
+    raw: pl.Series, lookup: dict, dtype: pl.DataType | type[pl.DataType] = pl.String
+) -> pl.Series:
     """Fold each distinct value once (a column of a million rows has a handful of them)."""
     distinct = raw.unique().to_list()
     folded = fold_series(pl.Series(distinct, dtype=pl.String)).to_list()

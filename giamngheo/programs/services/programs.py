@@ -94,13 +94,13 @@ def program_create(
             signatory=spec.signatory,
             position=position,
         )
-    for position, spec in enumerate(legal_bases, start=1):
-        basis = LegalBasis(program=program, position=position, **spec.__dict__)
+    for position, basis_spec in enumerate(legal_bases, start=1):
+        basis = LegalBasis(program=program, position=position, **basis_spec.__dict__)
         basis.full_clean()
         basis.save()
-    for number, spec in enumerate(content_areas, start=1):
+    for number, area in enumerate(content_areas, start=1):
         ContentArea.objects.create(
-            program=program, number=number, title=spec.title, category=spec.category
+            program=program, number=number, title=area.title, category=area.category
         )
     return program
 

@@ -54,16 +54,16 @@ def workbook(table: ReportTable, unit) -> bytes:
     grid = header_grid(table)
     for r, cells in enumerate(grid):
         for cell in cells:
-            row, col = top + r, cell.col + 1
-            target = set_cell(ws, row, col, cell.text)
+            at_row, at_col = top + r, cell.col + 1
+            target = set_cell(ws, at_row, at_col, cell.text)
             target.font = Font(name=FONT, bold=True)
             target.alignment = CENTER
             if cell.colspan > 1 or cell.rowspan > 1:
                 ws.merge_cells(
-                    start_row=row,
-                    start_column=col,
-                    end_row=row + cell.rowspan - 1,
-                    end_column=col + cell.colspan - 1,
+                    start_row=at_row,
+                    start_column=at_col,
+                    end_row=at_row + cell.rowspan - 1,
+                    end_column=at_col + cell.colspan - 1,
                 )
     for r in range(top, top + len(grid)):
         for c in range(1, width + 1):

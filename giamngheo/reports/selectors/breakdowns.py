@@ -82,6 +82,11 @@ class TableRow:
     def rate(self, key: str, of: str) -> Decimal | None:
         return percent(self.values.get(key, Decimal(0)), self.values.get(of))
 
+    @property
+    def unit_pk(self) -> int | None:
+        """The unit's id; None for a row summing several units."""
+        return self.unit.pk if self.unit is not None else None
+
 
 def _rounds(actor: User, unit: AdminUnit, year: int) -> list[ReviewRound]:
     require_aggregates(actor, unit)

@@ -45,6 +45,11 @@ class Row:
     exact: bool = True
     previous: Row | None = None
 
+    @property
+    def unit_pk(self) -> int | None:
+        """The unit's id; None for a row summing several units."""
+        return self.unit.pk if self.unit is not None else None
+
     def count(self, key: str) -> int | None:
         return whole_number(self.counts.get(key, Decimal(0)))
 
@@ -185,9 +190,9 @@ def unit_summary(
         raise NoApprovedRound(year)
     before = _year_rows(unit, year - 1, resolver=resolver, counts_only=counts_only)
     if before is not None:
-        previous = {row.unit.pk: row for row in before.rows}
+        previous = {row.unit_pk: row for row in before.rows}
         for row in summary.rows:
-            row.previous = previous.get(row.unit.pk)
+            row.previous = previous.get(row.unit_pk)
         summary.total.previous = before.total
     return summary
 
@@ -260,9 +265,9 @@ def published_summary(*, unit: AdminUnit, year: int) -> Summary:
         raise NoApprovedRound(year)
     before = _year_rows(unit, year - 1, resolver=resolver, counts_only=True)
     if before is not None:
-        previous = {row.unit.pk: row for row in before.rows}
+        previous = {row.unit_pk: row for row in before.rows}
         for row in summary.rows:
-            row.previous = previous.get(row.unit.pk)
+            row.previous = previous.get(row.unit_pk)
         summary.total.previous = before.total
     return summary
 

@@ -105,7 +105,7 @@ class Resolver:
         else:
             default = next((e for e in edges if e.is_default), edges[0])
             chosen = [(default, Decimal(1))]
-        out: dict[int, list] = {}
+        out: dict[int, tuple[Decimal, bool]] = {}
         for edge, share in chosen:
             for p in self.resolve(edge.successor_id, depth + 1):
                 w, _ = out.get(p.commune_id, (Decimal(0), False))

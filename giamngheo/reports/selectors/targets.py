@@ -33,7 +33,7 @@ class TargetResult:
     met: bool | None
 
 
-def minority_households(unit: AdminUnit, year: int) -> dict[int, Decimal]:
+def minority_households(unit: AdminUnit, year: int) -> dict[int | None, Decimal]:
     """Ethnic-minority households of the year's approved rounds per today's commune: the
     group's denominator.
 
@@ -56,10 +56,10 @@ def minority_rates(*, actor: User, unit: AdminUnit, year: int) -> dict[int | Non
     denominators = minority_households(unit, year)
     out: dict[int | None, Decimal | None] = {}
     for row in table.rows:
-        out[row.unit.pk] = percent(
-            row.values.get("poor_all_minority"), denominators.get(row.unit.pk)
+        out[row.unit_pk] = percent(
+            row.values.get("poor_all_minority"), denominators.get(row.unit_pk)
         )
-    total = sum((denominators.get(r.unit.pk, Decimal(0)) for r in table.rows), Decimal(0))
+    total = sum((denominators.get(r.unit_pk, Decimal(0)) for r in table.rows), Decimal(0))
     out[None] = percent(table.total.values.get("poor_all_minority"), total)
     return out
 
@@ -75,7 +75,7 @@ def targets_for(*, actor: User, unit: AdminUnit, year: int) -> QuerySet[Target]:
 
 def target_results(*, actor: User, summary: Summary) -> list[TargetResult]:
     """Each target of the unit and its communes for the summary's year, achieved or not."""
-    rows = {row.unit.pk: row for row in summary.rows}
+    rows = {row.unit_pk: row for row in summary.rows}
     rows[summary.unit.pk] = summary.total
     minority: dict | None = None
     out = []

@@ -1,5 +1,6 @@
 """Answers of forms A and B per household per round, and their classification by the engine."""
 
+from collections.abc import Collection
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -85,7 +86,7 @@ def survey_complete(assessment: Assessment) -> bool:
     return all(s in done for s in required_sections(assessment))
 
 
-def _check_editable(actor: User, assessment: Assessment, open_steps: set[str]) -> None:
+def _check_editable(actor: User, assessment: Assessment, open_steps: Collection[str]) -> None:
     if not can(actor, Capability.COLLECT_ANSWERS, assessment.household.unit):
         raise PermissionDenied(_("This is outside your unit or your role."))
     assessment.round.refresh_from_db(fields=["status"])

@@ -7,6 +7,7 @@ escape recorded earlier under the same standard (report-forms.md §5.6).
 """
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,9 @@ ON_LISTS = {P, N}
 LOCKED = [RoundStatus.APPROVED, RoundStatus.REPORTED]
 ENTERING_EVENTS = {LifeEventKind.MOVED_IN, LifeEventKind.SPLIT}
 ESCAPED_POOR = {Flow.ESCAPED_TO_NEAR_POOR, Flow.ESCAPED_ABOVE_NEAR_POOR}
+# A listed household's flow by its end class, when it started poor or near-poor.
+AFTER_POOR: dict[str, Flow] = {P: Flow.STAYED_POOR, N: Flow.ESCAPED_TO_NEAR_POOR}
+AFTER_NEAR_POOR: dict[str, Flow] = {N: Flow.STAYED_NEAR_POOR, P: Flow.NEAR_POOR_TO_POOR}
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ def _left(review_round: ReviewRound, start: StartLists) -> set[int]:
     return left
 
 
-def _escaped_before(review_round: ReviewRound, flows: set[str]) -> set[int]:
+def _escaped_before(review_round: ReviewRound, flows: Collection[str]) -> set[int]:
     return set(
         Outcome.objects.filter(
             _earlier(review_round),
@@ -132,13 +136,9 @@ def flows_preview(review_round: ReviewRound) -> dict[int, tuple[str, str, str]]:
         if s_on and household_id in left:
             flow = Flow.LEFT_LISTS
         elif s == P:
-            flow = {P: Flow.STAYED_POOR, N: Flow.ESCAPED_TO_NEAR_POOR}.get(
-                e, Flow.ESCAPED_ABOVE_NEAR_POOR
-            )
+            flow = AFTER_POOR.get(e, Flow.ESCAPED_ABOVE_NEAR_POOR)
         elif s == N:
-            flow = {N: Flow.STAYED_NEAR_POOR, P: Flow.NEAR_POOR_TO_POOR}.get(
-                e, Flow.ESCAPED_NEAR_POVERTY
-            )
+            flow = AFTER_NEAR_POOR.get(e, Flow.ESCAPED_NEAR_POVERTY)
         elif household_id in entered:
             flow = Flow.ENTERED_LISTS
         elif e == P:

@@ -63,7 +63,7 @@ def resident_counts_import(*, actor: User, name: str, content: bytes) -> int:
                 _("Row %(row)d: “%(code)s” is not a commune of your area; check the official code.")
                 % {"row": row_no, "code": code}
             )
-        numbers = {}
+        numbers: dict[str, int | None] = {}
         for column, required in (("year", True), ("households", True), ("persons", False)):
             raw = row.get(column)
             if raw in (None, ""):

@@ -11,6 +11,7 @@ rounds approved before snapshots existed runs the same code on its historical mo
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
@@ -135,6 +136,10 @@ def child_counts(members: list, review_date: dt.date) -> dict[str, int]:
     return out
 
 
+def _json_prep(field: Any) -> Callable[[Any], Any]:
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
 def _same(value):
     return value
 
@@ -231,12 +236,7 @@ def snapshots_take(
             names = list(entries[0])
             fields = [entry_model._meta.get_field(n) for n in names]
             # Only JSON needs converting; text, numbers and booleans go to the driver as they are.
-            prepare = [
-                (lambda v, f=f: f.get_db_prep_save(v, connection))
-                if isinstance(f, models.JSONField)
-                else _same
-                for f in fields
-            ]
+            prepare = [_json_prep(f) if isinstance(f, models.JSONField) else _same for f in fields]
             insert(
                 entry_model,
                 names,
