@@ -58,7 +58,7 @@ def years_between(earlier: dt.date, later: dt.date) -> int:
 
 def is_citizen_id(value: str | None) -> bool:
     """A well-formed citizen ID number (not an empty one)."""
-    return bool(value) and CITIZEN_ID.match(value) is not None
+    return value is not None and CITIZEN_ID.match(value) is not None
 
 
 def citizen_id_error(value: str | None) -> str | None:
