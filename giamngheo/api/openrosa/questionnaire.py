@@ -5,6 +5,7 @@ assessment without a translation table. `write_xlsx` regenerates the committed
 `forms/phieu_b.xlsx`; a test keeps the two identical.
 """
 
+import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -434,28 +435,37 @@ EXTRA_COLUMNS = [
 ]
 
 
-def write_xlsx(path: Path = XLSX_PATH) -> Path:
-    """Write the workbook with fixed metadata, so the same definition gives the same bytes."""
+def write_xlsform(
+    path: Path,
+    survey_rows: list[tuple[str, str, str, str, dict[str, str]]],
+    choice_lists: dict[str, list[tuple[str, str, str]]],
+    form_settings: dict[str, str],
+    created: dt.datetime,
+) -> Path:
+    """Write an XLSForm with fixed metadata, so the same definition gives the same bytes."""
     wb = Workbook()
     survey = wb.active
     survey.title = "survey"
     append_row(survey, ["type", "name", VI, EN, *EXTRA_COLUMNS])
-    for kind, name, vi, en, extra in SURVEY:
+    for kind, name, vi, en, extra in survey_rows:
         append_row(survey, [kind, name, vi, en, *(extra.get(c, "") for c in EXTRA_COLUMNS)])
     choices = wb.create_sheet("choices")
     append_row(choices, ["list_name", "name", VI, EN])
-    for list_name, options in CHOICES.items():
+    for list_name, options in choice_lists.items():
         for name, vi, en in options:
             append_row(choices, [list_name, name, vi, en])
     settings = wb.create_sheet("settings")
-    append_row(settings, list(SETTINGS))
-    append_row(settings, list(SETTINGS.values()))
+    append_row(settings, list(form_settings))
+    append_row(settings, list(form_settings.values()))
     wb.properties.creator = "GiảmNghèo"
-    fixed = __import__("datetime").datetime(2025, 11, 1)
-    wb.properties.created = wb.properties.modified = fixed
+    wb.properties.created = wb.properties.modified = created
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def write_xlsx(path: Path = XLSX_PATH) -> Path:
+    return write_xlsform(path, SURVEY, CHOICES, SETTINGS, dt.datetime(2025, 11, 1))
 
 
 def workbook_rows(path: Path = XLSX_PATH) -> dict[str, list[tuple]]:

@@ -8,10 +8,7 @@ keeps the two identical, and another keeps the Vietnamese labels equal to the we
 import datetime as dt
 from pathlib import Path
 
-from openpyxl import Workbook
-
-from giamngheo.api.openrosa.questionnaire import EN, EXTRA_COLUMNS, FORMS_DIR, VI
-from giamngheo.spreadsheets import append_row
+from giamngheo.api.openrosa.questionnaire import FORMS_DIR, write_xlsform
 
 FORM_ID = "giamngheo_phieu_a"
 FORM_VERSION = "2026120601"
@@ -135,26 +132,7 @@ SETTINGS = {
 
 
 def write_xlsx(path: Path = XLSX_PATH) -> Path:
-    """Write the workbook with fixed metadata, so the same definition gives the same bytes."""
-    wb = Workbook()
-    survey = wb.active
-    survey.title = "survey"
-    append_row(survey, ["type", "name", VI, EN, *EXTRA_COLUMNS])
-    for kind, name, vi, en, extra in SURVEY:
-        append_row(survey, [kind, name, vi, en, *(extra.get(c, "") for c in EXTRA_COLUMNS)])
-    choices = wb.create_sheet("choices")
-    append_row(choices, ["list_name", "name", VI, EN])
-    for list_name, options in CHOICES.items():
-        for name, vi, en in options:
-            append_row(choices, [list_name, name, vi, en])
-    settings = wb.create_sheet("settings")
-    append_row(settings, list(SETTINGS))
-    append_row(settings, list(SETTINGS.values()))
-    wb.properties.creator = "GiảmNghèo"
-    wb.properties.created = wb.properties.modified = dt.datetime(2026, 12, 6)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return write_xlsform(path, SURVEY, CHOICES, SETTINGS, dt.datetime(2026, 12, 6))
 
 
 if __name__ == "__main__":
