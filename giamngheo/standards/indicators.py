@@ -413,7 +413,7 @@ class DependencyRatio(Indicator):
     text = N_(
         "dependants (children under {child_under_age}, and members aged {elderly_min_age} or older "
         "or with a disability who receive a monthly social allowance) are more than "
-        "{max_share_pct} % of the members"
+        "{max_share_pct} percent of the members"
     )
 
     def requires(self, t: Tables, p: Mapping[str, Any]) -> list[Need]:
