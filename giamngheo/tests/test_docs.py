@@ -89,7 +89,6 @@ def test_modules_functions_and_paths_named_in_the_documents_exist(document):
                 missing.append(token)
         elif token.rsplit(".", 1)[-1] in FILE_TYPES:
             continue
-        elif DOTTED.match(token) and token.split(".")[0] in app_labels:
-            if not _resolve(token):
-                missing.append(token)
+        elif DOTTED.match(token) and token.split(".")[0] in app_labels and not _resolve(token):
+            missing.append(token)
     assert not sorted(missing), sorted(missing)
