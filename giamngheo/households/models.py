@@ -5,6 +5,7 @@ here but in `reviews.Assessment`, one per round, so last year's answers are neve
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from giamngheo.geo.models import AdminUnit, Area
+from giamngheo.households.rates import percent
 from giamngheo.households.rules import CITIZEN_ID_DIGITS, citizen_id_validator
 from giamngheo.households.vocab import (
     ETHNIC_GROUPS,
@@ -259,3 +261,7 @@ class ResidentCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year}: {self.households}"
+
+    def household_rate(self, count: int | None) -> Decimal | None:
+        """`count` households as a rate of the residents, by the one rule of every rate."""
+        return percent(count, self.households)

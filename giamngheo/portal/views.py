@@ -11,8 +11,10 @@ from giamngheo.households.vocab import PovertyClass
 from giamngheo.portal import selectors
 from giamngheo.portal.models import Article, Category
 from giamngheo.portal.text import render_markdown
+from giamngheo.reports.exports.statistics import statistics_rows
 from giamngheo.reports.selectors.common import FINAL_STATUSES, NoApprovedRound
 from giamngheo.reports.selectors.figures import (
+    chart_rates,
     published_summary,
     published_trend,
     published_years,
@@ -79,16 +81,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/message.html", _context(text=text), status=404)
     history = published_trend(unit=unit, years=years[:8])
     charts = {
-        "trend": {
-            "labels": [str(y) for y, _ in history],
-            "poor": [float(r.rate("poor") or 0) for _, r in history],
-            "near_poor": [float(r.rate("near_poor") or 0) for _, r in history],
-        },
-        "communes": {
-            "labels": [r.label for r in summary.rows],
-            "poor": [float(r.rate("poor") or 0) for r in summary.rows],
-            "near_poor": [float(r.rate("near_poor") or 0) for r in summary.rows],
-        },
+        "trend": {"labels": [str(y) for y, _ in history], **chart_rates(r for _, r in history)},
+        "communes": {"labels": [r.label for r in summary.rows], **chart_rates(summary.rows)},
     }
     labels = {"poor": _("Poverty rate"), "near_poor": _("Near-poverty rate"), "deprived": ""}
     context = _context(
@@ -113,48 +107,8 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="thong-ke-ho-ngheo-{unit.code}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with a byte-order mark
-    writer = csv_writer(response)
-    writer.writerow(
-        [
-            "nam",
-            "ma_don_vi",
-            "ten_don_vi",
-            "tong_so_ho",
-            "ho_ngheo",
-            "ty_le_ho_ngheo",
-            "ho_can_ngheo",
-            "ty_le_ho_can_ngheo",
-            "phan_bo",
-        ]
-    )
-    for year in sorted(years):
-        summary = published_summary(unit=unit, year=year)
-        for row in [summary.total, *summary.rows]:
-            unit_of_row = row.unit
-            assert unit_of_row is not None  # a summary's rows are units, never groupings
-            writer.writerow(
-                [
-                    year,
-                    unit_of_row.code,
-                    unit_of_row.name,
-                    _int(row.households),
-                    row.count("poor"),
-                    _blank(row.rate("poor")),
-                    row.count("near_poor"),
-                    _blank(row.rate("near_poor")),
-                    "" if row.exact else "x",
-                ]
-            )
+    csv_writer(response).writerows(statistics_rows(unit=unit, years=years))
     return response
-
-
-def _int(value) -> str:
-    return "" if value is None else str(int(round(value)))
-
-
-def _blank(value) -> object:
-    """No rate (no resident households) is an empty cell; a rate of 0,00 is written as 0.00."""
-    return "" if value is None else value
 
 
 @public

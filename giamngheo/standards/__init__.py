@@ -27,12 +27,17 @@ field (a national id or an id in ``extra``, a mapping of province standards the 
 then the selection rule. An unknown ``standard`` argument raises ``StandardError``; everything
 wrong with a household's own facts (its ``standard`` field included) is an error line instead.
 
+``Standard.af_parameters() -> AFParameters``
+    The standard read as an Alkire–Foster measure: its number of indicators, equal weights and
+    the cutoff ``k`` (the class rule's count threshold unless the file says otherwise).
+
 Also: ``giamngheo.standards.af.measures`` (Alkire–Foster), ``giamngheo.standards.explain.render``
 (explanation items to text) and ``giamngheo classify`` (``giamngheo.standards.cli:main``).
 """
 
 from giamngheo.standards.api import classify_batch, classify_household, classify_records
 from giamngheo.standards.standard import (
+    AFParameters,
     Standard,
     StandardError,
     available_standards,
@@ -43,6 +48,7 @@ from giamngheo.standards.version import ENGINE_VERSION
 
 __all__ = [
     "ENGINE_VERSION",
+    "AFParameters",
     "Standard",
     "StandardError",
     "available_standards",

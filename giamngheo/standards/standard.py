@@ -49,6 +49,24 @@ class IndicatorSpec:
 
 
 @dataclass(frozen=True)
+class AFParameters:
+    """A standard read as an Alkire–Foster measure: equal weights, poor from ``k`` indicators."""
+
+    indicators: int
+    k: int
+    article: str
+
+    @property
+    def weights(self) -> tuple[float, ...]:
+        return (1 / self.indicators,) * self.indicators
+
+    @property
+    def cutoff(self) -> float:
+        """``k`` as the share of the weighted score that ``af.measures`` takes."""
+        return self.k / self.indicators
+
+
+@dataclass(frozen=True)
 class Standard:
     """A poverty standard as data (one national file, or a province's file with a ``base``)."""
 
@@ -82,6 +100,23 @@ class Standard:
 
     def member_facts(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(f for i in self.indicators for f in i.member_facts))
+
+    def af_parameters(self) -> AFParameters:
+        """How many indicators the AF measure weighs, and its cutoff ``k`` with the article.
+
+        An ``[alkire_foster]`` section with ``k`` (and its ``article``) wins; without one, ``k``
+        is the standard's own count threshold for a poor household ("deprived in at least N
+        indicators", ``[class_rule]``), so the analytics start from the law's own line.
+        """
+        section = self.raw.get("alkire_foster", {})
+        if "k" in section:
+            k, article = int(section["k"]), str(section.get("article", ""))
+        else:
+            k, article = self.threshold, self.class_article
+        n = len(self.indicators)
+        if not 1 <= k <= n:
+            raise StandardError(f"{self.id}: AF cutoff k = {k} is not between 1 and {n}")
+        return AFParameters(indicators=n, k=k, article=article)
 
     def unconfirmed(self) -> list[str]:
         """Human-readable list of what the data file flags as not confirmed."""

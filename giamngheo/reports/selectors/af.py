@@ -16,14 +16,24 @@ from django.db.models import Count, Sum
 
 from giamngheo.accounts.models import User
 from giamngheo.geo.models import AdminUnit, Area
-from giamngheo.reports.selectors.breakdowns import _rounds, indicator_columns, round_standard
+from giamngheo.reports.selectors.breakdowns import (
+    _rounds,
+    indicator_columns,
+    round_standard,
+    standard_of,
+)
 from giamngheo.reports.selectors.common import CLASSIFIED, PERSONS, frozen, grouped
 from giamngheo.reports.selectors.lineage import Resolver, communes_within
 from giamngheo.reviews.models import Assessment
+from giamngheo.standards import AFParameters
 
-# Decree 07/2021/NĐ-CP read as an AF measure: 12 indicators of weight 1/12, poor in the
-# multidimensional sense when deprived in at least 3 of them (k = 3/12).
-DEFAULT_CUTOFF = 3
+
+class CutoffOutOfRange(ValueError):
+    """A cutoff k that is not a number of the standard's indicators (1 to `indicators`)."""
+
+    def __init__(self, k: int, indicators: int) -> None:
+        super().__init__(k, indicators)
+        self.k, self.indicators = k, indicators
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,7 @@ class AFReport:
     year: int
     indicators: list[tuple[str, str]]
     k: int
+    parameters: AFParameters  # the standard's own reading: its k and the article behind it
     person_level: bool
     total: AFResult
     by_unit: list[AFResult]
@@ -77,15 +88,22 @@ def af_measures(
     actor: User,
     unit: AdminUnit,
     year: int,
-    k: int = DEFAULT_CUTOFF,
+    k: int | None = None,
     person_level: bool = False,
 ) -> AFReport:
-    """H, A, M0, censored headcounts and contributions, in total, by commune and by area."""
+    """H, A, M0, censored headcounts and contributions, in total, by commune and by area.
+
+    The indicators and the default `k` are those of the standard the rounds applied
+    (`Standard.af_parameters`: its own "deprived in at least N indicators" rule).
+    """
     rounds = _rounds(actor, unit, year)
-    columns = indicator_columns(round_standard(rounds))
+    standard_id = round_standard(rounds)
+    parameters = standard_of(standard_id).af_parameters()
+    columns = indicator_columns(standard_id)
     ids = [i for i, _ in columns]
+    k = parameters.k if k is None else k
     if not 1 <= k <= len(ids):
-        raise ValueError(k)
+        raise CutoffOutOfRange(k, len(ids))
     weight = "persons" if person_level else "households"
     buckets = grouped(
         Assessment.objects.filter(CLASSIFIED),
@@ -111,6 +129,7 @@ def af_measures(
         year=year,
         indicators=columns,
         k=k,
+        parameters=parameters,
         person_level=person_level,
         total=_measure(unit.name, everything, ids, k),
         by_unit=[_measure(c.name, by_commune.get(c.pk, []), ids, k) for c in communes],

@@ -30,7 +30,7 @@ from giamngheo.reports.selectors.common import (
 )
 from giamngheo.reports.selectors.lineage import Resolver, communes_within
 from giamngheo.reviews.models import Assessment, ReviewRound
-from giamngheo.standards import load_standard
+from giamngheo.standards import Standard, load_standard
 from giamngheo.standards.i18n import translation
 
 CLASSES: dict[str, Q] = {"poor": POOR, "near_poor": NEAR_POOR}
@@ -118,12 +118,17 @@ def round_standard(rounds: list[ReviewRound]) -> str:
     return ids.most_common(1)[0][0] if ids else "vn-2022"
 
 
+def standard_of(standard_id: str) -> Standard:
+    """The standard a round stored; an unknown or provincial id on old rounds reads as vn-2022."""
+    try:
+        return load_standard(standard_id)
+    except Exception:
+        return load_standard("vn-2022")
+
+
 def indicator_columns(standard_id: str, lang: str = "vi") -> list[tuple[str, str]]:
     """(indicator id, heading) in the standard's order: the columns of Forms 4–7."""
-    try:
-        standard = load_standard(standard_id)
-    except Exception:  # an unknown or provincial id stored on old rounds
-        standard = load_standard("vn-2022")
+    standard = standard_of(standard_id)
     gettext = translation(lang if lang in ("vi", "en") else "vi").gettext
     return [(spec.id, gettext(spec.title)) for spec in standard.indicators]
 

@@ -32,12 +32,12 @@ from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.geo.models import AdminUnit
 from giamngheo.geo.selectors import scope_roots
+from giamngheo.households.rates import percent as percent
 from giamngheo.households.vocab import KINH, PovertyClass
 from giamngheo.reports.selectors.lineage import Resolver
 from giamngheo.reviews.models import ReviewRound, RoundStatus, RoundType
 
 FINAL_STATUSES = (RoundStatus.APPROVED, RoundStatus.REPORTED)
-TWO_PLACES = Decimal("0.01")
 
 
 class NoApprovedRound(Exception):
@@ -209,13 +209,6 @@ def grouped(
 
 def _hashable(value: Any) -> Any:
     return tuple(sorted(value)) if isinstance(value, list) else value
-
-
-def percent(part: Decimal | int | None, whole: Decimal | int | None) -> Decimal | None:
-    """part ÷ whole × 100 to two places (half up: 0,555 % is published as 0,56 %)."""
-    if part is None or not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def whole_number(value: Decimal | None) -> int | None:

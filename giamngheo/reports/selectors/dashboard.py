@@ -16,6 +16,7 @@ from giamngheo.reports.selectors.common import NoApprovedRound, percent
 from giamngheo.reports.selectors.figures import (
     Row,
     Summary,
+    chart_rates,
     report_years,
     trend,
     unit_summary,
@@ -43,25 +44,19 @@ class Dashboard:
     can_list_households: bool = False
 
     def chart_data(self) -> dict[str, Any]:
-        """Plain numbers for the client-side charts (json_script)."""
-
-        def f(value: Decimal | None) -> float | None:
-            return None if value is None else float(value)
-
+        """Plain numbers for the client-side charts (json_script); a missing rate is a gap."""
         return {
             "trend": {
                 "labels": [str(year) for year, _ in self.trend],
-                "poor": [f(row.rate("poor")) for _, row in self.trend],
-                "near_poor": [f(row.rate("near_poor")) for _, row in self.trend],
+                **chart_rates(row for _, row in self.trend),
             },
             "communes": {
                 "labels": [row.label for row in self.ranked],
-                "poor": [f(row.rate("poor")) for row in self.ranked],
-                "near_poor": [f(row.rate("near_poor")) for row in self.ranked],
+                **chart_rates(self.ranked),
             },
             "deprivations": {
                 "labels": [title for _, title, _, _ in self.deprivations],
-                "share": [f(share) for _, _, _, share in self.deprivations],
+                "share": [None if s is None else float(s) for _, _, _, s in self.deprivations],
             },
         }
 

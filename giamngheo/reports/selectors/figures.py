@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from giamngheo.households.vocab import PovertyClass
 from giamngheo.reports.selectors.common import (
     CLASS_MEASURES,
     COUNTED_CLASSES,
+    FINAL_STATUSES,
     Bucket,
     NoApprovedRound,
     change_in_points,
@@ -27,7 +29,7 @@ from giamngheo.reports.selectors.common import (
     whole_number,
 )
 from giamngheo.reports.selectors.lineage import Resolver, communes_within
-from giamngheo.reviews.models import Assessment, ReviewRound
+from giamngheo.reviews.models import Assessment, ReviewRound, RoundType
 
 CLASS_KEYS = ("poor", "near_poor", "middle", "middle_nlnn")
 POOR_CLASS, NEAR_POOR_CLASS = PovertyClass.POOR, PovertyClass.NEAR_POOR
@@ -171,6 +173,44 @@ def _compute_year_rows(
     return Summary(unit=unit, year=year, rows=rows, total=total, rounds=rounds)
 
 
+def _summary(unit: AdminUnit, year: int, resolver: Resolver, counts_only: bool) -> Summary:
+    """The year's rows with last year's beside them: the one definition behind every surface."""
+    summary = _year_rows(unit, year, resolver=resolver, counts_only=counts_only)
+    if summary is None:
+        raise NoApprovedRound(year)
+    before = _year_rows(unit, year - 1, resolver=resolver, counts_only=counts_only)
+    if before is not None:
+        previous = {row.unit_pk: row for row in before.rows}
+        for row in summary.rows:
+            row.previous = previous.get(row.unit_pk)
+        summary.total.previous = before.total
+    return summary
+
+
+def _years(unit: AdminUnit) -> list[int]:
+    years = (
+        ReviewRound.objects.filter(
+            AdminUnit.objects.within(scope_roots(unit), field="unit"),
+            round_type=RoundType.PERIODIC,
+            status__in=FINAL_STATUSES,
+        )
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    return sorted(set(years), reverse=True)
+
+
+def _trend(
+    unit: AdminUnit, years: list[int], resolver: Resolver, counts_only: bool
+) -> list[tuple[int, Row]]:
+    out = []
+    for year in sorted(years):
+        summary = _year_rows(unit, year, resolver=resolver, counts_only=counts_only)
+        if summary is not None:
+            out.append((year, summary.total))
+    return out
+
+
 def unit_summary(
     *,
     actor: User,
@@ -184,35 +224,13 @@ def unit_summary(
     `counts_only`: poor and near-poor households and their rates, nothing else (dashboards).
     """
     require_aggregates(actor, unit)
-    resolver = resolver or Resolver()
-    summary = _year_rows(unit, year, resolver=resolver, counts_only=counts_only)
-    if summary is None:
-        raise NoApprovedRound(year)
-    before = _year_rows(unit, year - 1, resolver=resolver, counts_only=counts_only)
-    if before is not None:
-        previous = {row.unit_pk: row for row in before.rows}
-        for row in summary.rows:
-            row.previous = previous.get(row.unit_pk)
-        summary.total.previous = before.total
-    return summary
+    return _summary(unit, year, resolver or Resolver(), counts_only)
 
 
 def report_years(*, actor: User, unit: AdminUnit) -> list[int]:
     """Years with at least one approved periodic round in the unit's territory, newest first."""
     require_aggregates(actor, unit)
-    from giamngheo.reports.selectors.common import FINAL_STATUSES
-    from giamngheo.reviews.models import RoundType
-
-    years = (
-        ReviewRound.objects.filter(
-            AdminUnit.objects.within(scope_roots(unit), field="unit"),
-            round_type=RoundType.PERIODIC,
-            status__in=FINAL_STATUSES,
-        )
-        .values_list("year", flat=True)
-        .distinct()
-    )
-    return sorted(set(years), reverse=True)
+    return _years(unit)
 
 
 def trend(
@@ -225,13 +243,8 @@ def trend(
 ) -> list[tuple[int, Row]]:
     """(year, the unit's total row) for each year with approved figures, oldest first."""
     require_aggregates(actor, unit)
-    resolver = resolver or Resolver()
-    out = []
-    for year in sorted(years if years is not None else report_years(actor=actor, unit=unit)):
-        summary = _year_rows(unit, year, resolver=resolver, counts_only=counts_only)
-        if summary is not None:
-            out.append((year, summary.total))
-    return out
+    chosen = years if years is not None else _years(unit)
+    return _trend(unit, chosen, resolver or Resolver(), counts_only)
 
 
 def village_rows(*, actor: User, commune: AdminUnit, year: int) -> list[Row]:
@@ -257,42 +270,30 @@ def village_rows(*, actor: User, commune: AdminUnit, year: int) -> list[Row]:
     return out
 
 
-def published_summary(*, unit: AdminUnit, year: int) -> Summary:
-    """Form 1 figures for the public portal: approved aggregates are public, no actor needed."""
-    resolver = Resolver()
-    summary = _year_rows(unit, year, resolver=resolver, counts_only=True)
-    if summary is None:
-        raise NoApprovedRound(year)
-    before = _year_rows(unit, year - 1, resolver=resolver, counts_only=True)
-    if before is not None:
-        previous = {row.unit_pk: row for row in before.rows}
-        for row in summary.rows:
-            row.previous = previous.get(row.unit_pk)
-        summary.total.previous = before.total
-    return summary
+def published_summary(*, unit: AdminUnit, year: int, resolver: Resolver | None = None) -> Summary:
+    """`unit_summary`'s poor and near-poor figures for the public portal: approved aggregates
+    are public, so no actor is needed."""
+    return _summary(unit, year, resolver or Resolver(), counts_only=True)
 
 
 def published_years(*, unit: AdminUnit) -> list[int]:
-    from giamngheo.reports.selectors.common import FINAL_STATUSES
-    from giamngheo.reviews.models import RoundType
-
-    years = (
-        ReviewRound.objects.filter(
-            AdminUnit.objects.within(scope_roots(unit), field="unit"),
-            round_type=RoundType.PERIODIC,
-            status__in=FINAL_STATUSES,
-        )
-        .values_list("year", flat=True)
-        .distinct()
-    )
-    return sorted(set(years), reverse=True)
+    """`report_years` for the public portal."""
+    return _years(unit)
 
 
 def published_trend(*, unit: AdminUnit, years: list[int]) -> list[tuple[int, Row]]:
-    resolver = Resolver()
-    out = []
-    for year in sorted(years):
-        summary = _year_rows(unit, year, resolver=resolver, counts_only=True)
-        if summary is not None:
-            out.append((year, summary.total))
-    return out
+    """`trend` for the public portal."""
+    return _trend(unit, years, Resolver(), counts_only=True)
+
+
+def chart_rates(rows: Iterable[Row]) -> dict[str, list[float | None]]:
+    """Poverty and near-poverty rates of `rows` for a chart (JSON numbers).
+
+    A missing rate (no resident count, no households) stays None: the chart leaves a gap
+    rather than drawing a 0 % the data never said.
+    """
+    rows = list(rows)
+    return {
+        key: [None if (rate := row.rate(key)) is None else float(rate) for row in rows]
+        for key in ("poor", "near_poor")
+    }

@@ -14,7 +14,7 @@ from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability
 from giamngheo.reports.exports import excel, forms, pdf
 from giamngheo.reports.exports.tables import header_grid, label_codes
-from giamngheo.reports.selectors.af import af_measures
+from giamngheo.reports.selectors.af import CutoffOutOfRange, af_measures
 from giamngheo.reports.selectors.common import require_aggregates
 from giamngheo.reports.selectors.dashboard import dashboard as dashboard_data
 from giamngheo.reports.selectors.dashboard import scoped_units
@@ -143,19 +143,34 @@ def households(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/households.html", context)
 
 
+def _cutoff(raw: str) -> int | None:
+    """The `k` asked for (None: the standard's own); anything but a small whole number is 0,
+    which the selector refuses with the standard's range."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    return int(raw) if raw.isdigit() and len(raw) <= 3 else 0
+
+
 @requires(Capability.READ_AGGREGATES)
 @report_errors
 def alkire_foster(request: HttpRequest) -> HttpResponse:
     params = parse_params(request)
     require_aggregates(request.user, params.unit)
     year = _year(params, request)
-    raw_k = request.GET.get("k", "3")
-    if not raw_k.isdigit() or not 1 <= int(raw_k) <= 12:
-        raise BadParameter(_("The cutoff k is a number of indicators from 1 to 12."))
     persons = request.GET.get("level") == "persons"
-    report = af_measures(
-        actor=request.user, unit=params.unit, year=year, k=int(raw_k), person_level=persons
-    )
+    try:
+        report = af_measures(
+            actor=request.user,
+            unit=params.unit,
+            year=year,
+            k=_cutoff(request.GET.get("k", "")),
+            person_level=persons,
+        )
+    except CutoffOutOfRange as exc:
+        raise BadParameter(
+            _("The cutoff k is a number of indicators from 1 to %(n)d.") % {"n": exc.indicators}
+        ) from None
     rows = [
         (title, report.total.censored_headcounts[i], report.total.contributions[i])
         for i, (_id, title) in enumerate(report.indicators)

@@ -1,9 +1,10 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from giamngheo.households.models import LifeEvent
+from giamngheo.households.models import LifeEvent, ResidentCount
 from giamngheo.households.vocab import LifeEventKind
 from giamngheo.reviews import services
 from giamngheo.reviews.models import Baseline, Flow
@@ -174,3 +175,22 @@ def test_commune_officer_cannot_record_the_provinces_baseline_list(people, provi
             entries=entries,
         )
     assert not Baseline.objects.exists()
+
+
+def test_round_page_rates_follow_the_one_rule_of_every_published_rate(
+    client, people, province, six
+):
+    """report-forms.md §5.2: 3 poor of 800 residents is 0,375 % published as 0,38 (half up);
+    a resident count of 0 gives no rate (a dash), never a division error or 0 %."""
+    officer, chairman = people["commune_a_officer"], people["commune_a_chairman"]
+    h1, h2, h3, *_ = six
+    r = run_round(officer, chairman, province["A"], 2024, {h1: POOR, h2: POOR, h3: POOR})
+    residents = ResidentCount.objects.create(unit=province["A"], year=2024, households=800)
+    client.force_login(officer)
+    client.cookies["django_language"] = "en"
+    html = client.get(r.get_absolute_url()).content.decode()
+    assert residents.household_rate(3) == Decimal("0.38")
+    assert "Poverty rate: 0.38%" in html and "near-poverty rate: 0.00%" in html
+    ResidentCount.objects.filter(pk=residents.pk).update(households=0)
+    html = client.get(r.get_absolute_url()).content.decode()
+    assert "Poverty rate: —; near-poverty rate: —." in html

@@ -154,9 +154,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     identity = context["identity"]
     if identity and residents:
-        # Rates on the commune's resident households, 2 decimals (report-forms.md §5.2).
-        context["poverty_rate"] = identity["poor"]["end"] * 100 / residents.households
-        context["near_poverty_rate"] = identity["near_poor"]["end"] * 100 / residents.households
+        context["poverty_rate"] = residents.household_rate(identity["poor"]["end"])
+        context["near_poverty_rate"] = residents.household_rate(identity["near_poor"]["end"])
     return render(request, "reviews/round_detail.html", context)
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
+from giamngheo.standards import StandardError, load_standard
 from giamngheo.standards.af import measures
 
 # Alkire & Foster (2011), as restated in shared/spec/poverty-standards.md §7.
@@ -88,3 +89,34 @@ def test_agrees_with_mpitb(use_unit_weights):
     for measure, ours_values in (("hdk", ours.censored_headcounts), ("pctb", ours.contributions)):
         theirs = nat[nat["measure"] == measure].set_index("indicator")["b"].reindex(names)
         assert np.allclose(ours_values, theirs.to_numpy(), atol=1e-12), measure
+
+
+def test_af_cutoff_of_vn_2022_is_decree_07_2021_art_3_2_three_of_twelve_indicators():
+    params = load_standard("vn-2022").af_parameters()
+    assert (params.indicators, params.k) == (12, 3)
+    assert params.article == "Decree 07/2021/NĐ-CP, Art. 3(2)(a)–(b)"
+    assert params.cutoff == pytest.approx(3 / 12) and sum(params.weights) == pytest.approx(1)
+
+
+def test_af_cutoff_of_vn_2016_is_decision_59_2015_art_2_three_of_ten_indicators():
+    params = load_standard("vn-2016").af_parameters()
+    assert (params.indicators, params.k) == (10, 3)
+    assert params.article == "Decision 59/2015/QĐ-TTg, Art. 2(1)–(2)"
+    assert params.weights == (0.1,) * 10
+
+
+def test_af_cutoff_follows_a_province_standard_that_raises_the_class_threshold():
+    raised = load_standard({"base": "vn-2022", "class_rule": {"threshold": 4}})
+    assert raised.af_parameters().k == 4
+
+
+def test_an_explicit_alkire_foster_section_sets_k_and_its_article():
+    data = {"base": "vn-2022", "alkire_foster": {"k": 4, "article": "Provincial decision X"}}
+    params = load_standard(data).af_parameters()
+    assert (params.k, params.article) == (4, "Provincial decision X")
+
+
+def test_an_af_cutoff_beyond_the_number_of_indicators_is_refused():
+    data = {"base": "vn-2016", "alkire_foster": {"k": 11, "article": "none"}}
+    with pytest.raises(StandardError, match="between 1 and 10"):
+        load_standard(data).af_parameters()
