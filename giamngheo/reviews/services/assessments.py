@@ -105,8 +105,13 @@ def _check_editable(actor: User, assessment: Assessment, open_steps: Collection[
 
 
 @transaction.atomic
-def assessment_screen(*, actor: User, assessment: Assessment, markers: list[str]) -> Assessment:
-    """Record form A; 4 or more markers stop the household at screening (not poor)."""
+def assessment_screen(
+    *, actor: User, assessment: Assessment, markers: list[str], source: str = ""
+) -> Assessment:
+    """Record form A; 4 or more markers stop the household at screening (not poor).
+
+    `source` names where the answers came from when it is not the web form (``"odk"``).
+    """
     _check_editable(actor, assessment, workflow.SCREENING_OPEN)
     unknown = [m for m in markers if m not in screening.MARKER_CODES]
     if unknown:
@@ -114,6 +119,8 @@ def assessment_screen(*, actor: User, assessment: Assessment, markers: list[str]
     apply_markers(assessment, markers)
     assessment.screened_by = actor
     assessment.screened_at = timezone.now()
+    if source:
+        assessment.source = source
     assessment.save()
     return assessment
 
@@ -181,6 +188,38 @@ def assessment_save_section(
     if not assessment.screened_out:
         _classify_if_complete(assessment)
     assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_answers_receive(
+    *,
+    actor: User,
+    assessment: Assessment,
+    sections: dict[str, dict[str, Any]],
+    members: list[dict[str, Any]],
+    source: str,
+    instance_id: str,
+) -> Assessment:
+    """Save a whole form B that arrived at once (an ODK submission), section by section through
+    the same checks as the web form, and keep where it came from.
+
+    `members` are rows with a ``member_id`` and that member's answers. A refusal of any section
+    rolls back every section: a form is applied whole or not at all.
+    """
+    for section, data in sections.items():
+        assessment_save_section(actor=actor, assessment=assessment, section=section, data=data)
+    for member in members:
+        data = {k: v for k, v in member.items() if k != "member_id"}
+        assessment_save_section(
+            actor=actor,
+            assessment=assessment,
+            section=member_section(member["member_id"]),
+            data=data,
+        )
+    assessment.source = source
+    assessment.instance_id = instance_id
+    assessment.save(update_fields=["source", "instance_id", "updated_at"])
     return assessment
 
 

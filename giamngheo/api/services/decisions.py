@@ -17,7 +17,8 @@ from giamngheo.api.models import (
     ReviewState,
     Submission,
 )
-from giamngheo.api.openrosa.submissions import Unusable, apply_submission
+from giamngheo.api.openrosa.parsing import Unusable
+from giamngheo.api.services.submissions import apply_submission
 from giamngheo.households.services.common import PossibleDuplicates, RecordInvalid, clean_reason
 from giamngheo.households.services.events import life_event_record
 from giamngheo.households.services.records import member_add, member_update
