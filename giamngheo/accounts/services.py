@@ -7,13 +7,14 @@ management commands), who is trusted as the one running the installation.
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.history import stamp
 from giamngheo.accounts.models import Organisation, User
 from giamngheo.accounts.scoping import can_manage_users
+from giamngheo.errors import DomainError
 from giamngheo.geo.models import AdminUnit
 
 # What user_update may change; the password has its own function, which validates it.
@@ -70,7 +71,7 @@ def user_update(*, actor: User | None, user: User, data: dict[str, Any], reason:
     _require_manager(actor)
     unknown = sorted(set(data) - set(EDITABLE))
     if unknown:
-        raise ValidationError(
+        raise DomainError(
             _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(unknown)}
         )
     for name, value in data.items():
@@ -83,9 +84,9 @@ def user_deactivate(*, actor: User | None, user: User, reason: str) -> User:
     """Close an account without deleting it: what the person did stays attributed to them."""
     _require_manager(actor)
     if actor is not None and actor.pk == user.pk:
-        raise ValidationError(_("You cannot close your own account."))
+        raise DomainError(_("You cannot close your own account."))
     if not (reason or "").strip():
-        raise ValidationError(_("Say why the account is closed."))
+        raise DomainError(_("Say why the account is closed."))
     user.is_active = False
     return _save(user, actor=actor, reason=reason)
 
