@@ -3,14 +3,16 @@ from collections.abc import Callable
 
 import numpy as np
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.translation import gettext
 
 from giamngheo.api.openrosa.responses import message as openrosa_message
 from giamngheo.api.rest.errors import error_body
+from giamngheo.errors import DomainError
 from giamngheo.validators import CONTROL_CHARACTERS, control_character
 
 
@@ -178,3 +180,35 @@ def _refuse_control(field: str, code: str) -> str:
 
 def _too_large(limit: int) -> str:
     return gettext("The request body is larger than %(n)d bytes.") % {"n": limit}
+
+
+class DomainErrorMiddleware:
+    """The one way a service's refusal reaches a page: its message, with its status (400, 404,
+    409…), on the app's message page, or as a partial for htmx. A refusal of scope
+    (`PermissionDenied`) is shown the same way with 403, so the person reads why."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DomainError):
+            return error_page(request, exception.text, exception.status, str(exception.title))
+        if isinstance(exception, PermissionDenied):
+            text = str(exception) or gettext("This is outside your unit or your role.")
+            return error_page(request, text, 403, gettext("Not allowed"))
+        return None
+
+
+def error_page(request: HttpRequest, text: str, status: int, title: str) -> HttpResponse:
+    """`<app>/message.html` when the app has its own frame (portal, reports), else the site's."""
+    match = getattr(request, "resolver_match", None)
+    app = match.app_name if match is not None else ""
+    if getattr(request, "htmx", False):
+        names = ["_message.html"]
+    else:
+        names = [f"{app}/message.html", "message.html"] if app else ["message.html"]
+    context = {"title": title, "text": text}
+    return TemplateResponse(request, names, context, status=status).render()

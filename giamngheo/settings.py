@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "giamngheo.middleware.DomainErrorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 

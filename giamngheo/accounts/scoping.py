@@ -149,3 +149,9 @@ def require(
 ) -> None:
     if not can(actor, capability, unit, organisation_id=organisation_id):
         raise PermissionDenied(_("This is outside your unit or your role."))
+
+
+def can_manage_users(actor: User) -> bool:
+    """Accounts are opened, changed and closed by the system administrator only: a unit's
+    officers must not be able to widen their own or anyone's reach."""
+    return actor.is_active and (actor.role == Role.SYSTEM_ADMIN or actor.is_superuser)

@@ -213,7 +213,7 @@ class LifeEvent(models.Model):
 
 
 class PersonalDataAccess(models.Model):
-    """Each view of an unmasked citizen ID (Decree 13/2023/NĐ-CP on personal data protection)."""
+    """Each view of an unmasked citizen ID (Personal Data Protection Law, Law 91/2025/QH15)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -14,7 +14,6 @@ from giamngheo.households.models import (
     Household,
     HouseholdStatus,
     Member,
-    PersonalDataAccess,
 )
 from giamngheo.households.text import fold, tokens
 
@@ -79,23 +78,30 @@ def villages_for(*, actor: User, capability: str = Capability.READ_RECORDS) -> Q
 
 
 def can_see_citizen_ids(*, actor: User, household: Household) -> bool:
-    """Full numbers only for those who may edit this household (Decree 13/2023/NĐ-CP, Art. 3)."""
+    """Full numbers only for those who may edit this household: the Personal Data Protection Law
+    (Law 91/2025/QH15) limits personal data to what the purpose needs."""
     return can(actor, Capability.EDIT_RECORDS, household.unit)
 
 
-def household_members_for_display(
-    *, actor: User, household: Household, purpose: str
-) -> tuple[list[Member], bool]:
+@dataclass(frozen=True)
+class MembersForDisplay:
+    members: list[Member]
+    unmasked: bool
+
+    @property
+    def reveals_citizen_ids(self) -> bool:
+        """Whether showing this list is processing of personal data that must be logged."""
+        return self.unmasked and any(m.citizen_id for m in self.members)
+
+
+def household_members_for_display(*, actor: User, household: Household) -> MembersForDisplay:
     """The members, and whether their citizen IDs are shown in full.
 
-    Showing a full number is processing of personal data, so each showing is logged
-    (Decree 13/2023/NĐ-CP, Art. 27): who, when, which household.
+    The caller logs the showing through `personal_data_access_record` when it
+    `reveals_citizen_ids`; a selector never writes.
     """
     members = list(household.members.order_by("member_no"))
-    unmasked = can_see_citizen_ids(actor=actor, household=household)
-    if unmasked and any(m.citizen_id for m in members):
-        PersonalDataAccess.objects.create(user=actor, household=household, purpose=purpose[:120])
-    return members, unmasked
+    return MembersForDisplay(members, can_see_citizen_ids(actor=actor, household=household))
 
 
 @dataclass(frozen=True)

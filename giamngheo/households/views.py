@@ -20,7 +20,7 @@ from giamngheo.households.forms import (
     MergeForm,
     RemoveForm,
 )
-from giamngheo.households.models import Household, HouseholdStatus, PersonalDataAccess
+from giamngheo.households.models import Household, HouseholdStatus
 
 EDIT = Capability.EDIT_RECORDS
 PAGE_SIZE = 25
@@ -77,13 +77,15 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @requires(Capability.READ_RECORDS)
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = sel.household_get(actor=request.user, pk=pk)
-    members, unmasked = sel.household_members_for_display(
-        actor=request.user, household=household, purpose="household page"
-    )
+    shown = sel.household_members_for_display(actor=request.user, household=household)
+    if shown.reveals_citizen_ids:
+        services.personal_data_access_record(
+            actor=request.user, household=household, purpose="household page"
+        )
     context = {
         "household": household,
-        "members": members,
-        "unmasked": unmasked,
+        "members": shown.members,
+        "unmasked": shown.unmasked,
         "can_edit": can(request.user, EDIT, household.unit),
         "events": household.events.select_related("related_household", "recorded_by"),
         "causes": [
@@ -176,9 +178,10 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = member.household
     form = MemberForm(request.POST or None, instance=member, editing=True)
     if request.method == "GET" and member.citizen_id:
-        # The form shows the full number to someone allowed to edit it (Decree 13/2023/NĐ-CP).
-        PersonalDataAccess.objects.create(
-            user=request.user, household=household, purpose="member form"
+        # The form shows the full number to someone allowed to edit it, and the Personal Data
+        # Protection Law (Law 91/2025/QH15) makes that showing something we must be able to account for.
+        services.personal_data_access_record(
+            actor=request.user, household=household, purpose="member form"
         )
     duplicates = None
     if request.method == "POST" and form.is_valid():

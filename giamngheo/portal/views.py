@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.access import public
+from giamngheo.errors import BadParameter
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.portal import selectors
 from giamngheo.portal.models import Article, Category
@@ -46,10 +47,6 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "portal/article.html", context)
 
 
-class BadParameter(ValueError):
-    """A query parameter that is not what the page expects."""
-
-
 def _unit_and_year(request: HttpRequest):
     raw_unit, raw_year = request.GET.get("unit", ""), request.GET.get("year", "")
     if raw_unit and not raw_unit.isdigit():
@@ -67,18 +64,21 @@ def _unit_and_year(request: HttpRequest):
     return unit, year, years
 
 
+def _unpublished() -> NoApprovedRound:
+    return NoApprovedRound(
+        message=_("No approved review results have been published for this unit and year.")
+    )
+
+
 @public
 def statistics(request: HttpRequest) -> HttpResponse:
+    unit, year, years = _unit_and_year(request)
+    if year is None:
+        raise _unpublished()
     try:
-        unit, year, years = _unit_and_year(request)
-        if year is None:
-            raise NoApprovedRound("")
         summary = published_summary(unit=unit, year=year)
-    except BadParameter as exc:
-        return render(request, "portal/message.html", _context(text=str(exc)), status=400)
     except NoApprovedRound:
-        text = _("No approved review results have been published for this unit and year.")
-        return render(request, "portal/message.html", _context(text=text), status=404)
+        raise _unpublished() from None
     history = published_trend(unit=unit, years=years[:8])
     charts = {
         "trend": {"labels": [str(y) for y, _ in history], **chart_rates(r for _, r in history)},

@@ -2,7 +2,8 @@
 
 Official documents are in Vietnamese whatever the interface language, laid out per Decree
 30/2020/NĐ-CP, Annex I (report-forms.md §4). They never carry citizen ID numbers or incomes:
-the posting is public, and Decree 13/2023/NĐ-CP limits personal data to what the purpose needs.
+the posting is public, and the Personal Data Protection Law (Law 91/2025/QH15) limits personal
+data to what the purpose needs.
 """
 
 import datetime as dt

@@ -40,6 +40,15 @@ class SubmissionError(Exception):
         self.message = message
 
 
+class Unusable(Exception):
+    """A readable submission that cannot be applied as it stands: it goes to review."""
+
+    def __init__(self, problem: str, detail: str) -> None:
+        super().__init__(detail)
+        self.problem = problem
+        self.detail = detail
+
+
 @dataclass
 class Parsed:
     form_id: str

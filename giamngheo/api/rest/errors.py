@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from giamngheo.errors import DomainError
+
 logger = logging.getLogger(__name__)
 
 
@@ -35,8 +37,13 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def error_body(detail: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {"detail": detail, "errors": errors or []}
+def error_body(
+    detail: str, errors: list[dict[str, Any]] | None = None, code: str = ""
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"detail": detail, "errors": errors or []}
+    if code:
+        body["code"] = code
+    return body
 
 
 def _validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -87,6 +94,12 @@ def install(api: NinjaAPI) -> None:
     def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         detail = str(exc) or _("This is outside your unit or your role.")
         return respond(request, 403, error_body(detail))
+
+    @api.exception_handler(DomainError)
+    def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        # A service's refusal (giamngheo.errors): its status, message and code, as on the pages.
+        errors = [{"field": exc.field or "", "message": m} for m in exc.messages]
+        return respond(request, exc.status, error_body(exc.text, errors, str(exc.code or "")))
 
     @api.exception_handler(DjangoValidationError)
     def _django_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:

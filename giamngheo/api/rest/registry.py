@@ -16,6 +16,7 @@ from giamngheo.households.selectors import (
     household_list,
     household_members_for_display,
 )
+from giamngheo.households.services import personal_data_access_record
 from giamngheo.reviews.models import Assessment
 
 router = Router(tags=["registry"])
@@ -104,11 +105,12 @@ def household_index(
 @api_requires(Capability.READ_RECORDS)
 def household_detail(request: HttpRequest, household_id: Id):
     """One household with its members; citizen IDs in full only for those who may edit it
-    (each such reading is logged, Decree 13/2023/NĐ-CP)."""
+    (each such reading is logged, Personal Data Protection Law, Law 91/2025/QH15)."""
     household = household_get(actor=request.auth, pk=household_id)
-    members, unmasked = household_members_for_display(
-        actor=request.auth, household=household, purpose="API"
-    )
+    shown = household_members_for_display(actor=request.auth, household=household)
+    if shown.reveals_citizen_ids:
+        personal_data_access_record(actor=request.auth, household=household, purpose="API")
+    members, unmasked = shown.members, shown.unmasked
     rows = []
     for m in members:
         row = {f.attname: getattr(m, f.attname) for f in m._meta.concrete_fields}

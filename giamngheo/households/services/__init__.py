@@ -6,6 +6,7 @@ from giamngheo.households.services.events import (
     household_set_causes,
     life_event_record,
 )
+from giamngheo.households.services.privacy import personal_data_access_record
 from giamngheo.households.services.records import (
     household_create,
     household_update,
@@ -25,4 +26,5 @@ __all__ = [
     "member_add",
     "member_remove",
     "member_update",
+    "personal_data_access_record",
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import Organisation, User
+from giamngheo.errors import DomainError
 from giamngheo.geo.models import AdminUnit
 from giamngheo.programs.models import (
     Activity,
@@ -107,9 +108,9 @@ def activity_report(
     for indicator_id, value in (achieved or {}).items():
         indicator = indicators.get(indicator_id)
         if indicator is None:
-            raise ValidationError(_("The indicator belongs to another activity."))
+            raise DomainError(_("The indicator belongs to another activity."))
         if value < 0:
-            raise ValidationError(_("An achieved value cannot be negative."))
+            raise DomainError(_("An achieved value cannot be negative."))
         indicator.achieved = value
         indicator.save(update_fields=["achieved"])
     activity.status = status

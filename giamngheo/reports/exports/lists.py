@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
+from giamngheo.errors import DomainError
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.households.vocab import ETHNIC_GROUPS, KINH, Relation, Sex
 from giamngheo.reports.exports.tables import TEXT, Cell, Column, ReportTable, Row
@@ -37,8 +39,15 @@ NEW = {
 RELAPSED = {"poor": {Flow.RELAPSED_POOR}, "near_poor": {Flow.RELAPSED_NEAR_POOR}}
 
 
-class NeedsCommune(ValueError):
+class NeedsCommune(DomainError):
     """Household lists are made by the commune."""
+
+    title = gettext_lazy("Reports")
+
+    def __init__(self, unit: AdminUnit | None = None) -> None:
+        super().__init__(
+            _("Household lists are made per commune: choose a commune."), code="needs_commune"
+        )
 
 
 def household_list(klass: str, actor: User, unit: AdminUnit, year: int) -> ReportTable:

@@ -13,8 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import User
+from giamngheo.errors import BadParameter
 from giamngheo.geo.models import AdminUnit, Area
 from giamngheo.reports.selectors.breakdowns import (
     _rounds,
@@ -28,11 +30,13 @@ from giamngheo.reviews.models import Assessment
 from giamngheo.standards import AFParameters
 
 
-class CutoffOutOfRange(ValueError):
+class CutoffOutOfRange(BadParameter):
     """A cutoff k that is not a number of the standard's indicators (1 to `indicators`)."""
 
     def __init__(self, k: int, indicators: int) -> None:
-        super().__init__(k, indicators)
+        super().__init__(
+            _("The cutoff k is a number of indicators from 1 to %(n)d.") % {"n": indicators}
+        )
         self.k, self.indicators = k, indicators
 
 

@@ -27,9 +27,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
+from giamngheo.errors import NotAvailable
 from giamngheo.geo.models import AdminUnit
 from giamngheo.geo.selectors import scope_roots
 from giamngheo.households.rates import percent as percent
@@ -40,8 +42,21 @@ from giamngheo.reviews.models import ReviewRound, RoundStatus, RoundType
 FINAL_STATUSES = (RoundStatus.APPROVED, RoundStatus.REPORTED)
 
 
-class NoApprovedRound(Exception):
+class NoApprovedRound(NotAvailable):
     """No approved review for the unit and year: there is nothing official to report."""
+
+    title = gettext_lazy("No approved figures")
+
+    def __init__(self, year: int | str = "", message: str | None = None) -> None:
+        super().__init__(
+            message
+            or _(
+                "There are no approved review results for %(year)s in this unit yet. Figures "
+                "appear once the commune chairman has approved the round."
+            )
+            % {"year": year}
+        )
+        self.year = year
 
 
 class JSONArrayLength(Func):

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can, scoped
+from giamngheo.errors import DomainError
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.households.models import Household
 from giamngheo.households.vocab import KINH, PovertyCause
@@ -32,8 +34,14 @@ from giamngheo.reports.selectors.lineage import Resolver, communes_within
 from giamngheo.reviews.models import Assessment, Outcome, ReviewRound, SnapshotEntry
 
 
-class BadMeasure(ValueError):
+class BadMeasure(DomainError):
     """A figure code that names nothing."""
+
+    title = gettext_lazy("Check the address")
+
+    def __init__(self, code: str = "") -> None:
+        super().__init__(_("That figure does not exist."), code="bad_measure")
+        self.measure = code
 
 
 @dataclass(frozen=True)

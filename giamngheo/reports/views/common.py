@@ -1,26 +1,18 @@
-"""Reading a report's unit and year from the query string, and saying clearly what went wrong."""
+"""Reading a report's unit and year from the query string; a malformed one is a `BadParameter`,
+which the site's `DomainErrorMiddleware` shows as a page saying what to fix."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import User
+from giamngheo.errors import BadParameter
 from giamngheo.geo.models import AdminUnit, Level
-from giamngheo.reports.exports.lists import NeedsCommune
-from giamngheo.reports.selectors.common import NoApprovedRound
-from giamngheo.reports.selectors.drilldown import BadMeasure
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-class BadParameter(ValueError):
-    """A query parameter that is not what the page expects."""
 
 
 @dataclass(frozen=True)
@@ -66,34 +58,3 @@ def parse_params(request: HttpRequest) -> Params:
             raise BadParameter(_("The year must be a number such as 2025."))
         year = int(raw_year)
     return Params(unit=unit, year=year)
-
-
-def message(request: HttpRequest, text: str, *, status: int, title: str = "") -> HttpResponse:
-    context = {"title": title or _("Reports"), "text": text}
-    return render(request, "reports/message.html", context, status=status)
-
-
-def report_errors(view):
-    """Bad input and scope become a page that says what to do, never a server error."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            text = str(exc) or _("This is outside your unit or your role.")
-            return message(request, text, status=403, title=_("Not allowed"))
-        except NoApprovedRound as exc:
-            text = _(
-                "There are no approved review results for %(year)s in this unit yet. Figures "
-                "appear once the commune chairman has approved the round."
-            ) % {"year": exc.args[0] if exc.args else ""}
-            return message(request, text, status=404, title=_("No approved figures"))
-        except NeedsCommune:
-            text = _("Household lists are made per commune: choose a commune.")
-            return message(request, text, status=400)
-        except (BadParameter, BadMeasure) as exc:
-            text = str(exc) if isinstance(exc, BadParameter) else _("That figure does not exist.")
-            return message(request, text, status=400, title=_("Check the address"))
-
-    return wrapper

@@ -14,8 +14,8 @@ from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability
 from giamngheo.reports.exports import excel, forms, pdf
 from giamngheo.reports.exports.tables import header_grid, label_codes
-from giamngheo.reports.selectors.af import CutoffOutOfRange, af_measures
-from giamngheo.reports.selectors.common import require_aggregates
+from giamngheo.reports.selectors.af import af_measures
+from giamngheo.reports.selectors.common import NoApprovedRound, require_aggregates
 from giamngheo.reports.selectors.dashboard import dashboard as dashboard_data
 from giamngheo.reports.selectors.dashboard import scoped_units
 from giamngheo.reports.selectors.drilldown import figure_households
@@ -25,7 +25,6 @@ from giamngheo.reports.views.common import (
     BadParameter,
     Params,
     parse_params,
-    report_errors,
 )
 
 
@@ -34,8 +33,6 @@ def _year(params: Params, request: HttpRequest) -> int:
         return params.year
     years = report_years(actor=request.user, unit=params.unit)
     if not years:
-        from giamngheo.reports.selectors.common import NoApprovedRound
-
         raise NoApprovedRound("")
     return years[0]
 
@@ -51,7 +48,6 @@ def _picker(request: HttpRequest, params: Params, year: int) -> dict:
 
 
 @requires(Capability.READ_AGGREGATES)
-@report_errors
 def dashboard(request: HttpRequest) -> HttpResponse:
     params = parse_params(request)
     require_aggregates(request.user, params.unit)
@@ -79,7 +75,6 @@ def _form(request: HttpRequest, form: str):
 
 
 @requires(Capability.READ_AGGREGATES)
-@report_errors
 def form_page(request: HttpRequest, form: str) -> HttpResponse:
     params, year, table = _form(request, form)
     _prepare_cells(table)
@@ -111,7 +106,6 @@ def _filename(table, year: int, ext: str) -> str:
 
 
 @requires(Capability.READ_AGGREGATES)
-@report_errors
 def form_xlsx(request: HttpRequest, form: str) -> HttpResponse:
     params, year, table = _form(request, form)
     response = HttpResponse(
@@ -123,7 +117,6 @@ def form_xlsx(request: HttpRequest, form: str) -> HttpResponse:
 
 
 @requires(Capability.READ_AGGREGATES)
-@report_errors
 def form_pdf(request: HttpRequest, form: str) -> HttpResponse:
     params, year, table = _form(request, form)
     response = HttpResponse(pdf.pdf_bytes(table, params.unit), content_type="application/pdf")
@@ -132,7 +125,6 @@ def form_pdf(request: HttpRequest, form: str) -> HttpResponse:
 
 
 @requires(Capability.READ_RECORDS)
-@report_errors
 def households(request: HttpRequest) -> HttpResponse:
     params = parse_params(request)
     year = _year(params, request)
@@ -153,24 +145,18 @@ def _cutoff(raw: str) -> int | None:
 
 
 @requires(Capability.READ_AGGREGATES)
-@report_errors
 def alkire_foster(request: HttpRequest) -> HttpResponse:
     params = parse_params(request)
     require_aggregates(request.user, params.unit)
     year = _year(params, request)
     persons = request.GET.get("level") == "persons"
-    try:
-        report = af_measures(
-            actor=request.user,
-            unit=params.unit,
-            year=year,
-            k=_cutoff(request.GET.get("k", "")),
-            person_level=persons,
-        )
-    except CutoffOutOfRange as exc:
-        raise BadParameter(
-            _("The cutoff k is a number of indicators from 1 to %(n)d.") % {"n": exc.indicators}
-        ) from None
+    report = af_measures(
+        actor=request.user,
+        unit=params.unit,
+        year=year,
+        k=_cutoff(request.GET.get("k", "")),
+        person_level=persons,
+    )
     rows = [
         (title, report.total.censored_headcounts[i], report.total.contributions[i])
         for i, (_id, title) in enumerate(report.indicators)

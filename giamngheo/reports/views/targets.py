@@ -17,12 +17,11 @@ from giamngheo.reports.selectors.common import require_aggregates
 from giamngheo.reports.selectors.figures import unit_summary
 from giamngheo.reports.selectors.targets import target_results
 from giamngheo.reports.services import target_save
-from giamngheo.reports.views.common import parse_params, report_errors
+from giamngheo.reports.views.common import parse_params
 from giamngheo.reports.views.pages import _picker, _year
 
 
 @requires(Capability.READ_AGGREGATES)
-@report_errors
 def target_list(request: HttpRequest) -> HttpResponse:
     params = parse_params(request)
     require_aggregates(request.user, params.unit)
@@ -34,7 +33,6 @@ def target_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.SET_TARGETS)
-@report_errors
 def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     target = None
     if pk is not None:

@@ -1,6 +1,7 @@
 """Every change to a review round goes through these functions (house style: `<entity>_<action>`)."""
 
 from giamngheo.reviews.services.assessments import (
+    assessment_answers_receive,
     assessment_classify,
     assessment_save_section,
     assessment_screen,
@@ -31,6 +32,7 @@ from giamngheo.reviews.services.rounds import (
 from giamngheo.reviews.services.snapshots import round_snapshot_take
 
 __all__ = [
+    "assessment_answers_receive",
     "assessment_classify",
     "assessment_save_section",
     "assessment_screen",

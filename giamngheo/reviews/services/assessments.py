@@ -3,13 +3,14 @@
 from collections.abc import Collection
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
+from giamngheo.errors import Conflict, DomainError
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.reviews import legal, screening, workflow
 from giamngheo.reviews.facts import (
@@ -91,11 +92,9 @@ def _check_editable(actor: User, assessment: Assessment, open_steps: Collection[
         raise PermissionDenied(_("This is outside your unit or your role."))
     assessment.round.refresh_from_db(fields=["status"])
     if assessment.round.is_locked:
-        raise ValidationError(
-            _("This round is approved and locked; changes go through a change request.")
-        )
+        raise Conflict(_("This round is approved and locked; changes go through a change request."))
     if assessment.round.status not in open_steps:
-        raise ValidationError(
+        raise DomainError(
             _(
                 "Answers cannot be changed in step “%(step)s”; after the meeting only a "
                 "complaint's re-check changes a result."
@@ -105,15 +104,22 @@ def _check_editable(actor: User, assessment: Assessment, open_steps: Collection[
 
 
 @transaction.atomic
-def assessment_screen(*, actor: User, assessment: Assessment, markers: list[str]) -> Assessment:
-    """Record form A; 4 or more markers stop the household at screening (not poor)."""
+def assessment_screen(
+    *, actor: User, assessment: Assessment, markers: list[str], source: str = ""
+) -> Assessment:
+    """Record form A; 4 or more markers stop the household at screening (not poor).
+
+    `source` names where the answers came from when it is not the web form (``"odk"``).
+    """
     _check_editable(actor, assessment, workflow.SCREENING_OPEN)
     unknown = [m for m in markers if m not in screening.MARKER_CODES]
     if unknown:
-        raise ValidationError(_("Unknown form A markers: %(m)s") % {"m": ", ".join(unknown)})
+        raise DomainError(_("Unknown form A markers: %(m)s") % {"m": ", ".join(unknown)})
     apply_markers(assessment, markers)
     assessment.screened_by = actor
     assessment.screened_at = timezone.now()
+    if source:
+        assessment.source = source
     assessment.save()
     return assessment
 
@@ -163,7 +169,7 @@ def apply_section(assessment: Assessment, section: str, data: dict[str, Any]) ->
         member_id = section.removeprefix("member-")
         member = next((m for m in assessment.members if m["member_id"] == member_id), None)
         if member is None:
-            raise ValidationError(_("This member is not part of the household on the review date."))
+            raise DomainError(_("This member is not part of the household on the review date."))
         member.update({k: v for k, v in data.items() if k in MEMBER_FACT_NAMES})
     if section not in assessment.sections_done:
         assessment.sections_done = [*assessment.sections_done, section]
@@ -176,11 +182,43 @@ def assessment_save_section(
     """Save one form B section; once every section is in, classify with the engine."""
     _check_editable(actor, assessment, workflow.SURVEY_OPEN)
     if section not in required_sections(assessment):
-        raise ValidationError(_("Unknown form section."))
+        raise DomainError(_("Unknown form section."))
     apply_section(assessment, section, data)
     if not assessment.screened_out:
         _classify_if_complete(assessment)
     assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_answers_receive(
+    *,
+    actor: User,
+    assessment: Assessment,
+    sections: dict[str, dict[str, Any]],
+    members: list[dict[str, Any]],
+    source: str,
+    instance_id: str,
+) -> Assessment:
+    """Save a whole form B that arrived at once (an ODK submission), section by section through
+    the same checks as the web form, and keep where it came from.
+
+    `members` are rows with a ``member_id`` and that member's answers. A refusal of any section
+    rolls back every section: a form is applied whole or not at all.
+    """
+    for section, data in sections.items():
+        assessment_save_section(actor=actor, assessment=assessment, section=section, data=data)
+    for member in members:
+        data = {k: v for k, v in member.items() if k != "member_id"}
+        assessment_save_section(
+            actor=actor,
+            assessment=assessment,
+            section=member_section(member["member_id"]),
+            data=data,
+        )
+    assessment.source = source
+    assessment.instance_id = instance_id
+    assessment.save(update_fields=["source", "instance_id", "updated_at"])
     return assessment
 
 

@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history
 from giamngheo.accounts.history import REASON_MAX, stamp
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
+from giamngheo.errors import Conflict, DomainError
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.households.models import Household
 from giamngheo.households.vocab import PovertyClass
@@ -99,7 +100,7 @@ def baseline_create(
             stamp(baseline, actor=actor, reason=baseline.decision_number)
             baseline.save(force_insert=True)
     except IntegrityError:
-        raise ValidationError(
+        raise Conflict(
             _("This commune already has a baseline list for %(year)d.") % {"year": year}
         ) from None
     for entry in chosen.values():
@@ -131,7 +132,7 @@ def baseline_import(
         parsed.households[0][1] if parsed.households else {}
     )
     if missing:
-        raise ValidationError(
+        raise DomainError(
             _("The file needs the columns household_code and class, one household a row.")
         )
     return baseline_create(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
+from giamngheo.errors import Conflict, DomainError
 from giamngheo.households.models import Household
 from giamngheo.reviews import legal
 from giamngheo.reviews.models import Assessment, Complaint, ReviewRound, RoundStatus
@@ -100,11 +101,9 @@ def _check_recheck(actor: User, complaint: Complaint) -> None:
         raise PermissionDenied(_("This is outside your unit or your role."))
     review_round.refresh_from_db(fields=["status"])
     if review_round.status not in RECHECK_STEPS:
-        raise ValidationError(
-            _("Complaints are re-checked during the posting and complaint steps.")
-        )
+        raise DomainError(_("Complaints are re-checked during the posting and complaint steps."))
     if complaint.status != Complaint.Status.RECEIVED:
-        raise ValidationError(_("This complaint has already been dealt with."))
+        raise Conflict(_("This complaint has already been dealt with."))
 
 
 def _complaint_assessment(complaint: Complaint) -> tuple[Assessment, bool]:
@@ -125,7 +124,7 @@ def complaint_answer_section(
     _check_recheck(actor, complaint)
     assessment, _created = _complaint_assessment(complaint)
     if section not in required_sections(assessment):
-        raise ValidationError(_("Unknown form section."))
+        raise DomainError(_("Unknown form section."))
     apply_section(assessment, section, data)
     # Answering form B again overrides the screening that stopped the household.
     assessment.screened_out = False
@@ -146,7 +145,7 @@ def complaint_recheck(
     review_round = complaint.round
     _check_recheck(actor, complaint)
     if not resolution.strip():
-        raise ValidationError(_("Write the result of the re-check."))
+        raise DomainError(_("Write the result of the re-check."))
     today = timezone.localdate()
     if dismiss:
         complaint.status = Complaint.Status.DISMISSED
@@ -155,16 +154,16 @@ def complaint_recheck(
         assessment, created = _complaint_assessment(complaint)
         for section, data in (changes or {}).items():
             if section not in required_sections(assessment):
-                raise ValidationError(_("Unknown form section."))
+                raise DomainError(_("Unknown form section."))
             apply_section(assessment, section, data)
         if assessment.screened_out and changes:
             assessment.screened_out = False
         if not assessment.screened_out:
             if not survey_complete(assessment):
-                raise ValidationError(_("Every form B section must be answered to reclassify."))
+                raise DomainError(_("Every form B section must be answered to reclassify."))
             assessment_classify(assessment)
             if not assessment.poverty_class:
-                raise ValidationError(
+                raise DomainError(
                     _("The answers cannot be classified: %(m)s")
                     % {"m": assessment.classification_error.get("message", "")}
                 )

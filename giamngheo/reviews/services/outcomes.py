@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from giamngheo.errors import Conflict
 from giamngheo.households.models import Household, HouseholdStatus, LifeEvent
 from giamngheo.households.vocab import LEAVING_EVENTS, LifeEventKind, PovertyClass
 from giamngheo.reviews.models import (
@@ -160,7 +160,7 @@ def outcomes_compute(review_round: ReviewRound) -> int:
     rewrite what was approved.
     """
     if review_round.outcomes.exists():
-        raise ValidationError(_("This round's approved movements are already recorded."))
+        raise Conflict(_("This round's approved movements are already recorded."))
     rows = [
         Outcome(round=review_round, household_id=h, start_class=s, end_class=e, flow=flow)
         for h, (s, e, flow) in flows_preview(review_round).items()

@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
+from giamngheo.errors import Conflict, DomainError
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.households.models import Household, HouseholdStatus
 from giamngheo.reviews import legal, workflow
@@ -52,14 +53,14 @@ def round_create(
     the lists for N+1, poverty-standards.md §0)."""
     _require(actor, Capability.EDIT_RECORDS, unit)
     if unit.level != Level.COMMUNE:
-        raise ValidationError(_("A review round belongs to a commune."))
+        raise DomainError(_("A review round belongs to a commune."))
     year = year or review_date.year
     if round_type not in RoundType.values:
-        raise ValidationError(_("Unknown round type."))
+        raise DomainError(_("Unknown round type."))
     if round_type == RoundType.PERIODIC:
         start, end = legal.periodic_window(year)
         if not start <= review_date <= end:
-            raise ValidationError(
+            raise DomainError(
                 _("A periodic review runs from %(start)s to %(end)s (%(article)s).")
                 % {
                     "start": f"{start:%d/%m/%Y}",
@@ -70,7 +71,7 @@ def round_create(
     try:
         standard = select_standard(review_date, round_type).id
     except StandardError as exc:
-        raise ValidationError(
+        raise DomainError(
             _("No poverty standard applies to this date: %(e)s") % {"e": exc}
         ) from exc
     review_round = ReviewRound(
@@ -87,7 +88,7 @@ def round_create(
         with transaction.atomic():
             review_round.save()
     except IntegrityError:
-        raise ValidationError(
+        raise Conflict(
             _("This commune already has a periodic round for %(year)d.") % {"year": year}
         ) from None
     RoundTransition.objects.create(
@@ -110,14 +111,14 @@ def round_list_households(*, actor: User, review_round: ReviewRound, households=
     _require(actor, Capability.EDIT_RECORDS, review_round.unit)
     review_round = _lock(review_round)
     if review_round.status not in workflow.LISTING_OPEN:
-        raise ValidationError(_("Households can be listed only before the village meeting."))
+        raise DomainError(_("Households can be listed only before the village meeting."))
     in_commune = round_households_in_commune(review_round)
     if households is None:
         households = in_commune.filter(status=HouseholdStatus.ACTIVE)
     else:
         ids = [h.pk for h in households]
         if in_commune.filter(pk__in=ids).count() != len(set(ids)):
-            raise ValidationError(_("Some households do not belong to this commune."))
+            raise DomainError(_("Some households do not belong to this commune."))
         households = in_commune.filter(pk__in=ids)
     done = set(review_round.assessments.values_list("household_id", flat=True))
     todo = [h for h in households.prefetch_related("members") if h.pk not in done]
@@ -172,7 +173,7 @@ def round_advance(
     if problems:
         raise ValidationError(problems)
     if target == workflow.BACKWARD.get(review_round.status) and not reason.strip():
-        raise ValidationError(_("Say why the review and the meeting are redone."))
+        raise DomainError(_("Say why the review and the meeting are redone."))
     _move(review_round, actor, target, reason, today)
     return review_round
 
@@ -184,7 +185,7 @@ def round_record_meeting(
     _require(actor, Capability.EDIT_RECORDS, review_round.unit)
     review_round = _lock(review_round)
     if review_round.status != RoundStatus.MEETING:
-        raise ValidationError(_("The meeting result is recorded during the meeting step."))
+        raise DomainError(_("The meeting result is recorded during the meeting step."))
     errors = []
     if attendees < 1:
         errors.append(_("At least one person attended."))
@@ -217,7 +218,7 @@ def round_approve(
         raise PermissionDenied(_("Only the commune chairman approves a review round."))
     review_round = _lock(review_round)
     if review_round.status != RoundStatus.APPROVAL:
-        raise ValidationError(
+        raise DomainError(
             _("A round is approved only after the complaints step; steps cannot be skipped.")
         )
     errors = []

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_update_with_history
 from giamngheo.accounts.history import REASON_MAX
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
+from giamngheo.errors import Conflict, DomainError
 from giamngheo.geo.models import AdminUnit
 from giamngheo.reviews import screening, workflow
 from giamngheo.reviews.models import Assessment, ReviewRound
@@ -157,11 +158,9 @@ def village_screen(
     if not review_round.unit.contains(village):
         raise PermissionDenied(_("This is outside your unit or your role."))
     if review_round.is_locked:
-        raise ValidationError(
-            _("This round is approved and locked; changes go through a change request.")
-        )
+        raise Conflict(_("This round is approved and locked; changes go through a change request."))
     if review_round.status not in workflow.SCREENING_OPEN:
-        raise ValidationError(
+        raise DomainError(
             _("Form A is recorded during the screening and survey steps, not in “%(step)s”.")
             % {"step": review_round.get_status_display()}
         )

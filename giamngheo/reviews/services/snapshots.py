@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.apps import apps as django_apps
-from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.errors import Conflict, DomainError
 from giamngheo.households.vocab import ChildNutrition
 from giamngheo.reviews.models import ReviewRound, RoundSnapshot
 from giamngheo.reviews.printed import CLASS_VI, ESCAPED_VI, category_vi
@@ -252,8 +252,8 @@ def round_snapshot_take(
 ) -> RoundSnapshot:
     """Freeze an approved round once; a second snapshot would be a second version of a decision."""
     if not review_round.is_locked:
-        raise ValidationError(_("Only an approved round is frozen."))
+        raise DomainError(_("Only an approved round is frozen."))
     if RoundSnapshot.objects.filter(round=review_round).exists():
-        raise ValidationError(_("This round's approved lists are already frozen."))
+        raise Conflict(_("This round's approved lists are already frozen."))
     snapshots_take([review_round], taken_from=taken_from)
     return RoundSnapshot.objects.get(round=review_round)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import Organisation, User
 from giamngheo.accounts.scoping import Capability, require
+from giamngheo.errors import Conflict, DomainError
 from giamngheo.geo.models import AdminUnit
 from giamngheo.geo.selectors import scope_roots
 from giamngheo.households.models import Household
@@ -265,10 +266,10 @@ def entry_correct(*, actor: User, entry: LedgerEntry, reason: str, on: dt.date) 
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the correction.")})
     if entry.entry_type == EntryType.CORRECTION or entry.corrections.exists():
-        raise ValidationError(_("This entry has already been corrected."))
+        raise Conflict(_("This entry has already been corrected."))
     locked = Fund.objects.select_for_update().get(pk=entry.fund_id)
     if fund_balance(locked) - entry.amount < 0:
-        raise ValidationError(_("The correction would leave the fund below zero."))
+        raise DomainError(_("The correction would leave the fund below zero."))
     return LedgerEntry.objects.create(
         fund=locked,
         entry_type=EntryType.CORRECTION,

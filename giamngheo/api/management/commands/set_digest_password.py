@@ -3,12 +3,10 @@
 import getpass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from giamngheo.api.credentials import digest_set_password
+from giamngheo.accounts.services import password_set
 
 
 class Command(BaseCommand):
@@ -27,11 +25,8 @@ class Command(BaseCommand):
             if password != getpass.getpass("Password (again): "):
                 raise CommandError("The passwords differ.")
         try:
-            validate_password(password, user)
+            # Saving the password stores the Digest secret with it (api.signals).
+            password_set(actor=None, user=user, password=password)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
-        with transaction.atomic():
-            user.set_password(password)
-            user.save()
-            digest_set_password(user=user, password=password)
         self.stdout.write(f"Password and Digest secret set for {username}.")

@@ -17,7 +17,9 @@ from giamngheo.api.models import (
     ReviewState,
     Submission,
 )
-from giamngheo.api.openrosa.submissions import Unusable, apply_submission
+from giamngheo.api.openrosa.parsing import Unusable
+from giamngheo.api.services.submissions import apply_submission
+from giamngheo.errors import Conflict, DomainError
 from giamngheo.households.services.common import PossibleDuplicates, RecordInvalid, clean_reason
 from giamngheo.households.services.events import life_event_record
 from giamngheo.households.services.records import member_add, member_update
@@ -31,7 +33,7 @@ from giamngheo.reviews.services.assessments import assessment_reclassify
 def _lock_queued(submission: Submission) -> Submission:
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if locked.state != ReviewState.NEEDS_REVIEW:
-        raise ValidationError(_("This submission is no longer waiting for review."))
+        raise Conflict(_("This submission is no longer waiting for review."))
     return locked
 
 
@@ -66,7 +68,7 @@ def submission_dismiss(*, actor: User, submission: Submission, note: str) -> Sub
     """Set a queued submission aside for good, saying why; it is kept, never deleted."""
     require(actor, Capability.EDIT_RECORDS, submission.commune)
     if not (note or "").strip():
-        raise ValidationError(_("Say why this submission is dismissed."))
+        raise DomainError(_("Say why this submission is dismissed."))
     with transaction.atomic():
         locked = _lock_queued(submission)
         locked.state = ReviewState.DISMISSED
@@ -107,9 +109,9 @@ def _lock_pending(change: MemberChange) -> MemberChange:
         .get(pk=change.pk)
     )
     if locked.state != MemberChangeState.PENDING:
-        raise ValidationError(_("This member change was already decided."))
+        raise Conflict(_("This member change was already decided."))
     if locked.submission.assessment is None:
-        raise ValidationError(_("The submission was never applied to an assessment."))
+        raise Conflict(_("The submission was never applied to an assessment."))
     return locked
 
 
@@ -160,7 +162,7 @@ def member_change_confirm(*, actor: User, change: MemberChange, note: str = "") 
             else:
                 member = locked.member
                 if member is None or member.household_id != household.pk:
-                    raise ValidationError(_("The member is no longer in this household."))
+                    raise Conflict(_("The member is no longer in this household."))
                 member_update(
                     actor=actor, member=member, data={"left_on": locked.date}, reason=reason
                 )
@@ -192,7 +194,7 @@ def _add_member(actor: User, household, change: MemberChange, reason: str):
     try:
         member = member_add(actor=actor, household=household, data=data, reason=reason)
     except PossibleDuplicates as exc:
-        raise ValidationError(
+        raise Conflict(
             _(
                 "%(name)s may already be registered (%(found)s); check the registry before "
                 "confirming."
@@ -230,7 +232,7 @@ def member_change_reject(*, actor: User, change: MemberChange, reason: str) -> M
     """
     require(actor, Capability.EDIT_RECORDS, change.submission.commune)
     if not (reason or "").strip():
-        raise ValidationError(_("Say why this member change is rejected."))
+        raise DomainError(_("Say why this member change is rejected."))
     reason = clean_reason(reason)
     with transaction.atomic():
         locked = _lock_pending(change)

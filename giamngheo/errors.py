@@ -1,0 +1,71 @@
+"""The one kind of refusal a service raises, and the one way it reaches people.
+
+A service that will not do what it was asked raises a `DomainError` (or a subclass) whose
+message is written for the person who asked, translated. Pages show it through
+`DomainErrorMiddleware` (a message page, or a partial for htmx, with the error's status);
+forms show it beside the field it names (`form.add_error(exc.field, exc)`); the REST API answers
+``{"detail": ..., "code": ..., "errors": [...]}`` with the same status (`api.rest.errors`).
+OpenRosa keeps its own protocol: it catches what it needs and answers as Collect expects.
+
+It is a Django `ValidationError`, so forms, `full_clean` and existing callers that catch
+validation errors treat a service's refusal the way they treat a field's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(ValidationError):
+    """A refusal with a message for the person who asked; `status` is the HTTP answer."""
+
+    status: int = 400
+    default_code: str = "invalid"
+    title: str | Promise = _("This cannot be done")
+
+    def __init__(
+        self,
+        message: str | Promise,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        params: dict[str, Any] | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message, code=code or self.default_code, params=params)
+        self.field = field
+        if status is not None:
+            self.status = status
+
+    @property
+    def text(self) -> str:
+        """The message as the person reads it (placeholders filled in)."""
+        return " ".join(str(m) for m in self.messages)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Conflict(DomainError):
+    """The request was fine but the record has moved on (already decided, locked, taken)."""
+
+    status = 409
+    default_code = "conflict"
+
+
+class NotAvailable(DomainError):
+    """What was asked for does not exist yet (no approved figures, no such report)."""
+
+    status = 404
+    default_code = "not_available"
+
+
+class BadParameter(DomainError):
+    """A query parameter that is not what the page expects (a hand-edited address)."""
+
+    title = _("Check the address")
+    default_code = "bad_parameter"
