@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory, build_small_province
-from giamngheo.tests.pages import headings, page_text
+from giamngheo.tests.pages import assert_not_found, headings, page_text
 
 
 @pytest.fixture
@@ -62,10 +62,8 @@ def test_unit_list_is_scoped_and_htmx_returns_rows_only(client, officer):
 def test_unit_detail_outside_scope_is_404(client, officer, units):
     client.force_login(officer)
     response = client.get(reverse("geo:unit_detail", args=[units["B"].pk]))
-    assert response.status_code == 404
+    assert_not_found(response, "Phường B", "11002", "Thôn B1")
     assert headings(response) == ["Không tìm thấy trang"]
-    text = page_text(response)
-    assert "Phường B" not in text and "11002" not in text and "Thôn B1" not in text
 
 
 def test_unit_detail_shows_lineage(client, officer, units):
