@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory, build_small_province
+from giamngheo.tests.pages import assert_not_found, headings, page_text
 
 
 @pytest.fixture
@@ -60,7 +61,9 @@ def test_unit_list_is_scoped_and_htmx_returns_rows_only(client, officer):
 
 def test_unit_detail_outside_scope_is_404(client, officer, units):
     client.force_login(officer)
-    assert client.get(reverse("geo:unit_detail", args=[units["B"].pk])).status_code == 404
+    response = client.get(reverse("geo:unit_detail", args=[units["B"].pk]))
+    assert_not_found(response, "Phường B", "11002", "Thôn B1")
+    assert headings(response) == ["Không tìm thấy trang"]
 
 
 def test_unit_detail_shows_lineage(client, officer, units):
@@ -73,3 +76,8 @@ def test_bad_query_parameters_are_not_an_error(client, officer):
     client.force_login(officer)
     response = client.get(reverse("geo:unit_list"), {"level": "nonsense", "page": "x"})
     assert response.status_code == 200
+    # An unknown level falls back to communes, and a bad page number to the first page.
+    assert '<option value="commune" selected>' in response.content.decode()
+    rows = page_text(response, within="unit-rows")
+    assert "11001 Xã A" in rows and "Thôn A1" not in rows and "Phường B" not in rows
+    assert "Trang 1" in rows

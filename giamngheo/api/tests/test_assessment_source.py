@@ -11,6 +11,7 @@ from giamngheo.api.tests.odk import member_answers, new_instance_id, submission_
 from giamngheo.api.tests.test_openrosa_phieu_a import FOUR, screening_xml
 from giamngheo.api.tests.test_openrosa_submissions import post
 from giamngheo.reviews.models import RoundStatus
+from giamngheo.tests.pages import assert_not_found
 
 pytestmark = pytest.mark.django_db
 
@@ -80,11 +81,15 @@ def test_a_web_assessment_says_so_and_lists_no_submission(personas, field_round)
     assert "biểu mẫu trên web" in text and "uuid:" not in text
 
 
-def test_another_communes_officer_sees_neither_the_page_nor_the_photo(personas, surveyed):
+def test_another_communes_officer_sees_neither_the_page_nor_the_photo(personas, registry, surveyed):
     other = personas["commune_b_officer"]
-    assert _page(other, surveyed.assessment).status_code == 404
+    page = _page(other, surveyed.assessment)
+    hidden = (registry["ha"].code, "Nguyễn Văn Ất", surveyed.instance_id, "Lò Thị Vân")
+    assert_not_found(page, *hidden)
     url = reverse("reviews:submission_file", args=[surveyed.pk, surveyed.attachments.get().pk])
-    assert _web(other).get(url).status_code == 404
+    photo = _web(other).get(url)
+    assert photo.status_code == 404
+    assert b"jpeg-bytes" not in photo.content and "image/jpeg" not in photo["Content-Type"]
 
 
 def test_the_communes_officer_downloads_the_photo_and_the_enumerator_does_not(personas, surveyed):

@@ -12,7 +12,10 @@ from django.test import Client, RequestFactory
 from giamngheo.api.models import Submission
 from giamngheo.api.tests.helpers import assert_error_body, token_client
 from giamngheo.api.tests.odk import member_answers, new_instance_id, submission_xml
+from giamngheo.households.models import Household
+from giamngheo.households.services.common import search_text_for
 from giamngheo.middleware import InputGuardMiddleware, _json_depth
+from giamngheo.tests.pages import page_text
 
 NUL_SEARCHES = ["/households/", "/units/", "/api/v1/households", "/api/v1/units"]
 
@@ -44,9 +47,20 @@ def test_api_refusal_uses_the_api_error_body(officer_client):
     assert "U+0000" in data["detail"]
 
 
-def test_plain_search_text_with_tab_and_vietnamese_still_works(officer_client):
-    assert officer_client.get("/households/", {"q": "Nguyễn\tVăn"}).status_code == 200
-    assert officer_client.get("/api/v1/households", {"q": "Nguyễn"}).status_code == 200
+def test_plain_search_text_with_tab_and_vietnamese_still_works(officer_client, registry):
+    for household in registry.values():
+        names = list(household.members.values_list("full_name", flat=True))
+        Household.objects.filter(pk=household.pk).update(
+            search_text=search_text_for(household, names)
+        )
+    page = officer_client.get("/households/", {"q": "Nguyễn\tVăn"})
+    assert page.status_code == 200
+    rows = page_text(page, within="household-rows")
+    assert registry["ha"].code in rows and registry["hb"].code not in rows  # hb is a Lê Văn
+    response = officer_client.get("/api/v1/households", {"q": "Nguyễn"})
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    assert data["count"] == 1 and [h["code"] for h in data["items"]] == [registry["ha"].code]
 
 
 def test_nul_in_the_path_is_refused(officer_client):
@@ -118,6 +132,10 @@ def test_brackets_inside_json_strings_do_not_count_as_depth(officer_client):
         "/api/v1/classify", json.dumps(household), content_type="application/json"
     )
     assert response.status_code in (200, 422), response.content
+    # The engine read the record: it answers about the missing date, not about nesting.
+    data = json.loads(response.content)
+    assert data["household_id"] == household["household_id"]
+    assert data["error"]["field"] == "review_date"
 
 
 def test_escaped_nul_in_a_json_body_is_400(client, personas):
@@ -130,7 +148,8 @@ def test_escaped_nul_in_a_json_body_is_400(client, personas):
 def test_an_escaped_backslash_before_u0000_is_plain_text(client, personas):
     payload = '{"username": "a\\\\u0000", "password": "x"}'
     response = client.post("/api/v1/auth/token", payload, content_type="application/json")
-    assert response.status_code == 401
+    data = assert_error_body(response, 401)
+    assert data["detail"] == "Sai tên đăng nhập hoặc mật khẩu." and "NUL" not in data["detail"]
 
 
 def test_file_uploads_are_not_searched_for_control_characters(officer_client, province):
@@ -190,6 +209,8 @@ def test_huge_submission_is_413_once_authenticated(personas, field_round, settin
     upload = SimpleUploadedFile("submission.xml", b"<data>" + b" " * 20_000 + b"</data>")
     response = enumerator.post("/api/openrosa/11001/submission", {"xml_submission_file": upload})
     assert response.status_code == 413
+    assert "Phiếu lớn hơn 10000 byte; hãy gửi thành nhiều phần." in response.content.decode()
+    assert not Submission.objects.exists()
 
 
 def test_huge_submission_without_credentials_is_401(client, field_round, settings):
@@ -197,6 +218,9 @@ def test_huge_submission_without_credentials_is_401(client, field_round, setting
     upload = SimpleUploadedFile("submission.xml", b"<data>" + b" " * 20_000 + b"</data>")
     response = client.post("/api/openrosa/11001/submission", {"xml_submission_file": upload})
     assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Digest ")
+    text = response.content.decode()
+    assert "Hãy đăng nhập bằng tên đăng nhập và mật khẩu GiảmNghèo" in text and "10000" not in text
 
 
 def test_oversized_upload_on_a_page_is_413(officer_client, settings):
@@ -222,6 +246,8 @@ def test_openrosa_keeps_its_own_larger_limit(personas, registry, field_round, se
         {"xml_submission_file": SimpleUploadedFile("s.xml", xml, "text/xml"), "photo": photo},
     )
     assert response.status_code == 201, response.content
+    assert f"Đã nhận phiếu hộ {registry['ha'].code}" in response.content.decode()
+    assert Submission.objects.get().attachments.get().size == 5002  # the photo, whole
 
 
 @pytest.mark.parametrize(

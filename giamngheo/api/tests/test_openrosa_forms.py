@@ -107,11 +107,18 @@ def test_only_collectors_of_the_commune_get_the_form(client, personas, province,
 
 
 def test_unknown_commune_and_form_are_404(client, personas, province):
-    assert odk_get(client, "/api/openrosa/99999/formList", "system_admin").status_code == 404
+    """Collect shows the message to the enumerator, so it says which thing is unknown."""
+    response = odk_get(client, "/api/openrosa/99999/formList", "system_admin")
+    assert response.status_code == 404
+    assert "Không có xã nào mang mã 99999." in response.content.decode()
     url = f"/api/openrosa/{province['A'].code}/forms/other/form.xml"
-    assert odk_get(client, url, "enumerator_a").status_code == 404
+    response = odk_get(client, url, "enumerator_a")
+    assert response.status_code == 404
+    assert "Không có biểu mẫu này." in response.content.decode()
     url = f"/api/openrosa/{province['A'].code}/forms/{FORM_ID}/media/passwd"
-    assert odk_get(client, url, "enumerator_a").status_code == 404
+    response = odk_get(client, url, "enumerator_a")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/xml")
+    assert "Không có tệp đa phương tiện này." in response.content.decode()
 
 
 def test_wrong_digest_password_locks_only_that_pair(client, personas, province):
@@ -130,7 +137,9 @@ def test_twenty_failures_from_one_address_do_not_lock_its_other_users(client, pe
     url = f"/api/openrosa/{province['A'].code}/formList"
     for _n in range(20):
         client.get(url, HTTP_AUTHORIZATION="Bearer gn_guess", REMOTE_ADDR="10.0.0.1")
-    assert odk_get(client, url, "enumerator_a", REMOTE_ADDR="10.0.0.1").status_code == 200
+    response = odk_get(client, url, "enumerator_a", REMOTE_ADDR="10.0.0.1")
+    assert response.status_code == 200
+    assert f"<formID>{FORM_ID}</formID>" in response.content.decode()
 
 
 def test_basic_over_https_shares_the_digest_pair_lockout(client, personas, province):
@@ -144,9 +153,14 @@ def test_basic_over_https_shares_the_digest_pair_lockout(client, personas, provi
         assert odk_get(client, url, "enumerator_a", "wrong", **phone).status_code == 401
     for _n in range(2):
         assert client.get(url, HTTP_AUTHORIZATION=basic("wrong"), **phone).status_code == 401
-    assert client.get(url, HTTP_AUTHORIZATION=basic(PASSWORD), **phone).status_code == 429
+    locked = client.get(url, HTTP_AUTHORIZATION=basic(PASSWORD), **phone)
+    assert locked.status_code == 429 and 0 < int(locked["Retry-After"]) <= 900
+    text = locked.content.decode()
+    assert "Đăng nhập sai quá nhiều lần; vui lòng thử lại sau." in text and "<formID>" not in text
     other = {"REMOTE_ADDR": "10.0.0.2", "secure": True}
-    assert client.get(url, HTTP_AUTHORIZATION=basic(PASSWORD), **other).status_code == 200
+    response = client.get(url, HTTP_AUTHORIZATION=basic(PASSWORD), **other)
+    assert response.status_code == 200
+    assert f"<formID>{FORM_ID}</formID>" in response.content.decode()
 
 
 def test_a_replayed_digest_header_is_refused(client, personas, province):
@@ -164,7 +178,11 @@ def test_a_digest_header_for_another_url_is_refused(client, personas, province):
     url = f"/api/openrosa/{province['A'].code}/formList"
     challenge = client.get(url)["WWW-Authenticate"]
     header = digest_header(challenge, "enumerator_a", PASSWORD, "GET", "/elsewhere")
-    assert client.get(url, HTTP_AUTHORIZATION=header).status_code == 401
+    response = client.get(url, HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Digest ")
+    text = response.content.decode()
+    assert "Sai tên đăng nhập hoặc mật khẩu." in text and "<formID>" not in text
 
 
 def test_basic_only_over_https(client, personas, province):
@@ -181,7 +199,11 @@ def test_bearer_tokens_work_for_other_clients(personas, province):
     from giamngheo.api.tests.helpers import token_client
 
     c = token_client(personas["enumerator_a"])
-    assert c.get(f"/api/openrosa/{province['A'].code}/formList").status_code == 200
+    response = c.get(f"/api/openrosa/{province['A'].code}/formList")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert f"<formID>{FORM_ID}</formID>" in text
+    assert f"<downloadUrl>http://testserver/api/openrosa/{province['A'].code}/forms/" in text
 
 
 def test_committed_workbook_matches_its_definition(tmp_path):
@@ -210,10 +232,29 @@ def test_unknown_openrosa_paths_answer_in_openrosa(client):
     assert response["X-OpenRosa-Version"] == "1.0" and b"OpenRosaResponse" in response.content
 
 
-def test_admin_lists_tokens_and_submissions(client, personas):
+def test_admin_lists_tokens_and_submissions(client, personas, province):
+    """Each list names its rows, and no list shows a secret (raw token, key hash or HA1)."""
     from django.contrib.auth import get_user_model
 
+    from giamngheo.api.credentials import token_create
+    from giamngheo.api.models import DigestCredential, Submission
+
+    token, raw = token_create(actor=personas["enumerator_a"], name="Máy tính bảng thôn A1")
+    Submission.objects.create(
+        instance_id="uuid:admin-list-0001",
+        form_id=FORM_ID,
+        commune=province["A"],
+        submitted_by=personas["enumerator_a"],
+        xml="<data/>",
+        xml_sha256="0" * 64,
+    )
     admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
     client.force_login(admin)
-    for url in ["/admin/api/apitoken/", "/admin/api/submission/", "/admin/api/digestcredential/"]:
-        assert client.get(url).status_code == 200
+    html = client.get("/admin/api/apitoken/").content.decode()
+    assert "Máy tính bảng thôn A1" in html and token.prefix in html
+    assert raw not in html and token.key_hash not in html
+    html = client.get("/admin/api/submission/").content.decode()
+    assert "uuid:admin-list-0001" in html and "enumerator_a" in html
+    credential = DigestCredential.objects.get(user=personas["enumerator_a"])
+    html = client.get("/admin/api/digestcredential/").content.decode()
+    assert "enumerator_a" in html and credential.realm in html and credential.ha1 not in html

@@ -225,7 +225,11 @@ def test_commune_b_officer_cannot_submit_for_commune_a(personas, registry, field
     xml = submission_xml(
         registry["ha"].code, member_answers(registry["ha"]), instance_id=new_instance_id()
     )
-    assert post(c, "11001", xml).status_code == 403
+    response = post(c, "11001", xml)
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "Bạn không được thu thập phiếu tại Xã A." in text and registry["ha"].code not in text
+    assert not Submission.objects.exists()
 
 
 @pytest.mark.parametrize("persona", ["auditor", "village_head_a1", "partner_officer"])
@@ -338,6 +342,8 @@ def test_head_announces_the_accepted_size(enumerator, settings):
 def test_get_on_submission_is_405_not_a_redirect(enumerator):
     response = enumerator.get("/api/openrosa/11001/submission")
     assert response.status_code == 405
+    assert "POST" in response["Allow"] and "Location" not in response
+    assert "Phương thức không được phép." in response.content.decode()
 
 
 def test_unauthenticated_post_is_401_never_a_login_redirect(client, field_round):

@@ -86,9 +86,13 @@ def test_token_login_locks_the_pair_after_five_wrong_passwords(client, personas)
 def test_twenty_bad_tokens_no_longer_lock_the_office_out(personas):
     guesser = Client(HTTP_AUTHORIZATION="Bearer gn_guess", REMOTE_ADDR="10.9.9.9")
     for _n in range(20):
-        assert guesser.get("/api/v1/me").status_code == 401
+        refused = assert_error_body(guesser.get("/api/v1/me"), 401)
+    assert refused["detail"] == "Cần xác thực: hãy gửi mã truy cập hoặc đăng nhập."
     colleague = Client(REMOTE_ADDR="10.9.9.9")
-    assert _obtain(colleague, "commune_a_officer", PASSWORD).status_code == 201
+    obtained = _obtain(colleague, "commune_a_officer", PASSWORD)
+    assert obtained.status_code == 201
+    me = Client(HTTP_AUTHORIZATION=f"Bearer {body(obtained)['token']}", REMOTE_ADDR="10.9.9.9")
+    assert body(me.get("/api/v1/me"))["username"] == "commune_a_officer"
 
 
 def test_failed_tokens_are_limited_per_address(personas, settings):
@@ -104,15 +108,19 @@ def test_failed_tokens_are_limited_per_address(personas, settings):
 def test_browser_session_reads_and_needs_csrf_to_post(personas):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(personas["commune_a_officer"])
-    assert browser.get("/api/v1/me").status_code == 200
+    me = browser.get("/api/v1/me")
+    assert me.status_code == 200
+    assert body(me)["username"] == "commune_a_officer" and body(me)["role"] == "commune_officer"
     no_csrf = browser.post("/api/v1/classify", "{}", content_type="application/json")
     assert no_csrf.status_code in (401, 403)
+    assert "CSRF" in body(no_csrf)["detail"]
     token = _get_new_csrf_string()
     browser.cookies["csrftoken"] = token
     with_csrf = browser.post(
         "/api/v1/classify", "{}", content_type="application/json", HTTP_X_CSRFTOKEN=token
     )
     assert with_csrf.status_code == 422  # past authentication: the engine says what is missing
+    assert body(with_csrf)["error"]["field"] == "household_id"
 
 
 def test_digest_secret_follows_the_password(personas):

@@ -9,6 +9,7 @@ from giamngheo.api.tests.helpers import token_client
 from giamngheo.api.tests.odk import member_answers, new_instance_id, submission_xml
 from giamngheo.api.tests.test_openrosa_submissions import post
 from giamngheo.reviews.models import Assessment, RoundStatus
+from giamngheo.tests.pages import assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -139,8 +140,10 @@ def test_another_communes_officer_cannot_see_or_decide(personas, queued):
 @pytest.mark.parametrize("persona", ["enumerator_a", "auditor", "village_head_a1"])
 def test_roles_that_do_not_edit_records_have_no_queue(personas, queued, persona):
     c = _web(personas[persona])
-    assert c.get(reverse("reviews:submission_list")).status_code == 403
-    assert c.get(reverse("reviews:submission_detail", args=[queued.pk])).status_code == 403
+    listing = c.get(reverse("reviews:submission_list"))
+    assert_refused(listing, 403, queued.instance_id, "31-11001-000001")
+    detail = c.get(reverse("reviews:submission_detail", args=[queued.pk]))
+    assert_refused(detail, 403, queued.instance_id, "31-11001-000001", "Nguyễn Văn Ất")
 
 
 def test_a_chairman_may_dismiss_but_not_apply_answers(personas, queued, field_round):

@@ -9,6 +9,7 @@ from giamngheo.households.models import Household, HouseholdStatus, PersonalData
 from giamngheo.households.services import household_create
 from giamngheo.households.tests.conftest import child, head
 from giamngheo.households.tests.test_imports import sample, workbook
+from giamngheo.tests.pages import assert_refused, headings, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -259,14 +260,17 @@ def test_life_event_page_takes_the_household_off_the_lists(client, commune_a_off
     url = reverse("households:event_add", args=[household.pk])
     response = client.post(url, {"kind": "moved_away", "date": "2025-02-01", "reason": ""})
     assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["reason"]
+    assert "Trường này là bắt buộc." in page_text(response)
     response = client.post(url, {"kind": "moved_away", "date": "2025-02-01", "reason": "Chuyển đi"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == household.get_absolute_url()
     household.refresh_from_db()
     assert household.status == HouseholdStatus.LEFT
     response = client.post(
         url, {"kind": "merged", "date": "2025-02-01", "related_code": "NOPE", "reason": "x"}
     )
     assert response.status_code == 200
+    assert "Không có hộ nào mang mã này trong địa bàn của bạn." in page_text(response)
 
 
 def test_causes_and_merge_pages(client, units, commune_a_officer, household):
@@ -322,8 +326,11 @@ def test_import_page_refuses_an_unreadable_file(client, commune_a_officer):
     login(client, commune_a_officer)
     response = client.post(reverse("households:import"), {"file": _upload(b"not excel")})
     assert response.status_code == 200
+    assert "Không đọc được tệp Excel (.xlsx) này" in page_text(response)
     response = client.post(reverse("households:import"), {"file": _upload(b"x", "notes.txt")})
     assert response.status_code == 200
+    assert "Hãy tải lên tệp Excel .xlsx hoặc tệp .csv." in page_text(response)
+    assert not Household.objects.exists()
 
 
 def test_large_import_runs_as_a_job_with_progress(
@@ -361,10 +368,19 @@ def test_template_and_export_downloads(client, commune_a_officer, household):
 
 def test_village_head_cannot_open_edit_pages(client, village_a1_head, household):
     login(client, village_a1_head)
-    assert client.get(reverse("households:detail", args=[household.pk])).status_code == 200
-    assert client.get(reverse("households:edit", args=[household.pk])).status_code == 403
-    assert client.get(reverse("households:create")).status_code == 403
-    assert client.get(reverse("households:import")).status_code == 403
+    detail = client.get(reverse("households:detail", args=[household.pk]))
+    assert detail.status_code == 200
+    assert headings(detail) == ["Nguyễn Văn An 31-11001-000001"]
+    assert reverse("households:edit", args=[household.pk]) not in detail.content.decode()
+    edit = client.get(reverse("households:edit", args=[household.pk]))
+    assert_refused(edit, 403, "Xóm Đông", "Nguyễn Văn An")
+    assert 'name="address"' not in edit.content.decode()
+    create = client.get(reverse("households:create"))
+    assert_refused(create, 403)
+    assert 'name="code"' not in create.content.decode()
+    upload = client.get(reverse("households:import"))
+    assert_refused(upload, 403)
+    assert 'type="file"' not in upload.content.decode()
 
 
 def test_list_stops_counting_past_the_cap(client, units, commune_a_officer, household, monkeypatch):

@@ -11,6 +11,7 @@ from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UnitFactory, UserFactory
 from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.jobs.results import JobError, JobResult
+from giamngheo.tests.pages import assert_not_found
 
 ERROR = JobError(
     sheet="households",
@@ -111,7 +112,9 @@ def test_the_error_report_is_a_workbook_of_text_with_one_row_per_error(client, o
 def test_only_the_owner_gets_the_error_report(client, officer):
     job = _job(officer, summary="1 problem", errors=[ERROR])
     other = UserFactory(role=Role.COMMUNE_OFFICER, unit=officer.unit)
-    assert _page(client, other, job, "jobs:errors").status_code == 404
+    refused = _page(client, other, job, "jobs:errors")
+    assert_not_found(refused, "mười triệu", ERROR.message)
+    assert "Content-Disposition" not in refused
     client.logout()
     response = client.get(reverse("jobs:errors", args=[job.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -5,6 +5,7 @@ from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UnitFactory, UserFactory
 from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.jobs.services import job_kind, job_start
+from giamngheo.tests.pages import assert_not_found, page_text
 
 
 @job_kind("test_count")
@@ -62,7 +63,12 @@ def test_progress_partial_polls_until_finished(client, officer):
 
 
 def test_other_users_job_is_not_visible(client, officer):
-    job = Job.objects.create(kind="test_count", title="Import", owner=officer)
+    job = Job.objects.create(kind="test_count", title="Nhập sổ hộ thôn Đông", owner=officer)
     other = UserFactory(role=Role.COMMUNE_OFFICER, unit=UnitFactory())
     client.force_login(other)
-    assert client.get(reverse("jobs:detail", args=[job.pk])).status_code == 404
+    response = client.get(reverse("jobs:detail", args=[job.pk]))
+    assert_not_found(response, "Nhập sổ hộ thôn Đông")
+    listing = client.get(reverse("jobs:list"))
+    assert listing.status_code == 200 and "Nhập sổ hộ thôn Đông" not in page_text(listing)
+    client.force_login(officer)
+    assert "Nhập sổ hộ thôn Đông" in page_text(client.get(reverse("jobs:detail", args=[job.pk])))

@@ -20,6 +20,7 @@ from giamngheo.reports import urls as report_urls
 from giamngheo.reports.exports.forms import FORM_TITLES
 from giamngheo.reports.models import Target
 from giamngheo.reports.tests.fixtures import build_tiny_province
+from giamngheo.tests.pages import headings, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -64,14 +65,31 @@ def _urls(namespace: str, patterns, kwargs_for: dict) -> list[str]:
     return out
 
 
+NO_RESULTS = "Chưa công bố kết quả rà soát được phê duyệt của đơn vị và năm này."
+
+
+def _assert_public_page(response, where) -> str:
+    """A CSV starts with its header row; a page has one heading, and it is not "not found"."""
+    if response["Content-Type"].startswith("text/csv"):
+        header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert header[:3] == ["nam", "ma_don_vi", "ten_don_vi"], where
+        return ""
+    found = headings(response)
+    assert len(found) == 1 and found[0] and found[0] != "Không tìm thấy trang", (where, found)
+    return found[0]
+
+
 def test_every_public_page_answers_on_a_province_with_empty_units(client, tiny):
     kwargs_for = {
         "category": [{"slug": tiny["category"].slug}],
         "article": [{"slug": tiny["article"].slug}],
         "posting": [{"pk": tiny["round_CO"].pk}, {"pk": tiny["round_WARD"].pk}],
     }
+    statistics = reverse("portal:statistics")
     for url in _urls("portal", portal_urls.urlpatterns, kwargs_for):
-        assert client.get(url).status_code == 200, url
+        response = client.get(url)
+        assert response.status_code == 200, url
+        _assert_public_page(response, url)
         for unit in (None, *UNITS):
             for year in YEARS:
                 query = _query(tiny, unit, year)
@@ -80,6 +98,14 @@ def test_every_public_page_answers_on_a_province_with_empty_units(client, tiny):
                 response = client.get(url + query)
                 # A unit or year without approved figures is a page that says so (404).
                 assert response.status_code in (200, 404), (url, query, response.status_code)
+                if response.status_code == 404:
+                    assert NO_RESULTS in page_text(response), (url, query)
+                    continue
+                heading = _assert_public_page(response, (url, query))
+                if url == statistics and unit:
+                    assert tiny[unit].name in heading, (query, heading)
+                if url == statistics and year:
+                    assert heading.endswith(f" · {year}"), (query, heading)
 
 
 def test_the_statistics_show_a_ward_without_poor_households_as_zero(client, tiny):

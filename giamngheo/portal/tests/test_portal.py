@@ -13,6 +13,7 @@ from giamngheo.reports.selectors.common import FINAL_STATUSES
 from giamngheo.reports.tests.fixtures import build_reports_province
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundSnapshot
 from giamngheo.reviews.services.snapshots import snapshots_take
+from giamngheo.tests.pages import assert_not_found, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -120,17 +121,36 @@ def test_public_pages_never_show_personal_fields(client, province):
 
 def test_posting_list_of_a_round_not_yet_approved_is_not_public(client, province):
     pending = ReviewRound.objects.get(year=2026)
-    assert client.get(reverse("portal:posting", args=[pending.pk])).status_code == 404
+    response = client.get(reverse("portal:posting", args=[pending.pk]))
+    codes = Assessment.objects.filter(round=pending).values_list("household__code", flat=True)
+    assert len(codes) == 3
+    assert_not_found(response, *codes)
+    listing = page_text(client.get(reverse("portal:postings")))
+    assert reverse("portal:posting", args=[pending.pk]) not in listing
 
 
-@pytest.mark.parametrize("query", ["?unit=x", "?year=abc", "?unit=999999", "?year=1800"])
-def test_bad_statistics_parameters_get_a_message(client, province, query):
-    assert client.get(reverse("portal:statistics") + query).status_code == 400
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?unit=x", "Hãy chọn đơn vị trong danh sách."),
+        ("?year=abc", "Năm phải là một số, ví dụ 2025."),
+        ("?unit=999999", "Không có đơn vị này."),
+        ("?year=1800", "Năm phải là một số, ví dụ 2025."),
+    ],
+)
+def test_bad_statistics_parameters_get_a_message(client, province, query, message):
+    response = client.get(reverse("portal:statistics") + query)
+    assert response.status_code == 400
+    assert page_text(response, within="main").count(message) == 1
 
 
 def test_year_without_approved_results_gets_a_message(client, province):
     url = reverse("portal:statistics") + f"?unit={province['P'].pk}&year=2019"
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 404
+    text = page_text(response)
+    assert "Chưa công bố kết quả rà soát được phê duyệt của đơn vị và năm này." in text
+    assert 'id="commune-chart"' not in response.content.decode()
 
 
 def test_demo_news_are_seeded_once(client):

@@ -11,6 +11,7 @@ from giamngheo.programs.models import (
     ProgramReview,
     Recommendation,
 )
+from giamngheo.tests.pages import assert_not_found, assert_refused, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -55,15 +56,26 @@ def test_partner_officer_plans_only_inspections_their_organisation_leads(
     client, units, former_orgs, front_officer
 ):
     client.force_login(front_officer)
-    data = {"kind": "inspection", "title": "x", "unit": units["FA"].pk, "planned_on": "2024-09-10"}
+    title = "Kiểm tra hộ nghèo xã FA"
+    data = {
+        "kind": "inspection",
+        "title": title,
+        "unit": units["FA"].pk,
+        "planned_on": "2024-09-10",
+    }
     response = client.post(
         reverse("programs:inspection_create"), {**data, "lead_organisation": former_orgs[0].pk}
     )
     assert response.status_code == 200 and "lead_organisation" in response.context["form"].errors
+    error = response.context["form"].errors["lead_organisation"][0]
+    assert error in page_text(response) and not Inspection.objects.exists()
     response = client.post(
         reverse("programs:inspection_create"), {**data, "lead_organisation": former_orgs[1].pk}
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("programs:inspections")
+    assert Inspection.objects.get().lead_organisation == former_orgs[1]
+    listing = page_text(client.get(response["Location"]))
+    assert "Đã lập kế hoạch kiểm tra, giám sát." in listing and title in listing
 
 
 def test_other_province_cannot_open_the_inspection(
@@ -71,13 +83,15 @@ def test_other_province_cannot_open_the_inspection(
 ):
     from giamngheo.programs.services import inspection_plan
 
+    title = "Giám sát nhà Đại đoàn kết xã A"
     inspection = inspection_plan(
-        actor=province_officer, title="x", unit=units["A"], planned_on=dt.date(2025, 8, 1)
+        actor=province_officer, title=title, unit=units["A"], planned_on=dt.date(2025, 8, 1)
     )
     client.force_login(other_province_officer)
-    assert (
-        client.get(reverse("programs:inspection_result", args=[inspection.pk])).status_code == 404
-    )
+    response = client.get(reverse("programs:inspection_result", args=[inspection.pk]))
+    assert_not_found(response, title)
+    assert 'name="findings"' not in response.content.decode()
+    assert title not in page_text(client.get(reverse("programs:inspections")))
 
 
 def test_review_commendation_and_conference_are_recorded_through_pages(
@@ -149,7 +163,13 @@ def test_auditor_cannot_record_reviews(client, units, former_program):
     from giamngheo.accounts.tests.factories import UserFactory
 
     client.force_login(UserFactory(role=Role.AUDITOR, unit=units["P"]))
-    assert (
-        client.get(reverse("programs:review_create", args=[former_program.pk])).status_code == 403
-    )
-    assert client.get(reverse("programs:inspection_create")).status_code == 403
+    review = client.get(reverse("programs:review_create", args=[former_program.pk]))
+    assert_refused(review, 403)
+    assert 'name="held_on"' not in review.content.decode()
+    inspection = client.get(reverse("programs:inspection_create"))
+    assert_refused(inspection, 403)
+    assert 'name="planned_on"' not in inspection.content.decode()
+    # Reading stays open to the auditor: the program page does not offer the refused forms.
+    page = client.get(former_program.get_absolute_url())
+    assert page.status_code == 200 and former_program.title in page_text(page)
+    assert reverse("programs:review_create", args=[former_program.pk]) not in page.content.decode()

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from giamngheo.programs.models import Activity, ActivityStatus
 from giamngheo.programs.services import IndicatorSpec, activity_create
+from giamngheo.tests.pages import assert_refused, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -94,9 +95,16 @@ def test_partner_officer_cannot_open_another_partys_report_form(
 ):
     url = reverse("programs:activity_report", args=[activity.pk])
     client.force_login(department_officer)
-    assert client.get(url).status_code == 403
+    refused = client.get(url)
+    assert_refused(refused, 403)
+    assert 'name="result_summary"' not in refused.content.decode()
     client.force_login(front_officer)
-    assert client.get(url).status_code == 200
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Vận động xây nhà" in page_text(response, within="main")
+    html = response.content.decode()
+    assert 'name="result_summary"' in html
+    assert f'name="indicator_{activity.indicators.get().pk}"' in html
 
 
 def test_results_are_reported_with_evidence_through_the_form(
@@ -116,8 +124,11 @@ def test_results_are_reported_with_evidence_through_the_form(
         },
     )
     assert response.status_code == 302
+    assert response["Location"] == activity.program.get_absolute_url()
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.DONE and activity.evidence.count() == 1
+    assert activity.result_summary == "Bàn giao 120 nhà"
+    assert activity.indicators.get().achieved == 120
 
 
 def test_a_fake_pdf_as_evidence_is_an_error_not_a_crash(
@@ -137,8 +148,16 @@ def test_a_fake_pdf_as_evidence_is_an_error_not_a_crash(
 def test_eleventh_area_is_named_on_its_page(client, former_program, province_officer):
     client.force_login(province_officer)
     url = reverse("programs:area_edit", args=[former_program.pk, 6])
-    assert client.get(url).status_code == 200
-    assert client.post(url, {"title": "Hội nghị", "category": ""}).status_code == 302
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["form"]["title"].value() == "Tổ chức hội nghị, hội thảo"
+    assert "Tổ chức hội nghị, hội thảo" in response.content.decode()
+    response = client.post(url, {"title": "Hội nghị", "category": ""})
+    assert response.status_code == 302 and response["Location"] == former_program.get_absolute_url()
+    area = former_program.content_areas.get(number=6)
+    assert (area.title, area.category) == ("Hội nghị", None)
+    program_page = page_text(client.get(response["Location"]))
+    assert "Hội nghị" in program_page and "Tổ chức hội nghị, hội thảo" not in program_page
 
 
 def test_plan_and_document_forms_report_bad_input_as_messages(
@@ -298,4 +317,9 @@ def test_village_head_cannot_open_the_new_program_form(client, units):
     from giamngheo.accounts.tests.factories import UserFactory
 
     client.force_login(UserFactory(role=Role.VILLAGE_HEAD, unit=units["A1"]))
-    assert client.get(reverse("programs:create")).status_code == 403
+    response = client.get(reverse("programs:create"))
+    assert_refused(response, 403)
+    assert 'name="parties"' not in response.content.decode()
+    programs = client.get(reverse("programs:list"))
+    assert programs.status_code == 200
+    assert reverse("programs:create") not in programs.content.decode()

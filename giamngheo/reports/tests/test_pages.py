@@ -9,6 +9,7 @@ from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import OrganisationFactory, UserFactory
 from giamngheo.reports.exports.forms import FORM_TITLES
 from giamngheo.reports.tests.fixtures import build_reports_province
+from giamngheo.tests.pages import assert_refused, headings, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,13 @@ def test_dashboard_states_the_rate_and_its_fall_in_points(province, officer_clie
 def test_every_form_renders_for_a_commune(province, officer_client, form):
     response = officer_client.get(reverse("reports:form", args=[form]) + q(province, "A"))
     assert response.status_code == 200, response.content[:500]
+    # The browser tab names the form, the unit and the year; the heading is the form's own
+    # upper-case title (Circular 07/2021/TT-BLĐTBXH), not the short name of the menu.
+    tab = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
+    assert f"Biểu số {int(form):02d} · Xã A 2025" in tab, tab
+    [heading] = headings(response)
+    assert len(heading) > 10 and heading == heading.upper(), heading
+    assert page_text(response, within="report-table")
 
 
 def test_form_1_numbers_link_to_the_households_they_count(province, officer_client):
@@ -116,9 +124,16 @@ def test_unit_outside_scope_is_refused_with_a_message(province, client_for):
     officer_a = client_for(UserFactory(role=Role.COMMUNE_OFFICER, unit=province["A"]))
     for url in ("reports:dashboard", "reports:households"):
         response = officer_a.get(reverse(url) + q(province, "C"))
-        assert response.status_code == 403
+        assert_refused(response, 403, "Xã C", "Thôn C1")
+        assert headings(response) == ["Not allowed"]
+    dashboard = page_text(officer_a.get(reverse("reports:dashboard") + q(province, "C")))
+    assert "This unit is outside your area, or your role cannot see it." in dashboard
     response = officer_a.get(reverse("reports:form_xlsx", args=["1"]) + q(province, "B"))
-    assert response.status_code == 403
+    text = assert_refused(response, 403, "Phường B", "Thôn B1")
+    assert "Content-Disposition" not in response and response["Content-Type"].startswith(
+        "text/html"
+    )
+    assert "This unit is outside your area, or your role cannot see it." in text
 
 
 @pytest.mark.parametrize(
@@ -136,12 +151,18 @@ def test_alkire_foster_cutoff_must_be_a_number_of_indicators(province, officer_c
     for k in ("0", "13", "x"):
         response = officer_client.get(reverse("reports:af") + q(province) + f"&k={k}")
         assert response.status_code == 400
+        assert headings(response) == ["Check the address"], k
+        assert "The cutoff k is a number of indicators from 1 to 12." in page_text(response)
 
 
 def test_unknown_form_and_figure_codes_are_bad_requests(province, officer_client):
-    assert officer_client.get(reverse("reports:form", args=["99"]) + q(province)).status_code == 400
+    response = officer_client.get(reverse("reports:form", args=["99"]) + q(province))
+    assert response.status_code == 400
+    assert "There is no such report form." in page_text(response)
     url = reverse("reports:households") + q(province) + "&measure=dep:nothing"
-    assert officer_client.get(url).status_code == 400
+    response = officer_client.get(url)
+    assert response.status_code == 400 and headings(response) == ["Check the address"]
+    assert "That figure does not exist." in page_text(response)
 
 
 def test_village_is_not_a_reporting_unit(province, officer_client):
@@ -185,3 +206,5 @@ def test_partner_dashboard_has_no_household_links(province, client_for):
     )
     response = partner.get(reverse("reports:dashboard") + q(province))
     assert response.status_code == 200 and "/reports/households/" not in response.content.decode()
+    # The figures are there; only the way to the households behind them is not.
+    assert "The poverty rate is 1,67%" in page_text(response, within="headline")

@@ -26,6 +26,7 @@ from giamngheo.reviews.screening import MARKER_CODES
 from giamngheo.reviews.tests.conftest import NOT_POOR, POOR, make_household, on_day
 from giamngheo.reviews.tests.helpers import run_round
 from giamngheo.tests.browser import browser_page, screenshot
+from giamngheo.tests.pages import assert_not_found, assert_refused, headings, page_text
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2025, 10, 1)
@@ -189,8 +190,10 @@ def test_an_officer_of_another_commune_is_refused(
 
 
 def test_a_village_of_another_commune_is_not_found(client, people, province, screening_round):
+    make_household(province["B1"], "31-11002-000001", "Phạm Văn Bốn")
     client.force_login(people["commune_a_officer"])
-    assert client.get(_url(screening_round, province["B1"])).status_code == 404
+    response = client.get(_url(screening_round, province["B1"]))
+    assert_not_found(response, "Thôn B1", "31-11002-000001", "Phạm Văn Bốn")
 
 
 def test_single_household_form_records_who_and_when(people, households_a, screening_round):
@@ -334,12 +337,19 @@ def test_nine_hundred_households_are_screened_with_two_requests_per_village(
     assert r.status == RoundStatus.SURVEY
 
 
-def test_an_enumerator_of_the_commune_may_screen(client, people, province, screening_round):
+def test_an_enumerator_of_the_commune_may_screen(
+    client, people, province, households_a, screening_round
+):
+    h0, h1, _h2 = households_a
     client.force_login(people["enumerator_a"])
-    assert client.get(_url(screening_round, province["A1"])).status_code == 200
+    page = client.get(_url(screening_round, province["A1"]))
+    assert page.status_code == 200
+    assert headings(page) == ["Form A · Thôn A1"]
+    assert h0.code in page_text(page) and h1.code in page_text(page)
     village_head = UserFactory(role=Role.VILLAGE_HEAD, unit=province["A1"])
     client.force_login(village_head)
-    assert client.get(_url(screening_round, province["A1"])).status_code == 403
+    refused = client.get(_url(screening_round, province["A1"]))
+    assert_refused(refused, 403, h0.code, h1.code, "Nguyễn Văn An")
 
 
 @pytest.mark.browser

@@ -12,6 +12,7 @@ from giamngheo.support.services import (
     sponsorship_create,
     support_record_create,
 )
+from giamngheo.tests.pages import assert_not_found, assert_refused, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -89,10 +90,23 @@ def test_bad_disbursements_are_form_errors_and_nothing_is_saved(
     assert not Disbursement.objects.exists()
 
 
-def test_officers_outside_the_fund_cannot_move_money(client, fund, other_province_officer):
+def test_officers_outside_the_fund_cannot_move_money(
+    client, fund, front_officer, other_province_officer
+):
+    contribution_receive(
+        actor=front_officer,
+        fund=fund,
+        donor_name="Công ty Điện lực",
+        amount=12_500_000,
+        received_on=dt.date(2024, 10, 17),
+    )
     client.force_login(other_province_officer)
-    assert client.get(reverse("support:disbursement_create", args=[fund.pk])).status_code == 404
-    assert client.get(fund.get_absolute_url()).status_code == 404
+    form = client.get(reverse("support:disbursement_create", args=[fund.pk]))
+    assert_not_found(form, fund.name, "12.500.000")
+    assert 'name="purpose"' not in form.content.decode()
+    page = client.get(fund.get_absolute_url())
+    assert_not_found(page, fund.name, "Công ty Điện lực", "12.500.000")
+    assert fund.name not in page_text(client.get(reverse("support:fund_list")))
 
 
 def test_support_page_answers_what_a_household_received(client, units, commune_a_officer):
@@ -187,12 +201,16 @@ def test_bad_support_input_is_shown_on_the_form(client, units, commune_a_officer
 def test_other_commune_cannot_record_support_for_the_household(
     client, units, commune_b_officer, front_officer
 ):
-    household = HouseholdFactory(unit=units["A1"])
+    household = HouseholdFactory(unit=units["A1"], head_name="Hoàng Văn Năm")
     url = reverse("support:support_record_create", args=[household.pk])
     client.force_login(commune_b_officer)
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+    assert_not_found(response, household.code, "Hoàng Văn Năm")
+    assert 'name="given_on"' not in response.content.decode()
     client.force_login(front_officer)
-    assert client.get(url).status_code == 403  # a partner's role records no household support
+    response = client.get(url)  # a partner's role records no household support
+    assert_refused(response, 403, household.code, "Hoàng Văn Năm")
+    assert 'name="given_on"' not in response.content.decode()
 
 
 def test_campaign_and_pledge_are_recorded_through_pages(client, fund, front_officer):
