@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from giamngheo.households.tests.factories import MemberFactory
-from giamngheo.portal.demo import portal_seed_demo
 from giamngheo.portal.models import Article, Category
 from giamngheo.reports.selectors.common import FINAL_STATUSES
 from giamngheo.reports.tests.fixtures import build_reports_province
@@ -131,17 +130,6 @@ def test_bad_statistics_parameters_get_a_message(client, province, query):
 def test_year_without_approved_results_gets_a_message(client, province):
     url = reverse("portal:statistics") + f"?unit={province['P'].pk}&year=2019"
     assert client.get(url).status_code == 404
-
-
-def test_demo_news_are_seeded_once(client):
-    out = io.StringIO()
-    portal_seed_demo(stdout=out)
-    portal_seed_demo(stdout=out)
-    assert Article.objects.count() == 4
-    html = client.get(
-        reverse("portal:article", args=["hai-phong-ty-le-ho-ngheo-2018"])
-    ).content.decode()
-    assert "1,41%, giảm 0,65 điểm %" in html
 
 
 def test_commune_statistics_are_public_too(english, province):
