@@ -10,7 +10,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from giamngheo.api.models import MemberChange, MemberChangeState, Problem, Submission
-from giamngheo.api.openrosa.parsing import Parsed
+from giamngheo.api.openrosa.parsing import Parsed, Unusable
 from giamngheo.households.models import Member
 from giamngheo.reviews.facts import member_facts_from_registry, members_on
 from giamngheo.reviews.models import Assessment
@@ -21,8 +21,6 @@ NEW_KINDS = ("born", "moved_in")
 def set_survey_members(assessment: Assessment, parsed: Parsed) -> None:
     """The assessment's members become those the submission found; Unusable when a row names
     someone not in the household or a registered member has no row at all."""
-    from giamngheo.api.openrosa.submissions import Unusable
-
     _carry_confirmed(parsed)
     household = assessment.household
     registered = members_on(household, assessment.round.review_date)

@@ -27,7 +27,7 @@ from giamngheo.accounts.scoping import Capability, can
 from giamngheo.api.models import Problem, ReviewState, Submission, SubmissionAttachment
 from giamngheo.api.openrosa import member_changes
 from giamngheo.api.openrosa.forms import open_round, screening_round
-from giamngheo.api.openrosa.parsing import Parsed, SubmissionError, parse
+from giamngheo.api.openrosa.parsing import Parsed, SubmissionError, Unusable, parse
 from giamngheo.api.openrosa.responses import max_submission_bytes, message
 from giamngheo.geo.models import AdminUnit
 from giamngheo.households.models import Household
@@ -53,15 +53,6 @@ def _too_large() -> SubmissionError:
         _("The submission is larger than %(n)d bytes; send it in parts.")
         % {"n": max_submission_bytes()},
     )
-
-
-class Unusable(Exception):
-    """A readable submission that cannot be applied as it stands: it goes to review."""
-
-    def __init__(self, problem: str, detail: str) -> None:
-        super().__init__(detail)
-        self.problem = problem
-        self.detail = detail
 
 
 def _receive(request: HttpRequest, commune: AdminUnit) -> HttpResponse:
