@@ -22,20 +22,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from simple_history.utils import bulk_update_with_history
 
+from giamngheo.accounts.history import REASON_MAX
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can, scoped
 from giamngheo.jobs.models import Job
 from giamngheo.jobs.results import ERRORS_KEPT, JobError, JobResult
+from giamngheo.jobs.services import job_kind, job_start
 from giamngheo.reviews import screening, workflow
 from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, Fact, member_section
+from giamngheo.reviews.flows import exempt_household_ids
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus
 from giamngheo.reviews.services.assessments import (
+    apply_markers,
     apply_section,
     assessment_classify,
     required_sections,
     survey_complete,
 )
+from giamngheo.reviews.services.screening import FIELDS
 from giamngheo.reviews.workbooks import HOUSEHOLD_SHEET, MEMBER_SHEET, Parsed, parse
 from giamngheo.spreadsheets import append_row
 from giamngheo.storage import random_name
@@ -461,13 +467,6 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
     and differs from what is recorded; an empty cell leaves the household as it is. Everything
     is checked first; then every change is saved, with who recorded it and when, or nothing.
     """
-    from simple_history.utils import bulk_update_with_history
-
-    from giamngheo.accounts.history import REASON_MAX
-    from giamngheo.reviews.flows import exempt_household_ids
-    from giamngheo.reviews.services.assessments import apply_markers
-    from giamngheo.reviews.services.screening import FIELDS
-
     parsed = parse(name, content)
     if not parsed.households:
         raise ValidationError(_("The file has no household rows."))
@@ -626,8 +625,6 @@ def import_start(*, actor: User, review_round: ReviewRound, upload) -> Job:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from giamngheo.jobs.services import job_start
-
     content = upload.read()
     if not can(actor, Capability.COLLECT_ANSWERS, review_round.unit):
         raise PermissionDenied(_("This is outside your unit or your role."))
@@ -647,8 +644,6 @@ def import_start(*, actor: User, review_round: ReviewRound, upload) -> Job:
 
 
 def _register() -> None:
-    from giamngheo.jobs.services import job_kind
-
     job_kind("reviews.import_answers")(_run_job)
 
 
