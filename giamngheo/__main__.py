@@ -11,6 +11,7 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "classify":
+        # The rule engine runs without Django: classify needs neither settings nor a database.
         from giamngheo.standards.cli import main as classify_main
 
         return classify_main(args[1:])

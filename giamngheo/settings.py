@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "giamngheo.api",
     "giamngheo.reports",
     "giamngheo.portal",
+    "giamngheo.ops",
 ]
 
 MIDDLEWARE = [

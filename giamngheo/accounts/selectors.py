@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from giamngheo.accounts.models import Role, User
-from giamngheo.accounts.scoping import ROLE_CAPABILITIES, actor_roots, unit_q
+from giamngheo.accounts.scoping import ROLE_CAPABILITIES, unit_q
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.geo.selectors import unit_predecessors
 
@@ -27,9 +27,3 @@ def home_summary(*, actor: User) -> HomeSummary:
         communes=units.filter(level=Level.COMMUNE, valid_to__isnull=True).count(),
         villages=units.filter(level=Level.VILLAGE).count(),
     )
-
-
-def users_in_scope(*, actor: User):
-    roots = actor_roots(actor)
-    qs = User.objects.select_related("unit", "organisation")
-    return qs if roots is None else qs.filter(unit_q(actor))

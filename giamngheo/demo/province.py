@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from giamngheo.accounts.models import Organisation, OrganisationKind, Role, User
+from giamngheo.demo.households import ensure_commune_chairmen, seed_households
+from giamngheo.demo.portal import portal_seed_demo
+from giamngheo.demo.programs import programs_seed_demo
+from giamngheo.demo.support import support_seed_demo
+from giamngheo.demo.villages import villages_generate_demo
 from giamngheo.geo.models import AdminUnit, Level, Succession, q_within
+from giamngheo.geo.services import units_load
 
 DEMO_PROVINCE = "31"
 FORMER_HAI_DUONG = "30"
@@ -49,8 +55,6 @@ def demo_commune(province: AdminUnit) -> AdminUnit:
 
 
 def ensure_villages(province: AdminUnit, rng: random.Random, per_commune: int = 6) -> int:
-    from giamngheo.geo.services import villages_generate_demo
-
     created = 0
     communes = AdminUnit.objects.filter(level=Level.COMMUNE, parent=province, valid_to__isnull=True)
     for commune in communes.order_by("code"):
@@ -164,8 +168,6 @@ def ensure_users(
 
 
 def run(*, stdout, seed: int = 2025, households: int = 100_000) -> list[DemoLogin]:
-    from giamngheo.geo.services import units_load
-
     rng = random.Random(seed)
     if not AdminUnit.objects.filter(level=Level.PROVINCE, code=DEMO_PROVINCE).exists():
         units_load(province_codes=[DEMO_PROVINCE], stdout=stdout)
@@ -176,8 +178,6 @@ def run(*, stdout, seed: int = 2025, households: int = 100_000) -> list[DemoLogi
         orgs = ensure_organisations(province)
         commune = demo_commune(province)
         logins = ensure_users(province, commune, orgs)
-    from giamngheo.demo.households import ensure_commune_chairmen, seed_households
-
     started = time.perf_counter()
     summary = seed_households(
         province=province,
@@ -186,13 +186,8 @@ def run(*, stdout, seed: int = 2025, households: int = 100_000) -> list[DemoLogi
         seed=seed,
         stdout=stdout,
     )
-    from giamngheo.programs.demo import programs_seed_demo
-    from giamngheo.support.demo import support_seed_demo
-
     programs_seed_demo(province=province, rng=rng, stdout=stdout)
     support_seed_demo(province=province, rng=rng, stdout=stdout, commune=demo_commune(province))
-    from giamngheo.portal.demo import portal_seed_demo
-
     portal_seed_demo(stdout=stdout)
     if summary:
         stdout.write(

@@ -147,11 +147,6 @@ class AdminUnit(models.Model):
     def is_current(self) -> bool:
         return self.valid_to is None
 
-    def is_valid_on(self, date: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= date) and (
-            self.valid_to is None or date <= self.valid_to
-        )
-
     def ancestors(self) -> list["AdminUnit"]:
         ids = [int(part) for part in self.path.strip("/").split("/") if part][:-1]
         by_id = AdminUnit.objects.in_bulk(ids)

@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from giamngheo.geo.models import AdminUnit, Succession, q_within
 
 
@@ -70,8 +68,3 @@ def scope_roots(unit: AdminUnit) -> list[AdminUnit]:
         if not any(root.contains(candidate) for root in roots):
             roots.append(candidate)
     return roots
-
-
-def units_in_scope(unit: AdminUnit) -> Q:
-    """A Q over AdminUnit matching the unit's territory, today's and historic."""
-    return AdminUnit.objects.within(scope_roots(unit))

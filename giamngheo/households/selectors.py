@@ -13,7 +13,10 @@ from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.households.models import (
     Household,
     HouseholdStatus,
+    LifeEvent,
     Member,
+    PersonalDataAccess,
+    mask_citizen_id,
 )
 from giamngheo.households.text import fold, tokens
 
@@ -149,8 +152,6 @@ def household_history(*, household: Household, limit: int = 200) -> list[dict[st
 
     Citizen IDs appear masked: the history is read by anyone who may read the household.
     """
-    from giamngheo.households.models import LifeEvent, mask_citizen_id
-
     records = list(household.history.select_related("history_user")[:limit])
     records += list(
         Member.history.filter(household_id=household.pk).select_related("history_user")[:limit]

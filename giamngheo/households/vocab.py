@@ -1,7 +1,16 @@
-"""Closed lists of the registry. Values are the classifier contract's (household-facts.md) where it has one."""
+"""Closed lists of the registry, as Django choices.
 
+Where the classifier contract (household-facts.md) has a list, its values are written once, in
+`giamngheo.standards.vocab` (the rule engine imports no Django); the classes here add the
+translated labels and are checked against it when the project starts (`CONTRACT`).
+"""
+
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from giamngheo.geo.models import Area
+from giamngheo.standards import vocab as contract
 
 
 class Sex(models.TextChoices):
@@ -185,3 +194,29 @@ ETHNIC_GROUPS = [
     ("54", "Rơ-măm"),
 ]
 KINH = "01"
+
+
+def check_contract(choices: type[models.TextChoices], values: tuple[str, ...]) -> None:
+    """Refuse a choices class that drifted from the contract: the engine would reject its values."""
+    if tuple(choices.values) != values:
+        raise ImproperlyConfigured(
+            f"{choices.__name__} has {tuple(choices.values)}, the contract {values} "
+            "(giamngheo/standards/vocab.py is the source)."
+        )
+
+
+CONTRACT: dict[type[models.TextChoices], tuple[str, ...]] = {
+    Area: contract.AREA,
+    Sex: contract.SEX,
+    Relation: contract.RELATION,
+    Diploma: contract.DIPLOMA,
+    Employment: contract.EMPLOYMENT,
+    Disability: contract.DISABILITY,
+    ChildNutrition: contract.CHILD_NUTRITION,
+    HousingType: contract.HOUSING_TYPE,
+    WaterSource: contract.DOMESTIC_WATER,
+    InfoDevice: contract.INFO_DEVICES,
+    PovertyClass: contract.CLASSES,
+}
+for _choices, _values in CONTRACT.items():
+    check_contract(_choices, _values)

@@ -1,6 +1,6 @@
 """What every job ends with: one result shape, whatever the job did.
 
-A job function returns a `JobResult` (or a dict of the same shape). `jobs.services.job_run`
+A job function returns a `JobResult` (or a dict of the same shape). `jobs.running.job_run`
 checks it and stores `JobResult.as_dict()` in `Job.result`:
 
     {"summary": str,                       # one sentence for the person who started the job

@@ -7,59 +7,35 @@ the worker (`giamngheo worker`) looks the function up and runs it with the job r
 import logging
 import os
 import socket
-import traceback
-from collections.abc import Callable
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from giamngheo.jobs.models import Job, JobStatus, WorkerHeartbeat
 from giamngheo.jobs.results import JobResult
+from giamngheo.jobs.running import (
+    JobFunction,
+    JobReporter,
+    abandoned_message,
+    job_kind,
+    job_run,
+    known_kinds,
+)
+from giamngheo.jobs.tasks import run_job
+
+# Job functions register through services, as every app's writes do.
+__all__ = ["JobFunction", "JobReporter", "job_kind", "job_run"]
 
 log = logging.getLogger(__name__)
 
-# Returns a JobResult, or a dict of its shape (see jobs.results).
-JobFunction = Callable[["JobReporter", dict], "JobResult | dict | None"]
-_REGISTRY: dict[str, JobFunction] = {}
-
-
-def job_kind(name: str) -> Callable[[JobFunction], JobFunction]:
-    def register(func: JobFunction) -> JobFunction:
-        _REGISTRY[name] = func
-        return func
-
-    return register
-
-
-class JobReporter:
-    """Handed to a job function so it can say how far it is without knowing about the model."""
-
-    def __init__(self, job: Job, every: int = 1) -> None:
-        self.job = job
-        self._every = max(1, every)
-
-    def total(self, total: int) -> None:
-        Job.objects.filter(pk=self.job.pk).update(total=total)
-        self.job.total = total
-
-    def progress(self, done: int, message: str = "") -> None:
-        self.job.done = done
-        fields: dict[str, int | str] = {"done": done}
-        if message:
-            fields["message"] = message
-        Job.objects.filter(pk=self.job.pk).update(**fields)
-
 
 def job_start(*, actor, kind: str, title: str, params: dict | None = None) -> Job:
-    if kind not in _REGISTRY:
-        raise ValueError(f"Unknown job kind {kind!r}; known: {sorted(_REGISTRY)}")
+    if kind not in known_kinds():
+        raise ValueError(f"Unknown job kind {kind!r}; known: {known_kinds()}")
     job = Job.objects.create(kind=kind, title=title, owner=actor, params=params or {})
-    from giamngheo.jobs.tasks import run_job
 
     def enqueue() -> None:
         result = run_job.enqueue(job.pk)
@@ -69,60 +45,8 @@ def job_start(*, actor, kind: str, title: str, params: dict | None = None) -> Jo
     return job
 
 
-def job_run(job_id: int) -> None:
-    job = Job.objects.get(pk=job_id)
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
-    try:
-        result = JobResult.from_value(_REGISTRY[job.kind](JobReporter(job), job.params))
-    except (KeyboardInterrupt, SystemExit):
-        # The worker was told to stop at once (a second Ctrl+C): the job will not finish.
-        message = _abandoned_message()
-        Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.ABANDONED,
-            finished_at=timezone.now(),
-            message=message,
-            result=JobResult(summary=message).as_dict(),
-        )
-        raise
-    except Exception as exc:
-        log.exception("job %s failed", job.pk)
-        Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED,
-            finished_at=timezone.now(),
-            message=f"{exc}\n\n{traceback.format_exc(limit=3)}",
-            result=JobResult(summary=_failed_summary()).as_dict(),
-        )
-        return
-    output = Job.objects.values_list("output", flat=True).get(pk=job.pk)
-    if output and not result.file:
-        result.file = output.rsplit("/", 1)[-1]
-    Job.objects.filter(pk=job.pk).update(
-        status=JobStatus.SUCCEEDED_WITH_ERRORS if result.errors else JobStatus.SUCCEEDED,
-        finished_at=timezone.now(),
-        result=result.as_dict(),
-        done=job.total or job.done,
-    )
-
-
 class WorkerLost(Exception):
     """Recorded on the queue's task row when its worker died while running it."""
-
-
-def _failed_summary() -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return gettext(
-            "The job stopped on an unexpected error and nothing more will happen to it. The "
-            "details below are for the system administrator."
-        )
-
-
-def _abandoned_message() -> str:
-    # Stored text, so written in the installation's language.
-    with translation.override(settings.LANGUAGE_CODE):
-        return gettext(
-            "The worker running this job stopped before the job finished (it was killed, or "
-            "its machine restarted). Nothing more will happen to this job: start it again."
-        )
 
 
 def worker_register(*, worker_id: str) -> WorkerHeartbeat:
@@ -158,7 +82,7 @@ def jobs_abandon_orphaned(*, worker_id: str) -> int:
     heartbeats = list(WorkerHeartbeat.objects.all())
     live = {h.worker_id for h in heartbeats if h.is_alive(now=now)} | {worker_id}
     dead = [h.worker_id for h in heartbeats if h.worker_id not in live]
-    message = _abandoned_message()
+    message = abandoned_message()
     with transaction.atomic():
         running = DBTaskResult.objects.select_for_update().filter(status=TaskResultStatus.RUNNING)
         orphaned = [t for t in running if not t.worker_ids or t.worker_ids[-1] not in live]

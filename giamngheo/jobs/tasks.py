@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from giamngheo.jobs.services import job_run
+from giamngheo.jobs.running import job_run
 
 
 @task()

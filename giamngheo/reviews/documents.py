@@ -14,9 +14,9 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from giamngheo.reviews.flows import flows_preview
 from giamngheo.reviews.models import ReviewRound, RoundSnapshot, RoundType, SnapshotEntry
 from giamngheo.reviews.printed import CATEGORY_VI, CLASS_VI, ESCAPED_VI, NEW_VI
-from giamngheo.reviews.services.outcomes import flows_preview
 from giamngheo.spreadsheets import append_row
 
 

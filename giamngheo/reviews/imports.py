@@ -11,8 +11,7 @@ import datetime as dt
 import io
 import json
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -21,27 +20,34 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
+from simple_history.utils import bulk_update_with_history
 
+from giamngheo.accounts.history import REASON_MAX
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can, scoped
 from giamngheo.jobs.models import Job
 from giamngheo.jobs.results import ERRORS_KEPT, JobError, JobResult
+from giamngheo.jobs.services import job_kind, job_start
 from giamngheo.reviews import screening, workflow
 from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, Fact, member_section
+from giamngheo.reviews.flows import exempt_household_ids
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus
 from giamngheo.reviews.services.assessments import (
+    apply_markers,
     apply_section,
     assessment_classify,
     required_sections,
     survey_complete,
 )
-from giamngheo.spreadsheets import append_row, csv_reader
+from giamngheo.reviews.services.screening import FIELDS
+from giamngheo.reviews.workbooks import HOUSEHOLD_SHEET, MEMBER_SHEET, Parsed, parse
+from giamngheo.spreadsheets import append_row
 from giamngheo.storage import random_name
 from giamngheo.validators import control_character, date_range_error
 
-HOUSEHOLD_SHEET, MEMBER_SHEET, GUIDE_SHEET = "households", "members", "huong_dan"
+GUIDE_SHEET = "huong_dan"
 HOUSEHOLD_FACTS = [f for _title, facts in SECTIONS.values() for f in facts]
 HOUSEHOLD_COLUMNS = ["household_code", "head_name", "form_a_markers"] + [
     f.name for f in HOUSEHOLD_FACTS
@@ -80,12 +86,6 @@ class AnswersInvalid(ValidationError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__([str(p) for p in problems])
-
-
-@dataclass
-class Parsed:
-    households: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-    members: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
 
 def _facts_text(fact: Fact) -> str:
@@ -147,43 +147,6 @@ def _cell(fact: Fact, value: Any) -> Any:
     if fact.kind in ("bool", "optional_bool"):
         return "có" if value else "không"
     return value
-
-
-def parse(name: str, content: bytes) -> Parsed:
-    suffix = Path(name).suffix.lower()
-    if suffix == ".xlsx":
-        try:
-            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds on a damaged file
-            raise ValidationError(_("The file is not a readable .xlsx workbook.")) from exc
-        if HOUSEHOLD_SHEET not in wb.sheetnames and len(wb.sheetnames) > 1:
-            raise ValidationError(
-                _("The workbook has no sheet “%(s)s”: start from the downloaded template.")
-                % {"s": HOUSEHOLD_SHEET}
-            )
-        first = wb[HOUSEHOLD_SHEET] if HOUSEHOLD_SHEET in wb.sheetnames else wb.worksheets[0]
-        parsed = Parsed(households=_rows(first.iter_rows(values_only=True)))
-        if MEMBER_SHEET in wb.sheetnames:
-            parsed.members = _rows(wb[MEMBER_SHEET].iter_rows(values_only=True))
-        return parsed
-    if suffix == ".csv":
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError(_("Save the CSV file as UTF-8.")) from exc
-        return Parsed(households=_rows(csv_reader(io.StringIO(text))))
-    raise ValidationError(_("Upload the template as .xlsx or .csv."))
-
-
-def _rows(rows) -> list[tuple[int, dict[str, Any]]]:
-    it = iter(rows)
-    header = [str(h).strip() if h is not None else "" for h in next(it, [])]
-    out = []
-    for row_no, values in enumerate(it, start=2):
-        if values is None or all(v is None or str(v).strip() == "" for v in values):
-            continue
-        out.append((row_no, dict(zip(header, values, strict=False))))
-    return out
 
 
 def coerce(fact: Fact, raw: Any) -> tuple[Any, str]:
@@ -504,12 +467,6 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
     and differs from what is recorded; an empty cell leaves the household as it is. Everything
     is checked first; then every change is saved, with who recorded it and when, or nothing.
     """
-    from simple_history.utils import bulk_update_with_history
-
-    from giamngheo.accounts.history import REASON_MAX
-    from giamngheo.reviews.services.assessments import apply_markers
-    from giamngheo.reviews.services.screening import FIELDS, exempt_household_ids
-
     parsed = parse(name, content)
     if not parsed.households:
         raise ValidationError(_("The file has no household rows."))
@@ -668,8 +625,6 @@ def import_start(*, actor: User, review_round: ReviewRound, upload) -> Job:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from giamngheo.jobs.services import job_start
-
     content = upload.read()
     if not can(actor, Capability.COLLECT_ANSWERS, review_round.unit):
         raise PermissionDenied(_("This is outside your unit or your role."))
@@ -689,8 +644,6 @@ def import_start(*, actor: User, review_round: ReviewRound, upload) -> Job:
 
 
 def _register() -> None:
-    from giamngheo.jobs.services import job_kind
-
     job_kind("reviews.import_answers")(_run_job)
 
 

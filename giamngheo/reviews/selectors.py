@@ -18,6 +18,7 @@ from giamngheo.households.selectors import (
 )
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.reviews import workflow
+from giamngheo.reviews.flows import flow_identity as flow_identity
 from giamngheo.reviews.models import (
     Assessment,
     Complaint,
@@ -26,7 +27,6 @@ from giamngheo.reviews.models import (
     ReviewRound,
     SnapshotEntry,
 )
-from giamngheo.reviews.services.outcomes import end_lists, start_lists
 
 
 def round_list(*, actor: User, filters: dict | None = None) -> QuerySet[ReviewRound]:
@@ -247,64 +247,3 @@ def flow_counts(
     counts = Counter(dict.fromkeys(Flow.values, 0))
     counts.update(qs.values_list("flow", flat=True))
     return dict(counts)
-
-
-def flow_identity(review_round: ReviewRound) -> dict[str, dict[str, int | bool]]:
-    """Forms 2 and 3: end = start − escaped − other out + from the other list + relapsed + new
-    + other in (report-forms.md §5.6), with start and end counted from the lists themselves."""
-    start = Counter(start_lists(review_round).classes.values())
-    end = Counter(end_lists(review_round).values())
-    rows = list(review_round.outcomes.values_list("flow", "start_class", "end_class"))
-    c = Counter((f, s, e) for f, s, e in rows)
-
-    def n(flow: str, *, s: str | None = None, e: str | None = None) -> int:
-        return sum(
-            v
-            for (f, ss, ee), v in c.items()
-            if f == flow and (s is None or ss == s) and (e is None or ee == e)
-        )
-
-    P, N = PovertyClass.POOR, PovertyClass.NEAR_POOR
-    poor = {
-        "start": start[P],
-        "escaped_to_near_poor": n(Flow.ESCAPED_TO_NEAR_POOR),
-        "escaped_above_near_poor": n(Flow.ESCAPED_ABOVE_NEAR_POOR),
-        "other_out": n(Flow.LEFT_LISTS, s=P),
-        "from_other_list": n(Flow.NEAR_POOR_TO_POOR),
-        "relapsed": n(Flow.RELAPSED_POOR),
-        "new": n(Flow.NEW_POOR),
-        "other_in": n(Flow.ENTERED_LISTS, e=P),
-        "end": end[P],
-    }
-    near = {
-        "start": start[N],
-        "to_poor": n(Flow.NEAR_POOR_TO_POOR),
-        "escaped_near_poverty": n(Flow.ESCAPED_NEAR_POVERTY),
-        "other_out": n(Flow.LEFT_LISTS, s=N),
-        "from_other_list": n(Flow.ESCAPED_TO_NEAR_POOR),
-        "relapsed": n(Flow.RELAPSED_NEAR_POOR),
-        "new": n(Flow.NEW_NEAR_POOR),
-        "other_in": n(Flow.ENTERED_LISTS, e=N),
-        "end": end[N],
-    }
-    poor["holds"] = poor["end"] == (
-        poor["start"]
-        - poor["escaped_to_near_poor"]
-        - poor["escaped_above_near_poor"]
-        - poor["other_out"]
-        + poor["from_other_list"]
-        + poor["relapsed"]
-        + poor["new"]
-        + poor["other_in"]
-    )
-    near["holds"] = near["end"] == (
-        near["start"]
-        - near["to_poor"]
-        - near["escaped_near_poverty"]
-        - near["other_out"]
-        + near["from_other_list"]
-        + near["relapsed"]
-        + near["new"]
-        + near["other_in"]
-    )
-    return {"poor": poor, "near_poor": near}

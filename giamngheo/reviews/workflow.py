@@ -10,7 +10,9 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
+from giamngheo.households.models import ResidentCount
 from giamngheo.reviews import legal
+from giamngheo.reviews.flows import exempt_household_ids, flow_identity
 from giamngheo.reviews.models import (
     Attachment,
     Complaint,
@@ -99,8 +101,6 @@ def _listing_done(r: ReviewRound, today: dt.date) -> list[str]:
 
 
 def _screening_done(r: ReviewRound, today: dt.date) -> list[str]:
-    from giamngheo.reviews.services.screening import exempt_household_ids
-
     # Households exempt from form A (screening.FORM_A_EXEMPT_CLASSES) go straight to form B.
     missing = (
         r.assessments.filter(screening={}).exclude(household_id__in=exempt_household_ids(r)).count()
@@ -184,9 +184,6 @@ def _approval_pending(r: ReviewRound, today: dt.date) -> list[str]:
 
 def _ready_to_report(r: ReviewRound, today: dt.date) -> list[str]:
     """Forms 2/3 must add up and the rates need the commune's resident households (§5)."""
-    from giamngheo.households.models import ResidentCount
-    from giamngheo.reviews.selectors import flow_identity
-
     out = []
     if not ResidentCount.objects.filter(unit=r.unit, year=r.year).exists():
         out.append(

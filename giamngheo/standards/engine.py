@@ -14,7 +14,13 @@ import numpy as np
 import polars as pl
 
 from giamngheo.standards import indicators
-from giamngheo.standards.standard import Standard, StandardError, load_standard, select_standard
+from giamngheo.standards.standard import (
+    Standard,
+    StandardError,
+    available_standards,
+    load_standard,
+    select_standard,
+)
 from giamngheo.standards.tables import MISSING, NO_DATE, InputError, Tables
 
 EPOCH = dt.date(1970, 1, 1)
@@ -180,8 +186,6 @@ def _choose_standards(
 
 def _known(extra: Mapping[str, Standard] | None) -> set[str]:
     # A row may name a national id or a standard the caller handed in, never a file path.
-    from giamngheo.standards.standard import available_standards
-
     return set(available_standards()) | set(extra or {})
 
 

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from giamngheo.standards import vocab
-from giamngheo.standards.standard import working_age
 from giamngheo.standards.tables import MISSING, Tables, isin_codes
+from giamngheo.standards.working_age import working_age
 
 
 def N_(msgid: str) -> str:

@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from giamngheo.standards.indicators import check_standard
+
 DATA_DIR = Path(__file__).parent / "data"
 NATIONAL_IDS = ("vn-2016", "vn-2022", "vn-2027")
 
@@ -291,8 +293,6 @@ def _build(data: Mapping[str, Any]) -> Standard:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise StandardError(f"standard data is incomplete or malformed: {exc!r}") from exc
-    from giamngheo.standards.indicators import check_standard
-
     check_standard(std)
     return std
 
@@ -303,10 +303,3 @@ def _as_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
-
-
-@cache
-def working_age() -> dict[str, Any]:
-    """Labour Code 2019 retirement schedule (``data/working-age.toml``)."""
-    with (DATA_DIR / "working-age.toml").open("rb") as fh:
-        return tomllib.load(fh)

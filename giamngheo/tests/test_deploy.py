@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.management import get_commands, load_command_class
 
-from giamngheo.backup import expand_date
+from giamngheo.ops.backup import expand_date
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 UNITS = sorted((DEPLOY / "systemd").glob("*.service"))

@@ -30,8 +30,8 @@ from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.jobs.results import JobError, JobResult
 from giamngheo.reports.exports.forms import FORM_TITLES
 from giamngheo.reports.tests.fixtures import build_reports_province, freeze_rounds
-from giamngheo.reviews.imports import parse
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus
+from giamngheo.reviews.workbooks import parse
 from giamngheo.spreadsheets import FORMULA_LEADS, csv_text, csv_unescape, csv_writer
 from giamngheo.standards.fileio import Writer, read_tables
 

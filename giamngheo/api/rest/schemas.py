@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from giamngheo.api.models import SubmissionAttachment
+
 
 class ErrorItem(Schema):
     loc: list[str] | None = None
@@ -124,8 +126,6 @@ class AssessmentDetailOut(AssessmentOut):
 
     @staticmethod
     def resolve_attachments(obj: Any) -> list[Any]:
-        from giamngheo.api.models import SubmissionAttachment
-
         return list(
             SubmissionAttachment.objects.filter(
                 submission__assessment=obj, submission__superseded=False

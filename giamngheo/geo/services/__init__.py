@@ -5,7 +5,6 @@ import from here.
 """
 
 from giamngheo.geo.services.units import LoadReport, UnitsLoadError, units_load
-from giamngheo.geo.services.village_demo import villages_generate_demo
 from giamngheo.geo.services.villages import (
     ImportReport,
     RowError,
@@ -20,6 +19,5 @@ __all__ = [
     "UnitsLoadError",
     "units_load",
     "village_template",
-    "villages_generate_demo",
     "villages_import",
 ]

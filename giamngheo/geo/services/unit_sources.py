@@ -87,6 +87,7 @@ class SourcePaths:
 
     @classmethod
     def installed(cls) -> "SourcePaths":
+        # Only the loader needs the package, to find its bundled data files.
         import vietnam_provinces
 
         spec = importlib.util.find_spec(FORMER_PACKAGE)

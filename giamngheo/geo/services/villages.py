@@ -1,8 +1,9 @@
-"""Villages and residential groups (thôn, tổ dân phố, bản, ấp…): import, template and demo data.
+"""Villages and residential groups (thôn, tổ dân phố, bản, ấp…): import and template.
 
 There is no public dataset of villages, so each province imports its own list. An import either
 applies completely or not at all, and reports every bad row at once so the file is fixed in one
 go. An existing village is never renamed by an import: that is a decision for the admin screen.
+The demo's invented villages are made in `giamngheo.demo.villages`.
 """
 
 import csv
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.history import REASON_MAX
+from giamngheo.accounts.scoping import Capability, can
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.spreadsheets import append_row, csv_reader
 from giamngheo.validators import control_character, date_range_error
@@ -263,8 +265,6 @@ def _parse_rows(
 
 
 def _check_communes(rows: list[_Row], actor: Any | None, errors: list[RowError]) -> None:
-    from giamngheo.accounts.scoping import Capability, can
-
     codes = {r.commune_code for r in rows if r.commune_code}
     communes: dict[str, list[AdminUnit]] = {}
     for unit in AdminUnit.objects.filter(level=Level.COMMUNE, code__in=codes).order_by(

@@ -1,5 +1,4 @@
 import io
-import random
 from io import StringIO
 
 import pytest
@@ -9,8 +8,8 @@ from openpyxl import Workbook, load_workbook
 
 from giamngheo.accounts.models import Role
 from giamngheo.geo.models import AdminUnit, Level
-from giamngheo.geo.services import village_template, villages_generate_demo, villages_import
-from giamngheo.geo.services.villages import COLUMNS
+from giamngheo.geo.services import village_template, villages_import
+from giamngheo.geo.services.villages import COLUMNS, villages_create
 from giamngheo.geo.tests.factories import (
     CAM_THUONG,
     HONG_BANG,
@@ -164,19 +163,6 @@ def test_the_template_has_the_columns_and_an_example_that_imports(units):
     assert villages().get().parent == current_unit(Level.COMMUNE, HONG_BANG)
 
 
-def test_demo_villages_are_groups_in_a_ward_and_hamlets_in_a_commune(units):
-    ward = current_unit(Level.COMMUNE, HONG_BANG)
-    created = villages_generate_demo(commune=ward, count=4, rng=random.Random(1))
-    assert [v.name for v in created] == [f"Tổ dân phố {i}" for i in range(1, 5)]
-    assert all(v.path == f"{ward.path}{v.pk}/" for v in created)
-    commune = current_unit(Level.COMMUNE, NAM_SACH)
-    hamlets = villages_generate_demo(commune=commune, count=5, rng=random.Random(2))
-    assert len({v.name for v in hamlets}) == 5
-    assert all(v.name.startswith("Thôn ") and v.division_type == "thôn" for v in hamlets)
-    assert villages_generate_demo(commune=commune, count=5, rng=random.Random(2)) == []
-    assert commune.children.count() == 5
-
-
 def test_import_villages_command(units, tmp_path):
     good = tmp_path / "good.csv"
     good.write_bytes(csv_file(f"{NAM_SACH},01,Thôn Đông,thôn,"))
@@ -220,7 +206,14 @@ def test_admin_upload_shows_every_error(units, admin_client):
 
 def test_moving_a_unit_in_the_admin_moves_its_subtree(units, admin_client):
     commune = current_unit(Level.COMMUNE, NAM_SACH)
-    [village] = villages_generate_demo(commune=commune, count=1, rng=random.Random(3))
+    village = AdminUnit(
+        code=f"{commune.code}-01",
+        name="Thôn Đông",
+        division_type="thôn",
+        level=Level.VILLAGE,
+        parent=commune,
+    )
+    villages_create(units=[village], source="test")
     province = current_unit(Level.PROVINCE, "01")
     data = {
         "code": commune.code,

@@ -81,7 +81,3 @@ def _import_files(reporter: JobReporter, params: dict, files: list[Path]) -> Job
                 error_count=len(exc.errors),
             )
         return JobResult(summary=result.summary(), extra=result.as_dict())
-
-
-def describe_error(error: dict) -> str:
-    return _("Sheet %(table)s, row %(row)s, column %(column)s: %(message)s") % error

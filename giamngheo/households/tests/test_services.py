@@ -276,7 +276,7 @@ def test_one_members_event_keeps_the_household_on_the_lists(units, commune_a_off
     not the household leaving; only whole-household events take it off the lists."""
     from giamngheo.households.forms import LifeEventForm
     from giamngheo.households.vocab import LEAVING_EVENTS, MEMBER_EVENTS
-    from giamngheo.reviews.services.outcomes import ENTERING_EVENTS
+    from giamngheo.reviews.flows import ENTERING_EVENTS
 
     household = create(commune_a_officer, units["A1"])
     life_event_record(

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from giamngheo.households.tests.factories import MemberFactory
-from giamngheo.portal.demo import portal_seed_demo
 from giamngheo.portal.models import Article, Category
 from giamngheo.reports.selectors.common import FINAL_STATUSES
 from giamngheo.reports.tests.fixtures import build_reports_province
@@ -151,17 +150,6 @@ def test_year_without_approved_results_gets_a_message(client, province):
     text = page_text(response)
     assert "Chưa công bố kết quả rà soát được phê duyệt của đơn vị và năm này." in text
     assert 'id="commune-chart"' not in response.content.decode()
-
-
-def test_demo_news_are_seeded_once(client):
-    out = io.StringIO()
-    portal_seed_demo(stdout=out)
-    portal_seed_demo(stdout=out)
-    assert Article.objects.count() == 4
-    html = client.get(
-        reverse("portal:article", args=["hai-phong-ty-le-ho-ngheo-2018"])
-    ).content.decode()
-    assert "1,41%, giảm 0,65 điểm %" in html
 
 
 def test_commune_statistics_are_public_too(english, province):

@@ -5,10 +5,10 @@ import pytest
 
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory, build_small_province
+from giamngheo.demo.programs import HAI_DUONG_TITLE, programs_seed_demo
+from giamngheo.demo.support import support_seed_demo
 from giamngheo.households.tests.factories import HouseholdFactory
-from giamngheo.programs.demo import HAI_DUONG_TITLE, programs_seed_demo
 from giamngheo.programs.models import CoordinationProgram
-from giamngheo.support.demo import support_seed_demo
 from giamngheo.support.models import Fund
 from giamngheo.tests.browser import browser_page, screenshot
 

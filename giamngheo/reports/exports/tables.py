@@ -65,9 +65,6 @@ class ReportTable:
         """A3 beyond 12 data columns, as the forms are printed (report-forms.md §2)."""
         return len(self.columns) > 12
 
-    def total_row(self) -> Row:
-        return next(r for r in self.rows if r.bold)
-
 
 @dataclass(frozen=True)
 class HeaderCell:

@@ -15,6 +15,7 @@ from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.households.models import Household
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.reviews.models import Baseline, BaselineEntry
+from giamngheo.reviews.workbooks import parse
 from giamngheo.standards import StandardError, select_standard
 
 # Accepted spellings of the class column in an imported baseline list.
@@ -125,8 +126,6 @@ def baseline_import(
     content: bytes,
 ) -> Baseline:
     """A baseline from a spreadsheet with columns `household_code` and `class` (.xlsx or .csv)."""
-    from giamngheo.reviews.imports import parse
-
     parsed = parse(name, content)
     missing = {"household_code", "class"} - set(
         parsed.households[0][1] if parsed.households else {}

@@ -17,7 +17,7 @@ from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.errors import Conflict, DomainError
 from giamngheo.households.models import Household
-from giamngheo.reviews import legal
+from giamngheo.reviews import legal, workflow
 from giamngheo.reviews.models import Assessment, Complaint, ReviewRound, RoundStatus
 from giamngheo.reviews.services.assessments import (
     apply_section,
@@ -178,8 +178,6 @@ def complaint_recheck(
     complaint.resolved_by = actor
     complaint.save()
     if review_round.status == RoundStatus.COMPLAINTS:
-        from giamngheo.reviews import workflow
-
         review_round.step_deadline = workflow.step_deadline(review_round, review_round.status)
         review_round.save(update_fields=["step_deadline"])
     return complaint

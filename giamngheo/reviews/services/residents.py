@@ -9,6 +9,7 @@ from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.households.models import ResidentCount
+from giamngheo.reviews.workbooks import parse
 
 
 @transaction.atomic
@@ -43,8 +44,6 @@ def resident_count_set(
 def resident_counts_import(*, actor: User, name: str, content: bytes) -> int:
     """Many communes at once from a sheet with columns unit_code, year, households, persons,
     source; every bad row is reported and nothing is saved unless all are valid."""
-    from giamngheo.reviews.imports import parse
-
     rows = parse(name, content).households
     errors: list[str] = []
     codes = {str(row.get("unit_code") or "").strip() for _n, row in rows}

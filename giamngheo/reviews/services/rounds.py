@@ -26,6 +26,7 @@ from giamngheo.reviews.models import (
 )
 from giamngheo.reviews.services.assessments import assessment_prefill, previous_assessments
 from giamngheo.reviews.services.documents import round_documents_schedule
+from giamngheo.reviews.services.outcomes import outcomes_compute
 from giamngheo.reviews.services.snapshots import round_snapshot_take
 from giamngheo.reviews.workdays import period_end
 from giamngheo.standards import StandardError, select_standard
@@ -212,8 +213,6 @@ def round_approve(
     reason: str = "",
 ) -> ReviewRound:
     """The commune chairman's decision (Mẫu 02) recognises the lists and locks the round."""
-    from giamngheo.reviews.services.outcomes import outcomes_compute
-
     if not can(actor, Capability.APPROVE_ROUNDS, review_round.unit):
         raise PermissionDenied(_("Only the commune chairman approves a review round."))
     review_round = _lock(review_round)

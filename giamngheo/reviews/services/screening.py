@@ -22,9 +22,9 @@ from giamngheo.accounts.scoping import Capability, can
 from giamngheo.errors import Conflict, DomainError
 from giamngheo.geo.models import AdminUnit
 from giamngheo.reviews import screening, workflow
+from giamngheo.reviews.flows import exempt_household_ids, previous_classes
 from giamngheo.reviews.models import Assessment, ReviewRound
 from giamngheo.reviews.services.assessments import apply_markers, previous_assessments
-from giamngheo.reviews.services.outcomes import start_lists
 
 # What a form A write changes on an assessment (apply_markers may also (un)classify it).
 FIELDS = [
@@ -68,19 +68,6 @@ class Row:
         if self.screened:
             return self.markers
         return sorted(set(self.last_markers or []))
-
-
-def previous_classes(review_round: ReviewRound) -> dict[int, str]:
-    """Household id → class recognised before the round (baseline and approved rounds)."""
-    return start_lists(review_round).classes
-
-
-def exempt_household_ids(review_round: ReviewRound, classes: dict[int, str] | None = None):
-    """Listed households that skip form A by the class they held (screening.FORM_A_EXEMPT_*)."""
-    if not screening.FORM_A_EXEMPT_CLASSES:
-        return set()
-    classes = previous_classes(review_round) if classes is None else classes
-    return {pk for pk, klass in classes.items() if screening.exempt_class(klass)}
 
 
 def village_progress(review_round: ReviewRound) -> list[dict]:

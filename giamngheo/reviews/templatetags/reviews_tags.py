@@ -1,7 +1,9 @@
 from django import template
 
+from giamngheo.accounts.scoping import Capability, can
 from giamngheo.reviews.display import classification
 from giamngheo.reviews.selectors import household_classifications
+from giamngheo.reviews.services.screening import village_progress
 
 register = template.Library()
 
@@ -33,9 +35,6 @@ def lookup(mapping, key):
 @register.simple_tag(takes_context=True)
 def screening_villages(context, review_round):
     """The round's villages with their form A progress, each linking to its screening table."""
-    from giamngheo.accounts.scoping import Capability, can
-    from giamngheo.reviews.services.screening import village_progress
-
     request = context.get("request")
     user = getattr(request, "user", None)
     villages = [

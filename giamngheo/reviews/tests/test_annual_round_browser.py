@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from giamngheo.accounts.tests.test_serve import _free_port, _wait_until_listening
+from giamngheo.ops.tests.test_serve import _free_port, _wait_until_listening
 from giamngheo.tests.browser import browser_page, screenshot, wait_until
 from giamngheo.tests.server import manage, scratch_installation
 

@@ -1,5 +1,7 @@
 """`giamngheo serve`: gunicorn web workers, plus one supervised job worker unless --no-worker."""
 
+import contextlib
+import ctypes
 import signal
 import subprocess
 import sys
@@ -17,12 +19,8 @@ STOP_TIMEOUT = 30
 
 def _die_with_parent() -> None:
     """Children get SIGTERM if `serve` itself is killed, so no process is left behind (Linux)."""
-    try:
-        import ctypes
-
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 class Command(BaseCommand):

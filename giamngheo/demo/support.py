@@ -9,10 +9,10 @@ import random
 from django.db import transaction
 
 from giamngheo.accounts.models import Organisation, OrganisationKind
+from giamngheo.demo.programs import HAI_DUONG_TITLE, seed_actor
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.geo.selectors import scope_roots
 from giamngheo.households.models import Household
-from giamngheo.programs.demo import HAI_DUONG_TITLE, seed_actor
 from giamngheo.programs.models import Activity
 from giamngheo.reviews.models import Assessment
 from giamngheo.support.models import (

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from giamngheo.backup import BackupError, backup_restore
+from giamngheo.ops.backup import BackupError, backup_restore
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from giamngheo.accounts.management.commands.serve import Command
+from giamngheo.ops.management.commands.serve import Command
 
 
 def test_serve_refuses_to_run_jobs_inside_web_workers(settings):

@@ -1,6 +1,6 @@
 """A small installation for the backup tests, run as its own process on the database in the environment.
 
-    python -m giamngheo.accounts.tests.backup_site seed|rows|change
+    python -m giamngheo.ops.tests.backup_site seed|rows|change
 
 Models are imported inside the functions because Django is set up only in `__main__`.
 `rows` prints every table's rows (ordered by primary key) as JSON, so two installations compare.

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from giamngheo.demo.province import run
+
 
 class Command(BaseCommand):
     help = "Load the demo province (Hải Phòng with the former Hải Dương) and print demo logins."
@@ -12,8 +14,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        from giamngheo.demo.province import run
-
         translation.activate("vi")
         logins = run(stdout=self.stdout, seed=options["seed"], households=options["households"])
         self.stdout.write("")

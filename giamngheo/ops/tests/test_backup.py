@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 
-from giamngheo.backup import ExitCode, left_out_tables
+from giamngheo.ops.backup import ExitCode, left_out_tables
 
 pytestmark = pytest.mark.backup
 
@@ -70,7 +70,7 @@ class Site:
 
     def script(self, verb: str) -> str:
         result = subprocess.run(
-            [sys.executable, "-m", "giamngheo.accounts.tests.backup_site", verb],
+            [sys.executable, "-m", "giamngheo.ops.tests.backup_site", verb],
             env=self.env(),
             capture_output=True,
             text=True,

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from giamngheo.backup import (
+from giamngheo.ops.backup import (
     BackupError,
     backup_create,
     expand_date,

@@ -3,11 +3,11 @@ import random
 
 import pytest
 
+from giamngheo.demo.programs import HAI_DUONG_TITLE, HAI_PHONG_TITLE, programs_seed_demo
+from giamngheo.demo.support import support_seed_demo
 from giamngheo.households.tests.factories import HouseholdFactory
-from giamngheo.programs.demo import HAI_DUONG_TITLE, HAI_PHONG_TITLE, programs_seed_demo
 from giamngheo.programs.models import CoordinationProgram
 from giamngheo.programs.selectors import program_list, recommendations_overdue
-from giamngheo.support.demo import support_seed_demo
 from giamngheo.support.models import Fund, LedgerEntry, SupportRecord
 from giamngheo.support.services import fund_balance
 

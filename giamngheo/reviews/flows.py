@@ -1,0 +1,227 @@
+"""Movements on and off the lists between the start and the end of a round (forms 2 and 3): reads.
+
+Start-of-period lists are those recognised before the round: the commune's imported baseline
+(the province's decision) overlaid with every later approved round's results. A household not
+reviewed this round keeps its class. Relapse ("tái nghèo") needs history: poor again after an
+escape recorded earlier under the same standard (report-forms.md §5.6).
+
+Reads only, below the workflow, the selectors and the services that all ask them; the write
+(storing the flows on approval) is `services.outcomes.outcomes_compute`.
+"""
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from giamngheo.households.models import Household, HouseholdStatus, LifeEvent
+from giamngheo.households.vocab import LEAVING_EVENTS, LifeEventKind, PovertyClass
+from giamngheo.reviews import screening
+from giamngheo.reviews.models import (
+    Assessment,
+    Baseline,
+    Flow,
+    Outcome,
+    ReviewRound,
+    RoundStatus,
+)
+
+P, N = PovertyClass.POOR, PovertyClass.NEAR_POOR
+ON_LISTS = {P, N}
+LOCKED = [RoundStatus.APPROVED, RoundStatus.REPORTED]
+ENTERING_EVENTS = {LifeEventKind.MOVED_IN, LifeEventKind.SPLIT}
+ESCAPED_POOR = {Flow.ESCAPED_TO_NEAR_POOR, Flow.ESCAPED_ABOVE_NEAR_POOR}
+# A listed household's flow by its end class, when it started poor or near-poor.
+AFTER_POOR: dict[str, Flow] = {P: Flow.STAYED_POOR, N: Flow.ESCAPED_TO_NEAR_POOR}
+AFTER_NEAR_POOR: dict[str, Flow] = {N: Flow.STAYED_NEAR_POOR, P: Flow.NEAR_POOR_TO_POOR}
+
+
+@dataclass(frozen=True)
+class StartLists:
+    classes: dict[int, str]  # household id → class recognised before the round
+    since: dt.date | None  # when that recognition was made
+
+
+def _earlier(review_round: ReviewRound) -> Q:
+    return Q(round__review_date__lt=review_round.review_date) | Q(
+        round__review_date=review_round.review_date, round__pk__lt=review_round.pk
+    )
+
+
+def start_lists(review_round: ReviewRound) -> StartLists:
+    classes: dict[int, str] = {}
+    since = None
+    baseline = (
+        Baseline.objects.filter(unit=review_round.unit, decision_date__lte=review_round.review_date)
+        .order_by("-decision_date")
+        .first()
+    )
+    assessments = Assessment.objects.filter(
+        _earlier(review_round), round__unit=review_round.unit, round__status__in=LOCKED
+    ).exclude(poverty_class="")
+    if baseline:
+        since = baseline.decision_date
+        classes.update(baseline.entries.values_list("household_id", "poverty_class"))
+        assessments = assessments.filter(round__review_date__gt=baseline.decision_date)
+    rows = assessments.order_by("round__review_date", "round__pk").values_list(
+        "household_id", "poverty_class", "round__review_date"
+    )
+    for household_id, klass, day in rows:
+        classes[household_id] = klass
+        since = day
+    return StartLists(classes, since)
+
+
+def _events(review_round: ReviewRound, since: dt.date | None, kinds) -> set[int]:
+    qs = LifeEvent.objects.filter(
+        kind__in=kinds,
+        date__lte=review_round.review_date,
+        household__unit__in=review_round.unit.subtree(),
+    )
+    if since:
+        qs = qs.filter(date__gt=since)
+    return set(qs.values_list("household_id", flat=True))
+
+
+def end_lists(review_round: ReviewRound, start: StartLists | None = None) -> dict[int, str]:
+    """Each household's class at the end of the round; households that left are absent."""
+    start = start or start_lists(review_round)
+    end = dict(start.classes)
+    for household_id, klass in review_round.assessments.exclude(poverty_class="").values_list(
+        "household_id", "poverty_class"
+    ):
+        end[household_id] = klass
+    for household_id in _left(review_round, start):
+        end.pop(household_id, None)
+    return end
+
+
+def _left(review_round: ReviewRound, start: StartLists) -> set[int]:
+    left = _events(review_round, start.since, LEAVING_EVENTS)
+    left |= set(
+        Household.objects.filter(
+            unit__in=review_round.unit.subtree(), status=HouseholdStatus.LEFT
+        ).values_list("pk", flat=True)
+    )
+    return left
+
+
+def _escaped_before(review_round: ReviewRound, flows: Collection[str]) -> set[int]:
+    return set(
+        Outcome.objects.filter(
+            _earlier(review_round),
+            household__unit__in=review_round.unit.subtree(),
+            round__standard=review_round.standard,
+            round__status__in=LOCKED,
+            flow__in=flows,
+        ).values_list("household_id", flat=True)
+    )
+
+
+def flows_preview(review_round: ReviewRound) -> dict[int, tuple[str, str, str]]:
+    """household id → (start class, end class, flow) for every household on a list."""
+    start = start_lists(review_round)
+    end = end_lists(review_round, start)
+    left = _left(review_round, start)
+    entered = _events(review_round, start.since, ENTERING_EVENTS)
+    was_poor_escaped = _escaped_before(review_round, ESCAPED_POOR)
+    was_near_escaped = _escaped_before(review_round, {Flow.ESCAPED_NEAR_POVERTY})
+    out: dict[int, tuple[str, str, str]] = {}
+    for household_id in set(start.classes) | set(end):
+        s = start.classes.get(household_id, "")
+        e = end.get(household_id, "")
+        s_on, e_on = s in ON_LISTS, e in ON_LISTS
+        if not s_on and not e_on:
+            continue
+        if s_on and household_id in left:
+            flow = Flow.LEFT_LISTS
+        elif s == P:
+            flow = AFTER_POOR.get(e, Flow.ESCAPED_ABOVE_NEAR_POOR)
+        elif s == N:
+            flow = AFTER_NEAR_POOR.get(e, Flow.ESCAPED_NEAR_POVERTY)
+        elif household_id in entered:
+            flow = Flow.ENTERED_LISTS
+        elif e == P:
+            flow = Flow.RELAPSED_POOR if household_id in was_poor_escaped else Flow.NEW_POOR
+        else:
+            flow = (
+                Flow.RELAPSED_NEAR_POOR if household_id in was_near_escaped else Flow.NEW_NEAR_POOR
+            )
+        out[household_id] = (s, e, flow)
+    return out
+
+
+def previous_classes(review_round: ReviewRound) -> dict[int, str]:
+    """Household id → class recognised before the round (baseline and approved rounds)."""
+    return start_lists(review_round).classes
+
+
+def exempt_household_ids(review_round: ReviewRound, classes: dict[int, str] | None = None):
+    """Listed households that skip form A by the class they held (screening.FORM_A_EXEMPT_*)."""
+    if not screening.FORM_A_EXEMPT_CLASSES:
+        return set()
+    classes = previous_classes(review_round) if classes is None else classes
+    return {pk for pk, klass in classes.items() if screening.exempt_class(klass)}
+
+
+def flow_identity(review_round: ReviewRound) -> dict[str, dict[str, int | bool]]:
+    """Forms 2 and 3: end = start − escaped − other out + from the other list + relapsed + new
+    + other in (report-forms.md §5.6), with start and end counted from the lists themselves."""
+    start = Counter(start_lists(review_round).classes.values())
+    end = Counter(end_lists(review_round).values())
+    rows = list(review_round.outcomes.values_list("flow", "start_class", "end_class"))
+    c = Counter((f, s, e) for f, s, e in rows)
+
+    def n(flow: str, *, s: str | None = None, e: str | None = None) -> int:
+        return sum(
+            v
+            for (f, ss, ee), v in c.items()
+            if f == flow and (s is None or ss == s) and (e is None or ee == e)
+        )
+
+    P, N = PovertyClass.POOR, PovertyClass.NEAR_POOR
+    poor = {
+        "start": start[P],
+        "escaped_to_near_poor": n(Flow.ESCAPED_TO_NEAR_POOR),
+        "escaped_above_near_poor": n(Flow.ESCAPED_ABOVE_NEAR_POOR),
+        "other_out": n(Flow.LEFT_LISTS, s=P),
+        "from_other_list": n(Flow.NEAR_POOR_TO_POOR),
+        "relapsed": n(Flow.RELAPSED_POOR),
+        "new": n(Flow.NEW_POOR),
+        "other_in": n(Flow.ENTERED_LISTS, e=P),
+        "end": end[P],
+    }
+    near = {
+        "start": start[N],
+        "to_poor": n(Flow.NEAR_POOR_TO_POOR),
+        "escaped_near_poverty": n(Flow.ESCAPED_NEAR_POVERTY),
+        "other_out": n(Flow.LEFT_LISTS, s=N),
+        "from_other_list": n(Flow.ESCAPED_TO_NEAR_POOR),
+        "relapsed": n(Flow.RELAPSED_NEAR_POOR),
+        "new": n(Flow.NEW_NEAR_POOR),
+        "other_in": n(Flow.ENTERED_LISTS, e=N),
+        "end": end[N],
+    }
+    poor["holds"] = poor["end"] == (
+        poor["start"]
+        - poor["escaped_to_near_poor"]
+        - poor["escaped_above_near_poor"]
+        - poor["other_out"]
+        + poor["from_other_list"]
+        + poor["relapsed"]
+        + poor["new"]
+        + poor["other_in"]
+    )
+    near["holds"] = near["end"] == (
+        near["start"]
+        - near["to_poor"]
+        - near["escaped_near_poverty"]
+        - near["other_out"]
+        + near["from_other_list"]
+        + near["relapsed"]
+        + near["new"]
+        + near["other_in"]
+    )
+    return {"poor": poor, "near_poor": near}
