@@ -6,6 +6,8 @@ commune's records under today's Hải Phòng). Partner organisations' officers s
 organisation's records and only aggregates of the rest.
 """
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -149,6 +151,11 @@ def require(
 ) -> None:
     if not can(actor, capability, unit, organisation_id=organisation_id):
         raise PermissionDenied(_("This is outside your unit or your role."))
+
+
+def unit_manager(actor: User) -> Callable[[AdminUnit], bool]:
+    """The rule geo's villages import applies to each commune for `actor` (geo sits below accounts)."""
+    return lambda unit: can(actor, Capability.MANAGE_UNITS, unit)
 
 
 def can_manage_users(actor: User) -> bool:

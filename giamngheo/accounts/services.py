@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from giamngheo.accounts.history import stamp
 from giamngheo.accounts.models import Organisation, User
 from giamngheo.accounts.scoping import can_manage_users
 from giamngheo.errors import DomainError
 from giamngheo.geo.models import AdminUnit
+from giamngheo.history import stamp
 
 # What user_update may change; the password has its own function, which validates it.
 EDITABLE = ("first_name", "last_name", "email", "role", "unit", "organisation", "is_staff")

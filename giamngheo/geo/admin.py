@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from giamngheo.accounts.scoping import unit_manager
 from giamngheo.geo.models import AdminUnit, Succession
 from giamngheo.geo.services import village_template, villages_import
 
@@ -88,7 +89,12 @@ class AdminUnitAdmin(admin.ModelAdmin):
         report = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            report = villages_import(actor=request.user, file=upload, filename=upload.name)
+            report = villages_import(
+                actor=request.user,
+                file=upload,
+                filename=upload.name,
+                may_manage=unit_manager(request.user),
+            )
             if report.ok:
                 self.message_user(
                     request,

@@ -15,7 +15,6 @@ from giamngheo.households.models import (
     HouseholdStatus,
     LifeEvent,
     Member,
-    PersonalDataAccess,
     mask_citizen_id,
 )
 from giamngheo.households.text import fold, tokens

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from giamngheo.accounts.history import stamp
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, require
 from giamngheo.geo.models import AdminUnit
+from giamngheo.history import stamp
 from giamngheo.reports.models import Target
 
 

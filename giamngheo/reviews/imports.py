@@ -24,9 +24,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from simple_history.utils import bulk_update_with_history
 
-from giamngheo.accounts.history import REASON_MAX
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can, scoped
+from giamngheo.history import REASON_MAX
 from giamngheo.jobs.models import Job
 from giamngheo.jobs.results import ERRORS_KEPT, JobError, JobResult
 from giamngheo.jobs.services import job_kind, job_start

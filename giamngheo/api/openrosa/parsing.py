@@ -349,12 +349,3 @@ def _parse_a(root: ET.Element) -> Parsed:
         problem=problem,
         detail=detail,
     )
-
-
-class Unusable(Exception):
-    """A readable submission that cannot be applied as it stands: it goes to review."""
-
-    def __init__(self, problem: str, detail: str) -> None:
-        super().__init__(detail)
-        self.problem = problem
-        self.detail = detail

@@ -4,7 +4,7 @@ Collect resends a form on every 4xx it cannot act on, and shows the enumerator e
 fix. So only unreadable uploads (400), missing credentials (401), oversize bodies (413) and
 households outside the user's scope (403) are refused; every other readable submission is kept
 as received and acknowledged (201, or 202 when nothing new arrived). Keeping and applying it is
-`api.services.submission_receive`'s work; this module only reads the request.
+`api.openrosa.receiving.submission_receive`'s work; this module only reads the request.
 """
 
 from django.core.exceptions import RequestDataTooBig
@@ -13,8 +13,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from giamngheo.api.openrosa.parsing import SubmissionError, parse
+from giamngheo.api.openrosa.receiving import submission_receive
 from giamngheo.api.openrosa.responses import max_submission_bytes, message
-from giamngheo.api.services.submissions import submission_receive
 from giamngheo.geo.models import AdminUnit
 
 XML_FIELD = "xml_submission_file"

@@ -1,12 +1,12 @@
 """Writes of the field-collection side: receiving submissions and deciding the queued ones."""
 
+from giamngheo.api.openrosa.receiving import Receipt, apply_submission, submission_receive
 from giamngheo.api.services.decisions import (
     member_change_confirm,
     member_change_reject,
     submission_apply,
     submission_dismiss,
 )
-from giamngheo.api.services.submissions import Receipt, apply_submission, submission_receive
 
 __all__ = [
     "Receipt",

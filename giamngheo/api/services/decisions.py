@@ -18,7 +18,7 @@ from giamngheo.api.models import (
     Submission,
 )
 from giamngheo.api.openrosa.parsing import Unusable
-from giamngheo.api.services.submissions import apply_submission
+from giamngheo.api.openrosa.receiving import apply_submission
 from giamngheo.errors import Conflict, DomainError
 from giamngheo.households.services.common import PossibleDuplicates, RecordInvalid, clean_reason
 from giamngheo.households.services.events import life_event_record

@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +18,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from giamngheo.accounts.history import REASON_MAX
-from giamngheo.accounts.scoping import Capability, can
 from giamngheo.geo.models import AdminUnit, Level
+from giamngheo.history import REASON_MAX
 from giamngheo.spreadsheets import append_row, csv_reader
 from giamngheo.validators import control_character, date_range_error
 
@@ -67,12 +66,22 @@ class _Row:
     commune: AdminUnit | None = None
 
 
-def villages_import(*, actor: Any | None, file: Any, filename: str = "") -> ImportReport:
+def villages_import(
+    *,
+    actor: Any | None,
+    file: Any,
+    filename: str = "",
+    may_manage: Callable[[AdminUnit], bool] | None = None,
+) -> ImportReport:
     """Import villages from a CSV or .xlsx file; nothing is written unless every row is valid.
 
-    `actor` is the acting user, whose unit must contain each commune (None for the command line).
+    `actor` is the acting user (None for the command line) and `may_manage` says whether they may
+    add villages to a commune. Who may is decided in `accounts`, above geo, so the caller passes
+    that rule in (`accounts.scoping.unit_manager`); without an actor there is no restriction.
     Re-importing the same file is a no-op.
     """
+    if actor is not None and may_manage is None:
+        raise ValueError("villages_import needs may_manage when it acts for a user")
     report = ImportReport()
     content = _read_bytes(file)
     filename = filename or str(getattr(file, "name", "") or "")
@@ -95,7 +104,7 @@ def villages_import(*, actor: Any | None, file: Any, filename: str = "") -> Impo
         return report
     with transaction.atomic():
         rows = _parse_rows(header, table[1:], report.errors)
-        _check_communes(rows, actor, report.errors)
+        _check_communes(rows, may_manage, report.errors)
         to_create = _check_villages(rows, report)
         report.errors.sort(key=lambda e: e.row)
         if report.errors:
@@ -264,7 +273,9 @@ def _parse_rows(
     return rows
 
 
-def _check_communes(rows: list[_Row], actor: Any | None, errors: list[RowError]) -> None:
+def _check_communes(
+    rows: list[_Row], may_manage: Callable[[AdminUnit], bool] | None, errors: list[RowError]
+) -> None:
     codes = {r.commune_code for r in rows if r.commune_code}
     communes: dict[str, list[AdminUnit]] = {}
     for unit in AdminUnit.objects.filter(level=Level.COMMUNE, code__in=codes).order_by(
@@ -303,7 +314,7 @@ def _check_communes(rows: list[_Row], actor: Any | None, errors: list[RowError])
                     },
                 )
             )
-        elif actor is not None and not can(actor, Capability.MANAGE_UNITS, current[0]):
+        elif may_manage is not None and not may_manage(current[0]):
             errors.append(
                 RowError(
                     row.number,

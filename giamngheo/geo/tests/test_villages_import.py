@@ -7,6 +7,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from giamngheo.accounts.models import Role
+from giamngheo.accounts.scoping import unit_manager
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.geo.services import village_template, villages_import
 from giamngheo.geo.services.villages import COLUMNS, villages_create
@@ -145,10 +146,15 @@ def test_an_officer_imports_only_within_their_unit(units):
     officer = user_in(current_unit(Level.COMMUNE, NAM_SACH), role=Role.COMMUNE_OFFICER)
     report = villages_import(
         actor=officer,
+        may_manage=unit_manager(officer),
         file=csv_file(f"{NAM_SACH},01,Thôn Đông,thôn,", f"{HONG_BANG},01,Tổ dân phố 1,tổ dân phố,"),
     )
     assert [(e.row, e.field) for e in report.errors] == [(3, "commune_code")]
-    report = villages_import(actor=officer, file=csv_file(f"{NAM_SACH},01,Thôn Đông,thôn,"))
+    report = villages_import(
+        actor=officer,
+        may_manage=unit_manager(officer),
+        file=csv_file(f"{NAM_SACH},01,Thôn Đông,thôn,"),
+    )
     assert report.created == 1
 
 
@@ -237,7 +243,10 @@ def test_moving_a_unit_in_the_admin_moves_its_subtree(units, admin_client):
 def test_imported_villages_keep_history_with_the_officer_who_imported_them(units):
     officer = user_in(current_unit(Level.COMMUNE, NAM_SACH), role=Role.COMMUNE_OFFICER)
     villages_import(
-        actor=officer, file=csv_file(f"{NAM_SACH},01,Thôn Đông,thôn,"), filename="a.csv"
+        actor=officer,
+        may_manage=unit_manager(officer),
+        file=csv_file(f"{NAM_SACH},01,Thôn Đông,thôn,"),
+        filename="a.csv",
     )
     village = AdminUnit.objects.get(level=Level.VILLAGE, code=f"{NAM_SACH}-01")
     record = AdminUnit.history.get(id=village.pk)

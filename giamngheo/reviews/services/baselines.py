@@ -7,11 +7,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from giamngheo.accounts.history import REASON_MAX, stamp
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.errors import Conflict, DomainError
 from giamngheo.geo.models import AdminUnit, Level
+from giamngheo.history import REASON_MAX, stamp
 from giamngheo.households.models import Household
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.reviews.models import Baseline, BaselineEntry

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
-from giamngheo.accounts.history import REASON_MAX
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.errors import Conflict, DomainError
 from giamngheo.geo.models import AdminUnit
+from giamngheo.history import REASON_MAX
 from giamngheo.reviews import screening, workflow
 from giamngheo.reviews.flows import exempt_household_ids, previous_classes
 from giamngheo.reviews.models import Assessment, ReviewRound

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from giamngheo.accounts.scoping import unit_manager
 from giamngheo.geo.services import villages_import
 
 
@@ -31,7 +32,12 @@ class Command(BaseCommand):
                 actor = get_user_model().objects.get(username=options["user"])
             except get_user_model().DoesNotExist as exc:
                 raise CommandError(_("No user %(name)s.") % {"name": options["user"]}) from exc
-        report = villages_import(actor=actor, file=path, filename=path.name)
+        report = villages_import(
+            actor=actor,
+            file=path,
+            filename=path.name,
+            may_manage=unit_manager(actor) if actor else None,
+        )
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(str(error))
