@@ -29,7 +29,7 @@ class DomainError(ValidationError):
 
     def __init__(
         self,
-        message: str | Promise,
+        message: str | Promise | list[Any] | dict[str, Any],
         *,
         code: str | None = None,
         field: str | None = None,
