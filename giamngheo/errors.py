@@ -13,9 +13,13 @@ validation errors treat a service's refusal the way they treat a field's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -69,3 +73,29 @@ class BadParameter(DomainError):
 
     title = _("Check the address")
     default_code = "bad_parameter"
+
+
+def attempt(request: HttpRequest, action: Callable[[], Any], success: str = "") -> Any:
+    """Run a POST action's service; a refusal becomes an error message on the page the action
+    returns to, success the `success` message. Returns the service's result (True for None), or
+    None when it was refused, so the view decides where to go next."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return None
+    if success:
+        messages.success(request, success)
+    return result if result is not None else True
+
+
+def show_on_form(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's refusal beside the field it names (`DomainError.field`, or the keys of an
+    error dict such as `RecordInvalid`'s), and what names no field of this form above it."""
+    if hasattr(exc, "error_dict"):
+        for field, messages_ in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+        return
+    field = getattr(exc, "field", None)
+    form.add_error(field if field in form.fields else None, exc)

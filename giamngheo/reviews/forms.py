@@ -115,6 +115,22 @@ class SectionForm(forms.Form):
     def stored(self) -> dict:
         return {f.name: to_stored(f, self.cleaned_data.get(f.name)) for f in self.facts}
 
+    def touched_errors(self) -> dict[str, list[str]]:
+        """Errors of the fields already filled in, for validation as the person types: an
+        empty field they have not reached yet is not an error to show."""
+        self.is_valid()
+        touched = {name for name, value in self.data.items() if value}
+        return {name: self.errors.get(name, []) if name in touched else [] for name in self.fields}
+
+
+def error_messages(form: forms.Form) -> list[str]:
+    """Each error of a form as one sentence, after its field's label (shown as page messages)."""
+    out = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        out.extend(f"{label}: {error}" if label else str(error) for error in errors)
+    return out
+
 
 def section_form(section: str, *, data=None, review_date: dt.date, values: dict) -> SectionForm:
     facts = SECTIONS[section][1] if section in SECTIONS else MEMBER_FACTS
@@ -242,10 +258,34 @@ class ComplaintForm(forms.Form):
 
 
 class RecheckForm(forms.Form):
+    """The decision on a complaint; unless it is dismissed, the section's answers shown beside it
+    are re-checked with it and must be valid too."""
+
     resolution = forms.CharField(
         label=_("Result of the re-check"), widget=forms.Textarea(attrs={"rows": 3})
     )
     dismiss = forms.BooleanField(label=_("Dismiss: the posted result stands"), required=False)
+
+    def __init__(self, *args, section: str, answers: SectionForm, **kw):
+        super().__init__(*args, **kw)
+        self.section = section
+        self.answers = answers
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("dismiss") and not self.answers.is_valid():
+            for message in error_messages(self.answers):
+                self.add_error(None, message)
+        return data
+
+    def decision(self) -> dict[str, Any]:
+        """The keyword arguments of `complaint_recheck`."""
+        dismiss = self.cleaned_data["dismiss"]
+        return {
+            "resolution": self.cleaned_data["resolution"],
+            "dismiss": dismiss,
+            "changes": None if dismiss else {self.section: self.answers.stored()},
+        }
 
 
 class ImportForm(forms.Form):

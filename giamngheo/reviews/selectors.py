@@ -2,6 +2,8 @@
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -9,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.accounts.models import User
-from giamngheo.accounts.scoping import Capability, scoped
+from giamngheo.accounts.scoping import Capability, can, scoped
 from giamngheo.geo.models import q_within
 from giamngheo.households.models import Household
 from giamngheo.households.selectors import (
@@ -18,6 +20,14 @@ from giamngheo.households.selectors import (
 )
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.reviews import workflow
+from giamngheo.reviews.display import (
+    last_year_text,
+    member_names,
+    section_list,
+    section_title,
+    section_values,
+)
+from giamngheo.reviews.facts import SECTIONS
 from giamngheo.reviews.models import (
     Assessment,
     Complaint,
@@ -26,6 +36,7 @@ from giamngheo.reviews.models import (
     ReviewRound,
     SnapshotEntry,
 )
+from giamngheo.reviews.services.assessments import previous_assessment, required_sections
 from giamngheo.reviews.services.outcomes import end_lists, start_lists
 
 
@@ -214,6 +225,53 @@ def assessment_get(*, actor: User, pk: int) -> Assessment:
     return found
 
 
+@dataclass(frozen=True)
+class SectionPage:
+    """One form B section of an assessment: its answers, last year's, and its place in the survey."""
+
+    assessment: Assessment
+    section: str
+    order: list[str]
+    title: str
+    values: dict[str, Any]
+    last_year: dict[str, str]
+    editable: bool
+
+    @property
+    def next_section(self) -> str | None:
+        following = self.order.index(self.section) + 1
+        return self.order[following] if following < len(self.order) else None
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "assessment": self.assessment,
+            "section": self.section,
+            "title": self.title,
+            "position": self.order.index(self.section) + 1,
+            "total": len(self.order),
+            "last_year": self.last_year,
+            "editable": self.editable,
+        }
+
+
+def section_page(*, actor: User, pk: int, section: str) -> SectionPage:
+    """A section of an assessment the actor may read; 404 for a section the household lacks."""
+    assessment = assessment_get(actor=actor, pk=pk)
+    order = required_sections(assessment)
+    if section not in order:
+        raise Http404
+    return SectionPage(
+        assessment=assessment,
+        section=section,
+        order=order,
+        title=section_title(section, member_names(assessment)),
+        values=section_values(assessment, section),
+        last_year=last_year_text(previous_assessment(assessment), section),
+        editable=can(actor, Capability.COLLECT_ANSWERS, assessment.household.unit)
+        and assessment.round.status in workflow.SURVEY_OPEN,
+    )
+
+
 def household_classifications(*, actor: User, household: Household) -> QuerySet[Assessment]:
     """A household's assessments, newest first (the household page's history)."""
     qs = scoped(
@@ -231,6 +289,46 @@ def complaint_get(*, actor: User, pk: int) -> Complaint:
     if found is None:
         raise Http404
     return found
+
+
+@dataclass(frozen=True)
+class RecheckPage:
+    """A complaint's re-check at one section of form B; a household the round never listed has
+    no assessment yet and is asked every household section."""
+
+    complaint: Complaint
+    section: str
+    order: list[str]
+    values: dict[str, Any]
+    sections: list[tuple[str, str, bool]]
+
+    @property
+    def next_section(self) -> str:
+        return self.order[min(self.order.index(self.section) + 1, len(self.order) - 1)]
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "complaint": self.complaint,
+            "round": self.complaint.round,
+            "section": self.section,
+            "sections": self.sections,
+        }
+
+
+def recheck_page(*, actor: User, pk: int, section: str) -> RecheckPage:
+    """The re-check of a complaint the actor may read; an unknown section shows the first."""
+    complaint = complaint_get(actor=actor, pk=pk)
+    assessment = complaint.round.assessments.filter(household=complaint.household).first()
+    order = required_sections(assessment) if assessment else list(SECTIONS)
+    if section not in order:
+        section = "general"
+    return RecheckPage(
+        complaint=complaint,
+        section=section,
+        order=order,
+        values=section_values(assessment, section) if assessment else {},
+        sections=section_list(assessment, order),
+    )
 
 
 def flow_counts(
