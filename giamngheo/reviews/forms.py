@@ -125,7 +125,7 @@ class SectionForm(forms.Form):
 
 def error_messages(form: forms.Form) -> list[str]:
     """Each error of a form as one sentence, after its field's label (shown as page messages)."""
-    out = []
+    out: list[str] = []
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         out.extend(f"{label}: {error}" if label else str(error) for error in errors)
