@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.households.vocab import HousingType
-from giamngheo.reviews import screening
+from giamngheo.reviews import screening, workflow
 from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, Fact
-from giamngheo.reviews.models import Attachment, RoundType
+from giamngheo.reviews.models import Attachment, ReviewRound, RoundType
 from giamngheo.validators import validate_date_in_range
 
 YES_NO = (("true", _("Yes")), ("false", _("No")))
@@ -144,6 +144,32 @@ class ScreeningForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+
+class VillageScreeningForm(forms.Form):
+    """Form A for a village as the table posts it: the rows shown, each row's ticks (`m-<id>`),
+    the rows confirmed unchanged, and the confirmation that they were asked."""
+
+    def __init__(self, *args, review_round: ReviewRound, **kw):
+        super().__init__(*args, **kw)
+        self.review_round = review_round
+
+    def clean(self) -> dict:
+        if self.review_round.status not in workflow.SCREENING_OPEN:
+            raise forms.ValidationError(
+                _("Form A is recorded during the screening and survey steps, not in “%(step)s”.")
+                % {"step": self.review_round.get_status_display()}
+            )
+        try:
+            shown = [int(v) for v in self.data.getlist("shown")]
+            unchanged = [int(v) for v in self.data.getlist("unchanged")]
+        except ValueError:
+            raise forms.ValidationError(_("The form was damaged; reload the page.")) from None
+        return {
+            "rows": {i: self.data.getlist(f"m-{i}") for i in shown},
+            "confirm_unchanged": unchanged,
+            "confirmed": self.data.get("confirmed") == "on",
+        }
 
 
 class RoundCreateForm(forms.Form):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can, scoped
-from giamngheo.geo.models import q_within
+from giamngheo.geo.models import AdminUnit, q_within
 from giamngheo.households.models import Household
 from giamngheo.households.selectors import (
     household_get,  # noqa: F401  (the registry's own)
@@ -212,6 +212,20 @@ def complaint_household_matches(
         .annotate(listed=Exists(listed))
         .order_by("code")[:limit]
     )
+
+
+def screening_village_get(*, actor: User, review_round: ReviewRound, pk: int) -> AdminUnit:
+    """A village of the round's commune where the actor collects answers and the round lists
+    households; 404 otherwise."""
+    village = AdminUnit.objects.filter(pk=pk).first()
+    if (
+        village is None
+        or not review_round.unit.contains(village)
+        or not can(actor, Capability.COLLECT_ANSWERS, village)
+        or not review_round.assessments.filter(household__unit=village).exists()
+    ):
+        raise Http404
+    return village
 
 
 def assessment_get(*, actor: User, pk: int) -> Assessment:
