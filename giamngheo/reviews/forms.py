@@ -344,6 +344,13 @@ class ResidentCountForm(forms.Form):
     persons = forms.IntegerField(label=_("Resident persons"), min_value=1, required=False)
     source = forms.CharField(label=_("Source"), max_length=200, required=False)
 
+    @classmethod
+    def showing(cls, residents: Any) -> "ResidentCountForm":
+        """The form filled with the year's recorded count, if there is one."""
+        if residents is None:
+            return cls()
+        return cls(initial={"households": residents.households, "persons": residents.persons})
+
 
 class SubmissionReviewForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)

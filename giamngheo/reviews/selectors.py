@@ -34,6 +34,7 @@ from giamngheo.reviews.models import (
     Flow,
     Outcome,
     ReviewRound,
+    RoundStatus,
     SnapshotEntry,
 )
 from giamngheo.reviews.services.assessments import previous_assessment, required_sections
@@ -420,3 +421,40 @@ def flow_identity(review_round: ReviewRound) -> dict[str, dict[str, int | bool]]
         + near["other_in"]
     )
     return {"poor": poor, "near_poor": near}
+
+
+def round_overview(*, actor: User, review_round: ReviewRound) -> dict[str, Any]:
+    """What the round page shows beside its households: the steps and what blocks the next,
+    deadlines, complaints, what the actor may do, and once approved the flows and rates."""
+    r, today = review_round, timezone.localdate()
+    nxt = workflow.FORWARD.get(r.status)
+    residents = r.unit.resident_counts.filter(year=r.year).first()
+    identity = flow_identity(r) if r.is_locked else None
+    page: dict[str, Any] = {
+        "round": r,
+        "steps": [(s, RoundStatus(s).label) for s in workflow.ORDER],
+        "step_index": workflow.ORDER.index(r.status),
+        "transitions": r.transitions.select_related("actor"),
+        "attachments": r.attachments.all(),
+        "complaints": r.complaints.select_related("household"),
+        "next_step": RoundStatus(nxt).label if nxt else "",
+        "blockers": workflow.blockers(r, nxt, today) if nxt else [],
+        "can_go_back": r.status in workflow.BACKWARD,
+        "overdue": workflow.is_overdue(r, today),
+        "round_deadline": workflow.round_deadline(r),
+        "can_edit": can(actor, Capability.EDIT_RECORDS, r.unit) and not r.is_locked,
+        "can_edit_any": can(actor, Capability.EDIT_RECORDS, r.unit),
+        "can_collect": can(actor, Capability.COLLECT_ANSWERS, r.unit) and not r.is_locked,
+        "can_approve": can(actor, Capability.APPROVE_ROUNDS, r.unit)
+        and r.status == RoundStatus.APPROVAL,
+        "residents": residents,
+        "flow_labels": Flow.choices,
+        "flows": flow_counts(actor=actor, review_round=r) if r.is_locked else None,
+        "identity": identity,
+        "is_posting_or_later": workflow.ORDER.index(r.status)
+        >= workflow.ORDER.index(RoundStatus.POSTING),
+    }
+    if identity and residents:
+        page["poverty_rate"] = residents.household_rate(identity["poor"]["end"])
+        page["near_poverty_rate"] = residents.household_rate(identity["near_poor"]["end"])
+    return page

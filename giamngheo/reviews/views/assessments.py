@@ -5,11 +5,12 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.api import selectors as api_selectors
+from giamngheo.errors import attempt
 from giamngheo.reviews import screening, selectors, services, workflow
 from giamngheo.reviews.display import classification_context, section_list
 from giamngheo.reviews.forms import ChangeRequestForm, ScreeningForm, section_form
 from giamngheo.reviews.services.assessments import required_sections
-from giamngheo.reviews.views.common import attempt, form_errors, submit
+from giamngheo.reviews.views.common import form_errors, submit
 
 
 def _source_label(source: str) -> str:

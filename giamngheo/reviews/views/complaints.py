@@ -5,10 +5,11 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability
+from giamngheo.errors import attempt
 from giamngheo.reviews import selectors, services
 from giamngheo.reviews.forms import ComplaintForm, RecheckForm, section_form
 from giamngheo.reviews.services.rounds import round_households_in_commune
-from giamngheo.reviews.views.common import attempt, form_errors, submit
+from giamngheo.reviews.views.common import form_errors, submit
 
 
 @requires(Capability.EDIT_RECORDS)
