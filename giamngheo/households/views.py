@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, can, has_capability
+from giamngheo.errors import show_on_form
 from giamngheo.households import selectors as sel
 from giamngheo.households import services
 from giamngheo.households.forms import (
@@ -39,14 +39,6 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.count > self.cap
-
-
-def show_errors(form: Form, exc: services.RecordInvalid) -> None:
-    """Put a service's messages next to the fields they concern, the rest on top of the form."""
-    for field, messages_ in exc.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 def list_filters(request: HttpRequest) -> dict:
@@ -116,8 +108,8 @@ def household_create(request: HttpRequest) -> HttpResponse:
         except services.PossibleDuplicates as exc:
             duplicates = exc.matches
         except services.RecordInvalid as exc:
-            show_errors(form, services.RecordInvalid(exc.household_errors))
-            show_errors(head, services.RecordInvalid(exc.member_errors.get(0, {})))
+            show_on_form(form, services.RecordInvalid(exc.household_errors))
+            show_on_form(head, services.RecordInvalid(exc.member_errors.get(0, {})))
         else:
             messages.success(
                 request, _("Household %(code)s registered.") % {"code": household.code}
@@ -141,7 +133,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except services.RecordInvalid as exc:
-            show_errors(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(household)
@@ -164,7 +156,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         except services.PossibleDuplicates as exc:
             duplicates = exc.matches
         except services.RecordInvalid as exc:
-            show_errors(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Member added."))
             return redirect(household)
@@ -196,7 +188,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.PossibleDuplicates as exc:
             duplicates = exc.matches
         except services.RecordInvalid as exc:
-            show_errors(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(household)
@@ -215,7 +207,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, member=member, reason=form.cleaned_data["reason"]
             )
         except services.RecordInvalid as exc:
-            show_errors(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Member removed."))
             return redirect(household)
@@ -250,7 +242,7 @@ def event_add(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except services.RecordInvalid as exc:
-                show_errors(form, exc)
+                show_on_form(form, exc)
                 if "related_household" in exc.message_dict:
                     for message in exc.message_dict["related_household"]:
                         form.add_error("related_code", message)
@@ -290,7 +282,7 @@ def household_merge(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, keep=keep, drop=drop, reason=form.cleaned_data["reason"]
                 )
             except services.RecordInvalid as exc:
-                show_errors(form, exc)
+                show_on_form(form, exc)
             else:
                 messages.success(request, _("Households merged."))
                 return redirect(keep)

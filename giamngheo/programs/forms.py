@@ -25,15 +25,6 @@ from giamngheo.validators import validate_date_in_range
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Puts a service's ValidationError on the form's fields, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 class PlanForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1945, max_value=2100)
     title = forms.CharField(label=_("Title"), max_length=300, required=False)

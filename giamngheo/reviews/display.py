@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.households.models import Member
 from giamngheo.reviews import legal
-from giamngheo.reviews.facts import Fact
+from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, Fact, member_section
 from giamngheo.reviews.models import Assessment
 from giamngheo.standards import StandardError, load_standard
 from giamngheo.standards.explain import render
@@ -93,3 +93,50 @@ def classification(assessment: Assessment) -> dict[str, Any]:
 
 def classification_context(assessment: Assessment, request=None) -> dict[str, Any]:
     return {"classification": classification(assessment)}
+
+
+def member_names(assessment: Assessment) -> dict[str, str]:
+    """Registry names of the assessment's members, by member ID: a member's section is titled
+    with the name, not the number."""
+    ids = [m["member_id"] for m in assessment.members]
+    return {
+        str(pk): name
+        for pk, name in Member.objects.filter(
+            household=assessment.household, pk__in=[int(i) for i in ids if i.isdigit()]
+        ).values_list("pk", "full_name")
+    }
+
+
+def section_title(section: str, names: dict[str, str]) -> str:
+    if section in SECTIONS:
+        return str(SECTIONS[section][0])
+    return _("Member: %(name)s") % {"name": names.get(section.removeprefix("member-"), "?")}
+
+
+def section_values(assessment: Assessment, section: str) -> dict[str, Any]:
+    """The stored answers a section's form starts from."""
+    if section in SECTIONS:
+        return assessment.facts
+    member_id = section.removeprefix("member-")
+    return next((m for m in assessment.members if m["member_id"] == member_id), {})
+
+
+def section_list(assessment: Assessment | None, order: list[str]) -> list[tuple[str, str, bool]]:
+    """(section, title, answered) in survey order, as the section menus list them."""
+    names = member_names(assessment) if assessment else {}
+    done = set(assessment.sections_done) if assessment else set()
+    return [(key, section_title(key, names), key in done) for key in order]
+
+
+def last_year_text(previous: Assessment | None, section: str) -> dict[str, str]:
+    """Last year's answers to the section, as text beside this year's fields."""
+    if previous is None:
+        return {}
+    facts = SECTIONS[section][1] if section in SECTIONS else MEMBER_FACTS
+    if section in SECTIONS:
+        values = previous.facts
+    else:
+        values = next(
+            (m for m in previous.members if member_section(m["member_id"]) == section), {}
+        )
+    return {f.name: value_text(f, values[f.name]) for f in facts if f.name in values}

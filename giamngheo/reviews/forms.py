@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.households.vocab import HousingType
-from giamngheo.reviews import screening
+from giamngheo.reviews import screening, workflow
 from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, Fact
-from giamngheo.reviews.models import Attachment, RoundType
+from giamngheo.reviews.models import Attachment, ReviewRound, RoundType
 from giamngheo.validators import validate_date_in_range
 
 YES_NO = (("true", _("Yes")), ("false", _("No")))
@@ -115,6 +115,22 @@ class SectionForm(forms.Form):
     def stored(self) -> dict:
         return {f.name: to_stored(f, self.cleaned_data.get(f.name)) for f in self.facts}
 
+    def touched_errors(self) -> dict[str, list[str]]:
+        """Errors of the fields already filled in, for validation as the person types: an
+        empty field they have not reached yet is not an error to show."""
+        self.is_valid()
+        touched = {name for name, value in self.data.items() if value}
+        return {name: self.errors.get(name, []) if name in touched else [] for name in self.fields}
+
+
+def error_messages(form: forms.Form) -> list[str]:
+    """Each error of a form as one sentence, after its field's label (shown as page messages)."""
+    out: list[str] = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        out.extend(f"{label}: {error}" if label else str(error) for error in errors)
+    return out
+
 
 def section_form(section: str, *, data=None, review_date: dt.date, values: dict) -> SectionForm:
     facts = SECTIONS[section][1] if section in SECTIONS else MEMBER_FACTS
@@ -128,6 +144,32 @@ class ScreeningForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+
+class VillageScreeningForm(forms.Form):
+    """Form A for a village as the table posts it: the rows shown, each row's ticks (`m-<id>`),
+    the rows confirmed unchanged, and the confirmation that they were asked."""
+
+    def __init__(self, *args, review_round: ReviewRound, **kw):
+        super().__init__(*args, **kw)
+        self.review_round = review_round
+
+    def clean(self) -> dict:
+        if self.review_round.status not in workflow.SCREENING_OPEN:
+            raise forms.ValidationError(
+                _("Form A is recorded during the screening and survey steps, not in “%(step)s”.")
+                % {"step": self.review_round.get_status_display()}
+            )
+        try:
+            shown = [int(v) for v in self.data.getlist("shown")]
+            unchanged = [int(v) for v in self.data.getlist("unchanged")]
+        except ValueError:
+            raise forms.ValidationError(_("The form was damaged; reload the page.")) from None
+        return {
+            "rows": {i: self.data.getlist(f"m-{i}") for i in shown},
+            "confirm_unchanged": unchanged,
+            "confirmed": self.data.get("confirmed") == "on",
+        }
 
 
 class RoundCreateForm(forms.Form):
@@ -242,10 +284,34 @@ class ComplaintForm(forms.Form):
 
 
 class RecheckForm(forms.Form):
+    """The decision on a complaint; unless it is dismissed, the section's answers shown beside it
+    are re-checked with it and must be valid too."""
+
     resolution = forms.CharField(
         label=_("Result of the re-check"), widget=forms.Textarea(attrs={"rows": 3})
     )
     dismiss = forms.BooleanField(label=_("Dismiss: the posted result stands"), required=False)
+
+    def __init__(self, *args, section: str, answers: SectionForm, **kw):
+        super().__init__(*args, **kw)
+        self.section = section
+        self.answers = answers
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("dismiss") and not self.answers.is_valid():
+            for message in error_messages(self.answers):
+                self.add_error(None, message)
+        return data
+
+    def decision(self) -> dict[str, Any]:
+        """The keyword arguments of `complaint_recheck`."""
+        dismiss = self.cleaned_data["dismiss"]
+        return {
+            "resolution": self.cleaned_data["resolution"],
+            "dismiss": dismiss,
+            "changes": None if dismiss else {self.section: self.answers.stored()},
+        }
 
 
 class ImportForm(forms.Form):
@@ -277,6 +343,13 @@ class ResidentCountForm(forms.Form):
     households = forms.IntegerField(label=_("Resident households"), min_value=1)
     persons = forms.IntegerField(label=_("Resident persons"), min_value=1, required=False)
     source = forms.CharField(label=_("Source"), max_length=200, required=False)
+
+    @classmethod
+    def showing(cls, residents: Any) -> "ResidentCountForm":
+        """The form filled with the year's recorded count, if there is one."""
+        if residents is None:
+            return cls()
+        return cls(initial={"households": residents.households, "persons": residents.persons})
 
 
 class SubmissionReviewForm(forms.Form):

@@ -2,6 +2,8 @@
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -9,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.accounts.models import User
-from giamngheo.accounts.scoping import Capability, scoped
-from giamngheo.geo.models import q_within
+from giamngheo.accounts.scoping import Capability, can, scoped
+from giamngheo.geo.models import AdminUnit, q_within
 from giamngheo.households.models import Household
 from giamngheo.households.selectors import (
     household_get,  # noqa: F401  (the registry's own)
@@ -18,6 +20,14 @@ from giamngheo.households.selectors import (
 )
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.reviews import workflow
+from giamngheo.reviews.display import (
+    last_year_text,
+    member_names,
+    section_list,
+    section_title,
+    section_values,
+)
+from giamngheo.reviews.facts import SECTIONS
 from giamngheo.reviews.flows import flow_identity as flow_identity
 from giamngheo.reviews.models import (
     Assessment,
@@ -25,8 +35,10 @@ from giamngheo.reviews.models import (
     Flow,
     Outcome,
     ReviewRound,
+    RoundStatus,
     SnapshotEntry,
 )
+from giamngheo.reviews.services.assessments import previous_assessment, required_sections
 
 
 def round_list(*, actor: User, filters: dict | None = None) -> QuerySet[ReviewRound]:
@@ -203,6 +215,20 @@ def complaint_household_matches(
     )
 
 
+def screening_village_get(*, actor: User, review_round: ReviewRound, pk: int) -> AdminUnit:
+    """A village of the round's commune where the actor collects answers and the round lists
+    households; 404 otherwise."""
+    village = AdminUnit.objects.filter(pk=pk).first()
+    if (
+        village is None
+        or not review_round.unit.contains(village)
+        or not can(actor, Capability.COLLECT_ANSWERS, village)
+        or not review_round.assessments.filter(household__unit=village).exists()
+    ):
+        raise Http404
+    return village
+
+
 def assessment_get(*, actor: User, pk: int) -> Assessment:
     qs = scoped(
         Assessment.objects.all(), actor, Capability.READ_RECORDS, unit_field="household__unit"
@@ -212,6 +238,53 @@ def assessment_get(*, actor: User, pk: int) -> Assessment:
     if found is None:
         raise Http404
     return found
+
+
+@dataclass(frozen=True)
+class SectionPage:
+    """One form B section of an assessment: its answers, last year's, and its place in the survey."""
+
+    assessment: Assessment
+    section: str
+    order: list[str]
+    title: str
+    values: dict[str, Any]
+    last_year: dict[str, str]
+    editable: bool
+
+    @property
+    def next_section(self) -> str | None:
+        following = self.order.index(self.section) + 1
+        return self.order[following] if following < len(self.order) else None
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "assessment": self.assessment,
+            "section": self.section,
+            "title": self.title,
+            "position": self.order.index(self.section) + 1,
+            "total": len(self.order),
+            "last_year": self.last_year,
+            "editable": self.editable,
+        }
+
+
+def section_page(*, actor: User, pk: int, section: str) -> SectionPage:
+    """A section of an assessment the actor may read; 404 for a section the household lacks."""
+    assessment = assessment_get(actor=actor, pk=pk)
+    order = required_sections(assessment)
+    if section not in order:
+        raise Http404
+    return SectionPage(
+        assessment=assessment,
+        section=section,
+        order=order,
+        title=section_title(section, member_names(assessment)),
+        values=section_values(assessment, section),
+        last_year=last_year_text(previous_assessment(assessment), section),
+        editable=can(actor, Capability.COLLECT_ANSWERS, assessment.household.unit)
+        and assessment.round.status in workflow.SURVEY_OPEN,
+    )
 
 
 def household_classifications(*, actor: User, household: Household) -> QuerySet[Assessment]:
@@ -233,6 +306,46 @@ def complaint_get(*, actor: User, pk: int) -> Complaint:
     return found
 
 
+@dataclass(frozen=True)
+class RecheckPage:
+    """A complaint's re-check at one section of form B; a household the round never listed has
+    no assessment yet and is asked every household section."""
+
+    complaint: Complaint
+    section: str
+    order: list[str]
+    values: dict[str, Any]
+    sections: list[tuple[str, str, bool]]
+
+    @property
+    def next_section(self) -> str:
+        return self.order[min(self.order.index(self.section) + 1, len(self.order) - 1)]
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "complaint": self.complaint,
+            "round": self.complaint.round,
+            "section": self.section,
+            "sections": self.sections,
+        }
+
+
+def recheck_page(*, actor: User, pk: int, section: str) -> RecheckPage:
+    """The re-check of a complaint the actor may read; an unknown section shows the first."""
+    complaint = complaint_get(actor=actor, pk=pk)
+    assessment = complaint.round.assessments.filter(household=complaint.household).first()
+    order = required_sections(assessment) if assessment else list(SECTIONS)
+    if section not in order:
+        section = "general"
+    return RecheckPage(
+        complaint=complaint,
+        section=section,
+        order=order,
+        values=section_values(assessment, section) if assessment else {},
+        sections=section_list(assessment, order),
+    )
+
+
 def flow_counts(
     *, actor: User, review_round: ReviewRound | None = None, unit=None, year: int | None = None
 ) -> dict[str, int]:
@@ -247,3 +360,40 @@ def flow_counts(
     counts = Counter(dict.fromkeys(Flow.values, 0))
     counts.update(qs.values_list("flow", flat=True))
     return dict(counts)
+
+
+def round_overview(*, actor: User, review_round: ReviewRound) -> dict[str, Any]:
+    """What the round page shows beside its households: the steps and what blocks the next,
+    deadlines, complaints, what the actor may do, and once approved the flows and rates."""
+    r, today = review_round, timezone.localdate()
+    nxt = workflow.FORWARD.get(r.status)
+    residents = r.unit.resident_counts.filter(year=r.year).first()
+    identity = flow_identity(r) if r.is_locked else None
+    page: dict[str, Any] = {
+        "round": r,
+        "steps": [(s, RoundStatus(s).label) for s in workflow.ORDER],
+        "step_index": workflow.ORDER.index(r.status),
+        "transitions": r.transitions.select_related("actor"),
+        "attachments": r.attachments.all(),
+        "complaints": r.complaints.select_related("household"),
+        "next_step": RoundStatus(nxt).label if nxt else "",
+        "blockers": workflow.blockers(r, nxt, today) if nxt else [],
+        "can_go_back": r.status in workflow.BACKWARD,
+        "overdue": workflow.is_overdue(r, today),
+        "round_deadline": workflow.round_deadline(r),
+        "can_edit": can(actor, Capability.EDIT_RECORDS, r.unit) and not r.is_locked,
+        "can_edit_any": can(actor, Capability.EDIT_RECORDS, r.unit),
+        "can_collect": can(actor, Capability.COLLECT_ANSWERS, r.unit) and not r.is_locked,
+        "can_approve": can(actor, Capability.APPROVE_ROUNDS, r.unit)
+        and r.status == RoundStatus.APPROVAL,
+        "residents": residents,
+        "flow_labels": Flow.choices,
+        "flows": flow_counts(actor=actor, review_round=r) if r.is_locked else None,
+        "identity": identity,
+        "is_posting_or_later": workflow.ORDER.index(r.status)
+        >= workflow.ORDER.index(RoundStatus.POSTING),
+    }
+    if identity and residents:
+        page["poverty_rate"] = residents.household_rate(identity["poor"]["end"])
+        page["near_poverty_rate"] = residents.household_rate(identity["near_poor"]["end"])
+    return page

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, can
-from giamngheo.programs.forms import add_service_errors
+from giamngheo.errors import show_on_form
 from giamngheo.support.forms import (
     CampaignForm,
     ContributionForm,
@@ -87,7 +87,7 @@ def contribution_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             contribution_receive(actor=request.user, fund=fund, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The contribution was received."))
             return redirect(fund)
@@ -119,7 +119,7 @@ def disbursement_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                     **{**data, "support_kind": data["support_kind"] or None},
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                show_on_form(form, error)
             else:
                 messages.success(request, _("The disbursement was recorded."))
                 return redirect(fund)
@@ -140,7 +140,7 @@ def _fund_form_page(
         try:
             service(actor=request.user, fund=fund, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(fund)
@@ -197,7 +197,7 @@ def support_record_create_view(request: HttpRequest, household_pk: int) -> HttpR
         try:
             support_record_create(actor=request.user, household=household, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The support was recorded."))
             return redirect(f"{reverse('support:support_list')}?code={quote(household.code)}")

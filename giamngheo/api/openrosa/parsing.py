@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.api.openrosa.questionnaire import FORM_ID
 from giamngheo.api.openrosa.questionnaire_a import FORM_ID as FORM_ID_A
+from giamngheo.errors import DomainError
 from giamngheo.households.vocab import (
     ChildNutrition,
     Diploma,
@@ -31,12 +32,14 @@ from giamngheo.reviews.screening import MARKER_CODES
 MAX_MEMBERS = 60
 
 
-class SubmissionError(Exception):
-    """A refusal with its HTTP status; the message is shown to the enumerator by Collect."""
+class SubmissionError(DomainError):
+    """A refusal with its OpenRosa status (400, 401, 403, 413, 429); Collect shows the message
+    to the enumerator. The OpenRosa views answer it in the protocol's XML, not as a page."""
+
+    default_code = "submission_refused"
 
     def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
+        super().__init__(message, status=status)
         self.message = message
 
 

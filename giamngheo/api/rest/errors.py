@@ -20,8 +20,9 @@ from giamngheo.errors import DomainError
 logger = logging.getLogger(__name__)
 
 
-class ApiError(Exception):
-    """Raise from an endpoint to answer with `status` and the standard body."""
+class ApiError(DomainError):
+    """Raise from an endpoint to answer with `status`, the standard body and `headers`
+    (a throttle's Retry-After); `errors` lists the body's per-field problems."""
 
     def __init__(
         self,
@@ -30,8 +31,7 @@ class ApiError(Exception):
         errors: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(detail)
-        self.status = status
+        super().__init__(detail, status=status)
         self.detail = detail
         self.errors = errors or []
         self.headers = headers or {}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, has_capability, scoped
+from giamngheo.errors import DomainError
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.households import rules
 from giamngheo.households.imports import checks, writing
@@ -23,8 +24,10 @@ from giamngheo.households.services.common import clean_reason
 TABLE_ORDER = {HOUSEHOLDS: 0, MEMBERS: 1}
 
 
-class ImportInvalid(Exception):
+class ImportInvalid(DomainError):
     """The file has problems; nothing was written. `errors` lists every one of them."""
+
+    default_code = "import_invalid"
 
     def __init__(self, errors: list[RowError]) -> None:
         order = {t: {c.name: i for i, c in enumerate(cols)} for t, cols in COLUMNS.items()}

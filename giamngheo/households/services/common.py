@@ -2,11 +2,11 @@
 
 from collections import defaultdict
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import User
+from giamngheo.errors import Conflict, DomainError
 from giamngheo.households.models import Household, Member
 from giamngheo.households.text import fold
 from giamngheo.households.vocab import Relation
@@ -15,8 +15,9 @@ from giamngheo.households.vocab import Relation
 REASON_MAX = 100
 
 
-class RecordInvalid(ValidationError):
-    """Errors on a household's own fields and on its members' fields (by position)."""
+class RecordInvalid(DomainError):
+    """Errors on a household's own fields and on its members' fields (by position); a form shows
+    each beside its field."""
 
     def __init__(
         self,
@@ -50,8 +51,11 @@ class ErrorCollector:
             raise RecordInvalid(self.household, self.members)
 
 
-class PossibleDuplicates(Exception):
-    """Likely the same person as someone already registered; the officer confirms or merges."""
+class PossibleDuplicates(Conflict):
+    """Likely the same person as someone already registered; the officer confirms or merges
+    (409: the record is fine, the registry already holds someone like it)."""
+
+    default_code = "possible_duplicates"
 
     def __init__(self, matches: list) -> None:
         self.matches = matches

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, can, has_capability
+from giamngheo.errors import attempt, show_on_form
 from giamngheo.programs.forms import (
     CommendationForm,
     ConferenceForm,
@@ -19,7 +20,6 @@ from giamngheo.programs.forms import (
     InspectionResultForm,
     RecommendationForm,
     ReviewForm,
-    add_service_errors,
 )
 from giamngheo.programs.models import CoordinationProgram, Inspection
 from giamngheo.programs.permissions import can_edit_program, can_follow_up
@@ -88,7 +88,7 @@ def inspection_create_view(request: HttpRequest) -> HttpResponse:
         try:
             inspection_plan(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_on_form(form, error)
         except PermissionDenied:
             form.add_error(
                 "lead_organisation", _("Your organisation must lead the inspections it plans.")
@@ -125,7 +125,7 @@ def recommendation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             recommendation_add(actor=request.user, inspection=inspection, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The recommendation was added."))
             return redirect("programs:inspections")
@@ -138,14 +138,13 @@ def recommendation_follow_up_view(request: HttpRequest, pk: int) -> HttpResponse
     recommendation = recommendation_get(actor=request.user, pk=pk)
     form = FollowUpForm(request.POST)
     if form.is_valid():
-        try:
-            recommendation_follow_up(
+        attempt(
+            request,
+            lambda: recommendation_follow_up(
                 actor=request.user, recommendation=recommendation, **form.cleaned_data
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The follow-up was recorded."))
+            ),
+            _("The follow-up was recorded."),
+        )
     else:
         messages.error(request, _("Check the follow-up status and date."))
     return redirect("programs:inspections")
@@ -166,7 +165,7 @@ def review_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             review_hold(actor=request.user, program=program, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_on_form(form, error)
         else:
             return redirect(program)
     return _form_page(request, form, _("Preliminary or final review"), "", program=program)
@@ -180,7 +179,7 @@ def commendation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             commendation_award(actor=request.user, program=program, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_on_form(form, error)
         else:
             return redirect(program)
     return _form_page(request, form, _("Commendation"), "", program=program)

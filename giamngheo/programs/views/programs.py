@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, has_capability
+from giamngheo.errors import attempt, show_on_form
 from giamngheo.programs.forms import (
     ActivityForm,
     AreaForm,
@@ -14,7 +15,6 @@ from giamngheo.programs.forms import (
     PlanForm,
     ProgramForm,
     ReportForm,
-    add_service_errors,
 )
 from giamngheo.programs.permissions import can_edit_activity, can_edit_program
 from giamngheo.programs.selectors import (
@@ -51,7 +51,7 @@ def program_create_view(request: HttpRequest) -> HttpResponse:
         try:
             program = program_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_on_form(form, error)
         except PermissionDenied:
             form.add_error("parties", _("Your organisation must be one of the parties."))
         else:
@@ -85,11 +85,11 @@ def plan_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     program = program_get(actor=request.user, pk=pk)
     form = PlanForm(request.POST)
     if form.is_valid():
-        try:
-            plan_create(actor=request.user, program=program, **form.cleaned_data)
-            messages.success(request, _("The annual plan was added."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        attempt(
+            request,
+            lambda: plan_create(actor=request.user, program=program, **form.cleaned_data),
+            _("The annual plan was added."),
+        )
     else:
         messages.error(request, _("Check the year of the plan."))
     return redirect(program)
@@ -101,13 +101,13 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     program = program_get(actor=request.user, pk=pk)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            program_attach_document(
+        attempt(
+            request,
+            lambda: program_attach_document(
                 actor=request.user, program=program, document=form.cleaned_data["document"]
-            )
-            messages.success(request, _("The signed document was stored."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            ),
+            _("The signed document was stored."),
+        )
     else:
         messages.error(request, _("Choose a PDF file."))
     return redirect(program)
@@ -138,7 +138,7 @@ def activity_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             activity_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_on_form(form, error)
         except PermissionDenied:
             form.add_error(
                 "responsible", _("You may plan only your own organisation's activities.")
@@ -168,7 +168,7 @@ def activity_report_view(request: HttpRequest, pk: int) -> HttpResponse:
                 evidence=evidence,
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The results were reported."))
             return redirect(activity.program)

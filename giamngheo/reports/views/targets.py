@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, scoped
+from giamngheo.errors import show_on_form
 from giamngheo.reports.forms import TargetForm
 from giamngheo.reports.models import Target
 from giamngheo.reports.selectors.common import require_aggregates
@@ -44,7 +45,7 @@ def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             saved = target_save(actor=request.user, target=target, **data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("The target was saved."))
             return redirect(f"{reverse('reports:targets')}?unit={saved.unit_id}&year={saved.year}")

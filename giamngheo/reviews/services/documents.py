@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from giamngheo.errors import Conflict
 from giamngheo.jobs.results import JobResult
 from giamngheo.jobs.services import JobReporter, job_kind, job_start
 from giamngheo.reviews import documents
@@ -27,8 +28,16 @@ ROUND_KINDS = (Kind.POSTING_PDF, Kind.POSTING_XLSX, Kind.DECISION_PDF, Kind.CERT
 JOB_KIND = "reviews.round_documents"
 
 
-class DocumentAltered(Exception):
-    """A stored document no longer matches the checksum recorded when it was generated."""
+class DocumentAltered(Conflict):
+    """A stored document no longer matches the checksum recorded when it was generated: it is
+    refused (409) rather than served, and the administrator restores it from a backup."""
+
+    default_code = "document_altered"
+
+    def __init__(self, problem: str) -> None:
+        advice = _("It is not served; ask the administrator to restore it from a backup.")
+        super().__init__(f"{problem} {advice}")
+        self.problem = problem
 
 
 def _posting_day(review_round: ReviewRound):

@@ -8,9 +8,11 @@ keeps who recorded its form A and when; a household nobody looked at stays unscr
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,6 +23,7 @@ from giamngheo.accounts.scoping import Capability, can
 from giamngheo.errors import Conflict, DomainError
 from giamngheo.geo.models import AdminUnit
 from giamngheo.history import REASON_MAX
+from giamngheo.households.vocab import PovertyClass
 from giamngheo.reviews import screening, workflow
 from giamngheo.reviews.flows import exempt_household_ids, previous_classes
 from giamngheo.reviews.models import Assessment, ReviewRound
@@ -121,6 +124,62 @@ def village_rows(review_round: ReviewRound, village: AdminUnit, lock: bool = Fal
 
 
 @transaction.atomic
+def village_sheet(
+    review_round: ReviewRound,
+    village: AdminUnit,
+    *,
+    posted: QueryDict | None,
+    todo_only: bool,
+    pick_all: bool,
+) -> dict[str, Any]:
+    """The village's form A table as the page shows it: the ticks posted back after a refusal,
+    else what each row starts with; `todo_only` hides screened and exempt rows, `pick_all`
+    ticks every row not yet screened as confirmed unchanged."""
+    rows = village_rows(review_round, village)
+    due = [row for row in rows if not row.exempt]
+    picked = set(posted.getlist("unchanged")) if posted is not None else set()
+    pick_all = pick_all and posted is None
+    number = {m.code: i for i, m in enumerate(screening.MARKERS, start=1)}
+    table = []
+    confirming = 0  # as village_screen counts them: not yet screened, ticks left as shown
+    for row in rows:
+        if todo_only and (row.screened or row.exempt):
+            continue
+        key = str(row.assessment.pk)
+        ticks = set(posted.getlist(f"m-{key}")) if posted is not None else set(row.starting_markers)
+        is_picked = (key in picked) or (pick_all and not row.screened and not row.exempt)
+        if is_picked and not row.screened and sorted(ticks) == row.starting_markers:
+            confirming += 1
+        table.append(
+            {
+                "row": row,
+                "marks": [(m, m.code in ticks) for m in screening.MARKERS],
+                "picked": is_picked,
+                "last": None
+                if row.last_markers is None
+                else sorted(number[c] for c in row.last_markers if c in number),
+            }
+        )
+    classes = dict(PovertyClass.choices)
+    return {
+        "table": table,
+        "markers": screening.MARKERS,
+        "picked_count": confirming if posted is not None else 0,
+        "classes": classes,
+        "due": len(due),
+        "screened": sum(1 for row in due if row.screened),
+        "exempt": len(rows) - len(due),
+        "round_total": round_progress(village_progress(review_round)),
+        "editable": review_round.status in workflow.SCREENING_OPEN,
+        "stop_at": screening.STOP_AT,
+        "confirmed_law": screening.CONFIRMED,
+        "source": screening.SOURCE,
+        "exempt_classes": [classes.get(c, c) for c in screening.FORM_A_EXEMPT_CLASSES],
+        "exempt_source": screening.EXEMPT_SOURCE,
+        "exempt_confirmed": screening.EXEMPT_CONFIRMED,
+    }
+
+
 def village_screen(
     *,
     actor: User,

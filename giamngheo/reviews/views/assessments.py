@@ -1,22 +1,16 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.api import selectors as api_selectors
+from giamngheo.errors import attempt
 from giamngheo.reviews import screening, selectors, services, workflow
-from giamngheo.reviews.display import classification_context, value_text
-from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, member_section
+from giamngheo.reviews.display import classification_context, section_list
 from giamngheo.reviews.forms import ChangeRequestForm, ScreeningForm, section_form
 from giamngheo.reviews.services.assessments import required_sections
-from giamngheo.reviews.views.common import (
-    attempt,
-    form_errors,
-    member_names,
-    section_title,
-    section_values,
-)
+from giamngheo.reviews.views.common import form_errors, submit
 
 
 def _source_label(source: str) -> str:
@@ -32,9 +26,7 @@ def _source_label(source: str) -> str:
 @requires(Capability.READ_RECORDS)
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     a = selectors.assessment_get(actor=request.user, pk=pk)
-    names = member_names(a)
-    done = set(a.sections_done)
-    sections = [(s, section_title(a, s, names), s in done) for s in required_sections(a)]
+    sections = section_list(a, required_sections(a))
     context = {
         "assessment": a,
         "round": a.round,
@@ -82,68 +74,24 @@ def assessment_screening(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/screening_form.html", context)
 
 
-def _last_year(a, section: str) -> dict[str, str]:
-    previous = services.previous_assessment(a)
-    if previous is None:
-        return {}
-    facts = SECTIONS[section][1] if section in SECTIONS else MEMBER_FACTS
-    if section in SECTIONS:
-        values = previous.facts
-    else:
-        values = next(
-            (m for m in previous.members if member_section(m["member_id"]) == section), {}
-        )
-    return {f.name: value_text(f, values[f.name]) for f in facts if f.name in values}
-
-
 @requires(Capability.READ_RECORDS)
 def assessment_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
-    a = selectors.assessment_get(actor=request.user, pk=pk)
-    order = required_sections(a)
-    if section not in order:
-        raise Http404
-    form = section_form(
-        section,
-        data=request.POST if request.method == "POST" else None,
-        review_date=a.round.review_date,
-        values=section_values(a, section),
-    )
-    if request.method == "POST" and request.htmx and request.GET.get("validate"):
-        # Validation as you type: only fields already filled in report their errors.
-        form.is_valid()
-        touched = {k for k, v in request.POST.items() if v}
-        errors = {
-            name: form.errors.get(name, []) if name in touched else [] for name in form.fields
-        }
-        return render(request, "reviews/_field_errors.html", {"errors": errors})
-    if request.method == "POST":
-        if form.is_valid():
-            saved = attempt(
-                request,
-                lambda: services.assessment_save_section(
-                    actor=request.user, assessment=a, section=section, data=form.stored()
-                ),
-            )
-            if saved:
-                nxt = order.index(section) + 1
-                if nxt < len(order):
-                    return redirect("reviews:assessment_section", a.pk, order[nxt])
-                return redirect("reviews:assessment_detail", a.pk)
-        else:
-            form_errors(request, form)
-    names = member_names(a)
-    context = {
-        "assessment": a,
-        "form": form,
-        "section": section,
-        "title": section_title(a, section, names),
-        "position": order.index(section) + 1,
-        "total": len(order),
-        "last_year": _last_year(a, section),
-        "editable": can(request.user, Capability.COLLECT_ANSWERS, a.household.unit)
-        and a.round.status in workflow.SURVEY_OPEN,
-    }
-    return render(request, "reviews/section_form.html", context)
+    page = selectors.section_page(actor=request.user, pk=pk, section=section)
+    a, data = page.assessment, request.POST if request.method == "POST" else None
+    form = section_form(section, data=data, review_date=a.round.review_date, values=page.values)
+    if data is not None and request.htmx and request.GET.get("validate"):
+        return render(request, "reviews/_field_errors.html", {"errors": form.touched_errors()})
+    if data is not None and submit(
+        request,
+        form,
+        lambda: services.assessment_save_section(
+            actor=request.user, assessment=a, section=section, data=form.stored()
+        ),
+    ):
+        if page.next_section:
+            return redirect("reviews:assessment_section", a.pk, page.next_section)
+        return redirect("reviews:assessment_detail", a.pk)
+    return render(request, "reviews/section_form.html", {**page.context(), "form": form})
 
 
 @requires(Capability.READ_RECORDS)

@@ -1,53 +1,26 @@
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 
-from giamngheo.households.models import Member
-from giamngheo.reviews.facts import SECTIONS
+from giamngheo.errors import attempt
+from giamngheo.reviews.forms import error_messages
 
 
-def attempt(request: HttpRequest, action: Callable[[], Any], success: str = "") -> Any:
-    """Run a service; its refusals become messages on the page, never a server error."""
-    try:
-        result = action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+def form_errors(request: HttpRequest, form: forms.Form) -> None:
+    """A form's errors as page messages: the review pages keep their forms beside the lists."""
+    for message in error_messages(form):
+        messages.error(request, message)
+
+
+def submit(
+    request: HttpRequest, form: forms.Form, action: Callable[[], Any], success: str = ""
+) -> Any:
+    """`attempt(action)` when the form is valid, its errors as messages when not; the result
+    is the action's (truthy) result, or None when nothing was done."""
+    if not form.is_valid():
+        form_errors(request, form)
         return None
-    if success:
-        messages.success(request, success)
-    return result if result is not None else True
-
-
-def form_errors(request: HttpRequest, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-
-
-def section_title(assessment, section: str, names: dict) -> str:
-    if section in SECTIONS:
-        return str(SECTIONS[section][0])
-    return _("Member: %(name)s") % {"name": names.get(section.removeprefix("member-"), "?")}
-
-
-def member_names(assessment) -> dict[str, str]:
-    ids = [m["member_id"] for m in assessment.members]
-    return {
-        str(pk): name
-        for pk, name in Member.objects.filter(
-            household=assessment.household, pk__in=[int(i) for i in ids if i.isdigit()]
-        ).values_list("pk", "full_name")
-    }
-
-
-def section_values(a, section: str) -> dict:
-    if section in SECTIONS:
-        return a.facts
-    member_id = section.removeprefix("member-")
-    return next((m for m in a.members if m["member_id"] == member_id), {})
+    return attempt(request, action, success)

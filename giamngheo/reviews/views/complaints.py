@@ -5,18 +5,11 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability
+from giamngheo.errors import attempt
 from giamngheo.reviews import selectors, services
-from giamngheo.reviews.facts import SECTIONS
 from giamngheo.reviews.forms import ComplaintForm, RecheckForm, section_form
-from giamngheo.reviews.services.assessments import required_sections
 from giamngheo.reviews.services.rounds import round_households_in_commune
-from giamngheo.reviews.views.common import (
-    attempt,
-    form_errors,
-    member_names,
-    section_title,
-    section_values,
-)
+from giamngheo.reviews.views.common import form_errors, submit
 
 
 @requires(Capability.EDIT_RECORDS)
@@ -57,61 +50,30 @@ def complaint_households(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.READ_RECORDS)
 def complaint_recheck(request: HttpRequest, pk: int) -> HttpResponse:
     """Re-survey the household section by section, then decide (re-check or dismiss)."""
-    complaint = selectors.complaint_get(actor=request.user, pk=pk)
-    r = complaint.round
-    assessment = r.assessments.filter(household=complaint.household).first()
-    order = required_sections(assessment) if assessment else list(SECTIONS)
-    section = request.GET.get("section", "general")
-    if section not in order:
-        section = "general"
-    values = section_values(assessment, section) if assessment else {}
-    data = request.POST if request.method == "POST" else None
-    answers = section_form(section, data=data, review_date=r.review_date, values=values)
-    form = RecheckForm(data)
-    here = reverse("reviews:complaint_recheck", args=[complaint.pk])
-    if request.method == "POST" and "save_section" in request.POST:
-        if answers.is_valid():
-            done = attempt(
-                request,
-                lambda: services.complaint_answer_section(
-                    actor=request.user, complaint=complaint, section=section, data=answers.stored()
-                ),
-                _("Section saved."),
-            )
-            if done:
-                nxt = order[min(order.index(section) + 1, len(order) - 1)]
-                return redirect(f"{here}?section={nxt}")
-        else:
-            form_errors(request, answers)
-    elif request.method == "POST":
-        dismiss = form.is_valid() and form.cleaned_data["dismiss"]
-        if form.is_valid() and (dismiss or answers.is_valid()):
-            done = attempt(
-                request,
-                lambda: services.complaint_recheck(
-                    actor=request.user,
-                    complaint=complaint,
-                    resolution=form.cleaned_data["resolution"],
-                    changes=None if dismiss else {section: answers.stored()},
-                    dismiss=dismiss,
-                ),
-                _("Re-check recorded; the result is posted again."),
-            )
-            if done:
-                return redirect(r)
-        else:
-            form_errors(request, form)
-            form_errors(request, answers)
-    names = member_names(assessment) if assessment else {}
-    done_sections = set(assessment.sections_done) if assessment else set()
-    context = {
-        "complaint": complaint,
-        "round": r,
-        "form": form,
-        "answers": answers,
-        "section": section,
-        "sections": [
-            (key, section_title(assessment, key, names), key in done_sections) for key in order
-        ],
-    }
+    page = selectors.recheck_page(actor=request.user, pk=pk, section=request.GET.get("section", ""))
+    complaint, data = page.complaint, request.POST if request.method == "POST" else None
+    answers = section_form(
+        page.section, data=data, review_date=complaint.round.review_date, values=page.values
+    )
+    form = RecheckForm(data, section=page.section, answers=answers)
+    if data is not None and "save_section" in data:
+        if submit(
+            request,
+            answers,
+            lambda: services.complaint_answer_section(
+                actor=request.user, complaint=complaint, section=page.section, data=answers.stored()
+            ),
+            _("Section saved."),
+        ):
+            return redirect(f"{request.path}?section={page.next_section}")
+    elif data is not None and submit(
+        request,
+        form,
+        lambda: services.complaint_recheck(
+            actor=request.user, complaint=complaint, **form.decision()
+        ),
+        _("Re-check recorded; the result is posted again."),
+    ):
+        return redirect(complaint.round)
+    context = {**page.context(), "form": form, "answers": answers}
     return render(request, "reviews/complaint_recheck.html", context)

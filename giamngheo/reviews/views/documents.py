@@ -6,13 +6,10 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability
+from giamngheo.errors import Conflict
 from giamngheo.reviews import documents, selectors, workflow
 from giamngheo.reviews.models import ReviewRound, RoundStatus, StoredDocument
-from giamngheo.reviews.services.documents import (
-    DocumentAltered,
-    round_document,
-    stored_document_read,
-)
+from giamngheo.reviews.services.documents import round_document, stored_document_read
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,11 +43,9 @@ def _serve(
         document = round_document(review_round=r, kind=kind, household_id=household_id)
         content = stored_document_read(document)
     except documents.NotFrozen:
-        text = _("This approved round has no frozen copy of its lists; ask the administrator.")
-        return HttpResponse(text, status=409, content_type="text/plain; charset=utf-8")
-    except DocumentAltered as exc:
-        text = f"{exc} {_('It is not served; ask the administrator to restore it from a backup.')}"
-        return HttpResponse(text, status=409, content_type="text/plain; charset=utf-8")
+        raise Conflict(
+            _("This approved round has no frozen copy of its lists; ask the administrator.")
+        ) from None
     return _download(content, content_type, filename)
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, can, unit_q
 from giamngheo.api.selectors import submissions_waiting
+from giamngheo.errors import attempt
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.reviews import legal, selectors, services, workflow
 from giamngheo.reviews.forms import (
@@ -22,8 +23,8 @@ from giamngheo.reviews.forms import (
     ResidentCountForm,
     RoundCreateForm,
 )
-from giamngheo.reviews.models import Flow, RoundStatus
-from giamngheo.reviews.views.common import attempt, form_errors
+from giamngheo.reviews.models import RoundStatus
+from giamngheo.reviews.views.common import form_errors
 from giamngheo.storage import file_response
 
 
@@ -112,50 +113,19 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
     if request.htmx and request.htmx.target == "round-households":
         return render(request, "reviews/_round_households.html", _households(request, r))
+    overview = selectors.round_overview(actor=request.user, review_round=r)
     today = timezone.localdate()
-    user = request.user
-    nxt = workflow.FORWARD.get(r.status)
-    residents = r.unit.resident_counts.filter(year=r.year).first()
     context = {
         **_households(request, r),
-        "round": r,
-        "steps": [(s, RoundStatus(s).label) for s in workflow.ORDER],
-        "step_index": workflow.ORDER.index(r.status),
-        "transitions": r.transitions.select_related("actor"),
-        "attachments": r.attachments.all(),
-        "complaints": r.complaints.select_related("household"),
-        "next_step": RoundStatus(nxt).label if nxt else "",
-        "blockers": workflow.blockers(r, nxt, today) if nxt else [],
-        "can_go_back": r.status in workflow.BACKWARD,
-        "overdue": workflow.is_overdue(r, today),
-        "round_deadline": workflow.round_deadline(r),
-        "can_edit": can(user, Capability.EDIT_RECORDS, r.unit) and not r.is_locked,
-        "can_edit_any": can(user, Capability.EDIT_RECORDS, r.unit),
-        "submissions_waiting": submissions_waiting(actor=user, review_round_id=r.pk),
-        "can_collect": can(user, Capability.COLLECT_ANSWERS, r.unit) and not r.is_locked,
-        "can_approve": can(user, Capability.APPROVE_ROUNDS, r.unit)
-        and r.status == RoundStatus.APPROVAL,
+        **overview,
+        "submissions_waiting": submissions_waiting(actor=request.user, review_round_id=r.pk),
+        "legal": legal,
         "advance_form": AdvanceForm(),
         "meeting_form": MeetingForm(initial={"held_on": today}),
         "approval_form": ApprovalForm(initial={"decision_date": today}),
         "attachment_form": AttachmentForm(),
-        "resident_form": ResidentCountForm(
-            initial={"households": residents.households, "persons": residents.persons}
-            if residents
-            else None
-        ),
-        "residents": residents,
-        "legal": legal,
-        "flow_labels": Flow.choices,
-        "flows": selectors.flow_counts(actor=user, review_round=r) if r.is_locked else None,
-        "identity": selectors.flow_identity(r) if r.is_locked else None,
-        "is_posting_or_later": workflow.ORDER.index(r.status)
-        >= workflow.ORDER.index(RoundStatus.POSTING),
+        "resident_form": ResidentCountForm.showing(overview["residents"]),
     }
-    identity = context["identity"]
-    if identity and residents:
-        context["poverty_rate"] = residents.household_rate(identity["poor"]["end"])
-        context["near_poverty_rate"] = residents.household_rate(identity["near_poor"]["end"])
     return render(request, "reviews/round_detail.html", context)
 
 

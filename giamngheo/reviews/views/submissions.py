@@ -13,6 +13,7 @@ from giamngheo.accounts.scoping import Capability, can
 from giamngheo.api import selectors, services
 from giamngheo.api.models import MemberChangeState, ReviewState
 from giamngheo.api.openrosa.parsing import SubmissionError, parse
+from giamngheo.errors import attempt
 from giamngheo.reviews import screening
 from giamngheo.reviews.forms import (
     MemberChangeConfirmForm,
@@ -20,7 +21,7 @@ from giamngheo.reviews.forms import (
     SubmissionDismissForm,
     SubmissionReviewForm,
 )
-from giamngheo.reviews.views.common import attempt, form_errors
+from giamngheo.reviews.views.common import form_errors
 from giamngheo.storage import file_response
 
 
