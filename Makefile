@@ -66,10 +66,11 @@ pytest: checks
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Tiers: every test is in exactly one, taken in the order backup, server, browser, slow, fast.
-# The fast tier runs on XDIST workers (one SQLite file or PostgreSQL database each); the others
-# start servers, browsers or databases of their own and run one test at a time. loadfile keeps a
-# module on one worker, so a dataset built once per module (the demo, the view matrix) is built once.
-XDIST ?= -n 2 --dist loadfile
+# The fast and slow tiers run on XDIST workers (one SQLite file or PostgreSQL database each); the others
+# start servers, browsers or databases of their own and run one test at a time. In the fast tier
+# loadfile keeps a module on one worker, so the view matrix's world is built once; the slow tier
+# cannot use it: schemathesis gives all its operations one test id, and loadfile runs only one.
+XDIST ?= -n 2
 TIER_FAST := not browser and not server and not backup and not slow
 TIER_SLOW := slow and not browser and not server and not backup
 TIER_BROWSER := browser and not server and not backup
@@ -82,9 +83,9 @@ COVERAGE_FLOOR ?= 93
 COVERAGE := --cov=giamngheo --cov-report=term:skip-covered
 
 pytest-fast: install-dev
-	$(BIN)/pytest $(XDIST) -m "$(TIER_FAST)" $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) --dist loadfile -m "$(TIER_FAST)" $(PYTEST_ARGS)
 pytest-fast-coverage: install-dev
-	$(BIN)/pytest $(XDIST) -m "$(TIER_FAST)" $(COVERAGE) --cov-fail-under=$(COVERAGE_FLOOR_FAST) $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) --dist loadfile -m "$(TIER_FAST)" $(COVERAGE) --cov-fail-under=$(COVERAGE_FLOOR_FAST) $(PYTEST_ARGS)
 pytest-slow: install-dev
 	$(BIN)/pytest $(XDIST) -m "$(TIER_SLOW)" $(PYTEST_ARGS)
 pytest-slow-coverage: install-dev  # after pytest-fast-coverage
