@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test pytest lint format messages makemessages install install-dev bench
+.PHONY: demo test checks pytest pytest-fast pytest-fast-coverage pytest-slow pytest-slow-coverage pytest-browser pytest-server pytest-backup lint format messages makemessages install install-dev bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,13 +57,49 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-pytest: install-dev
+checks: install-dev
 	$(BIN)/giamngheo makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=deploy-check-$$(date +%s)-not-a-real-secret-but-long-enough-for-django ALLOWED_HOSTS=example.org \
 	  $(BIN)/giamngheo check --deploy --fail-level ERROR
+
+# The whole suite in one run (plain `pytest` does the same).
+pytest: checks
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint pytest
+# Tiers: every test is in exactly one, taken in the order backup, server, browser, slow, fast.
+# The fast and slow tiers run on XDIST workers (one SQLite file or PostgreSQL database each); the others
+# start servers, browsers or databases of their own and run one test at a time. In the fast tier
+# loadfile keeps a module on one worker, so the view matrix's world is built once; the slow tier
+# cannot use it: schemathesis gives all its operations one test id, and loadfile runs only one.
+XDIST ?= -n 2
+TIER_FAST := not browser and not server and not backup and not slow
+TIER_SLOW := slow and not browser and not server and not backup
+TIER_BROWSER := browser and not server and not backup
+TIER_SERVER := server and not backup
+TIER_BACKUP := backup
+# Line coverage (migrations and tests left out) as measured, rounded down: of the fast tier alone,
+# and of the fast and slow tiers together (the slow run appends to the fast run's data).
+COVERAGE_FLOOR_FAST ?= 90
+COVERAGE_FLOOR ?= 93
+COVERAGE := --cov=giamngheo --cov-report=term:skip-covered
+
+pytest-fast: install-dev
+	$(BIN)/pytest $(XDIST) --dist loadfile -m "$(TIER_FAST)" $(PYTEST_ARGS)
+pytest-fast-coverage: install-dev
+	$(BIN)/pytest $(XDIST) --dist loadfile -m "$(TIER_FAST)" $(COVERAGE) --cov-fail-under=$(COVERAGE_FLOOR_FAST) $(PYTEST_ARGS)
+pytest-slow: install-dev
+	$(BIN)/pytest $(XDIST) -m "$(TIER_SLOW)" $(PYTEST_ARGS)
+pytest-slow-coverage: install-dev  # after pytest-fast-coverage
+	$(BIN)/pytest $(XDIST) -m "$(TIER_SLOW)" $(COVERAGE) --cov-append --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
+pytest-browser: install-dev
+	$(BIN)/pytest -m "$(TIER_BROWSER)" $(PYTEST_ARGS)
+pytest-server: install-dev
+	$(BIN)/pytest -m "$(TIER_SERVER)" $(PYTEST_ARGS)
+pytest-backup: install-dev
+	$(BIN)/pytest -m "$(TIER_BACKUP)" $(PYTEST_ARGS)
+
+# Lint, Django's checks, then every tier (so the whole suite), the fast tier first and measured.
+test: lint checks pytest-fast-coverage pytest-slow-coverage pytest-browser pytest-server pytest-backup
 
 bench: install-dev
 	$(BIN)/python benchmarks/classify.py

@@ -1,29 +1,73 @@
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+# What every test runs under; a fixture that builds rows for a whole module applies them too.
+TEST_SETTINGS = {
+    # Jobs run inline (no worker needed to see their result); password hashing is cheap.
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+}
+
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """An SQLite test database in a file, as installations run it.
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """An SQLite test database in a file, as installations run it, one file per xdist worker.
 
     Django shares one in-memory connection between the test and every thread of the live server;
     browser pages and ODK Collect send requests in parallel, and each writes (sessions, throttle
     counters), so threads would interleave transactions on that one connection. With a file each
     thread has its own connection, and SQLite's locking (WAL) serialises writes as in production.
+    pytest-django suffixes PostgreSQL's test database per worker itself (test_giamngheo_gw0) but
+    leaves an SQLite name alone, so two workers would share, and each destroy, one file.
     """
     from django.conf import settings
 
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
-        database.setdefault("TEST", {})["NAME"] = str(Path(settings.VAR_DIR) / "test.sqlite3")
+        worker = getattr(request.config, "workerinput", {}).get("workerid")
+        name = f"test_{worker}.sqlite3" if worker else "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(Path(settings.VAR_DIR) / name)
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Jobs run inline (no worker needed to see their result); password hashing is cheap."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    for name, value in TEST_SETTINGS.items():
+        setattr(settings, name, value)
+
+
+@dataclass(frozen=True)
+class DemoProvince:
+    households: int
+    output: str  # what `giamngheo demo` printed (the logins)
+
+
+@pytest.fixture(scope="module")
+def demo_province(django_db_setup, django_db_blocker) -> Iterator[DemoProvince]:
+    """The demo province (`giamngheo demo`), built once for a module and rolled back after it.
+
+    Building it takes most of a minute, so the module's tests share one build; each test still runs
+    in its own savepoint (the `db` fixture), so what one test writes the next does not see. The
+    scope is the module, not the session: a transaction held open across the session would wrap
+    the tests that need real commits (live server, browser).
+    """
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(**TEST_SETTINGS):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            out, households = io.StringIO(), 1500
+            call_command("demo", households=households, stdout=out)
+            yield DemoProvince(households=households, output=out.getvalue())
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def pytest_configure(config):

@@ -21,6 +21,7 @@ NODE = shutil.which("node")
 NPM = shutil.which("npm")
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         NODE is None and os.environ.get("CI") != "true",

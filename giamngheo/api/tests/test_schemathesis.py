@@ -26,6 +26,8 @@ from giamngheo.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 TALLY: Counter = Counter()
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection():

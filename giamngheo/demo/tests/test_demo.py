@@ -18,25 +18,26 @@ from giamngheo.reviews.models import (
 )
 from giamngheo.standards import classify_household
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
-def demo(db):
-    out = io.StringIO()
-    call_command("demo", households=1500, stdout=out)
-    return out.getvalue()
+def demo(demo_province, db):
+    """The module's one demo build; each test's changes are rolled back to it."""
+    return demo_province
 
 
 def test_demo_prints_a_login_for_every_role(demo):
     for role in Role:
         assert User.objects.filter(role=role).exists(), role
-    assert "admin" in demo and "chutich" in demo
+    assert "admin" in demo.output and "chutich" in demo.output
 
 
 def test_demo_has_two_approved_rounds_with_flows(demo):
     assert set(ReviewRound.objects.values_list("year", flat=True)) == {2024, 2025}
     assert not ReviewRound.objects.exclude(status=RoundStatus.APPROVED).exists()
     assert Outcome.objects.filter(round__year=2025).exists()
-    assert Household.objects.filter(code__startswith="31-").count() == 1500
+    assert Household.objects.filter(code__startswith="31-").count() == demo.households
 
 
 def test_stored_classifications_are_what_the_engine_says_of_the_stored_facts(demo):
@@ -50,7 +51,7 @@ def test_stored_classifications_are_what_the_engine_says_of_the_stored_facts(dem
 
 def test_running_the_demo_again_changes_no_household(demo):
     before = Household.objects.count(), Assessment.objects.count()
-    call_command("demo", households=1500, stdout=io.StringIO())
+    call_command("demo", households=demo.households, stdout=io.StringIO())
     assert (Household.objects.count(), Assessment.objects.count()) == before
 
 

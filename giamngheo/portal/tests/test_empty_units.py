@@ -128,6 +128,7 @@ def test_the_statistics_csv_keeps_a_zero_rate_and_leaves_a_missing_one_empty(cli
     assert rows["Tỉnh T"][3:6] == ["90", "2", "2.22"]
 
 
+@pytest.mark.slow
 def test_every_report_page_answers_for_a_province_officer_on_empty_units(client, tiny):
     officer = UserFactory(role=Role.PROVINCE_OFFICER, unit=tiny["T"])
     target = Target.objects.create(

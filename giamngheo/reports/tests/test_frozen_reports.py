@@ -126,6 +126,8 @@ def _rendered(client, u) -> dict:
     return out
 
 
+# Renders every report page, sheet and PDF of six places twice.
+@pytest.mark.slow
 def test_approved_figures_survive_registry_edits(province, client):
     u = province
     officer = UserFactory(role=Role.PROVINCE_OFFICER, unit=u["P"])

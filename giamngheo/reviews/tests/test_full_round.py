@@ -13,7 +13,7 @@ from giamngheo.reviews.selectors import flow_identity
 from giamngheo.reviews.tests.conftest import ADULT, POOR, on_day, pdf_file
 from giamngheo.reviews.tests.pdftext import pdf_text, xlsx_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # Two deprivations only (housing): near-poor until the re-check finds the water unsafe.
 NEAR_THEN_POOR = {

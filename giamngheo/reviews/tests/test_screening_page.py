@@ -290,6 +290,7 @@ def test_exempt_classes_skip_form_a_when_the_law_says_so(
     assert workflow.blockers(screening_round, RoundStatus.SURVEY, DAY) != []
 
 
+@pytest.mark.slow
 def test_nine_hundred_households_are_screened_with_two_requests_per_village(
     client, people, province, django_assert_max_num_queries
 ):
