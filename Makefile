@@ -82,21 +82,24 @@ TIER_BACKUP := backup
 COVERAGE_FLOOR_FAST ?= 90
 COVERAGE_FLOOR ?= 93
 COVERAGE := --cov=giamngheo --cov-report=term:skip-covered
+# Each tier prints its wall time; under CI=true it also has a budget in seconds (.ci/tier).
+TIER := .ci/tier
+DB_NAME := $(if $(DATABASE_URL), (PostgreSQL), (SQLite))
 
 pytest-fast: install-dev
-	$(BIN)/pytest $(XDIST) --dist loadfile -m "$(TIER_FAST)" $(PYTEST_ARGS)
+	$(TIER) "fast$(DB_NAME)" 540 $(BIN)/pytest $(XDIST) --dist loadfile -m "$(TIER_FAST)" $(PYTEST_ARGS)
 pytest-fast-coverage: install-dev
-	$(BIN)/pytest $(XDIST) --dist loadfile -m "$(TIER_FAST)" $(COVERAGE) --cov-fail-under=$(COVERAGE_FLOOR_FAST) $(PYTEST_ARGS)
+	$(TIER) "fast$(DB_NAME), coverage" 540 $(BIN)/pytest $(XDIST) --dist loadfile -m "$(TIER_FAST)" $(COVERAGE) --cov-fail-under=$(COVERAGE_FLOOR_FAST) $(PYTEST_ARGS)
 pytest-slow: install-dev
-	$(BIN)/pytest $(XDIST) -m "$(TIER_SLOW)" $(PYTEST_ARGS)
+	$(TIER) "slow$(DB_NAME)" 540 $(BIN)/pytest $(XDIST) -m "$(TIER_SLOW)" $(PYTEST_ARGS)
 pytest-slow-coverage: install-dev  # after pytest-fast-coverage
-	$(BIN)/pytest $(XDIST) -m "$(TIER_SLOW)" $(COVERAGE) --cov-append --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
+	$(TIER) "slow$(DB_NAME), coverage" 540 $(BIN)/pytest $(XDIST) -m "$(TIER_SLOW)" $(COVERAGE) --cov-append --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
 pytest-browser: install-dev
-	$(BIN)/pytest -m "$(TIER_BROWSER)" $(PYTEST_ARGS)
+	$(TIER) "browser" 240 $(BIN)/pytest -m "$(TIER_BROWSER)" $(PYTEST_ARGS)
 pytest-server: install-dev
-	$(BIN)/pytest -m "$(TIER_SERVER)" $(PYTEST_ARGS)
+	$(TIER) "server" 420 $(BIN)/pytest -m "$(TIER_SERVER)" $(PYTEST_ARGS)
 pytest-backup: install-dev
-	$(BIN)/pytest -m "$(TIER_BACKUP)" $(PYTEST_ARGS)
+	$(TIER) "backup" 360 $(BIN)/pytest -m "$(TIER_BACKUP)" $(PYTEST_ARGS)
 
 # Lint, Django's checks, then every tier (so the whole suite), the fast tier first and measured.
 test: lint checks pytest-fast-coverage pytest-slow-coverage pytest-browser pytest-server pytest-backup
