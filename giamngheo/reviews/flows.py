@@ -5,6 +5,10 @@ Start-of-period lists are those recognised before the round: the commune's impor
 reviewed this round keeps its class. Relapse ("tái nghèo") needs history: poor again after an
 escape recorded earlier under the same standard (report-forms.md §5.6).
 
+Which flows make which column of forms 2 and 3 is `FORM_COLUMNS`, here once: the round page's
+identity and the approval check (`flow_identity`) and the reports' forms, dashboard and drill-down
+(`reports.selectors.flows`) all count by it.
+
 Reads only, below the workflow, the selectors and the services that all ask them; the write
 (storing the flows on approval) is `services.outcomes.outcomes_compute`.
 """
@@ -36,6 +40,61 @@ ESCAPED_POOR = {Flow.ESCAPED_TO_NEAR_POOR, Flow.ESCAPED_ABOVE_NEAR_POOR}
 # A listed household's flow by its end class, when it started poor or near-poor.
 AFTER_POOR: dict[str, Flow] = {P: Flow.STAYED_POOR, N: Flow.ESCAPED_TO_NEAR_POOR}
 AFTER_NEAR_POOR: dict[str, Flow] = {N: Flow.STAYED_NEAR_POOR, P: Flow.NEAR_POOR_TO_POOR}
+
+
+@dataclass(frozen=True)
+class FormColumn:
+    """One column of Form 2 or 3 and the outcomes it counts; an empty field matches any value."""
+
+    key: str  # the column's name on the round page (`flow_identity`)
+    flow: str = ""
+    start_class: str = ""
+    end_class: str = ""
+
+    def counts(self, flow: str, start_class: str, end_class: str) -> bool:
+        """Whether an outcome (its flow, start and end class) is counted in this column."""
+        return (
+            self.flow in ("", flow)
+            and self.start_class in ("", start_class)
+            and self.end_class in ("", end_class)
+        )
+
+    def q(self) -> Q:
+        """The same condition over `Outcome` rows, for the reports' aggregates."""
+        fields = {"flow": self.flow, "start_class": self.start_class, "end_class": self.end_class}
+        return Q(**{name: value for name, value in fields.items() if value})
+
+
+# Forms 2 (poor) and 3 (near-poor), column by column (report-forms.md §2, §5.6). Form 3's
+# column 2 (near-poor became poor) is Form 2's column 5, and its column 5 Form 2's column 2:
+# the cross-check of §5.10.
+FORM_COLUMNS: dict[str, dict[int, FormColumn]] = {
+    "poor": {
+        1: FormColumn("start", start_class=P),
+        2: FormColumn("escaped_to_near_poor", Flow.ESCAPED_TO_NEAR_POOR),
+        3: FormColumn("escaped_above_near_poor", Flow.ESCAPED_ABOVE_NEAR_POOR),
+        4: FormColumn("other_out", Flow.LEFT_LISTS, start_class=P),
+        5: FormColumn("from_other_list", Flow.NEAR_POOR_TO_POOR),
+        6: FormColumn("relapsed", Flow.RELAPSED_POOR),
+        7: FormColumn("new", Flow.NEW_POOR),
+        8: FormColumn("other_in", Flow.ENTERED_LISTS, end_class=P),
+        9: FormColumn("end", end_class=P),
+    },
+    "near_poor": {
+        1: FormColumn("start", start_class=N),
+        2: FormColumn("to_poor", Flow.NEAR_POOR_TO_POOR),
+        3: FormColumn("escaped_near_poverty", Flow.ESCAPED_NEAR_POVERTY),
+        4: FormColumn("other_out", Flow.LEFT_LISTS, start_class=N),
+        5: FormColumn("from_other_list", Flow.ESCAPED_TO_NEAR_POOR),
+        6: FormColumn("relapsed", Flow.RELAPSED_NEAR_POOR),
+        7: FormColumn("new", Flow.NEW_NEAR_POOR),
+        8: FormColumn("other_in", Flow.ENTERED_LISTS, end_class=N),
+        9: FormColumn("end", end_class=N),
+    },
+}
+START_COLUMN, END_COLUMN = 1, 9
+# The forms' check, 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8: each movement column's sign.
+IDENTITY: dict[int, int] = {2: -1, 3: -1, 4: -1, 5: 1, 6: 1, 7: 1, 8: 1}
 
 
 @dataclass(frozen=True)
@@ -167,61 +226,26 @@ def exempt_household_ids(review_round: ReviewRound, classes: dict[int, str] | No
 
 
 def flow_identity(review_round: ReviewRound) -> dict[str, dict[str, int | bool]]:
-    """Forms 2 and 3: end = start − escaped − other out + from the other list + relapsed + new
-    + other in (report-forms.md §5.6), with start and end counted from the lists themselves."""
+    """Forms 2 and 3 for one round, by `FORM_COLUMNS`: end = start − escaped − other out + from
+    the other list + relapsed + new + other in (report-forms.md §5.6). Start and end are counted
+    from the lists themselves, not from the outcomes, so the identity checks the stored flows."""
     start = Counter(start_lists(review_round).classes.values())
     end = Counter(end_lists(review_round).values())
-    rows = list(review_round.outcomes.values_list("flow", "start_class", "end_class"))
-    c = Counter((f, s, e) for f, s, e in rows)
-
-    def n(flow: str, *, s: str | None = None, e: str | None = None) -> int:
-        return sum(
-            v
-            for (f, ss, ee), v in c.items()
-            if f == flow and (s is None or ss == s) and (e is None or ee == e)
+    rows = Counter(review_round.outcomes.values_list("flow", "start_class", "end_class"))
+    out: dict[str, dict[str, int | bool]] = {}
+    for form, columns in FORM_COLUMNS.items():
+        moved = {
+            columns[c].key: sum(n for row, n in rows.items() if columns[c].counts(*row))
+            for c in IDENTITY
+        }
+        first, last = columns[START_COLUMN], columns[END_COLUMN]
+        figures: dict[str, int | bool] = {
+            first.key: start[first.start_class],
+            **moved,
+            last.key: end[last.end_class],
+        }
+        figures["holds"] = end[last.end_class] == start[first.start_class] + sum(
+            sign * moved[columns[c].key] for c, sign in IDENTITY.items()
         )
-
-    P, N = PovertyClass.POOR, PovertyClass.NEAR_POOR
-    poor = {
-        "start": start[P],
-        "escaped_to_near_poor": n(Flow.ESCAPED_TO_NEAR_POOR),
-        "escaped_above_near_poor": n(Flow.ESCAPED_ABOVE_NEAR_POOR),
-        "other_out": n(Flow.LEFT_LISTS, s=P),
-        "from_other_list": n(Flow.NEAR_POOR_TO_POOR),
-        "relapsed": n(Flow.RELAPSED_POOR),
-        "new": n(Flow.NEW_POOR),
-        "other_in": n(Flow.ENTERED_LISTS, e=P),
-        "end": end[P],
-    }
-    near = {
-        "start": start[N],
-        "to_poor": n(Flow.NEAR_POOR_TO_POOR),
-        "escaped_near_poverty": n(Flow.ESCAPED_NEAR_POVERTY),
-        "other_out": n(Flow.LEFT_LISTS, s=N),
-        "from_other_list": n(Flow.ESCAPED_TO_NEAR_POOR),
-        "relapsed": n(Flow.RELAPSED_NEAR_POOR),
-        "new": n(Flow.NEW_NEAR_POOR),
-        "other_in": n(Flow.ENTERED_LISTS, e=N),
-        "end": end[N],
-    }
-    poor["holds"] = poor["end"] == (
-        poor["start"]
-        - poor["escaped_to_near_poor"]
-        - poor["escaped_above_near_poor"]
-        - poor["other_out"]
-        + poor["from_other_list"]
-        + poor["relapsed"]
-        + poor["new"]
-        + poor["other_in"]
-    )
-    near["holds"] = near["end"] == (
-        near["start"]
-        - near["to_poor"]
-        - near["escaped_near_poverty"]
-        - near["other_out"]
-        + near["from_other_list"]
-        + near["relapsed"]
-        + near["new"]
-        + near["other_in"]
-    )
-    return {"poor": poor, "near_poor": near}
+        out[form] = figures
+    return out

@@ -13,7 +13,6 @@ from django.db.models.functions import Coalesce
 
 from giamngheo.accounts.models import User
 from giamngheo.geo.models import AdminUnit
-from giamngheo.households.vocab import PovertyClass
 from giamngheo.reports.selectors.common import (
     Bucket,
     JSONArrayLength,
@@ -24,35 +23,14 @@ from giamngheo.reports.selectors.common import (
     whole_number,
 )
 from giamngheo.reports.selectors.lineage import Resolver, communes_within
-from giamngheo.reviews.models import Flow, Outcome, SnapshotEntry
+from giamngheo.reviews.flows import END_COLUMN, FORM_COLUMNS, IDENTITY, START_COLUMN
+from giamngheo.reviews.models import Outcome, SnapshotEntry
 
-P, N = PovertyClass.POOR, PovertyClass.NEAR_POOR
-
-# Form 2 (poor): column → the outcomes it counts.
-POOR_COLUMNS: dict[int, Q] = {
-    1: Q(start_class=P),
-    2: Q(flow=Flow.ESCAPED_TO_NEAR_POOR),
-    3: Q(flow=Flow.ESCAPED_ABOVE_NEAR_POOR),
-    4: Q(flow=Flow.LEFT_LISTS, start_class=P),
-    5: Q(flow=Flow.NEAR_POOR_TO_POOR),
-    6: Q(flow=Flow.RELAPSED_POOR),
-    7: Q(flow=Flow.NEW_POOR),
-    8: Q(flow=Flow.ENTERED_LISTS, end_class=P),
-    9: Q(end_class=P),
+# Form → column → the outcomes it counts; the columns themselves are `reviews.flows.FORM_COLUMNS`.
+FORMS: dict[str, dict[int, Q]] = {
+    form: {number: column.q() for number, column in columns.items()}
+    for form, columns in FORM_COLUMNS.items()
 }
-# Form 3 (near-poor): 2 = near-poor became poor, 5 = poor became near-poor (the cross-check).
-NEAR_POOR_COLUMNS: dict[int, Q] = {
-    1: Q(start_class=N),
-    2: Q(flow=Flow.NEAR_POOR_TO_POOR),
-    3: Q(flow=Flow.ESCAPED_NEAR_POVERTY),
-    4: Q(flow=Flow.LEFT_LISTS, start_class=N),
-    5: Q(flow=Flow.ESCAPED_TO_NEAR_POOR),
-    6: Q(flow=Flow.RELAPSED_NEAR_POOR),
-    7: Q(flow=Flow.NEW_NEAR_POOR),
-    8: Q(flow=Flow.ENTERED_LISTS, end_class=N),
-    9: Q(end_class=N),
-}
-FORMS = {"poor": POOR_COLUMNS, "near_poor": NEAR_POOR_COLUMNS}
 
 
 @dataclass
@@ -68,11 +46,12 @@ class FlowRow:
         return whole_number(source.get(form, {}).get(column, Decimal(0))) or 0
 
     def expected_end(self, form: str) -> int:
-        v = {c: self.value(form, c) for c in range(1, 9)}
-        return v[1] - v[2] - v[3] - v[4] + v[5] + v[6] + v[7] + v[8]
+        return self.value(form, START_COLUMN) + sum(
+            sign * self.value(form, c) for c, sign in IDENTITY.items()
+        )
 
     def identity_holds(self, form: str) -> bool:
-        return self.expected_end(form) == self.value(form, 9)
+        return self.expected_end(form) == self.value(form, END_COLUMN)
 
     @property
     def escaped(self) -> int:
