@@ -110,6 +110,10 @@ def _earlier(review_round: ReviewRound) -> Q:
 
 
 def start_lists(review_round: ReviewRound) -> StartLists:
+    """The lists the round starts from: the end lists of the rounds approved before it.
+
+    A household an earlier approved round took off the lists (it moved away, merged, dissolved)
+    stays off until a later round lists it again; otherwise it would be counted out once more."""
     classes: dict[int, str] = {}
     since = None
     baseline = (
@@ -117,19 +121,36 @@ def start_lists(review_round: ReviewRound) -> StartLists:
         .order_by("-decision_date")
         .first()
     )
-    assessments = Assessment.objects.filter(
-        _earlier(review_round), round__unit=review_round.unit, round__status__in=LOCKED
-    ).exclude(poverty_class="")
+    earlier = {"round__unit": review_round.unit, "round__status__in": LOCKED}
+    assessments = Assessment.objects.filter(_earlier(review_round), **earlier).exclude(
+        poverty_class=""
+    )
+    left = Outcome.objects.filter(_earlier(review_round), flow=Flow.LEFT_LISTS, **earlier)
     if baseline:
         since = baseline.decision_date
         classes.update(baseline.entries.values_list("household_id", "poverty_class"))
         assessments = assessments.filter(round__review_date__gt=baseline.decision_date)
-    rows = assessments.order_by("round__review_date", "round__pk").values_list(
-        "household_id", "poverty_class", "round__review_date"
-    )
-    for household_id, klass, day in rows:
-        classes[household_id] = klass
-        since = day
+        left = left.filter(round__review_date__gt=baseline.decision_date)
+    # (review date, round, 0 = assessed / 1 = left, household, class): a round's departures
+    # come after its assessments, as in `end_lists`.
+    rows = [
+        (day, round_pk, 0, household_id, klass)
+        for household_id, klass, day, round_pk in assessments.values_list(
+            "household_id", "poverty_class", "round__review_date", "round__pk"
+        )
+    ]
+    rows += [
+        (day, round_pk, 1, household_id, "")
+        for household_id, day, round_pk in left.values_list(
+            "household_id", "round__review_date", "round__pk"
+        )
+    ]
+    for day, _round_pk, is_departure, household_id, klass in sorted(rows):
+        if is_departure:
+            classes.pop(household_id, None)
+        else:
+            classes[household_id] = klass
+            since = day
     return StartLists(classes, since)
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from giamngheo.households.models import LifeEvent, ResidentCount
+from giamngheo.households.services.events import life_event_record
 from giamngheo.households.vocab import LifeEventKind
 from giamngheo.reviews import services
 from giamngheo.reviews.models import Baseline, Flow
@@ -95,6 +96,37 @@ def test_flows_over_two_approved_years_detect_relapse_and_satisfy_the_identity(
         flow_counts(actor=people["province_officer"], unit=province["P"], year=2024)[Flow.NEW_POOR]
         == 1
     )
+
+
+def test_a_household_that_moved_away_is_counted_out_once_and_not_listed_the_next_year(
+    people, province, six
+):
+    """Moved away in 2024 and taken off the lists by the 2024 round, h2 does not come back on
+    the 2025 start list: 2025 starts where 2024 ended, and "other out" counts it once."""
+    officer, chairman = people["commune_a_officer"], people["commune_a_chairman"]
+    h1, h2 = six[:2]
+    services.baseline_create(
+        actor=people["province_officer"],
+        unit=province["A"],
+        year=2023,
+        decision_number="3208/QĐ-UBND",
+        decision_date=dt.date(2023, 12, 20),
+        entries=[(h1.code, "poor"), (h2.code, "poor")],
+    )
+    life_event_record(
+        actor=officer,
+        household=h2,
+        kind=LifeEventKind.MOVED_AWAY,
+        date=dt.date(2024, 5, 1),
+        reason="Chuyển đi nơi khác",
+    )
+    r2024 = run_round(officer, chairman, province["A"], 2024, {h1: POOR})
+    assert _flows(r2024) == {"1": Flow.STAYED_POOR, "2": Flow.LEFT_LISTS}
+    r2025 = run_round(officer, chairman, province["A"], 2025, {h1: POOR})
+    assert _flows(r2025) == {"1": Flow.STAYED_POOR}
+    before, after = flow_identity(r2024)["poor"], flow_identity(r2025)["poor"]
+    assert (before["start"], before["other_out"], before["end"]) == (2, 1, 1)
+    assert (after["start"], after["other_out"], after["end"]) == (1, 0, 1)
 
 
 def test_escape_under_an_earlier_standard_is_not_a_relapse(people, province, six):
