@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from giamngheo.geo.models import AdminUnit, Level
+from giamngheo.reports.models import ProvinceSettings
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,6 @@ def _place(unit: AdminUnit) -> str:
 
 def document_head(unit: AdminUnit, year: int, *, today: dt.date | None = None) -> DocumentHead:
     """Defaults from the unit, overridden by the province's report settings when entered."""
-    from giamngheo.reports.models import ProvinceSettings
-
     today = today or timezone.localdate()
     province = unit.province()
     settings = ProvinceSettings.objects.filter(unit=province).first() if province else None

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.geo.models import AdminUnit, Area
+from giamngheo.reports.exports.lists import household_list
 from giamngheo.reports.exports.tables import RATE, Cell, Column, ReportTable, Row
 from giamngheo.reports.selectors import breakdowns, children, flows
 from giamngheo.reports.selectors.common import whole_number
@@ -431,8 +432,6 @@ FORM_TITLES = {
 
 def build(form: str, actor: User, unit: AdminUnit, year: int) -> ReportTable:
     if form in ("14", "15"):
-        from giamngheo.reports.exports.lists import household_list
-
         return household_list("near_poor" if form == "14" else "poor", actor, unit, year)
     table = FORMS[form](actor, unit, year)
     if table.apportioned:

@@ -26,6 +26,7 @@ def document_html(table: ReportTable, unit) -> str:
 
 
 def pdf_bytes(table: ReportTable, unit) -> bytes:
+    # WeasyPrint loads Pango and its fonts on import: only when a PDF is asked for.
     from weasyprint import HTML
 
     return HTML(string=document_html(table, unit)).write_pdf()

@@ -28,6 +28,7 @@ from giamngheo.reports.selectors.common import CLASSIFIED, PERSONS, frozen, grou
 from giamngheo.reports.selectors.lineage import Resolver, communes_within
 from giamngheo.reviews.models import Assessment
 from giamngheo.standards import AFParameters
+from giamngheo.standards.af import measures
 
 
 class CutoffOutOfRange(BadParameter):
@@ -67,8 +68,6 @@ class AFReport:
 def _measure(
     label: str, patterns: list[tuple[tuple[str, ...], float]], ids: list[str], k: int
 ) -> AFResult:
-    from giamngheo.standards.af import measures
-
     rows = [[1 if i in pattern else 0 for i in ids] for pattern, _ in patterns]
     population = float(sum(w for _, w in patterns))
     if not rows or population == 0:

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 
 from giamngheo.accounts.models import User
 from giamngheo.geo.models import AdminUnit
 from giamngheo.households.vocab import ETHNIC_GROUPS, KINH, PovertyCause
+from giamngheo.reports.models import ProvinceSettings
 from giamngheo.reports.selectors.common import (
     MINORITY,
     NEAR_POOR,
@@ -198,8 +199,6 @@ def plain_groups(*, actor: User, unit: AdminUnit, year: int) -> Table:
 
 
 def ethnic_columns(unit: AdminUnit) -> list[str]:
-    from giamngheo.reports.models import ProvinceSettings
-
     province = unit.province()
     settings = ProvinceSettings.objects.filter(unit=province).first() if province else None
     codes = settings.ethnic_columns if settings and settings.ethnic_columns else None
@@ -249,7 +248,3 @@ def causes(*, actor: User, unit: AdminUnit, year: int) -> Table:
         resolver=Resolver(),
     )
     return _table(unit, year, buckets, [(c.value, str(c.label)) for c in PovertyCause])
-
-
-def assessments_of_class(rounds: QuerySet | list, klass: str) -> QuerySet:
-    return Assessment.objects.filter(CLASSES[klass], round__in=rounds)

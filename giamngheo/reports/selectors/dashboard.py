@@ -9,13 +9,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from giamngheo.accounts.models import User
-from giamngheo.accounts.scoping import Capability, can
+from giamngheo.accounts.scoping import Capability, can, has_capability, unit_q
 from giamngheo.geo.models import AdminUnit, Area, Level
 from giamngheo.reports.selectors import breakdowns, flows
 from giamngheo.reports.selectors.common import NoApprovedRound, percent
 from giamngheo.reports.selectors.figures import (
     Row,
     Summary,
+    _sum_rows,
     chart_rates,
     report_years,
     trend,
@@ -23,6 +24,7 @@ from giamngheo.reports.selectors.figures import (
     village_rows,
 )
 from giamngheo.reports.selectors.lineage import Resolver
+from giamngheo.reports.selectors.programs import program_summary
 from giamngheo.reports.selectors.targets import TargetResult, target_results
 
 
@@ -63,8 +65,6 @@ class Dashboard:
 
 def _by_area(summary: Summary) -> list[tuple[str, Row]]:
     """Urban and rural blocks by the commune's area, as in the legacy summary form."""
-    from giamngheo.reports.selectors.figures import _sum_rows
-
     out = []
     for value, label in Area.choices:
         rows = [r for r in summary.rows if r.unit is not None and r.unit.area == value]
@@ -134,21 +134,15 @@ def dashboard(*, actor: User, unit: AdminUnit, year: int | None = None) -> Dashb
 def _programs(actor: User) -> list:
     if not can_read_programs(actor):
         return []
-    from giamngheo.reports.selectors.programs import program_summary
-
     return program_summary(actor=actor)
 
 
 def can_read_programs(actor: User) -> bool:
-    from giamngheo.accounts.scoping import has_capability
-
     return has_capability(actor, Capability.READ_PROGRAMS)
 
 
 def scoped_units(actor: User) -> QuerySet[AdminUnit]:
     """Today's province and communes the actor may choose in the unit picker."""
-    from giamngheo.accounts.scoping import unit_q
-
     return (
         AdminUnit.objects.filter(unit_q(actor, unit_field=""))
         .filter(level__in=[Level.PROVINCE, Level.COMMUNE], valid_to__isnull=True)

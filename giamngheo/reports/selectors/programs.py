@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from giamngheo.accounts.models import User
+from giamngheo.programs.models import ActivityStatus
+from giamngheo.programs.selectors import activity_list, program_list
 
 
 @dataclass(frozen=True)
@@ -23,9 +25,6 @@ class ProgramLine:
 
 def program_summary(*, actor: User, limit: int = 6) -> list[ProgramLine]:
     """Activities done of planned per program in the actor's territory (cancelled ones aside)."""
-    from giamngheo.programs.models import ActivityStatus
-    from giamngheo.programs.selectors import activity_list, program_list
-
     programs = list(program_list(actor=actor).order_by("-start_year", "title")[:limit])
     counts = {
         row["content_area__program_id"]: row
