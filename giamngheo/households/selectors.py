@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can, scoped
@@ -192,8 +193,6 @@ def _display(field: Any, value: Any) -> Any:
     if choices and value in choices:
         return choices[value]
     if value is True or value is False:
-        from django.utils.translation import gettext
-
         return gettext("yes") if value else gettext("no")
     return value if value not in (None, "") else "—"
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -567,8 +569,6 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
 
 
 def _run_job(reporter, params: dict) -> JobResult:
-    from django.core.files.storage import default_storage
-
     try:
         actor = User.objects.get(pk=params["actor_id"])
         review_round = ReviewRound.objects.get(pk=params["round_id"])
@@ -622,9 +622,6 @@ def _import_result(actor: User, review_round: ReviewRound, name: str, content: b
 def import_start(*, actor: User, review_round: ReviewRound, upload) -> Job:
     """Every upload runs as a job: one page shows its progress, its errors row by row and the
     error report, whatever the file's size (the worker takes a commune's file in seconds)."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
     content = upload.read()
     if not can(actor, Capability.COLLECT_ANSWERS, review_round.unit):
         raise PermissionDenied(_("This is outside your unit or your role."))

@@ -1,7 +1,7 @@
 """Units, households and members, through the same scoped selectors as the pages."""
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Query, Router
 from ninja.pagination import paginate
 
@@ -57,8 +57,6 @@ def unit_detail(request: HttpRequest, unit_id: Id):
 
 
 def _not_found():
-    from django.http import Http404
-
     raise Http404
 
 
