@@ -1,4 +1,5 @@
 import datetime as dt
+import importlib
 
 from giamngheo.accounts.models import Organisation, OrganisationKind, Role
 from giamngheo.accounts.tests.factories import OrganisationFactory, UserFactory
@@ -14,6 +15,16 @@ SIX_AREAS = [
     ("review-commendation", "Sơ kết, tổng kết, khen thưởng"),
     ("conferences", "Tổ chức hội nghị, hội thảo"),
 ]
+
+
+def default_categories() -> dict[str, ContentCategory]:
+    """The categories migration 0002 seeds, put back if a transactional test flushed them."""
+    seed = importlib.import_module("giamngheo.programs.migrations.0002_default_content_categories")
+    for position, (code, name) in enumerate(seed.CATEGORIES, start=1):
+        ContentCategory.objects.get_or_create(
+            code=code, defaults={"name": name, "position": position * 10}
+        )
+    return {c.code: c for c in ContentCategory.objects.all()}
 
 
 def two_organisations(unit: AdminUnit) -> tuple[Organisation, Organisation]:
@@ -36,7 +47,7 @@ def make_program(
     """A program like Hải Dương's: two parties, six content areas, three legal bases."""
     department, front = organisations or two_organisations(unit)
     admin = UserFactory(role=Role.SYSTEM_ADMIN, unit=None)
-    categories = {c.code: c for c in ContentCategory.objects.all()}
+    categories = default_categories()
     return program_create(
         actor=admin,
         title="Chương trình phối hợp thực hiện Chương trình MTQG giảm nghèo bền vững",
