@@ -163,7 +163,7 @@ WRITERS: list[tuple[Callable, str, str]] = [
     (households_export, "xlsx", "households/imports/workbook.py"),
     (households_template, "xlsx", "households/imports/workbook.py"),
     (posting_list, "xlsx", "reviews/documents.py"),
-    (review_import_template, "xlsx", "reviews/imports.py"),
+    (review_import_template, "xlsx", "reviews/imports/template.py"),
     (report_forms, "xlsx", "reports/exports/excel.py"),
     (villages_template, "xlsx", "geo/services/villages.py"),
     (classify_results_xlsx, "xlsx", "standards/fileio.py"),

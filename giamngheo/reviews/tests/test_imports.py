@@ -228,12 +228,12 @@ def test_a_background_import_deletes_its_upload_even_when_it_crashes(
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from giamngheo.reviews import imports
+    from giamngheo.reviews.imports import job
 
     path = default_storage.save("imports/reviews/answers.csv", ContentFile(b"household_code\n"))
     params = {"actor_id": people["commune_a_officer"].pk, "round_id": 0, "path": path, "name": ""}
     with pytest.raises(Exception):  # noqa: B017 - any failure at all must still clean up
-        imports._run_job(None, params)
+        job._run_job(None, params)
     assert not default_storage.exists(path)
 
 
