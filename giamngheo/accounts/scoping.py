@@ -158,7 +158,49 @@ def unit_manager(actor: User) -> Callable[[AdminUnit], bool]:
     return lambda unit: can(actor, Capability.MANAGE_UNITS, unit)
 
 
-def can_manage_users(actor: User) -> bool:
-    """Accounts are opened, changed and closed by the system administrator only: a unit's
-    officers must not be able to widen their own or anyone's reach."""
+# Who opens, changes and closes whose account. The system administrator manages every role in every
+# unit; a provincial department officer the province's people; a commune chairman the commune's own
+# officers, village heads and enumerators. Districts were abolished on 1/7/2025, so the scopes are the
+# province and the commune. No other role manages accounts.
+MANAGED_ROLES: dict[str, frozenset[str]] = {
+    Role.PROVINCE_OFFICER: frozenset(
+        {
+            Role.PROVINCE_OFFICER,
+            Role.PARTNER_OFFICER,
+            Role.AUDITOR,
+            Role.COMMUNE_CHAIRMAN,
+            Role.COMMUNE_OFFICER,
+            Role.VILLAGE_HEAD,
+            Role.ENUMERATOR,
+        }
+    ),
+    Role.COMMUNE_CHAIRMAN: frozenset({Role.COMMUNE_OFFICER, Role.VILLAGE_HEAD, Role.ENUMERATOR}),
+}
+
+
+def is_administrator(actor: User) -> bool:
     return actor.is_active and (actor.role == Role.SYSTEM_ADMIN or actor.is_superuser)
+
+
+def can_manage_users(actor: User) -> bool:
+    """Whether the actor manages any accounts at all (the user pages and the admin ask this)."""
+    return is_administrator(actor) or (actor.is_active and actor.role in MANAGED_ROLES)
+
+
+def can_grant(actor: User, role: str, unit: AdminUnit | None) -> bool:
+    """Whether the actor may give `role` in `unit` to an account: only roles of their line of
+    the table, only in today's units inside their own unit, so no one widens anyone's reach."""
+    if is_administrator(actor):
+        return True
+    if not actor.is_active or role not in MANAGED_ROLES.get(actor.role, frozenset()):
+        return False
+    if unit is None or actor.unit is None or unit.valid_to is not None:
+        return False
+    return actor.unit.contains(unit)
+
+
+def can_manage_user(actor: User, user: User) -> bool:
+    """Whether the actor may change, close or reset the password of `user` as the account is now."""
+    if user.is_superuser and not actor.is_superuser:
+        return False
+    return can_grant(actor, user.role, user.unit)
