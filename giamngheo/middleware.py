@@ -6,7 +6,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -212,3 +214,24 @@ def error_page(request: HttpRequest, text: str, status: int, title: str) -> Http
         names = [f"{app}/message.html", "message.html"] if app else ["message.html"]
     context = {"title": title, "text": text}
     return TemplateResponse(request, names, context, status=status).render()
+
+
+class PasswordChangeRequiredMiddleware:
+    """Whoever signs in with a password someone else chose (a new or reset account) replaces it
+    before anything else: until then every page leads to the password form."""
+
+    ALLOWED = {"password_change", "logout"}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.must_change_password:
+            try:
+                name = resolve(request.path_info).url_name
+            except Resolver404:
+                name = None
+            if name not in self.ALLOWED:
+                return redirect("password_change")
+        return self.get_response(request)

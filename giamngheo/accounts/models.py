@@ -90,6 +90,11 @@ class User(AbstractUser):
         null=True,
         blank=True,
     )
+    must_change_password = models.BooleanField(
+        _("must change password at next login"),
+        default=False,
+        help_text=_("Set when someone else chose the password: only its owner should know it."),
+    )
 
     objects = GiamNgheoUserManager()
 

@@ -68,6 +68,7 @@ def user_create(
         first_name=first_name,
         last_name=last_name,
         email=email,
+        must_change_password=True,
     )
     validate_password(password, user)
     user.set_password(password)
@@ -116,6 +117,8 @@ def password_set(*, actor: User | None, user: User, password: str) -> User:
         _require_manager(actor, user)
     validate_password(password, user)
     user.set_password(password)
+    # A password someone else chose is known to them: its owner replaces it at the next login.
+    user.must_change_password = actor is None or actor.pk != user.pk
     stamp(user, actor=actor, reason=_("password set"))
     user.save()
     return user
