@@ -21,12 +21,20 @@ install: $(VENV)/.installed messages
 install-dev: $(VENV)/.installed-dev messages
 
 # Compiled catalogues are build output (.mo files are not committed); Babel needs no system gettext.
+# Every catalogue is compiled and its statistics printed; the target then fails if pybabel reported
+# an error or skipped a catalogue (a fuzzy header leaves no .mo, so the pages would fall back to English).
 messages:
-	@for dir in $$(find giamngheo -type d -name LC_MESSAGES); do \
+	@status=0; \
+	for dir in $$(find giamngheo -type d -name LC_MESSAGES); do \
 	  for po in $$dir/*.po; do \
-	    [ -f "$$po" ] && $(BIN)/pybabel compile --statistics -i "$$po" -o "$${po%.po}.mo" 2>&1 | grep -v '^$$' || true; \
+	    [ -f "$$po" ] || continue; \
+	    out=$$($(BIN)/pybabel compile --statistics -i "$$po" -o "$${po%.po}.mo" 2>&1) || status=1; \
+	    printf '%s\n' "$$out" | grep -v '^$$'; \
+	    case "$$out" in *skipping*) status=1;; esac; \
 	  done; \
-	done
+	done; \
+	[ $$status -eq 0 ] || echo "make messages: a catalogue has errors (see above)" >&2; \
+	exit $$status
 
 makemessages:
 	cd giamngheo && ../$(BIN)/giamngheo makemessages -l vi --no-location --ignore 'standards/*'

@@ -10,11 +10,17 @@ from giamngheo.accounts.access import login_only
 from giamngheo.accounts.forms import LoginForm
 from giamngheo.accounts.selectors import home_summary
 from giamngheo.accounts.services import password_set
+from giamngheo.households.selectors import household_list
 
 
 @login_only
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html", {"summary": home_summary(actor=request.user)})
+    # The "appears here as it is set up" note is for an empty territory only.
+    context = {
+        "summary": home_summary(actor=request.user),
+        "has_households": household_list(actor=request.user).exists(),
+    }
+    return render(request, "accounts/home.html", context)
 
 
 @login_only

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can, scoped
 from giamngheo.geo.models import AdminUnit, Level
+from giamngheo.history import action_label
 from giamngheo.households.models import (
     Household,
     HouseholdStatus,
@@ -180,6 +181,7 @@ def household_history(*, household: Household, limit: int = 200) -> list[dict[st
         entries.append(
             {
                 "record": record,
+                "action": action_label(record.history_type),
                 "model": record.instance_type._meta.verbose_name,
                 "label": _label(record),
                 "changes": changes,

@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from giamngheo.accounts.models import Organisation, User
 from giamngheo.accounts.scoping import unit_q
@@ -174,7 +175,9 @@ class ProgramForm(forms.Form):
         label=_("Signing date"), widget=DATE, validators=[validate_date_in_range]
     )
     start_year = forms.IntegerField(label=_("First year"), min_value=1945, max_value=2100)
-    end_year = forms.IntegerField(label=_("Last year"), min_value=1945, max_value=2100)
+    end_year = forms.IntegerField(
+        label=pgettext_lazy("final year of a program", "Last year"), min_value=1945, max_value=2100
+    )
     unit = forms.ModelChoiceField(label=_("Administrative unit"), queryset=AdminUnit.objects.none())
     parties = forms.ModelMultipleChoiceField(
         label=_("Parties"),

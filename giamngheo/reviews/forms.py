@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from giamngheo.households.vocab import HousingType
 from giamngheo.reviews import screening, workflow
@@ -215,7 +216,9 @@ class ApprovalForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Attachment.Kind.choices)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("type of attached document", "Kind"), choices=Attachment.Kind.choices
+    )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     file = forms.FileField(label=_("File"))
 

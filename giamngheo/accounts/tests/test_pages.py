@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory, build_small_province
+from giamngheo.households.tests.factories import HouseholdFactory
 from giamngheo.tests.pages import assert_not_found, headings, page_text
 
 
@@ -81,3 +82,20 @@ def test_bad_query_parameters_are_not_an_error(client, officer):
     rows = page_text(response, within="unit-rows")
     assert "11001 Xã A" in rows and "Thôn A1" not in rows and "Phường B" not in rows
     assert "Trang 1" in rows
+
+
+SET_UP_NOTE = "sẽ hiển thị tại đây khi được thiết lập"
+
+
+def test_home_says_records_appear_when_set_up_while_the_territory_has_none(client, officer, units):
+    HouseholdFactory(unit=units["B1"])  # another commune's household does not count
+    client.force_login(officer)
+    assert SET_UP_NOTE in page_text(client.get(reverse("home")))
+
+
+def test_home_drops_the_set_up_note_once_households_are_registered(client, officer, units):
+    HouseholdFactory(unit=units["A1"])
+    client.force_login(officer)
+    text = page_text(client.get(reverse("home")))
+    assert "Tổng quan" in text
+    assert SET_UP_NOTE not in text
