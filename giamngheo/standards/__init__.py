@@ -11,8 +11,13 @@ Public API (names are stable; other apps call these):
 ``available_standards() -> list[str]``
     Ids of the national standards shipped with the engine.
 ``select_standard(review_date, round_type, explicit=None, extra=None) -> Standard``
-    The standard a review uses: ``explicit`` wins; else periodic review in year N → standard in
-    force on 1 January N+1; ad-hoc → in force on the review date. Raises ``StandardError``.
+    The standard a review uses: ``explicit`` wins, even outside its validity dates; else
+    periodic review in year N → standard in force on 1 January N+1; ad-hoc → in force on the
+    review date. Raises ``StandardError``.
+``require_in_force(standard, review_date, round_type)``
+    Raises ``StandardError`` when the standard is not in force for that review (review rounds).
+``standard_warnings(standard, review_date, round_type) -> list[dict]``
+    ``[{"code": "standard_not_in_force", "params": …, "article": …}]`` when it is not, else ``[]``.
 ``classify_household(facts, *, standard=None, lang="vi") -> dict``
     One contract input object → the contract output line (or ``{"household_id", "error"}``).
 ``classify_batch(households, members, *, standard=None, explain=False) -> polars.DataFrame``
@@ -26,6 +31,8 @@ Precedence of the named standard: the ``standard`` argument, then a household's 
 field (a national id or an id in ``extra``, a mapping of province standards the caller hands in),
 then the selection rule. An unknown ``standard`` argument raises ``StandardError``; everything
 wrong with a household's own facts (its ``standard`` field included) is an error line instead.
+A named standard used outside its validity dates classifies, and the output line's ``warnings``
+(codes and params; ``warnings_text`` rendered) says so; ``classify_batch`` has a ``warnings`` column.
 
 ``Standard.af_parameters() -> AFParameters``
     The standard read as an Alkire–Foster measure: its number of indicators, equal weights and
@@ -42,7 +49,9 @@ from giamngheo.standards.standard import (
     StandardError,
     available_standards,
     load_standard,
+    require_in_force,
     select_standard,
+    standard_warnings,
 )
 from giamngheo.standards.version import ENGINE_VERSION
 
@@ -56,5 +65,7 @@ __all__ = [
     "classify_household",
     "classify_records",
     "load_standard",
+    "require_in_force",
     "select_standard",
+    "standard_warnings",
 ]

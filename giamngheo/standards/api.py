@@ -82,9 +82,10 @@ def classify_batch(
     Members are joined on ``household_id``; stored contiguously in household order they need
     no join. The result has one row per household, in order: ``household_id``, ``standard``,
     ``class``, ``deprivation_count``, one boolean column ``deprived_<indicator>`` per indicator
-    of the standards used, the lines, and ``error_table/row/field/message``. ``explain=True``
+    of the standards used, the lines, ``warnings`` (JSON text of the output line's warnings,
+    null when none: a standard named outside its dates) and ``error_table/row/field/message``. ``explain=True``
     adds ``deprived`` (list), ``deprived_members`` and ``explanation`` (JSON text) and
-    ``explanation_text`` (list, in ``lang``; ``lang=None`` skips rendering, which is most of
+    ``explanation_text`` and ``warnings_text`` (lists, in ``lang``; ``lang=None`` skips rendering, which is most of
     the cost of ``explain`` when the explanation is stored as codes).
     """
     std = resolve_standard(standard)
@@ -158,13 +159,14 @@ def outcome_frame(o: Outcome, *, explain: bool = False, lang: str | None = "vi")
         else:
             data[name] = pl.Series(name, arr.astype(np.int64))
     data.update(_error_columns(o))
+    data["warnings"] = _warnings_column(o)
     data["engine_version"] = pl.Series("engine_version", [ENGINE_VERSION]).new_from_index(0, n)
     out = pl.DataFrame(data)
     if not every:
         # Nothing that cannot be classified correctly gets a class (contract).
         bad = pl.col("error_field").is_not_null()
         nulled = ["class", "deprivation_count", "poverty_line", "near_poor_line", "middle_upper"]
-        nulled += [f"deprived_{ind}" for ind in o.flags]
+        nulled += [f"deprived_{ind}" for ind in o.flags] + ["warnings"]
         out = out.with_columns(
             pl.when(bad).then(None).otherwise(pl.col(c)).alias(c) for c in nulled
         )
@@ -201,6 +203,26 @@ def _error_columns(o: Outcome) -> dict[str, pl.Series]:
     return {name: col.alias(name) for name, col in cols.items()}
 
 
+def _warnings_column(o: Outcome) -> pl.Series:
+    """Each row's warnings as JSON text (as in its output line), null when it has none.
+
+    Rows sharing the same set of warnings share one string, so a million households named
+    under one standard out of force cost one ``json.dumps``.
+    """
+    n = o.t.n
+    if not o.warnings:
+        return nulls("warnings", n, pl.String())
+    key = np.zeros(n, np.int64)
+    for bit, (rows, _w) in enumerate(o.warnings):
+        key |= rows.astype(np.int64) << bit
+    uniq, inverse = np.unique(key, return_inverse=True)
+    texts = [
+        None if k == 0 else _json([w for bit, (_r, w) in enumerate(o.warnings) if k >> bit & 1])
+        for k in uniq.tolist()
+    ]
+    return pl.Series("warnings", texts, dtype=pl.String).gather(inverse.astype(np.uint32))
+
+
 def _explain_columns(o: Outcome, lang: str | None) -> list[pl.Series]:
     out = list(lines(o, lang))
     return [
@@ -211,6 +233,9 @@ def _explain_columns(o: Outcome, lang: str | None) -> list[pl.Series]:
         pl.Series("explanation", [_json(r.get("explanation")) for r in out], dtype=pl.String),
         pl.Series(
             "explanation_text", [r.get("explanation_text") for r in out], dtype=pl.List(pl.String)
+        ),
+        pl.Series(
+            "warnings_text", [r.get("warnings_text") or None for r in out], dtype=pl.List(pl.String)
         ),
     ]
 

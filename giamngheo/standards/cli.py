@@ -117,6 +117,7 @@ class Summary:
         self.classes: Counter[str] = Counter()
         self.deprived: Counter[str] = Counter()
         self.standards: Counter[str] = Counter()
+        self.warnings: Counter[str] = Counter()
         self.errors = 0
 
     def add(self, line: dict[str, Any]) -> None:
@@ -126,6 +127,9 @@ class Summary:
         self.classes[line["class"]] += 1
         self.standards[line["standard"]] += 1
         self.deprived.update(line["deprived"])
+        # One summary line per distinct warning: a whole file named under one standard out of
+        # force would otherwise repeat the same sentence for every household.
+        self.warnings.update(line.get("warnings_text") or ())
 
     def print(self, out: Any) -> None:
         done = sum(self.classes.values())
@@ -141,6 +145,8 @@ class Summary:
                 f"  {name:<10} {k:>10,}  {k / done:7.2%}" if done else f"  {name:<10} {k:>10,}",
                 file=out,
             )
+        for text, k in self.warnings.items():
+            print(f"warning ({k:,} households): {text}", file=out)
         if self.deprived:
             print("top deprivations:", file=out)
             for name, k in self.deprived.most_common(5):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -20,6 +21,7 @@ from giamngheo.standards.standard import (
     available_standards,
     load_standard,
     select_standard,
+    standard_warnings,
 )
 from giamngheo.standards.tables import MISSING, NO_DATE, InputError, Tables
 
@@ -78,6 +80,14 @@ class Outcome:
     near: np.ndarray
     upper: np.ndarray
     errors: dict[int, InputError] = field(default_factory=dict)
+    # (rows, warning): one entry per group of households classified with that warning
+    warnings: list[tuple[np.ndarray, dict[str, Any]]] = field(default_factory=list)
+
+    def warnings_of(self, i: int) -> list[dict[str, Any]]:
+        """The structured warnings of household ``i`` (none on an error line)."""
+        if i in self.errors:
+            return []
+        return [w for rows, w in self.warnings if rows[i]]
 
 
 def resolve_standard(standard: Standard | str | None) -> Standard | None:
@@ -91,7 +101,7 @@ def evaluate(
     keep_causes: bool = False,
 ) -> Outcome:
     """Classify every household of ``t``; input errors are left in ``t.errors``."""
-    stds, std_of = _choose_standards(t, standard, extra)
+    stds, std_of, warnings = _choose_standards(t, standard, extra)
     given = t.given
     flags: dict[str, np.ndarray] = {}
     causes: dict[tuple[str, str], np.ndarray] = {}
@@ -134,19 +144,25 @@ def evaluate(
     klass = klass.astype(np.int8, copy=False)
     klass[bad] = ERROR
     std_of[bad] = np.where(std_of[bad] >= 0, std_of[bad], ERROR)
-    return Outcome(t, stds, std_of, klass, count, flags, causes, given, line, near, upper, t.errors)
+    return Outcome(
+        t, stds, std_of, klass, count, flags, causes, given, line, near, upper, t.errors, warnings
+    )
 
 
 def _choose_standards(
     t: Tables, standard: Standard | None, extra: Mapping[str, Standard] | None
-) -> tuple[list[Standard], np.ndarray]:
-    """Contract "Which standard": named wins, else by round type and review date (spec §0)."""
+) -> tuple[list[Standard], np.ndarray, list[tuple[np.ndarray, dict[str, Any]]]]:
+    """Contract "Which standard": named wins, else by round type and review date (spec §0).
+
+    A named standard wins even outside its validity dates, with a warning on those rows.
+    """
     review = t.h["review_date"]
     ad_hoc = t.h["round_type"] == 1
     key = np.where(review == NO_DATE, NO_DATE, review.astype(np.int64) * 2 + ad_hoc)
     names = None if standard is not None else t.raw_standard
     std_of = np.full(t.n, ERROR, np.int64)
     stds: list[Standard] = []
+    warnings: list[tuple[np.ndarray, dict[str, Any]]] = []
     index: dict[str, int] = {}
     if (names is None or names.null_count() == t.n) and t.n and key.min() == key.max():
         groups = [
@@ -181,7 +197,8 @@ def _choose_standards(
             index[std.id] = len(stds)
             stds.append(std)
         std_of[mask] = index[std.id]
-    return stds, std_of
+        warnings += [(mask, w) for w in standard_warnings(std, review_day, round_type)]
+    return stds, std_of, warnings
 
 
 def _known(extra: Mapping[str, Standard] | None) -> set[str]:

@@ -6,9 +6,11 @@ requested language, from the engine's own gettext catalogue.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from giamngheo.standards import indicators
@@ -45,6 +47,12 @@ MESSAGES = {
         "Deprived on “{indicator}”: {condition} ({dependants} of {members} members)."
     ),
     "deprived_given": N_("Deprived on “{indicator}” (given)."),
+}
+WARNINGS = {
+    "standard_not_in_force": N_(
+        "Classified under the named standard {standard}, which is in force from {valid_from} to "
+        "{valid_to}, not on {date}: the selection rule would not use it for this review."
+    ),
 }
 COUNTED_RULES = {
     # (singular, plural) for ngettext
@@ -154,6 +162,7 @@ def output_line(
             "article": std.class_article,
         }
     )
+    warnings = o.warnings_of(i)
     return {
         "household_id": hid,
         "standard": std.id,
@@ -167,6 +176,8 @@ def output_line(
         "engine_version": ENGINE_VERSION,
         "explanation": items,
         "explanation_text": render(items, std, lang) if lang else None,
+        "warnings": warnings,
+        "warnings_text": render_warnings(warnings, lang) if lang else None,
     }
 
 
@@ -295,3 +306,26 @@ def render(items: list[dict[str, Any]], std: Any, lang: str = "vi") -> list[str]
             text = f"{text} ({item['article']})"
         out.append(text)
     return out
+
+
+def render_warnings(items: list[dict[str, Any]], lang: str = "vi") -> list[str]:
+    """Warnings as sentences in ``lang``, with dates as the language writes them."""
+    _ = translation(lang).gettext
+    out = []
+    for item in items:
+        p = dict(item.get("params", {}))
+        for key in ("valid_from", "valid_to", "date"):
+            if isinstance(p.get(key), str):
+                p[key] = _day(p[key], lang)
+        text = _(WARNINGS[item["code"]]).format(**p)
+        if item.get("article"):
+            text = f"{text} ({item['article']})"
+        out.append(text)
+    return out
+
+
+def _day(iso: str, lang: str) -> str:
+    # Vietnamese documents write dates day first (ngày/tháng/năm).
+    return format_date(
+        dt.date.fromisoformat(iso), "dd/MM/yyyy" if lang == "vi" else "long", locale=lang
+    )

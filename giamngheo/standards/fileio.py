@@ -31,13 +31,15 @@ OUTPUT_COLUMNS = (
     "engine_version",
     "explanation",
     "explanation_text",
+    "warnings",
+    "warnings_text",
     "error_table",
     "error_row",
     "error_field",
     "error_message",
 )
-LIST_OUTPUTS = ("deprived", "explanation_text")
-JSON_OUTPUTS = ("deprived_members", "explanation")
+LIST_OUTPUTS = ("deprived", "explanation_text", "warnings_text")
+JSON_OUTPUTS = ("deprived_members", "explanation", "warnings")
 
 
 class UnreadableInput(Exception):
@@ -178,7 +180,9 @@ def _flat(line: dict[str, Any], kind: str) -> list[Any]:
     out = []
     for col in OUTPUT_COLUMNS:
         value = row.get(col)
-        if col in JSON_OUTPUTS and value is not None:
+        if col in ("warnings", "warnings_text") and not value:
+            value = None  # as in the batch frame: no warning is an empty cell
+        elif col in JSON_OUTPUTS and value is not None:
             value = json.dumps(value, ensure_ascii=False)
         elif col in LIST_OUTPUTS and value is not None and kind != ".parquet":
             value = ";".join(value)

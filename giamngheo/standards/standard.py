@@ -184,25 +184,61 @@ def select_standard(
 ) -> Standard:
     """The standard a review uses: ``explicit`` wins, else the national one in force (spec §0).
 
+    A named standard wins even outside its validity dates (household-facts.md, ``standard``:
+    "wins over the selection rule"): that is how a province asks who would be poor under
+    another standard today; :func:`standard_warnings` says when it is used out of force.
     ``extra`` maps further ids (province standards) that ``explicit`` may name. Raises
-    :class:`StandardError` when no standard applies or the named one is not valid on the date.
+    :class:`StandardError` when the named one is unknown or, unnamed, none is in force.
     """
-    day = applicable_date(review_date, round_type)
     if explicit is not None:
         if isinstance(explicit, str) and extra and explicit in extra:
-            std = extra[explicit]
-        else:
-            std = load_standard(explicit)
-        if not std.valid_on(day):
-            raise StandardError(
-                f"standard {std.id} is valid {std.valid_from}..{std.valid_to}, not on {day}"
-            )
-        return std
+            return extra[explicit]
+        return load_standard(explicit)
+    day = applicable_date(review_date, round_type)
     for std_id in available_standards():
         std = _load_national(std_id)
         if std.valid_on(day):
             return std
     raise StandardError(f"no national standard is in force on {day}")
+
+
+def require_in_force(std: Standard, review_date: dt.date, round_type: str = "periodic") -> None:
+    """Refuse a standard not in force for a review (the selection rule, spec §0).
+
+    A review round applies only the standard in force on its applicable date, whatever a
+    classification by name would allow. Raises :class:`StandardError`.
+    """
+    day = applicable_date(review_date, round_type)
+    if not std.valid_on(day):
+        raise StandardError(
+            f"standard {std.id} is valid {std.valid_from}..{std.valid_to}, not on {day}"
+        )
+
+
+def standard_warnings(
+    std: Standard, review_date: dt.date, round_type: str = "periodic"
+) -> list[dict[str, Any]]:
+    """Structured warnings (code, params, article) for classifying a review under ``std``.
+
+    Empty when ``std`` is in force on the review's applicable date; otherwise
+    ``standard_not_in_force``, so a result obtained under a named standard outside its dates
+    is never mistaken for one the selection rule would give.
+    """
+    day = applicable_date(review_date, round_type)
+    if std.valid_on(day):
+        return []
+    return [
+        {
+            "code": "standard_not_in_force",
+            "params": {
+                "standard": std.id,
+                "valid_from": std.valid_from.isoformat(),
+                "valid_to": std.valid_to.isoformat(),
+                "date": day.isoformat(),
+            },
+            "article": str(std.raw.get("validity_article") or std.citation),
+        }
+    ]
 
 
 def _merge_base(data: dict[str, Any]) -> dict[str, Any]:

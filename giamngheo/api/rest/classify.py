@@ -11,7 +11,7 @@ from ninja import Query, Router
 
 from giamngheo.accounts.access import api_login_only
 from giamngheo.api.rest.errors import ApiError
-from giamngheo.api.rest.schemas import ErrorOut
+from giamngheo.api.rest.schemas import ClassifyLineOut, ErrorOut
 from giamngheo.standards import classify_records
 from giamngheo.standards.vocab import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from giamngheo.validators import date_range_error
@@ -64,17 +64,6 @@ BODY_SCHEMA = {
         },
     ],
     "example": HOUSEHOLD_EXAMPLE,
-}
-
-OUTPUT_SCHEMA = {
-    "type": "object",
-    "required": ["household_id"],
-    "properties": {
-        "household_id": {"type": ["string", "null"]},
-        "class": {"type": "string", "enum": ["poor", "near_poor", "middle", "not_poor"]},
-        "error": {"type": "object"},
-    },
-    "additionalProperties": True,
 }
 
 
@@ -183,12 +172,12 @@ def _body(request: HttpRequest) -> Any:
 @router.post(
     "/classify",
     response={
-        200: dict[str, Any] | list[dict[str, Any]],
+        200: ClassifyLineOut | list[ClassifyLineOut],
         400: ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
         413: ErrorOut,
-        422: dict[str, Any] | ErrorOut,
+        422: ClassifyLineOut | ErrorOut,
         429: ErrorOut,
     },
     openapi_extra={
@@ -201,7 +190,8 @@ def _body(request: HttpRequest) -> Any:
 @api_login_only
 def classify(request: HttpRequest, lang: str = Query("vi", pattern="^(vi|en)$")) -> HttpResponse:
     """Classify one household (200, or 422 with its error) or an array (200, one output per
-    household in order, each failed one with its own `error`)."""
+    household in order, each failed one with its own `error`). A named `standard` wins over the
+    selection rule even outside its validity dates; `warnings` then says so."""
     payload = _body(request)
     if isinstance(payload, list):
         if len(payload) > max_households():

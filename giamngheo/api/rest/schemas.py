@@ -1,7 +1,7 @@
 """Pydantic shapes of the REST API; field names follow the models and the classifier contract."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -176,3 +176,40 @@ class MeOut(Schema):
     unit_id: int | None
     organisation_id: int | None
     capabilities: list[str]
+
+
+class ClassifyWarningOut(Schema):
+    """A warning on a classification (code and parameters; ``warnings_text`` renders it).
+
+    ``standard_not_in_force``: the named standard was applied outside its validity dates.
+    """
+
+    code: str
+    params: dict[str, Any]
+    article: str | None = None
+
+
+class ClassifyLineOut(Schema):
+    """One output line of ``POST /api/v1/classify`` (household-facts.md): a class or an error."""
+
+    household_id: str | None
+    standard: str | None = None
+    class_: Literal["poor", "near_poor", "middle", "not_poor"] | None = Field(None, alias="class")
+    deprived: list[str] | None = None
+    deprivation_count: int | None = None
+    deprived_members: dict[str, list[str]] | None = None
+    poverty_line: int | None = None
+    near_poor_line: int | None = None
+    middle_upper: int | None = None
+    engine_version: str | None = None
+    explanation: list[dict[str, Any]] | None = None
+    explanation_text: list[str] | None = None
+    warnings: list[ClassifyWarningOut] = Field(
+        [],
+        description="Empty unless the result needs a caveat, e.g. a named standard used "
+        "outside its validity dates (it still wins over the selection rule).",
+    )
+    warnings_text: list[str] | None = None
+    error: dict[str, Any] | None = None
+
+    model_config = {"populate_by_name": True, "extra": "allow"}

@@ -138,3 +138,37 @@ def test_a_birth_date_outside_1900_2100_is_422_naming_the_member(caller):
     error = body(_post(caller, household))["error"]
     assert error["field"] == "date_of_birth"
     assert "members[1].date_of_birth" in error["message"]
+
+
+def _named_2027_in_2025() -> dict:
+    return {
+        **copy.deepcopy(HOUSEHOLD_EXAMPLE),
+        "standard": "vn-2027",
+        "waste_treated": True,
+        "income_per_capita_month": 2_000_000,
+    }
+
+
+def test_household_facts_standard_named_wins_outside_its_dates_with_warnings(caller):
+    """household-facts.md ``standard``: "wins over the selection rule" (here vn-2022)."""
+    response = _post(caller, _named_2027_in_2025())
+    assert response.status_code == 200
+    out = body(response)
+    assert (out["standard"], out["class"], out["poverty_line"]) == (
+        "vn-2027",
+        "near_poor",
+        2_200_000,
+    )
+    assert [w["code"] for w in out["warnings"]] == ["standard_not_in_force"]
+    assert out["warnings"][0]["params"]["date"] == "2026-01-01"
+    assert "01/01/2026" in out["warnings_text"][0]
+    unnamed = body(_post(caller, {**_named_2027_in_2025(), "standard": None}))
+    assert (unnamed["standard"], unnamed["class"], unnamed["warnings"]) == ("vn-2022", "middle", [])
+
+
+def test_household_facts_standard_warnings_in_an_array_and_in_the_openapi_schema(caller, client):
+    lines = body(_post(caller, [HOUSEHOLD_EXAMPLE, _named_2027_in_2025()]))
+    assert [len(x["warnings"]) for x in lines] == [0, 1]
+    schema = client.get("/api/v1/openapi.json").json()
+    line = schema["components"]["schemas"]["ClassifyLineOut"]["properties"]
+    assert line["warnings"]["items"] == {"$ref": "#/components/schemas/ClassifyWarningOut"}

@@ -22,8 +22,8 @@ from giamngheo.reviews.facts import (
     member_section,
     members_on,
 )
-from giamngheo.reviews.models import Assessment
-from giamngheo.standards import classify_household
+from giamngheo.reviews.models import Assessment, ReviewRound
+from giamngheo.standards import StandardError, classify_household, load_standard, require_in_force
 
 
 def previous_assessment(assessment: Assessment) -> Assessment | None:
@@ -239,8 +239,29 @@ def assessment_reclassify(assessment: Assessment) -> None:
         assessment.classification_error = {}
 
 
+def round_standard_error(review_round: ReviewRound) -> dict[str, Any] | None:
+    """The round's standard when it is not in force for the round, as an engine error line.
+
+    The engine classifies under a named standard whatever its dates (household-facts.md); a
+    round applies only the one the selection rule gives for its date (poverty-standards.md §0),
+    so a round whose date was changed after it opened is refused here, not classified.
+    """
+    try:
+        require_in_force(
+            load_standard(review_round.standard), review_round.review_date, review_round.round_type
+        )
+    except StandardError as exc:
+        return {"table": "households", "row": 1, "field": "standard", "message": str(exc)}
+    return None
+
+
 def assessment_classify(assessment: Assessment) -> None:
     """Ask the engine (never a local rule) and keep its answer with its version."""
+    refused = round_standard_error(assessment.round)
+    if refused is not None:
+        _clear(assessment)
+        assessment.classification_error = refused
+        return
     result = classify_household(contract_input(assessment), standard=assessment.round.standard)
     if "error" in result:
         _clear(assessment)

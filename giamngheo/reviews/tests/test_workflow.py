@@ -5,11 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.reviews import services, workflow
-from giamngheo.reviews.models import Attachment, RoundStatus, RoundType
+from giamngheo.reviews.facts import contract_input
+from giamngheo.reviews.models import Attachment, ReviewRound, RoundStatus, RoundType
 from giamngheo.reviews.screening import MARKER_CODES
 from giamngheo.reviews.tests.conftest import NOT_POOR, POOR, on_day, pdf_file
 from giamngheo.reviews.tests.helpers import answer, run_round
 from giamngheo.reviews.workdays import add_working_days, period_end
+from giamngheo.standards import classify_household
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +97,36 @@ def test_survey_answers_are_classified_by_the_engine_and_stored_with_its_version
     assert {"housing_quality", "hygienic_latrine", "domestic_water"} <= set(a.deprived)
     assert a.explanation[-1]["code"] == "class_rule"
     assert a.members[0]["member_id"] == str(households_a[0].members.get().pk)
+
+
+def test_round_refuses_its_standard_once_not_in_force_on_its_date_selection_rule_spec_0(
+    people, province, households_a
+):
+    """poverty-standards.md §0: a round applies the standard in force for its date; the
+    engine's "named standard wins" (household-facts.md) is for classify, not for a round."""
+    r = _open(people, province)
+    officer = people["commune_a_officer"]
+    with on_day(dt.date(2025, 10, 1)):
+        services.round_list_households(actor=officer, review_round=r, households=households_a[:1])
+        services.round_advance(actor=officer, review_round=r)
+        a = r.assessments.get()
+        services.assessment_screen(actor=officer, assessment=a, markers=[])
+        services.round_advance(actor=officer, review_round=r)
+        # The date moved after opening (the admin can edit it): vn-2022 ends 2026-12-31.
+        ReviewRound.objects.filter(pk=r.pk).update(review_date=dt.date(2026, 10, 1))
+        a.round.refresh_from_db()
+        answer(officer, a, POOR)
+    a.refresh_from_db()
+    assert a.poverty_class == ""
+    assert a.classification_error == {
+        "table": "households",
+        "row": 1,
+        "field": "standard",
+        "message": "standard vn-2022 is valid 2022-01-01..2026-12-31, not on 2027-01-01",
+    }
+    # The engine alone would classify the same facts under the named standard, with a warning.
+    line = classify_household(contract_input(a))
+    assert line["standard"] == "vn-2022" and line["warnings"][0]["code"] == "standard_not_in_force"
 
 
 def test_meeting_with_less_than_half_agreeing_must_be_redone(people, province, households_a):

@@ -12,6 +12,7 @@ from giamngheo.standards import (
     available_standards,
     classify_household,
     load_standard,
+    require_in_force,
     select_standard,
 )
 from giamngheo.standards.indicators import REGISTRY
@@ -81,11 +82,13 @@ def test_explicit_standard_wins_when_valid():
     assert select_standard(dt.date(2026, 3, 1), "ad_hoc", "vn-2022").id == "vn-2022"
 
 
-def test_standard_not_valid_on_the_applicable_date_is_an_error():
-    with pytest.raises(StandardError):
-        select_standard(dt.date(2026, 10, 15), "periodic", "vn-2022")  # applies 2027-01-01
-    out = classify_household(household("vn-2022", review_date="2026-10-15", round_type="periodic"))
-    assert out["error"]["field"] == "standard" and "2027-01-01" in out["error"]["message"]
+def test_named_standard_outside_its_dates_is_selected_but_not_in_force_for_a_round():
+    """household-facts.md ``standard``: "wins over the selection rule"; a round still checks."""
+    std = select_standard(dt.date(2026, 10, 15), "periodic", "vn-2022")  # applies 2027-01-01
+    assert std.id == "vn-2022"
+    with pytest.raises(StandardError, match=r"valid 2022-01-01\.\.2026-12-31, not on 2027-01-01"):
+        require_in_force(std, dt.date(2026, 10, 15), "periodic")
+    require_in_force(std, dt.date(2026, 10, 15), "ad_hoc")  # ad hoc: in force on its own date
 
 
 def test_no_standard_in_force_is_an_error():
@@ -141,10 +144,13 @@ def test_province_standard_classifies_with_its_own_lines_and_parameters():
     assert province["standard"] == "hp-2024" and province["poverty_line"] == 1_800_000
 
 
-def test_province_standard_outside_its_validity_is_an_error():
+def test_province_standard_named_outside_its_validity_classifies_with_a_warning():
+    """household-facts.md ``standard``: a named standard wins over the selection rule."""
     facts = household("vn-2022", review_date="2026-03-01")
     out = classify_household(facts, standard=load_standard(PROVINCE))
-    assert out["error"]["field"] == "standard"
+    assert out["standard"] == "hp-2024" and "class" in out
+    assert [w["code"] for w in out["warnings"]] == ["standard_not_in_force"]
+    assert out["warnings"][0]["params"]["valid_to"] == "2025-12-31"
 
 
 def test_province_standard_may_not_lower_a_line(tmp_path):
