@@ -12,6 +12,7 @@ from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability
 from giamngheo.households import imports
 from giamngheo.households import selectors as sel
+from giamngheo.households import services
 from giamngheo.households.forms import ImportForm
 from giamngheo.households.views import list_filters
 from giamngheo.jobs.models import Job
@@ -37,7 +38,13 @@ def template_download(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.READ_RECORDS)
 def export(request: HttpRequest) -> HttpResponse:
-    households = sel.household_list(actor=request.user, filters=list_filters(request))
+    filters = list_filters(request)
+    households = sel.household_list(actor=request.user, filters=filters)
+    if sel.searched_citizen_id(filters["q"]):
+        for household in households:
+            services.personal_data_access_record(
+                actor=request.user, household=household, purpose="export by citizen ID"
+            )
     name = f"ho-gia-dinh-{timezone.localdate():%Y%m%d}.xlsx"
     return _attachment(imports.export_workbook(households), name)
 

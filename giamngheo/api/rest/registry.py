@@ -14,6 +14,8 @@ from giamngheo.households.models import Household, HouseholdStatus
 from giamngheo.households.selectors import (
     household_get,
     household_list,
+    search_rank,
+    searched_citizen_id,
     household_members_for_display,
 )
 from giamngheo.households.services import personal_data_access_record
@@ -96,7 +98,12 @@ def household_index(
         if klass:
             assessments = assessments.filter(poverty_class=klass)
         households = households.filter(pk__in=assessments.values("household_id"))
-    return households.order_by("code", "pk")
+    if searched_citizen_id(q or ""):
+        for household in households:
+            personal_data_access_record(
+                actor=request.auth, household=household, purpose="API search by citizen ID"
+            )
+    return households.order_by(search_rank(q or ""), "code", "pk")
 
 
 @router.get("/households/{household_id}", response={200: HouseholdDetailOut, **ERRORS})
