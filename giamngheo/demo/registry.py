@@ -47,7 +47,7 @@ def write_registry(
         pl.Series(codes),
         pl.DataFrame({"head": head_names, "names": names["name"]})
         .select(pl.concat_list("head", "names"))
-        .to_series()
+        .to_series(),
     ).to_list()
     insert_rows(
         Household,

@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability
-from giamngheo.households import imports
+from giamngheo.households import imports, services
 from giamngheo.households import selectors as sel
-from giamngheo.households import services
 from giamngheo.households.forms import ImportForm
 from giamngheo.households.views import list_filters
 from giamngheo.jobs.models import Job

@@ -14,9 +14,9 @@ from giamngheo.households.models import Household, HouseholdStatus
 from giamngheo.households.selectors import (
     household_get,
     household_list,
+    household_members_for_display,
     search_rank,
     searched_citizen_id,
-    household_members_for_display,
 )
 from giamngheo.households.services import personal_data_access_record
 from giamngheo.reviews.models import Assessment

@@ -210,7 +210,7 @@ def create_households(
                 pl.col("names").fill_null([]),
                 pl.col("address"),
             )
-        ).to_series()
+        ).to_series(),
     )
     rows = new.select(
         "id",

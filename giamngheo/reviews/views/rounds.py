@@ -11,8 +11,8 @@ from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, can, unit_q
 from giamngheo.api.selectors import submissions_waiting
 from giamngheo.errors import attempt
-from giamngheo.households.services import personal_data_access_record
 from giamngheo.geo.models import AdminUnit, Level
+from giamngheo.households.services import personal_data_access_record
 from giamngheo.reviews import legal, selectors, services, workflow
 from giamngheo.reviews.forms import (
     AdvanceForm,
@@ -96,7 +96,9 @@ def _households(request: HttpRequest, r) -> dict:
     if selectors.searched_citizen_id(filters["q"]):
         for assessment in page:
             personal_data_access_record(
-                actor=request.user, household=assessment.household, purpose="round search by citizen ID"
+                actor=request.user,
+                household=assessment.household,
+                purpose="round search by citizen ID",
             )
     facets = selectors.assessment_facets(actor=request.user, review_round=r, filters=filters)
     villages = r.unit.subtree().filter(level=Level.VILLAGE).order_by("name")
