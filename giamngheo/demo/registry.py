@@ -10,7 +10,7 @@ from django.utils import timezone
 from giamngheo.demo.bulk import insert_rows, next_ids, reset_sequences
 from giamngheo.demo.synthetic import Population
 from giamngheo.households.models import Household, LifeEvent, Member
-from giamngheo.households.text import fold_series
+from giamngheo.households.text import search_text_series
 from giamngheo.households.vocab import LifeEventKind
 
 
@@ -37,14 +37,17 @@ def write_registry(
     causes = db_value(Household, "causes")([])
     head_names = pop.member_name[heads].tolist()
     village_ids = [v.pk for v in villages]
-    # The same folded text the registry's services keep (code, head, members), in one pass.
+    # The same search text the registry's services keep (code, head, members), in one pass.
     names = (
         pl.DataFrame({"hh": pop.member_household, "name": pop.member_name})
         .group_by("hh", maintain_order=True)
-        .agg(pl.col("name").str.join(" "))
+        .agg(pl.col("name"))
     )
-    search = fold_series(
-        pl.Series(codes) + " " + pl.Series(head_names) + " " + names["name"]
+    search = search_text_series(
+        pl.Series(codes),
+        pl.DataFrame({"head": head_names, "names": names["name"]})
+        .select(pl.concat_list("head", "names"))
+        .to_series(),
     ).to_list()
     insert_rows(
         Household,

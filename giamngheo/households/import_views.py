@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability
-from giamngheo.households import imports
+from giamngheo.households import imports, services
 from giamngheo.households import selectors as sel
 from giamngheo.households.forms import ImportForm
 from giamngheo.households.views import list_filters
@@ -37,7 +37,13 @@ def template_download(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.READ_RECORDS)
 def export(request: HttpRequest) -> HttpResponse:
-    households = sel.household_list(actor=request.user, filters=list_filters(request))
+    filters = list_filters(request)
+    households = sel.household_list(actor=request.user, filters=filters)
+    if sel.searched_citizen_id(filters["q"]):
+        for household in households:
+            services.personal_data_access_record(
+                actor=request.user, household=household, purpose="export by citizen ID"
+            )
     name = f"ho-gia-dinh-{timezone.localdate():%Y%m%d}.xlsx"
     return _attachment(imports.export_workbook(households), name)
 

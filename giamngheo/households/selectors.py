@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext
 
@@ -19,32 +19,76 @@ from giamngheo.households.models import (
     Member,
     mask_citizen_id,
 )
-from giamngheo.households.text import fold, tokens
+from giamngheo.households.rules import is_citizen_id
+from giamngheo.households.text import CODE, FIELD, code_key, fold, tokens
+
+
+def searched_citizen_id(query: str) -> str:
+    """The citizen ID a search asks for, or "": only an exact 12-digit number is one, so a
+    partial number never lists the people whose IDs begin with it. A page that shows the
+    matches logs the reading (`personal_data_access_record`)."""
+    query = (query or "").strip()
+    return query if is_citizen_id(query) else ""
 
 
 def search_q(query: str, *, path: str = "") -> Q:
-    """The registry's search: every word of `query`, with or without tone marks, in a household's
-    code, head, address or member names. `path` reaches the household from another model
-    (`"household__"`), so every list that searches households searches the same way."""
-    condition = Q()
-    for token in tokens(query or ""):
-        # search_text is stored folded, so a case-sensitive LIKE is right and lets PostgreSQL
-        # answer it from the trigram index.
-        condition &= Q(**{f"{path}search_text__contains": token})
+    """The registry's search. An exact citizen ID finds its members' households and nothing
+    else; any other query finds a household whose code is, begins with or (four characters or
+    more, with a digit) contains it, or whose names or address hold every word whole, with or
+    without tone marks, the last word also as the start of a word (typing "nguyen van a" finds
+    "Nguyễn Văn Anh"). `path` reaches the
+    household from another model (`"household__"`), so every list searches the same way."""
+    citizen_id = searched_citizen_id(query)
+    if citizen_id:
+        holders = Member.objects.filter(citizen_id=citizen_id).values("household_id")
+        return Q(**{f"{path}pk__in": holders})
+    words, code = tokens(query or ""), code_key(query)
+    if not words and not code:
+        return Q()
+    # search_text is stored folded (see households.text), so a case-sensitive LIKE is right
+    # and lets PostgreSQL answer every branch from the one trigram index.
+    field = f"{path}search_text__contains"
+    condition = Q(**{field: f"{CODE}{code}"})
+    if len(code) >= 4 and any(c.isdigit() for c in code):
+        # Officers often know only a household's number, the end of its code ("000011").
+        condition |= Q(**{f"{path}code__contains": code})
+    if words:
+        by_words = Q(**{field: f" {words[-1]}"})
+        for word in words[:-1]:
+            by_words &= Q(**{field: f" {word} "})
+        condition |= by_words
     return condition
 
 
+def search_rank(query: str, *, path: str = "") -> Case | Value:
+    """How well a household found by `search_q` matches, best first: 0 the exact code or a
+    full name, 1 a code or a name that begins with the query, 2 the words found anywhere."""
+    words, code = tokens(query or ""), code_key(query)
+    if searched_citizen_id(query) or not (words or code):
+        return Value(0)
+    field = f"{path}search_text__contains"
+    phrase = " ".join(words) or CODE  # no words: no name can match
+    return Case(
+        When(Q(**{field: f"{CODE}{code}{CODE}"}), then=Value(0)),
+        When(Q(**{field: f"{FIELD} {phrase} {FIELD}"}), then=Value(0)),
+        When(Q(**{field: f"{CODE}{code}"}), then=Value(1)),
+        When(Q(**{field: f"{FIELD} {phrase}"}), then=Value(1)),
+        default=Value(2),
+    )
+
+
 def household_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[Household]:
-    """Households the actor may read, narrowed by `q` (any words, with or without tone marks),
-    `unit` (a village id) and `status`."""
+    """Households the actor may read, narrowed by `q` (see `search_q`), `unit` (a village id)
+    and `status`, best matches first and then by code."""
     filters = filters or {}
+    query = filters.get("q") or ""
     households = scoped(Household.objects.all(), actor, Capability.READ_RECORDS)
-    households = households.filter(search_q(filters.get("q") or ""))
+    households = households.filter(search_q(query))
     if filters.get("unit"):
         households = households.filter(unit_id=filters["unit"])
     if filters.get("status") in HouseholdStatus.values:
         households = households.filter(status=filters["status"])
-    return households.select_related("unit")
+    return households.select_related("unit").order_by(search_rank(query), "code")
 
 
 def household_get(*, actor: User, pk: int, capability: str = Capability.READ_RECORDS) -> Household:

@@ -20,7 +20,7 @@ from giamngheo.households.forms import (
     MergeForm,
     RemoveForm,
 )
-from giamngheo.households.models import Household, HouseholdStatus
+from giamngheo.households.models import Household, HouseholdStatus, mask_citizen_id
 
 EDIT = Capability.EDIT_RECORDS
 PAGE_SIZE = 25
@@ -53,10 +53,17 @@ def list_filters(request: HttpRequest) -> dict:
 @requires(Capability.READ_RECORDS)
 def household_list(request: HttpRequest) -> HttpResponse:
     filters = list_filters(request)
-    households = sel.household_list(actor=request.user, filters=filters).order_by("code")
+    households = sel.household_list(actor=request.user, filters=filters)
     page = CappedPaginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    citizen_id = sel.searched_citizen_id(filters["q"])
+    if citizen_id:
+        for household in page:
+            services.personal_data_access_record(
+                actor=request.user, household=household, purpose="search by citizen ID"
+            )
     context = {
         "page": page,
+        "searched_citizen_id": mask_citizen_id(citizen_id),
         "filters": filters,
         "villages": sel.villages_for(actor=request.user),
         "statuses": HouseholdStatus.choices,

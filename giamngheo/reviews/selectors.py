@@ -17,6 +17,8 @@ from giamngheo.households.models import Household
 from giamngheo.households.selectors import (
     household_get,  # noqa: F401  (the registry's own)
     search_q,
+    search_rank,
+    searched_citizen_id,  # noqa: F401  (for the pages that log a citizen-ID search)
 )
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.reviews import workflow
@@ -130,8 +132,10 @@ def assessment_list(
     """The round's listed households the actor may read, narrowed by `q` (the registry's search),
     `village` (id), `klass` (a class or "unclassified") and `state` (STEP_STATES or
     "has_complaint")."""
-    qs = _narrowed(_round_assessments(actor, review_round), review_round, filters or {})
-    return qs.select_related("household", "household__unit").order_by("household__code")
+    filters = filters or {}
+    qs = _narrowed(_round_assessments(actor, review_round), review_round, filters)
+    rank = search_rank(filters.get("q") or "", path="household__")
+    return qs.select_related("household", "household__unit").order_by(rank, "household__code")
 
 
 def _round_assessments(actor: User, review_round: ReviewRound) -> QuerySet[Assessment]:
@@ -211,7 +215,7 @@ def complaint_household_matches(
         .select_related("unit")
         .only("code", "head_name", "unit__name")
         .annotate(listed=Exists(listed))
-        .order_by("code")[:limit]
+        .order_by(search_rank(query), "code")[:limit]
     )
 
 

@@ -15,6 +15,8 @@ from giamngheo.households.selectors import (
     household_get,
     household_list,
     household_members_for_display,
+    search_rank,
+    searched_citizen_id,
 )
 from giamngheo.households.services import personal_data_access_record
 from giamngheo.reviews.models import Assessment
@@ -96,7 +98,12 @@ def household_index(
         if klass:
             assessments = assessments.filter(poverty_class=klass)
         households = households.filter(pk__in=assessments.values("household_id"))
-    return households.order_by("code", "pk")
+    if searched_citizen_id(q or ""):
+        for household in households:
+            personal_data_access_record(
+                actor=request.auth, household=household, purpose="API search by citizen ID"
+            )
+    return households.order_by(search_rank(q or ""), "code", "pk")
 
 
 @router.get("/households/{household_id}", response={200: HouseholdDetailOut, **ERRORS})

@@ -60,6 +60,18 @@ def test_editor_sees_full_citizen_ids_and_the_reading_is_logged(personas, regist
     assert PersonalDataAccess.objects.filter(user=officer, household=registry["ha"]).count() == 1
 
 
+def test_a_search_by_citizen_id_finds_only_the_exact_number_and_is_logged(personas, registry):
+    officer = personas["commune_a_officer"]
+    client = token_client(officer)
+    assert body(client.get("/api/v1/households", {"q": "03108000123"}))["items"] == []
+    assert not PersonalDataAccess.objects.exists()
+    data = body(client.get("/api/v1/households", {"q": "031082005678"}))
+    assert [h["code"] for h in data["items"]] == [registry["ha"].code]
+    assert "031082005678" not in str(data)
+    access = PersonalDataAccess.objects.get()
+    assert (access.user, access.household) == (officer, registry["ha"])
+
+
 @pytest.mark.parametrize("persona", ["enumerator_a", "village_head_a1", "auditor"])
 def test_readers_who_cannot_edit_see_masked_ids_and_nothing_is_logged(personas, registry, persona):
     data = body(token_client(personas[persona]).get(f"/api/v1/households/{registry['ha'].pk}"))

@@ -8,6 +8,7 @@ from django.db.models import Count
 
 from giamngheo.accounts.models import Role, User
 from giamngheo.households.models import Household
+from giamngheo.households.services.common import search_text_for
 from giamngheo.reviews.models import (
     Assessment,
     Outcome,
@@ -70,3 +71,9 @@ def test_every_approved_demo_round_is_frozen_with_all_its_households(demo, clien
     assert entry.head_name == entry.household.head_name and entry.member_count >= 1
     page = client.get(f"/portal/niem-yet/{entry.snapshot.round_id}/").content.decode()
     assert entry.head_name in page
+
+
+def test_demo_households_are_searchable_as_the_registry_keeps_them(demo):
+    for household in Household.objects.order_by("pk")[:200]:
+        names = household.members.order_by("member_no").values_list("full_name", flat=True)
+        assert household.search_text == search_text_for(household, list(names))

@@ -181,7 +181,7 @@ def _write(
             names, on="household_code", how="left", maintain_order="left"
         ).with_columns(pl.coalesce(pl.col("_head"), pl.col("head_name")).alias("head_name"))
     else:
-        households = households.with_columns(pl.lit(None, dtype=pl.String).alias("names"))
+        households = households.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias("names"))
     is_new = ~households["household_code"].is_in(list(ctx.existing_codes))
     new = households.filter(is_new)
     ids = writing.create_households(new, new.select("household_code", "names"), actor, reason, now)

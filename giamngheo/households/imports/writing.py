@@ -23,7 +23,7 @@ from giamngheo.geo.models import AdminUnit
 from giamngheo.households.imports.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
 from giamngheo.households.models import Household, HouseholdStatus, Member
 from giamngheo.households.services.common import stamp, sync_household
-from giamngheo.households.text import fold_series
+from giamngheo.households.text import search_text_series
 from giamngheo.households.vocab import Relation
 
 log = logging.getLogger(__name__)
@@ -202,18 +202,15 @@ def create_households(
     text = new.select("household_code", "head_name", "address").join(
         member_names, on="household_code", how="left", maintain_order="left"
     )
-    search = fold_series(
+    search = search_text_series(
+        text["household_code"],
         text.select(
-            pl.concat_str(
-                [
-                    pl.col("household_code"),
-                    pl.col("head_name"),
-                    pl.col("address"),
-                    pl.col("names").fill_null(""),
-                ],
-                separator=" ",
+            pl.concat_list(
+                pl.col("head_name"),
+                pl.col("names").fill_null([]),
+                pl.col("address"),
             )
-        ).to_series()
+        ).to_series(),
     )
     rows = new.select(
         "id",
@@ -306,7 +303,7 @@ def head_names(members: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.col("full_name").first().alias("_head"))
     )
     names = members.group_by("household_code", maintain_order=True).agg(
-        pl.col("full_name").str.join(" ").alias("names")
+        pl.col("full_name").alias("names")
     )
     return names.join(heads, on="household_code", how="left")
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts.models import User
 from giamngheo.errors import Conflict, DomainError
 from giamngheo.households.models import Household, Member
-from giamngheo.households.text import fold
+from giamngheo.households.text import search_text
 from giamngheo.households.vocab import Relation
 
 # HistoricalRecords stores the reason in a 100-character column.
@@ -88,7 +88,8 @@ def save_audited(obj: models.Model, actor: User, reason: str) -> None:
 
 
 def search_text_for(household: Household, member_names: list[str]) -> str:
-    return fold(" ".join([household.code, household.head_name, household.address, *member_names]))
+    """What the registry's search matches: the code, the names and the address."""
+    return search_text(household.code, [household.head_name, *member_names, household.address])
 
 
 def sync_household(household: Household, actor: User, reason: str) -> None:

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from giamngheo.households.models import Household
+from giamngheo.households.models import Household, PersonalDataAccess
 from giamngheo.households.services.common import search_text_for
 from giamngheo.reviews import services
 from giamngheo.reviews.models import Complaint
@@ -87,6 +87,9 @@ def test_round_page_searches_code_and_head_with_or_without_tone_marks(client, pe
     assert shown(get(client, people, twelve, q="nguyen")) == [0, 6]
     assert shown(get(client, people, twelve, q="Phạm Dũng")) == [3]
     assert shown(get(client, people, twelve, q="pham van")) == [3, 9]
+    # A code is found whole, by its start, or by its number (households.selectors.search_q).
+    assert shown(get(client, people, twelve, q="31-11001-000011")) == [11]
+    assert shown(get(client, people, twelve, q="31-11001-00001")) == [10, 11]
     assert shown(get(client, people, twelve, q="000011")) == [11]
 
 
@@ -189,6 +192,33 @@ def test_household_search_finds_only_the_rounds_commune_households(
     page = client.get(url, {"household_search": "le van"}).content.decode()
     assert "31-11001-000003 · Lê Văn Cường · Thôn A2" in page and "not listed" in page
     assert matches(client, posting, "") == []
+
+
+def test_household_search_matches_whole_words_best_first_and_logs_a_citizen_id(
+    client, people, province, households_a, posting
+):
+    for h in households_a:
+        searchable(h)
+    registered(province["A1"], "31-11001-000004", "Nguyễn Văn Bản")
+    registered(province["A1"], "31-11001-000005", "Trần Văn Anh")
+    registered(province["A1"], "31-11001-000000", "Văn An Nguyễn")
+    client.force_login(people["commune_a_officer"])
+    assert matches(client, posting, "nguyen van an") == [
+        "31-11001-000001 · Nguyễn Văn An",
+        "31-11001-000000 · Văn An Nguyễn",
+    ]
+    assert matches(client, posting, "van a") == [
+        "31-11001-000000 · Văn An Nguyễn",
+        "31-11001-000001 · Nguyễn Văn An",
+        "31-11001-000005 · Trần Văn Anh",
+    ]
+    assert not PersonalDataAccess.objects.exists()
+    assert matches(client, posting, "03108000022") == []
+    url = reverse("reviews:complaint_households", args=[posting.pk])
+    page = client.get(url, {"household_search": "031080000222"}).content.decode()
+    assert "31-11001-000002 · Trần Thị Bình" in page
+    access = PersonalDataAccess.objects.get()
+    assert access.household.code == "31-11001-000002"
 
 
 def test_household_search_shows_at_most_twenty_matches(client, people, province, twelve):
