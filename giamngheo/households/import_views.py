@@ -39,11 +39,12 @@ def template_download(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     filters = list_filters(request)
     households = sel.household_list(actor=request.user, filters=filters)
-    if sel.searched_citizen_id(filters["q"]):
-        for household in households:
-            services.personal_data_access_record(
-                actor=request.user, household=household, purpose="export by citizen ID"
-            )
+    services.citizen_id_search_record(
+        actor=request.user,
+        query=filters["q"],
+        households=households,
+        purpose="export by citizen ID",
+    )
     name = f"ho-gia-dinh-{timezone.localdate():%Y%m%d}.xlsx"
     return _attachment(imports.export_workbook(households), name)
 

@@ -36,8 +36,8 @@ def search_q(query: str, *, path: str = "") -> Q:
     else; any other query finds a household whose code is, begins with or (four characters or
     more, with a digit) contains it, or whose names or address hold every word whole, with or
     without tone marks, the last word also as the start of a word (typing "nguyen van a" finds
-    "Nguyễn Văn Anh"). `path` reaches the
-    household from another model (`"household__"`), so every list searches the same way."""
+    "Nguyễn Văn Anh"). `path` reaches the household from another model (`"household__"`), so
+    every list searches the same way."""
     citizen_id = searched_citizen_id(query)
     if citizen_id:
         holders = Member.objects.filter(citizen_id=citizen_id).values("household_id")

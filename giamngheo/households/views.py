@@ -56,11 +56,9 @@ def household_list(request: HttpRequest) -> HttpResponse:
     households = sel.household_list(actor=request.user, filters=filters)
     page = CappedPaginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     citizen_id = sel.searched_citizen_id(filters["q"])
-    if citizen_id:
-        for household in page:
-            services.personal_data_access_record(
-                actor=request.user, household=household, purpose="search by citizen ID"
-            )
+    services.citizen_id_search_record(
+        actor=request.user, query=filters["q"], households=page, purpose="search by citizen ID"
+    )
     context = {
         "page": page,
         "searched_citizen_id": mask_citizen_id(citizen_id),

@@ -18,7 +18,6 @@ from giamngheo.households.selectors import (
     household_get,  # noqa: F401  (the registry's own)
     search_q,
     search_rank,
-    searched_citizen_id,  # noqa: F401  (for the pages that log a citizen-ID search)
 )
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.reviews import workflow

@@ -16,9 +16,8 @@ from giamngheo.households.selectors import (
     household_list,
     household_members_for_display,
     search_rank,
-    searched_citizen_id,
 )
-from giamngheo.households.services import personal_data_access_record
+from giamngheo.households.services import citizen_id_search_record, personal_data_access_record
 from giamngheo.reviews.models import Assessment
 
 router = Router(tags=["registry"])
@@ -98,11 +97,9 @@ def household_index(
         if klass:
             assessments = assessments.filter(poverty_class=klass)
         households = households.filter(pk__in=assessments.values("household_id"))
-    if searched_citizen_id(q or ""):
-        for household in households:
-            personal_data_access_record(
-                actor=request.auth, household=household, purpose="API search by citizen ID"
-            )
+    citizen_id_search_record(
+        actor=request.auth, query=q or "", households=households, purpose="API search by citizen ID"
+    )
     return households.order_by(search_rank(q or ""), "code", "pk")
 
 

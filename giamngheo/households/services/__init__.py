@@ -6,7 +6,10 @@ from giamngheo.households.services.events import (
     household_set_causes,
     life_event_record,
 )
-from giamngheo.households.services.privacy import personal_data_access_record
+from giamngheo.households.services.privacy import (
+    citizen_id_search_record,
+    personal_data_access_record,
+)
 from giamngheo.households.services.records import (
     household_create,
     household_update,
@@ -26,5 +29,6 @@ __all__ = [
     "member_add",
     "member_remove",
     "member_update",
+    "citizen_id_search_record",
     "personal_data_access_record",
 ]

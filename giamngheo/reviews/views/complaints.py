@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability
 from giamngheo.errors import attempt
-from giamngheo.households.services import personal_data_access_record
+from giamngheo.households.services import citizen_id_search_record
 from giamngheo.reviews import selectors, services
 from giamngheo.reviews.forms import ComplaintForm, RecheckForm, section_form
 from giamngheo.reviews.services.rounds import round_households_in_commune
@@ -44,11 +44,12 @@ def complaint_households(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
     query = (request.GET.get("household_search") or request.GET.get("q") or "").strip()[:100]
     matches = selectors.complaint_household_matches(actor=request.user, review_round=r, query=query)
-    if selectors.searched_citizen_id(query):
-        for household in matches:
-            personal_data_access_record(
-                actor=request.user, household=household, purpose="complaint search by citizen ID"
-            )
+    citizen_id_search_record(
+        actor=request.user,
+        query=query,
+        households=matches,
+        purpose="complaint search by citizen ID",
+    )
     context = {"matches": matches, "query": query, "limit": selectors.MATCHES_SHOWN}
     return render(request, "reviews/_complaint_households.html", context)
 

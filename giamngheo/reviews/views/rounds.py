@@ -12,7 +12,7 @@ from giamngheo.accounts.scoping import Capability, can, unit_q
 from giamngheo.api.selectors import submissions_waiting
 from giamngheo.errors import attempt
 from giamngheo.geo.models import AdminUnit, Level
-from giamngheo.households.services import personal_data_access_record
+from giamngheo.households.services import citizen_id_search_record
 from giamngheo.reviews import legal, selectors, services, workflow
 from giamngheo.reviews.forms import (
     AdvanceForm,
@@ -93,13 +93,12 @@ def _households(request: HttpRequest, r) -> dict:
     filters = household_filters(request)
     rows = selectors.assessment_rows(actor=request.user, review_round=r, filters=filters)
     page = Paginator(rows, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
-    if selectors.searched_citizen_id(filters["q"]):
-        for assessment in page:
-            personal_data_access_record(
-                actor=request.user,
-                household=assessment.household,
-                purpose="round search by citizen ID",
-            )
+    citizen_id_search_record(
+        actor=request.user,
+        query=filters["q"],
+        households=(assessment.household for assessment in page),
+        purpose="round search by citizen ID",
+    )
     facets = selectors.assessment_facets(actor=request.user, review_round=r, filters=filters)
     villages = r.unit.subtree().filter(level=Level.VILLAGE).order_by("name")
     complained = set(r.complaints.values_list("household_id", flat=True))
