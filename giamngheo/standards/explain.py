@@ -14,9 +14,11 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from giamngheo.standards import indicators
+from giamngheo.standards.citations import cite, standard_name
 from giamngheo.standards.engine import Outcome
 from giamngheo.standards.i18n import translation
 from giamngheo.standards.indicators import N_
+from giamngheo.standards.standard import StandardError, load_standard
 from giamngheo.standards.tables import MISSING
 from giamngheo.standards.version import ENGINE_VERSION
 from giamngheo.standards.vocab import CLASSES, HOUSEHOLD_FIELDS, INFO_DEVICES, MEMBER_FIELDS
@@ -50,7 +52,7 @@ MESSAGES = {
 }
 WARNINGS = {
     "standard_not_in_force": N_(
-        "Classified under the named standard {standard}, which is in force from {valid_from} to "
+        "Classified under {standard}, as named, which is in force from {valid_from} to "
         "{valid_to}, not on {date}: the selection rule would not use it for this review."
     ),
 }
@@ -303,7 +305,7 @@ def render(items: list[dict[str, Any]], std: Any, lang: str = "vi") -> list[str]
                 p.setdefault("member", item.get("member"))
             text = _(MESSAGES[item["code"]]).format(**p)
         if item.get("article"):
-            text = f"{text} ({item['article']})"
+            text = f"{text} ({cite(item['article'], lang)})"
         out.append(text)
     return out
 
@@ -317,9 +319,11 @@ def render_warnings(items: list[dict[str, Any]], lang: str = "vi") -> list[str]:
         for key in ("valid_from", "valid_to", "date"):
             if isinstance(p.get(key), str):
                 p[key] = _day(p[key], lang)
+        if isinstance(p.get("standard"), str):
+            p["standard"] = _standard_name(p["standard"], lang)
         text = _(WARNINGS[item["code"]]).format(**p)
         if item.get("article"):
-            text = f"{text} ({item['article']})"
+            text = f"{text} ({cite(item['article'], lang)})"
         out.append(text)
     return out
 
@@ -329,3 +333,10 @@ def _day(iso: str, lang: str) -> str:
     return format_date(
         dt.date.fromisoformat(iso), "dd/MM/yyyy" if lang == "vi" else "long", locale=lang
     )
+
+
+def _standard_name(std_id: str, lang: str) -> str:
+    try:
+        return standard_name(load_standard(std_id), lang)
+    except StandardError:
+        return std_id

@@ -68,10 +68,12 @@ def test_household_facts_standard_warning_is_rendered_in_vietnamese_and_english(
     vi = classify_household(named_2027_in_2025())["warnings_text"]
     en = classify_household(named_2027_in_2025(), lang="en")["warnings_text"]
     assert len(vi) == len(en) == 1
-    assert "vn-2027" in vi[0] and "01/01/2027" in vi[0] and "31/12/2030" in vi[0]
+    assert "01/01/2027" in vi[0] and "31/12/2030" in vi[0]
+    assert "Chuẩn nghèo đa chiều giai đoạn 2027 - 2030" in vi[0] and "vn-2027" not in vi[0]
     assert "không có hiệu lực vào ngày 01/01/2026" in vi[0]
     assert "January 1, 2027" in en[0] and "not on January 1, 2026" in en[0]
-    assert vi[0].endswith("(Decree 351/2025/NĐ-CP)")
+    assert vi[0].endswith("(Nghị định số 351/2025/NĐ-CP)")
+    assert en[0].endswith("(Decree 351/2025/NĐ-CP)")
 
 
 def test_household_facts_standard_argument_wins_like_the_field():
@@ -135,7 +137,10 @@ def test_giamngheo_classify_named_vn_2027_with_a_2025_review_date_prints_the_war
     assert (line["standard"], line["class"]) == ("vn-2027", "near_poor")
     assert line["warnings"][0]["code"] == "standard_not_in_force"
     err = capsys.readouterr().err
-    assert "warning (1 households): Classified under the named standard vn-2027" in err
+    assert (
+        "warning (1 households): Classified under Multidimensional poverty standard 2027–2030"
+        in err
+    )
 
 
 def test_giamngheo_classify_tabular_output_carries_the_warning_columns(tmp_path, capsys):
