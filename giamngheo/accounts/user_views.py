@@ -153,9 +153,7 @@ def onboarding_upload(request: HttpRequest) -> HttpResponse:
             request.session[SEALED] = base64.b64encode(sealed).decode()
             messages.success(
                 request,
-                ngettext(
-                    "%(n)d account opened.", "%(n)d accounts opened.", len(result.users)
-                )
+                ngettext("%(n)d account opened.", "%(n)d accounts opened.", len(result.users))
                 % {"n": len(result.users)},
             )
             response = render(
@@ -177,7 +175,9 @@ def onboarding_upload(request: HttpRequest) -> HttpResponse:
 def onboarding_passwords(request: HttpRequest) -> HttpResponse:
     """The passwords workbook, once: the sealed copy leaves the session as it is opened."""
     sealed = request.session.pop(SEALED, None)
-    data = onboarding.unseal(base64.b64decode(sealed), request.POST.get("key", "")) if sealed else None
+    data = (
+        onboarding.unseal(base64.b64decode(sealed), request.POST.get("key", "")) if sealed else None
+    )
     if data is None:
         raise DomainError(
             _(
