@@ -65,7 +65,9 @@ def test_province_officer_onboards_200_commune_officers_who_then_see_only_their_
     for n in range(200):
         commune = communes[n % len(communes)]
         role = "Cán bộ xã" if n % 10 else "Rà soát viên"
-        rows.append([f"canbo{n:03d}", f"Nguyễn Văn Cán Bộ {n}", f"cb{n}@xa.gov.vn", role, commune.code, ""])
+        rows.append(
+            [f"canbo{n:03d}", f"Nguyễn Văn Cán Bộ {n}", f"cb{n}@xa.gov.vn", role, commune.code, ""]
+        )
     own = HouseholdFactory(unit=units["A1"], head_name="Hà Thị Sen")
     other = HouseholdFactory(unit=units["B1"], head_name="Lò Văn Páo")
 
