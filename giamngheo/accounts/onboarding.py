@@ -36,8 +36,9 @@ from giamngheo.errors import DomainError
 from giamngheo.geo.models import AdminUnit, Level, q_within
 from giamngheo.spreadsheets import append_row, csv_reader, set_cell
 
-# A batch is hashed and written in one request (about 0.2 s an account on two cores).
-MAX_ROWS = 500
+# A batch is hashed and written in one request: a password hash takes 0.2-0.3 s of one core, so
+# 300 accounts stay well inside the web server's timeout (WEB_TIMEOUT_SECONDS, 120 s) on two.
+MAX_ROWS = 300
 
 SHEET = "Người dùng"
 GUIDE = "Hướng dẫn"

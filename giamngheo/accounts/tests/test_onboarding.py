@@ -9,6 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from giamngheo.accounts import onboarding
 from giamngheo.accounts.models import Role, User
+from giamngheo.accounts.services import NewAccount, Refused, temporary_password, users_create
 from giamngheo.accounts.tests.factories import (
     OrganisationFactory,
     UnitFactory,
@@ -279,3 +280,39 @@ def test_people_who_manage_no_accounts_cannot_onboard(client, units):
     assert client.get("/accounts/users/import/").status_code == 403
     assert client.get("/accounts/users/import/template.xlsx").status_code == 403
     assert upload(client, workbook([])).status_code == 403
+
+
+def test_the_batch_service_refuses_the_whole_batch_for_one_account_outside_the_table(
+    units, chairman
+):
+    accounts = [
+        NewAccount(
+            username=f"rsv{n}", password=temporary_password(), role=Role.ENUMERATOR, unit=units["A"]
+        )
+        for n in range(3)
+    ]
+    accounts.append(
+        NewAccount(
+            username="so_moi",
+            password=temporary_password(),
+            role=Role.PROVINCE_OFFICER,
+            unit=units["P"],
+        )
+    )
+    with pytest.raises(Refused):
+        users_create(actor=chairman, accounts=accounts, reason="")
+    assert not User.objects.filter(username__startswith="rsv").exists()
+    opened = users_create(actor=chairman, accounts=accounts[:3], reason="")
+    assert [u.must_change_password for u in opened] == [True, True, True]
+    assert opened[0].check_password(accounts[0].password)
+
+
+def test_a_file_longer_than_one_batch_is_refused_before_any_check(
+    client, units, province_officer, monkeypatch
+):
+    monkeypatch.setattr(onboarding, "MAX_ROWS", 2)
+    client.force_login(province_officer)
+    rows = [[f"a{n}", "Lò Thị Mai", "", "Cán bộ xã", "11001", ""] for n in range(3)]
+    text = page_text(upload(client, workbook(rows)))
+    assert "Tệp có 3 dòng; mỗi lần chỉ tải lên tối đa 2 tài khoản" in text
+    assert not User.objects.filter(username__startswith="a").exists()
