@@ -30,6 +30,8 @@ class Capability:
     # year's lists as the province's decision recognised them), never by the unit measured.
     SET_TARGETS = "set_targets"
     RECORD_BASELINES = "record_baselines"
+    # Open, change and close accounts; which roles and units is the grant table MANAGED_ROLES.
+    MANAGE_USERS = "manage_users"
 
 
 C = Capability
@@ -42,14 +44,24 @@ _ROLE_BASE: dict[str, frozenset[str]] = {
         _READ_ALL | {C.EDIT_RECORDS, C.COLLECT_ANSWERS, C.EDIT_PROGRAMS, C.MANAGE_UNITS}
     ),
     Role.COMMUNE_CHAIRMAN: frozenset(
-        _READ_ALL | {C.EDIT_RECORDS, C.APPROVE_ROUNDS, C.EDIT_PROGRAMS, C.MANAGE_UNITS}
+        _READ_ALL
+        | {C.EDIT_RECORDS, C.APPROVE_ROUNDS, C.EDIT_PROGRAMS, C.MANAGE_UNITS, C.MANAGE_USERS}
     ),
-    Role.PROVINCE_OFFICER: frozenset(_READ_ALL | {C.EDIT_RECORDS, C.EDIT_PROGRAMS, C.MANAGE_UNITS}),
+    Role.PROVINCE_OFFICER: frozenset(
+        _READ_ALL | {C.EDIT_RECORDS, C.EDIT_PROGRAMS, C.MANAGE_UNITS, C.MANAGE_USERS}
+    ),
     Role.PARTNER_OFFICER: frozenset({C.READ_AGGREGATES, C.READ_PROGRAMS, C.EDIT_PROGRAMS}),
     Role.AUDITOR: frozenset(_READ_ALL),
     Role.SYSTEM_ADMIN: frozenset(
         _READ_ALL
-        | {C.EDIT_RECORDS, C.COLLECT_ANSWERS, C.APPROVE_ROUNDS, C.EDIT_PROGRAMS, C.MANAGE_UNITS}
+        | {
+            C.EDIT_RECORDS,
+            C.COLLECT_ANSWERS,
+            C.APPROVE_ROUNDS,
+            C.EDIT_PROGRAMS,
+            C.MANAGE_UNITS,
+            C.MANAGE_USERS,
+        }
     ),
 }
 

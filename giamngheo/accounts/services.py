@@ -4,15 +4,27 @@
 management commands), who is trusted as the one running the installation.
 """
 
+import os
+import secrets
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from giamngheo.accounts.models import Organisation, Role, User
-from giamngheo.accounts.scoping import can_grant, can_manage_user, is_administrator
+from giamngheo.accounts.scoping import (
+    MANAGED_ROLES,
+    can_grant,
+    can_manage_user,
+    is_administrator,
+)
 from giamngheo.errors import DomainError
 from giamngheo.geo.models import AdminUnit
 from giamngheo.history import stamp
@@ -21,19 +33,44 @@ from giamngheo.history import stamp
 EDITABLE = ("first_name", "last_name", "email", "role", "unit", "organisation", "is_staff")
 
 
+class Refused(DomainError, PermissionDenied):
+    """A change outside the grant table or the actor's accounts: 403, and on a form page the
+    message stands beside the field at fault (`field`)."""
+
+    status = 403
+    default_code = "not_allowed"
+    title = gettext_lazy("Not allowed")
+
+
 def _require_grant(actor: User | None, role: str, unit: AdminUnit | None) -> None:
     if actor is None or can_grant(actor, role, unit):
         return
-    raise PermissionDenied(
+    # Name the field at fault: the role when the actor may give it nowhere, else the unit.
+    role_ok = is_administrator(actor) or role in MANAGED_ROLES.get(actor.role, frozenset())
+    raise Refused(
         _("You may not give the role “%(role)s” in %(unit)s.")
-        % {"role": Role(role).label if role in Role.values else role, "unit": unit or "—"}
+        % {"role": Role(role).label if role in Role.values else role, "unit": unit or "—"},
+        field="unit" if role_ok else "role",
+    )
+
+
+def _require_organisation(actor: User | None, organisation: Organisation | None) -> None:
+    """An account joins only an organisation registered inside the actor's own unit."""
+    if actor is None or organisation is None or is_administrator(actor):
+        return
+    if actor.unit is not None and actor.unit.contains(organisation.unit):
+        return
+    raise Refused(
+        _("The organisation %(organisation)s is outside your unit.")
+        % {"organisation": organisation},
+        field="organisation",
     )
 
 
 def _require_manager(actor: User | None, user: User) -> None:
     if actor is None or can_manage_user(actor, user):
         return
-    raise PermissionDenied(_("This account is outside the accounts you manage."))
+    raise Refused(_("This account is outside the accounts you manage."))
 
 
 def _save(user: User, *, actor: User | None, reason: str) -> User:
@@ -41,6 +78,19 @@ def _save(user: User, *, actor: User | None, reason: str) -> User:
     stamp(user, actor=actor, reason=reason)
     user.save()
     return user
+
+
+# Letters and digits a person cannot misread on paper (no 0/o, 1/l/i).
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def temporary_password() -> str:
+    """A password handed to a new account's owner, changed at the first login: 4×4 characters,
+    about 79 bits, readable aloud, with a letter and a digit so every validator accepts it."""
+    while True:
+        text = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(16))
+        if any(c.isdigit() for c in text) and any(c.isalpha() for c in text):
+            return "-".join(text[i : i + 4] for i in range(0, 16, 4))
 
 
 @transaction.atomic
@@ -60,6 +110,7 @@ def user_create(
     """Open an account: a role and a unit (its data scope) from the start, and a password that
     passes the configured validators."""
     _require_grant(actor, role, unit)
+    _require_organisation(actor, organisation)
     user = User(
         username=username,
         role=role,
@@ -75,6 +126,51 @@ def user_create(
     return _save(user, actor=actor, reason=reason or _("account opened"))
 
 
+@dataclass(frozen=True)
+class NewAccount:
+    """One account of a batch (`users_create`); `password` is the temporary one handed out."""
+
+    username: str
+    password: str
+    role: str
+    unit: AdminUnit | None
+    organisation: Organisation | None = None
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+
+
+@transaction.atomic
+def users_create(*, actor: User | None, accounts: Sequence[NewAccount], reason: str) -> list[User]:
+    """Open many accounts at once, all or none, each as `user_create` opens one.
+
+    Hashing a password is deliberately slow (a third of a second); the standard library's hashing
+    releases the interpreter, so a batch of a few hundred is hashed on every core in parallel."""
+    users = []
+    for account in accounts:
+        _require_grant(actor, account.role, account.unit)
+        _require_organisation(actor, account.organisation)
+        user = User(
+            username=account.username,
+            role=account.role,
+            unit=account.unit,
+            organisation=account.organisation,
+            first_name=account.first_name,
+            last_name=account.last_name,
+            email=account.email,
+            must_change_password=True,
+        )
+        validate_password(account.password, user)
+        users.append(user)
+    with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 1))) as pool:
+        hashes = list(pool.map(make_password, [a.password for a in accounts]))
+    for user, account, hashed in zip(users, accounts, hashes, strict=True):
+        user.password = hashed
+        user._password = account.password  # as set_password leaves it, for the save's receivers
+        _save(user, actor=actor, reason=reason or _("account opened"))
+    return users
+
+
 @transaction.atomic
 def user_update(*, actor: User | None, user: User, data: dict[str, Any], reason: str) -> User:
     """Change an account's name, role or scope; the history keeps who changed it and why.
@@ -87,8 +183,12 @@ def user_update(*, actor: User | None, user: User, data: dict[str, Any], reason:
             _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(unknown)}
         )
     if "is_staff" in data and actor is not None and not is_administrator(actor):
-        raise PermissionDenied(_("Only the system administrator opens the admin site to someone."))
+        raise Refused(
+            _("Only the system administrator opens the admin site to someone."), field="is_staff"
+        )
     _require_grant(actor, data.get("role", user.role), data.get("unit", user.unit))
+    if data.get("organisation") not in (None, user.organisation):
+        _require_organisation(actor, data["organisation"])
     for name, value in data.items():
         setattr(user, name, value)
     return _save(user, actor=actor, reason=reason or _("account changed"))

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from giamngheo.accounts import onboarding
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory, build_small_province
 from giamngheo.api.openrosa import forms as odk_forms
@@ -150,6 +151,21 @@ def job_error_report(client, u, tmp_path=None):
     return _get(_login(client, officer), reverse("jobs:errors", args=[job.pk]))
 
 
+def users_template(client, u, tmp_path=None):
+    """The onboarding template lists the province's communes by name."""
+    officer = _officer(client, u, "P", Role.PROVINCE_OFFICER)
+    return _get(officer, reverse("user_import_template"))
+
+
+def users_passwords(client, u, tmp_path=None):
+    users = [
+        UserFactory(role=Role.COMMUNE_OFFICER, unit=u["A"], username=f"hostile{n}", last_name=v)
+        for n, v in enumerate(HOSTILE)
+    ]
+    passwords = {user.pk: value for user, value in zip(users, HOSTILE, strict=True)}
+    return onboarding.passwords_workbook(onboarding.Onboarded(users=users, passwords=passwords))
+
+
 def _classify_results(path: Path) -> bytes:
     writer = Writer(path)
     for value in HOSTILE:
@@ -170,6 +186,8 @@ WRITERS: list[tuple[Callable, str, str]] = [
     (questionnaire_xlsform, "xlsx", "api/openrosa/questionnaire.py"),
     (job_error_report, "xlsx", "jobs/error_report.py"),
     (questionnaire_a_xlsform, "xlsx", "api/openrosa/questionnaire_a.py"),
+    (users_template, "xlsx", "accounts/onboarding.py"),
+    (users_passwords, "xlsx", "accounts/onboarding.py"),
     (portal_statistics, "csv", "portal/views.py"),
     (classify_results_csv, "csv", "standards/fileio.py"),
 ]

@@ -83,6 +83,9 @@ POST_ONLY = {
     "reviews:submission_dismiss",
     "reviews:member_change_confirm",
     "reviews:member_change_reject",
+    "user_deactivate",
+    "user_password_reset",
+    "user_import_passwords",
 }
 
 
@@ -102,6 +105,10 @@ class Obj:
 # URL argument name(s) → the object kind that fills them, per view (by name) or by argument.
 OBJECTS: dict[str, Obj] = {
     "households:detail": Obj("household"),
+    "user_detail": Obj("officer"),
+    "user_edit": Obj("officer"),
+    "user_deactivate": Obj("officer"),
+    "user_password_reset": Obj("officer"),
     "households:edit": Obj("household"),
     "households:member_add": Obj("household"),
     "households:event_add": Obj("household"),
@@ -296,6 +303,7 @@ def _build() -> dict:
         setter = UserFactory(role=Role.PROVINCE_OFFICER, unit=units["P"])
         sides[side] = {
             "commune": unit,
+            "officer": officer,
             "household": household,
             "member": household.members.first(),
             "round": r,
