@@ -9,7 +9,10 @@ import pytest
 TEST_SETTINGS = {
     # Jobs run inline (no worker needed to see their result); password hashing is cheap.
     "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "PASSWORD_HASHERS": [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "giamngheo.accounts.hashers.TemporaryPasswordHasher",
+    ],
 }
 
 

@@ -4,10 +4,9 @@
 management commands), who is trusted as the one running the installation.
 """
 
-import os
+import re
 import secrets
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +83,15 @@ def _save(user: User, *, actor: User | None, reason: str) -> User:
 _TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
+TEMPORARY_HASHER = "pbkdf2_sha256_temporary"
+_TEMPORARY = re.compile(rf"[{_TEMPORARY_ALPHABET}]{{4}}(?:-[{_TEMPORARY_ALPHABET}]{{4}}){{3}}")
+
+
+def is_temporary(password: str) -> bool:
+    """Whether ``password`` has the shape `temporary_password` generates (4×4 random characters)."""
+    return bool(_TEMPORARY.fullmatch(password))
+
+
 def temporary_password() -> str:
     """A password handed to a new account's owner, changed at the first login: 4×4 characters,
     about 79 bits, readable aloud, with a letter and a digit so every validator accepts it."""
@@ -144,8 +152,9 @@ class NewAccount:
 def users_create(*, actor: User | None, accounts: Sequence[NewAccount], reason: str) -> list[User]:
     """Open many accounts at once, all or none, each as `user_create` opens one.
 
-    Hashing a password is deliberately slow (a third of a second); the standard library's hashing
-    releases the interpreter, so a batch of a few hundred is hashed on every core in parallel."""
+    Generated temporary passwords are hashed with the temporary hasher (accounts/hashers.py): a
+    few hundred accounts take about a second instead of minutes; any other password gets the
+    default, deliberately slow one."""
     users = []
     for account in accounts:
         _require_grant(actor, account.role, account.unit)
@@ -162,8 +171,12 @@ def users_create(*, actor: User | None, accounts: Sequence[NewAccount], reason: 
         )
         validate_password(account.password, user)
         users.append(user)
-    with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 1))) as pool:
-        hashes = list(pool.map(make_password, [a.password for a in accounts]))
+    hashes = [
+        make_password(
+            a.password, hasher=TEMPORARY_HASHER if is_temporary(a.password) else "default"
+        )
+        for a in accounts
+    ]
     for user, account, hashed in zip(users, accounts, hashes, strict=True):
         user.password = hashed
         user._password = account.password  # as set_password leaves it, for the save's receivers
