@@ -29,6 +29,8 @@ def used_msgids() -> set[str]:
     ids = {k.text for k in indicators.REGISTRY.values()}
     ids |= set(explain.MESSAGES.values()) | set(explain.RULES.values()) | set(vocab.LABELS.values())
     ids |= set(explain.WARNINGS.values())
+    for texts_ in (explain.GROUPED, explain.DETAILS, explain.MEMBER, explain.MEMBER_DETAILS):
+        ids |= set(texts_.values())
     ids |= {text for pair in explain.COUNTED_RULES.values() for text in pair}
     for std_id in available_standards():
         std = load_standard(std_id)
