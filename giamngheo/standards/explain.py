@@ -320,11 +320,11 @@ class Entry:
 
     ``code`` is the first structured item's code; a deprived indicator is one entry whatever
     the number of members concerned (``members``: their labels), with its legal ``condition``
-    and ``citation`` once. ``text`` is the whole sentence (``render``), citation included.
+    and ``citation`` once. ``sentence`` says it all but the citation; ``text`` adds it.
     """
 
     code: str
-    text: str
+    sentence: str
     citation: str = ""
     indicator: str = ""
     title: str = ""
@@ -335,6 +335,10 @@ class Entry:
     @property
     def deprivation(self) -> bool:
         return bool(self.indicator)
+
+    @property
+    def text(self) -> str:
+        return f"{self.sentence} ({self.citation})" if self.citation else self.sentence
 
 
 def entries(
@@ -390,11 +394,6 @@ def render(
     return [e.text for e in entries(items, std, lang, deprived_members=deprived_members)]
 
 
-def _cited(text: str, article: str, lang: str) -> tuple[str, str]:
-    citation = cite(article, lang) if article else ""
-    return (f"{text} ({citation})" if citation else text), citation
-
-
 def _plain_entry(item: dict[str, Any], lang: str) -> Entry:
     tr = translation(lang)
     p = dict(item.get("params", {}))
@@ -408,8 +407,7 @@ def _plain_entry(item: dict[str, Any], lang: str) -> Entry:
         text = tr.gettext(RULES[p["rule"]]).format(**p)
     else:
         text = tr.gettext(MESSAGES[item["code"]]).format(**p)
-    sentence, citation = _cited(text, item.get("article", ""), lang)
-    return Entry(item["code"], sentence, citation)
+    return Entry(item["code"], text, _citation(item, lang))
 
 
 def _indicator_entry(
@@ -449,17 +447,20 @@ def _indicator_entry(
             text = _(GROUPED["detail"]).format(**p, detail=detail)
         else:
             text = _(MESSAGES["deprived"]).format(**p)
-    sentence, citation = _cited(text, first.get("article", ""), lang)
     return Entry(
         first["code"],
-        sentence,
-        citation,
+        text,
+        _citation(first, lang),
         indicator=spec.id,
         title=title,
         condition=condition,
         detail=detail,
         members=tuple(members),
     )
+
+
+def _citation(item: Mapping[str, Any], lang: str) -> str:
+    return cite(item["article"], lang) if item.get("article") else ""
 
 
 def _default_label(lang: str) -> MemberLabel:
