@@ -297,12 +297,14 @@ GROUPED = {
 DETAILS = {
     # What the household's own facts show, beside the indicator's legal condition.
     "dependants": N_("{dependants} of {members} members are dependants"),
-    "housing_area": N_("{m2_per_person} m² per person: {floor_area_m2} m² for {size} members"),
+    "housing_area": N_("{floor_area_m2} m² for {size} members, {m2_per_person} m² per person"),
 }
 MEMBER = {
-    # The engine's own member labels, for the CLI and the API (applications name members).
-    "aged": N_("member {member}, aged {age}"),
+    # The engine's own member labels, for the CLI and the API (applications name members). No
+    # ";" inside a sentence: CSV and Excel outputs join a household's sentences with it.
+    "facts": N_("member {member} ({facts})"),
     "plain": N_("member {member}"),
+    "age": N_("aged {age}"),
 }
 MEMBER_DETAILS = {
     # What concerns one member, as an officer notes it after the name.
@@ -351,13 +353,13 @@ def entries(
     """Structured items as an officer writes them: the income, one entry per deprived indicator
     listing its members, then the class rule (any other item keeps its own line).
 
-    ``member_label`` names a member from its id and evidence (the engine's default says
-    "thành viên 216, 8 tuổi"); what concerns the member for the indicator ("không có thẻ bảo
-    hiểm y tế") is added after it. ``deprived_members`` (the output's) names the dependants,
+    ``member_label`` names a member from its id and evidence ("Con: Nguyễn Văn An, 7 tuổi");
+    what concerns the member for the indicator ("không có thẻ bảo hiểm y tế") is added after
+    it. Without one, the engine says "thành viên 216 (8 tuổi, không có thẻ bảo hiểm y tế)". ``deprived_members`` (the output's) names the dependants,
     whose items carry only a count.
     """
     specs = {s.id: s for s in std.indicators}
-    label = member_label or _default_label(lang)
+    label = _labeller(member_label, lang)
     grouped: dict[str, list[dict[str, Any]]] = {}
     order: list[tuple[str, Any]] = []
     for item in items:
@@ -414,7 +416,7 @@ def _indicator_entry(
     items: list[dict[str, Any]],
     spec: Any,
     lang: str,
-    label: MemberLabel,
+    label: Callable[[str, Mapping[str, Any], str], str],
     dependants: list[str],
 ) -> Entry:
     tr = translation(lang)
@@ -430,15 +432,16 @@ def _indicator_entry(
     else:
         if first["code"] == "deprived_share":
             detail = _(DETAILS["dependants"]).format(**first["params"])
-            members = [label(str(m), {}) for m in dependants]
+            members = [label(str(m), {}, "") for m in dependants]
         elif first["code"] == "deprived_member":
             for item in items:
-                who = label(str(item["member"]), item.get("params", {}))
-                what = _member_detail(spec, item.get("params", {}), lang)
-                members.append(f"{who}, {what}" if what else who)
+                params = item.get("params", {})
+                members.append(
+                    label(str(item["member"]), params, _member_detail(spec, params, lang))
+                )
         else:
             detail = _household_detail(spec, first.get("params", {}), lang)
-        listed = "; ".join(members)
+        listed = ", ".join(members)
         if detail and listed:
             text = _(GROUPED["detail_members"]).format(**p, detail=detail, members=listed)
         elif listed:
@@ -463,15 +466,27 @@ def _citation(item: Mapping[str, Any], lang: str) -> str:
     return cite(item["article"], lang) if item.get("article") else ""
 
 
-def _default_label(lang: str) -> MemberLabel:
+def _labeller(
+    member_label: MemberLabel | None, lang: str
+) -> Callable[[str, Mapping[str, Any], str], str]:
+    """A member's label followed by what concerns them (``what``)."""
     _ = translation(lang).gettext
 
-    def label(member: str, params: Mapping[str, Any]) -> str:
-        if params.get("age") is not None:
-            return _(MEMBER["aged"]).format(member=member, age=params["age"])
-        return _(MEMBER["plain"]).format(member=member)
+    def named(member: str, params: Mapping[str, Any], what: str) -> str:
+        assert member_label is not None
+        who = member_label(member, params)
+        return f"{who}, {what}" if what else who
 
-    return label
+    def numbered(member: str, params: Mapping[str, Any], what: str) -> str:
+        facts = (
+            [_(MEMBER["age"]).format(age=params["age"])] if params.get("age") is not None else []
+        )
+        facts += [what] if what else []
+        if not facts:
+            return _(MEMBER["plain"]).format(member=member)
+        return _(MEMBER["facts"]).format(member=member, facts=", ".join(facts))
+
+    return named if member_label is not None else numbered
 
 
 def _value(value: Any, lang: str) -> str:

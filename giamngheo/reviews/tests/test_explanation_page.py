@@ -4,12 +4,15 @@ Vietnamese (Decree 07/2021/NĐ-CP, Art. 3(1)(c))."""
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from giamngheo.accounts.models import Role
+from giamngheo.accounts.tests.factories import UserFactory
 from giamngheo.households.services import member_remove
 from giamngheo.households.tests.factories import MemberFactory
 from giamngheo.households.vocab import Relation, Sex
@@ -18,6 +21,7 @@ from giamngheo.reviews.display import classification
 from giamngheo.reviews.facts import member_section
 from giamngheo.reviews.models import RoundType
 from giamngheo.reviews.tests.conftest import ADULT, POOR, make_household, on_day
+from giamngheo.tests.browser import browser_page
 from giamngheo.tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +177,30 @@ def test_a_member_deleted_since_is_said_to_be_so_not_shown_by_number(
     text = page_text(_vietnamese_page(client, settings, officer, household))
     assert "Con: thành viên đã xóa khỏi hộ, 7 tuổi, không đi học" in text
     assert f"thành viên {child.pk}" not in text
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_the_legal_condition_unfolds_under_its_article(live_server, province):
+    """The officer reads the members concerned at once and opens the law when needed."""
+    officer = UserFactory(username="mai", role=Role.COMMUNE_OFFICER, unit=province["A"])
+    household = _family(province["A1"])
+    _classified(officer, province["A"], household)
+    with browser_page(width=1100, height=900) as page:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Tên đăng nhập").fill("mai")
+        page.get_by_label("Mật khẩu").fill("pw-for-tests-only")
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.goto(f"{live_server.url}{reverse('households:detail', args=[household.pk])}")
+        section = page.locator("#classification")
+        health = section.locator("li", has_text="Bảo hiểm y tế").first
+        condition = health.locator("details p")
+        assert not condition.is_visible()
+        health.locator("summary").click()
+        assert condition.is_visible()
+        assert HEALTH_CONDITION in condition.inner_text().lower()
+        section.scroll_into_view_if_needed()
+        docs = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+        docs.mkdir(parents=True, exist_ok=True)
+        section.screenshot(path=str(docs / "explanation.png"))
+    assert (docs / "explanation.png").stat().st_size > 10_000

@@ -31,9 +31,9 @@ def test_three_uninsured_members_make_one_health_insurance_entry_decree_07_2021_
     entry = found[0]
     assert entry.title == "Bảo hiểm y tế"
     assert entry.members == (
-        "thành viên 1, 40 tuổi, không có thẻ bảo hiểm y tế",
-        "thành viên 2, 38 tuổi, không có thẻ bảo hiểm y tế",
-        "thành viên 3, 8 tuổi, không có thẻ bảo hiểm y tế",
+        "thành viên 1 (40 tuổi, không có thẻ bảo hiểm y tế)",
+        "thành viên 2 (38 tuổi, không có thẻ bảo hiểm y tế)",
+        "thành viên 3 (8 tuổi, không có thẻ bảo hiểm y tế)",
     )
     assert entry.condition == HEALTH_CONDITION_VI
     assert entry.citation == "điểm c khoản 1 Điều 3 Nghị định số 07/2021/NĐ-CP"
@@ -60,7 +60,7 @@ def test_entries_are_the_income_each_deprived_indicator_and_the_class_rule_in_bo
         assert found[-1].code == "class_rule"
     english = entries(out["explanation"], std, "en")
     health = next(e for e in english if e.indicator == "health_insurance")
-    assert health.members[2] == "member 3, aged 8, no health insurance card"
+    assert health.members[2] == "member 3 (aged 8, no health insurance card)"
     assert health.citation == "Decree 07/2021/NĐ-CP, Art. 3(1)(c)"
     assert english[-1].text.startswith("Class: poor")
 
@@ -70,7 +70,8 @@ def test_explanation_text_has_one_sentence_per_deprived_indicator():
     text = out["explanation_text"]
     assert len(text) == len(out["deprived"]) + 2
     health = next(line for line in text if "“Bảo hiểm y tế”" in line)
-    assert "thành viên 1, 40 tuổi" in health and "thành viên 3, 8 tuổi" in health
+    assert "thành viên 1 (40 tuổi, không có thẻ bảo hiểm y tế), thành viên 2" in health
+    assert ";" not in "".join(text)  # CSV and Excel join a household's sentences with ";"
     assert health.endswith("(điểm c khoản 1 Điều 3 Nghị định số 07/2021/NĐ-CP)")
 
 
@@ -125,16 +126,16 @@ def test_member_details_say_what_is_missing_for_each_indicator():
     out = classify_household(facts)
     found = {e.indicator: e for e in entries(out["explanation"], load_standard("vn-2022"), "vi")}
     assert found["employment"].members == (
-        "thành viên 1, 40 tuổi, thất nghiệp",
-        "thành viên 2, 35 tuổi, làm công ăn lương không có hợp đồng lao động",
+        "thành viên 1 (40 tuổi, thất nghiệp)",
+        "thành viên 2 (35 tuổi, làm công ăn lương không có hợp đồng lao động)",
     )
     assert found["adult_education"].members == (
-        "thành viên 3, 17 tuổi, không đi học, chưa có bằng tốt nghiệp trung học cơ sở "
-        "hoặc chứng chỉ sơ cấp nghề",
-        "thành viên 4, 20 tuổi, không đi học, chưa có bằng tốt nghiệp trung học phổ thông "
-        "hoặc chứng chỉ sơ cấp nghề",
+        "thành viên 3 (17 tuổi, không đi học, chưa có bằng tốt nghiệp trung học cơ sở "
+        "hoặc chứng chỉ sơ cấp nghề)",
+        "thành viên 4 (20 tuổi, không đi học, chưa có bằng tốt nghiệp trung học phổ thông "
+        "hoặc chứng chỉ sơ cấp nghề)",
     )
-    assert found["nutrition"].members == ("thành viên 5, 2 tuổi, suy dinh dưỡng thấp còi",)
+    assert found["nutrition"].members == ("thành viên 5 (2 tuổi, suy dinh dưỡng thấp còi)",)
 
 
 def test_household_evidence_is_shown_beside_the_condition():
@@ -145,7 +146,7 @@ def test_household_evidence_is_shown_beside_the_condition():
         for e in entries(out["explanation"], load_standard("vn-2022"), "vi")
         if e.indicator == "housing_area"
     )
-    assert area.detail == "bình quân 6 m²/người: 12 m² cho 2 người"
+    assert area.detail == "12 m² cho 2 người, bình quân 6 m²/người"
     assert area.members == ()
 
 
