@@ -154,6 +154,27 @@ def test_household_page_names_members_by_relation_name_and_age_decree_07_2021_ar
     assert "Decree" not in whole and "Art." not in whole
 
 
+def test_assessment_and_history_pages_show_the_same_grouped_explanation(
+    client, settings, people, province
+):
+    officer = people["commune_a_officer"]
+    household = _family(province["A1"])
+    assessment = _classified(officer, province["A"], household)
+    settings.LANGUAGE_CODE = "vi"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    client.force_login(officer)
+    for url in (
+        reverse("reviews:assessment_detail", args=[assessment.pk]),
+        reverse("reviews:household_classification", args=[household.pk]),
+    ):
+        with on_day(REVIEW_DATE + dt.timedelta(days=1)):
+            response = client.get(url)
+        text = page_text(response, within="classification")
+        assert "Vợ: Lò Thị Mai, 40 tuổi, không có thẻ bảo hiểm y tế" in text, url
+        assert text.lower().count(HEALTH_CONDITION) == 1, url
+        assert re.search(r"vn-20\d\d", page_text(response)) is None, url
+
+
 def test_explanation_reads_names_in_one_query(people, province):
     officer = people["commune_a_officer"]
     household = _family(province["A1"])
