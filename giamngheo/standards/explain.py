@@ -7,6 +7,8 @@ requested language, from the engine's own gettext catalogue.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,7 +23,13 @@ from giamngheo.standards.indicators import N_
 from giamngheo.standards.standard import StandardError, load_standard
 from giamngheo.standards.tables import MISSING
 from giamngheo.standards.version import ENGINE_VERSION
-from giamngheo.standards.vocab import CLASSES, HOUSEHOLD_FIELDS, INFO_DEVICES, MEMBER_FIELDS
+from giamngheo.standards.vocab import (
+    CLASSES,
+    HOUSEHOLD_FIELDS,
+    INFO_DEVICES,
+    LABELS,
+    MEMBER_FIELDS,
+)
 
 MESSAGES = {
     "income_at_or_below_line": N_(
@@ -44,10 +52,6 @@ MESSAGES = {
     ),
     "deprivations_given": N_("Deprivations were decided beforehand and given: {count}."),
     "deprived": N_("Deprived on “{indicator}”: {condition}."),
-    "deprived_member": N_("Deprived on “{indicator}”: {condition} (member {member}, aged {age})."),
-    "deprived_share": N_(
-        "Deprived on “{indicator}”: {condition} ({dependants} of {members} members)."
-    ),
     "deprived_given": N_("Deprived on “{indicator}” (given)."),
 }
 WARNINGS = {
@@ -177,7 +181,7 @@ def output_line(
         "middle_upper": _int(o.upper[i]),
         "engine_version": ENGINE_VERSION,
         "explanation": items,
-        "explanation_text": render(items, std, lang) if lang else None,
+        "explanation_text": render(items, std, lang, deprived_members) if lang else None,
         "warnings": warnings,
         "warnings_text": render_warnings(warnings, lang) if lang else None,
     }
@@ -281,33 +285,260 @@ def _member_evidence(o: Outcome, j: int, spec: Any) -> dict[str, Any]:
     return params
 
 
-def render(items: list[dict[str, Any]], std: Any, lang: str = "vi") -> list[str]:
-    """Explanation items as sentences in ``lang`` (catalogue ``giamngheo_standards``)."""
+MemberLabel = Callable[[str, Mapping[str, Any]], str]
+"""Names one member: ``(member_id, evidence params) -> "Con: Nguyễn Văn An, 7 tuổi"``."""
+
+GROUPED = {
+    # One sentence per deprived indicator; the members concerned are listed, the law once.
+    "members": N_("Deprived on “{indicator}”: {condition}. Members concerned: {members}."),
+    "detail": N_("Deprived on “{indicator}”: {condition} ({detail})."),
+    "detail_members": N_("Deprived on “{indicator}”: {condition} ({detail}): {members}."),
+}
+DETAILS = {
+    # What the household's own facts show, beside the indicator's legal condition.
+    "dependants": N_("{dependants} of {members} members are dependants"),
+    "housing_area": N_("{floor_area_m2} m² for {size} members, {m2_per_person} m² per person"),
+}
+MEMBER = {
+    # The engine's own member labels, for the CLI and the API (applications name members). No
+    # ";" inside a sentence: CSV and Excel outputs join a household's sentences with it.
+    "facts": N_("member {member} ({facts})"),
+    "plain": N_("member {member}"),
+    "age": N_("aged {age}"),
+}
+MEMBER_DETAILS = {
+    # What concerns one member, as an officer notes it after the name.
+    "health_insurance": N_("no health insurance card"),
+    "untreated_illness": N_("ill without medical treatment"),
+    "child_school": N_("not attending school"),
+    "not_qualified": N_("not in school, no {qualification}"),
+    "not_qualified_or": N_("not in school, no {qualification} or {alternative}"),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of an explanation as an officer writes it.
+
+    ``code`` is the first structured item's code; a deprived indicator is one entry whatever
+    the number of members concerned (``members``: their labels), with its legal ``condition``
+    and ``citation`` once. ``sentence`` says it all but the citation; ``text`` adds it.
+    """
+
+    code: str
+    sentence: str
+    citation: str = ""
+    indicator: str = ""
+    title: str = ""
+    condition: str = ""
+    detail: str = ""
+    members: tuple[str, ...] = ()
+
+    @property
+    def deprivation(self) -> bool:
+        return bool(self.indicator)
+
+    @property
+    def text(self) -> str:
+        return f"{self.sentence} ({self.citation})" if self.citation else self.sentence
+
+
+def entries(
+    items: list[dict[str, Any]],
+    std: Any,
+    lang: str = "vi",
+    member_label: MemberLabel | None = None,
+    deprived_members: Mapping[str, list[str]] | None = None,
+) -> list[Entry]:
+    """Structured items as an officer writes them: the income, one entry per deprived indicator
+    listing its members, then the class rule (any other item keeps its own line).
+
+    ``member_label`` names a member from its id and evidence ("Con: Nguyễn Văn An, 7 tuổi");
+    what concerns the member for the indicator ("không có thẻ bảo hiểm y tế") is added after
+    it. Without one, the engine says "thành viên 216 (8 tuổi, không có thẻ bảo hiểm y tế)". ``deprived_members`` (the output's) names the dependants,
+    whose items carry only a count.
+    """
+    specs = {s.id: s for s in std.indicators}
+    label = _labeller(member_label, lang)
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    order: list[tuple[str, Any]] = []
+    for item in items:
+        ind = item.get("indicator")
+        if ind and ind in specs:
+            if ind not in grouped:
+                grouped[ind] = []
+                order.append(("indicator", ind))
+            grouped[ind].append(item)
+        else:
+            order.append(("item", item))
+    out = []
+    for kind, value in order:
+        if kind == "item":
+            out.append(_plain_entry(value, lang))
+        else:
+            spec = specs[value]
+            out.append(
+                _indicator_entry(
+                    grouped[value], spec, lang, label, (deprived_members or {}).get(value, [])
+                )
+            )
+    return out
+
+
+def render(
+    items: list[dict[str, Any]],
+    std: Any,
+    lang: str = "vi",
+    deprived_members: Mapping[str, list[str]] | None = None,
+) -> list[str]:
+    """Explanation items as sentences in ``lang``: one per entry (:func:`entries`), so a
+    deprived indicator reads once whatever the number of members concerned."""
+    return [e.text for e in entries(items, std, lang, deprived_members=deprived_members)]
+
+
+def _plain_entry(item: dict[str, Any], lang: str) -> Entry:
+    tr = translation(lang)
+    p = dict(item.get("params", {}))
+    for key in ("income", "line", "near", "upper"):
+        if key in p and p[key] is not None:
+            p[key] = format_decimal(p[key], locale=lang)
+    if item["code"] == "class_rule" and p["rule"] in COUNTED_RULES:
+        singular, plural = COUNTED_RULES[p["rule"]]
+        text = tr.ngettext(singular, plural, p["count"]).format(**p)
+    elif item["code"] == "class_rule":
+        text = tr.gettext(RULES[p["rule"]]).format(**p)
+    else:
+        text = tr.gettext(MESSAGES[item["code"]]).format(**p)
+    return Entry(item["code"], text, _citation(item, lang))
+
+
+def _indicator_entry(
+    items: list[dict[str, Any]],
+    spec: Any,
+    lang: str,
+    label: Callable[[str, Mapping[str, Any], str], str],
+    dependants: list[str],
+) -> Entry:
     tr = translation(lang)
     _ = tr.gettext
-    specs = {s.id: s for s in std.indicators}
-    out = []
-    for item in items:
-        p = dict(item.get("params", {}))
-        for key in ("income", "line", "near", "upper"):
-            if key in p and p[key] is not None:
-                p[key] = format_decimal(p[key], locale=lang)
-        if item["code"] == "class_rule" and p["rule"] in COUNTED_RULES:
-            singular, plural = COUNTED_RULES[p["rule"]]
-            text = tr.ngettext(singular, plural, p["count"]).format(**p)
-        elif item["code"] == "class_rule":
-            text = _(RULES[p["rule"]]).format(**p)
+    first = items[0]
+    kind = indicators.get(spec.kind)
+    title = _(spec.title)
+    condition = kind.describe(spec.params, _)
+    p = {"indicator": title, "condition": condition}
+    detail, members = "", []
+    if first["code"] == "deprived_given":
+        text = _(MESSAGES["deprived_given"]).format(**p)
+    else:
+        if first["code"] == "deprived_share":
+            detail = _(DETAILS["dependants"]).format(**first["params"])
+            members = [label(str(m), {}, "") for m in dependants]
+        elif first["code"] == "deprived_member":
+            for item in items:
+                params = item.get("params", {})
+                members.append(
+                    label(str(item["member"]), params, _member_detail(spec, params, lang))
+                )
         else:
-            if "indicator" in item:
-                spec = specs[item["indicator"]]
-                p["indicator"] = _(spec.title)
-                p["condition"] = indicators.get(spec.kind).describe(spec.params, _)
-                p.setdefault("member", item.get("member"))
-            text = _(MESSAGES[item["code"]]).format(**p)
-        if item.get("article"):
-            text = f"{text} ({cite(item['article'], lang)})"
-        out.append(text)
-    return out
+            detail = _household_detail(spec, first.get("params", {}), lang)
+        listed = ", ".join(members)
+        if detail and listed:
+            text = _(GROUPED["detail_members"]).format(**p, detail=detail, members=listed)
+        elif listed:
+            text = _(GROUPED["members"]).format(**p, members=listed)
+        elif detail:
+            text = _(GROUPED["detail"]).format(**p, detail=detail)
+        else:
+            text = _(MESSAGES["deprived"]).format(**p)
+    return Entry(
+        first["code"],
+        text,
+        _citation(first, lang),
+        indicator=spec.id,
+        title=title,
+        condition=condition,
+        detail=detail,
+        members=tuple(members),
+    )
+
+
+def _citation(item: Mapping[str, Any], lang: str) -> str:
+    return cite(item["article"], lang) if item.get("article") else ""
+
+
+def _labeller(
+    member_label: MemberLabel | None, lang: str
+) -> Callable[[str, Mapping[str, Any], str], str]:
+    """A member's label followed by what concerns them (``what``)."""
+    _ = translation(lang).gettext
+
+    def named(member: str, params: Mapping[str, Any], what: str) -> str:
+        assert member_label is not None
+        who = member_label(member, params)
+        return f"{who}, {what}" if what else who
+
+    def numbered(member: str, params: Mapping[str, Any], what: str) -> str:
+        facts = (
+            [_(MEMBER["age"]).format(age=params["age"])] if params.get("age") is not None else []
+        )
+        facts += [what] if what else []
+        if not facts:
+            return _(MEMBER["plain"]).format(member=member)
+        return _(MEMBER["facts"]).format(member=member, facts=", ".join(facts))
+
+    return named if member_label is not None else numbered
+
+
+def _value(value: Any, lang: str) -> str:
+    return translation(lang).gettext(LABELS.get(str(value), str(value)))
+
+
+def _member_detail(spec: Any, params: Mapping[str, Any], lang: str) -> str:
+    """What the member's facts show for the indicator ("không có thẻ bảo hiểm y tế")."""
+    _ = translation(lang).gettext
+    if spec.kind in ("health_insurance", "untreated_illness", "child_school"):
+        return _(MEMBER_DETAILS[spec.kind])
+    if spec.kind == "child_nutrition" and params.get("child_nutrition"):
+        return _value(params["child_nutrition"], lang)
+    if spec.kind == "employment" and params.get("employment"):
+        return _value(params["employment"], lang)
+    if spec.kind in ("adult_education", "adult_education_cohort"):
+        p = spec.params
+        if spec.kind == "adult_education_cohort":
+            qualified = p["qualified"]
+        elif params.get("age") is not None and params["age"] < p["split_age"]:
+            qualified = p["qualified_below_split"]
+        else:
+            qualified = p["qualified_from_split"]
+        return _qualification(list(qualified), lang)
+    return ""
+
+
+def _qualification(qualified: list[str], lang: str) -> str:
+    # The lowest school diploma that qualifies, and the lowest vocational one when it also does.
+    _ = translation(lang).gettext
+    if not qualified:
+        return ""
+    first = qualified[0]
+    other = next((q for q in qualified[1:] if q.startswith("vocational")), None)
+    if other is None or first.startswith("vocational"):
+        return _(MEMBER_DETAILS["not_qualified"]).format(qualification=_value(first, lang))
+    return _(MEMBER_DETAILS["not_qualified_or"]).format(
+        qualification=_value(first, lang), alternative=_value(other, lang)
+    )
+
+
+def _household_detail(spec: Any, params: Mapping[str, Any], lang: str) -> str:
+    """What the household's facts show, where the condition alone does not say it."""
+    if spec.kind == "housing_quality" and params.get("housing_type"):
+        return _value(params["housing_type"], lang)
+    if spec.kind == "housing_area" and params.get("m2_per_person") is not None:
+        numbers = {
+            k: format_decimal(params[k], locale=lang)
+            for k in ("m2_per_person", "floor_area_m2", "size")
+        }
+        return translation(lang).gettext(DETAILS["housing_area"]).format(**numbers)
+    return ""
 
 
 def render_warnings(items: list[dict[str, Any]], lang: str = "vi") -> list[str]:

@@ -160,7 +160,6 @@ def test_page_shows_no_english_label_in_vietnamese(client, settings, world, page
 # Citations written in English in the code are another part of issue 15 (legal instruments named
 # in Vietnamese from data); these pages still show them.
 CITATIONS_IN_ENGLISH = {
-    "household detail": "the classification's explanation cites 'Decree 07/2021/NĐ-CP, Art. …'",
     "Form A with last year's markers": "the markers' source is reviews.screening.SOURCE, "
     "an untranslated 'Circular 07/2021/TT-BLĐTBXH, Annex II'",
 }

@@ -1,7 +1,7 @@
 from django import template
 
 from giamngheo.accounts.scoping import Capability, can
-from giamngheo.reviews.display import classification
+from giamngheo.reviews.display import classification, standard_label
 from giamngheo.reviews.selectors import household_classifications
 from giamngheo.reviews.services.screening import village_progress
 
@@ -24,6 +24,12 @@ def latest_classification(context, household):
 @register.simple_tag
 def classification_of(assessment):
     return classification(assessment)
+
+
+@register.filter
+def standard(std_id):
+    """A standard's title for pages ("Chuẩn nghèo đa chiều giai đoạn 2022 - 2025 …"), not its id."""
+    return standard_label(std_id)
 
 
 @register.simple_tag

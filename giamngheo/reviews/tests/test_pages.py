@@ -72,7 +72,7 @@ def test_classification_include_explains_why_with_the_article(people, province, 
     with translation.override("vi"):
         html = include.render(Context({"household": h, "request": request}))
     assert "class-poor" in html
-    assert "Decree 07/2021/NĐ-CP" in html  # the article of the law
+    assert "Nghị định số 07/2021/NĐ-CP" in html  # the article of the law, in Vietnamese
     assert "Nhà tiêu hợp vệ sinh" in html and "Thu nhập bình quân đầu người" in html
     english = include.render(Context({"household": h, "request": request}))
     assert "Income of 1,200,000 VND per person per month" in english

@@ -29,6 +29,8 @@ def used_msgids() -> set[str]:
     ids = {k.text for k in indicators.REGISTRY.values()}
     ids |= set(explain.MESSAGES.values()) | set(explain.RULES.values()) | set(vocab.LABELS.values())
     ids |= set(explain.WARNINGS.values())
+    for texts_ in (explain.GROUPED, explain.DETAILS, explain.MEMBER, explain.MEMBER_DETAILS):
+        ids |= set(texts_.values())
     ids |= {text for pair in explain.COUNTED_RULES.values() for text in pair}
     for std_id in available_standards():
         std = load_standard(std_id)
@@ -74,7 +76,7 @@ def test_explanation_is_rendered_in_vietnamese_by_default_and_english_on_request
     facts = household("vn-2022", [member(), child(8, health_insurance=False)])
     vi = classify_household(facts)["explanation_text"]
     en = classify_household(facts, lang="en")["explanation_text"]
-    assert "Bảo hiểm y tế" in vi[1] and "thành viên 2, 8 tuổi" in vi[1]
-    assert "Health insurance" in en[1] and "member 2, aged 8" in en[1]
+    assert "Bảo hiểm y tế" in vi[1] and "thành viên 2 (8 tuổi, không có thẻ bảo hiểm y tế)" in vi[1]
+    assert "Health insurance" in en[1] and "member 2 (aged 8, no health insurance card)" in en[1]
     assert vi[-1].startswith("Phân loại: hộ cận nghèo")
     assert "deprived on 1 indicator, fewer than 3" in en[-1]
