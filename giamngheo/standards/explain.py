@@ -390,10 +390,12 @@ def render(
     std: Any,
     lang: str = "vi",
     deprived_members: Mapping[str, list[str]] | None = None,
+    member_label: MemberLabel | None = None,
 ) -> list[str]:
     """Explanation items as sentences in ``lang``: one per entry (:func:`entries`), so a
     deprived indicator reads once whatever the number of members concerned."""
-    return [e.text for e in entries(items, std, lang, deprived_members=deprived_members)]
+    found = entries(items, std, lang, member_label=member_label, deprived_members=deprived_members)
+    return [e.text for e in found]
 
 
 def _plain_entry(item: dict[str, Any], lang: str) -> Entry:

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import paginate
@@ -20,6 +21,7 @@ from giamngheo.api.rest.schemas import (
     RoundOut,
 )
 from giamngheo.geo.models import AdminUnit, q_within
+from giamngheo.reviews.display import member_labeller
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus, RoundType
 from giamngheo.standards import StandardError, load_standard
 from giamngheo.standards.explain import render
@@ -112,9 +114,17 @@ def assessment_detail(request: HttpRequest, assessment_id: Id):
 
 
 def explanation_text(assessment: Assessment, lang: str) -> list[str]:
-    """The stored explanation rendered now, in the caller's language."""
+    """The stored explanation rendered now, in the caller's language, members named as on the
+    household's page (relation, name, age), never by their record number."""
     try:
-        return render(list(assessment.explanation), load_standard(assessment.standard), lang)
+        with translation.override(lang):
+            return render(
+                list(assessment.explanation),
+                load_standard(assessment.standard),
+                lang,
+                deprived_members=assessment.deprived_members,
+                member_label=member_labeller(assessment),
+            )
     except (StandardError, KeyError, TypeError, ValueError):
         return []
 

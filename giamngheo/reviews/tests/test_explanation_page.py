@@ -200,6 +200,21 @@ def test_a_member_deleted_since_is_said_to_be_so_not_shown_by_number(
     assert f"thành viên {child.pk}" not in text
 
 
+def test_api_explanation_text_names_members_as_the_page_does(people, province):
+    from giamngheo.api.tests.helpers import body, token_client
+
+    officer = people["commune_a_officer"]
+    household = _family(province["A1"])
+    assessment = _classified(officer, province["A"], household)
+    url = f"/api/v1/assessments/{assessment.pk}/classification"
+    text = " ".join(body(token_client(officer).get(url))["explanation_text"])
+    assert "Con: Lò Văn An, 7 tuổi, không có thẻ bảo hiểm y tế" in text
+    ids = {m for members in assessment.deprived_members.values() for m in members}
+    assert ids and not any(re.search(rf"thành viên {i}\b", text) for i in ids)
+    english = " ".join(body(token_client(officer).get(url + "?lang=en"))["explanation_text"])
+    assert "Lò Văn An" in english and "Con:" not in english
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_browser_the_legal_condition_unfolds_under_its_article(live_server, province):
