@@ -13,10 +13,10 @@ caller renders; :func:`raised_standard` builds the province's standard in the da
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,6 @@ import polars as pl
 from giamngheo.standards.api import PARALLEL_FROM, _halves
 from giamngheo.standards.engine import evaluate
 from giamngheo.standards.standard import (
-    Lines,
     Standard,
     StandardError,
     load_standard,
@@ -153,14 +152,6 @@ def raised_standard(
         "income": income,
     }
     return load_standard(data)
-
-
-def same_lines(a: Standard, b: Standard) -> bool:
-    return all(a.lines[area] == b.lines[area] for area in AREAS)
-
-
-def lines_of(std: Standard) -> dict[str, Lines]:
-    return {area: std.lines[area] for area in AREAS}
 
 
 @dataclass(frozen=True)
