@@ -48,7 +48,7 @@ from giamngheo.standards.whatif import (
 
 # The capability to run a what-if: it reads every household's facts of the unit.
 CAPABILITY = Capability.EDIT_RECORDS
-APPROVED, IN_PROGRESS, NO_ROUND = "approved", "in_progress", "no_round"
+APPROVED, EARLIER, IN_PROGRESS, NO_ROUND = "approved", "earlier", "in_progress", "no_round"
 CLASS_LABELS = {
     **{c.value: c.label for c in PovertyClass},
     UNCLASSIFIED: gettext_lazy("Not classified (facts missing or wrong)"),
@@ -121,6 +121,11 @@ class WhatIfReport:
     def has_approved(self) -> bool:
         return self.total.approved is not None
 
+    @property
+    def outside_approved(self) -> int:
+        """Communes re-classified from another round than the approved year's (or from none)."""
+        return sum(1 for row in self.rows if row.source != APPROVED) if self.has_approved else 0
+
 
 def require_whatif(actor: User, unit: AdminUnit) -> None:
     if not can(actor, CAPABILITY, unit):
@@ -159,7 +164,7 @@ def whatif_report(*, actor: User, unit: AdminUnit, standard: Standard) -> WhatIf
     covered = _covered(rounds, resolver)
     pending = _rounds_in_progress([c for c in communes if c.pk not in covered])
     sources = {c.pk: APPROVED for c in communes if c.pk in covered}
-    sources.update({r.unit_id: IN_PROGRESS for r in pending})
+    sources.update({r.unit_id: EARLIER if r.is_locked else IN_PROGRESS for r in pending})
     result = _classify([*rounds, *pending], standard, resolver)
     rows = []
     for commune in communes:

@@ -222,6 +222,9 @@ def test_province_view_has_one_row_per_commune(units, client):
     page = client.get("/reports/what-if/", {"unit": units["P"].pk, "standard": "vn-2022"})
     communes = page_text(page, within="whatif-communes")
     assert "Xã A" in communes and "Phường B" in communes and "vòng rà soát đang làm" in communes
+    assert "Có 1 xã, phường chưa có kết quả rà soát năm 2025" in page_text(
+        page, within="outside-approved"
+    )
 
 
 def test_a_commune_with_no_round_and_no_households_says_so(units, client):
