@@ -14,7 +14,7 @@ B facts: they stay not poor, as form A decided, whatever the standard.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -142,43 +142,122 @@ def whatif_standard(
     return base
 
 
-def whatif_report(*, actor: User, unit: AdminUnit, standard: Standard) -> WhatIfReport:
-    """`unit` (a commune, or the province with one row per commune) under `standard`."""
+@dataclass
+class Reclassified:
+    """The expensive half of a what-if: every household classified and placed on today's communes.
+
+    Plain data, so that a background job can keep it (`as_json`) and the page rebuild the report.
+    """
+
+    year: int | None
+    sources: dict[int, str]
+    by_commune: dict[int, dict[str, Decimal]]
+    round_ids: list[int]
+    errors: list[tuple[str, str, str]] = field(default_factory=list)
+    unclassified: int = 0
+    households: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "sources": {str(k): v for k, v in self.sources.items()},
+            "by_commune": {
+                str(k): {key: str(v) for key, v in counts.items()}
+                for k, counts in self.by_commune.items()
+            },
+            "round_ids": self.round_ids,
+            "errors": [list(e) for e in self.errors],
+            "unclassified": self.unclassified,
+            "households": self.households,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Reclassified:
+        return cls(
+            year=data["year"],
+            sources={int(k): v for k, v in data["sources"].items()},
+            by_commune={
+                int(k): {key: Decimal(v) for key, v in counts.items()}
+                for k, counts in data["by_commune"].items()
+            },
+            round_ids=[int(i) for i in data["round_ids"]],
+            errors=[(str(a), str(b), str(c)) for a, b, c in data["errors"]],
+            unclassified=int(data["unclassified"]),
+            households=int(data["households"]),
+        )
+
+
+def _approved_year(actor: User, unit: AdminUnit) -> int | None:
+    years = report_years(actor=actor, unit=unit)
+    return years[0] if years else None
+
+
+def whatif_reclassify(
+    *,
+    actor: User,
+    unit: AdminUnit,
+    standard: Standard,
+    progress: Callable[[int], None] | None = None,
+) -> Reclassified:
+    """Classify the unit's households under `standard` (the slow half; `progress(step)` after steps 1 and 2 of 3)."""
     require_whatif(actor, unit)
     resolver = Resolver()
-    years = report_years(actor=actor, unit=unit)
-    year = years[0] if years else None
-    approved: dict[int | None, Row] = {}
-    approved_total: Row | None = None
-    rounds: list[ReviewRound] = []
-    if year is not None:
-        try:
-            summary = unit_summary(actor=actor, unit=unit, year=year, resolver=resolver)
-        except NoApprovedRound:
-            summary = None
-        if summary is not None:
-            approved = {row.unit_pk: row for row in summary.rows}
-            approved_total = summary.total
-            rounds = list(final_rounds(unit, year))
+    year = _approved_year(actor, unit)
+    rounds = list(final_rounds(unit, year)) if year is not None else []
     communes = communes_within(unit)
     covered = _covered(rounds, resolver)
     pending = _rounds_in_progress([c for c in communes if c.pk not in covered])
     sources = {c.pk: APPROVED for c in communes if c.pk in covered}
     sources.update({r.unit_id: EARLIER if r.is_locked else IN_PROGRESS for r in pending})
-    result = _classify([*rounds, *pending], standard, resolver)
+    result = _classify([*rounds, *pending], standard, resolver, progress)
+    return Reclassified(
+        year=year,
+        sources=sources,
+        by_commune=result.by_commune,
+        round_ids=[r.pk for r in [*rounds, *pending]],
+        errors=result.errors,
+        unclassified=result.unclassified,
+        households=result.households,
+    )
+
+
+def whatif_report(
+    *,
+    actor: User,
+    unit: AdminUnit,
+    standard: Standard,
+    reclassified: Reclassified | None = None,
+) -> WhatIfReport:
+    """`unit` (a commune, or the province with one row per commune) under `standard`.
+
+    `reclassified`: the slow half, when a background job already did it.
+    """
+    require_whatif(actor, unit)
+    done = reclassified or whatif_reclassify(actor=actor, unit=unit, standard=standard)
+    approved: dict[int | None, Row] = {}
+    approved_total: Row | None = None
+    if done.year is not None:
+        try:
+            summary = unit_summary(actor=actor, unit=unit, year=done.year)
+        except NoApprovedRound:
+            summary = None
+        if summary is not None:
+            approved = {row.unit_pk: row for row in summary.rows}
+            approved_total = summary.total
     rows = []
-    for commune in communes:
+    for commune in communes_within(unit):
         a = approved.get(commune.pk)
-        w = Row(unit=commune, label=commune.name, counts=result.get(commune.pk, {}).copy())
+        source = done.sources.get(commune.pk, NO_ROUND)
+        w = Row(unit=commune, label=commune.name, counts=dict(done.by_commune.get(commune.pk, {})))
         if a is not None:
             w.households, w.persons = a.households, a.persons
         rows.append(
             CompareRow(
                 unit=commune,
                 label=commune.name,
-                source=sources.get(commune.pk, NO_ROUND),
+                source=source,
                 whatif=w,
-                approved=a if sources.get(commune.pk) == APPROVED else None,
+                approved=a if source == APPROVED else None,
             )
         )
     total_w = Row(unit=unit, label=unit.name)
@@ -194,18 +273,18 @@ def whatif_report(*, actor: User, unit: AdminUnit, standard: Standard) -> WhatIf
         whatif=total_w,
         approved=approved_total,
     )
-    warnings = _warnings(standard, [*rounds, *pending])
+    rounds = list(ReviewRound.objects.filter(pk__in=done.round_ids))
     return WhatIfReport(
         unit=unit,
-        year=year if approved_total is not None else None,
+        year=done.year if approved_total is not None else None,
         standard=standard,
         raised=standard.base is not None,
-        warnings=warnings,
+        warnings=_warnings(standard, rounds),
         total=total,
         rows=rows,
-        errors=result.errors,
-        unclassified=result.unclassified,
-        households=result.households,
+        errors=done.errors,
+        unclassified=done.unclassified,
+        households=done.households,
     )
 
 
@@ -233,9 +312,6 @@ class _Counts:
     unclassified: int
     households: int
 
-    def get(self, commune_id: int, default: dict[str, Decimal]) -> dict[str, Decimal]:
-        return self.by_commune.get(commune_id, default)
-
 
 def _assessments(rounds: list[ReviewRound]) -> QuerySet[Assessment]:
     return (
@@ -257,7 +333,12 @@ def _assessments(rounds: list[ReviewRound]) -> QuerySet[Assessment]:
     )
 
 
-def _classify(rounds: list[ReviewRound], standard: Standard, resolver: Resolver) -> _Counts:
+def _classify(
+    rounds: list[ReviewRound],
+    standard: Standard,
+    resolver: Resolver,
+    progress: Callable[[int], None] | None = None,
+) -> _Counts:
     """The what-if core over the rounds' facts, placed on today's communes through the lineage."""
     records: list[dict[str, Any]] = []
     keys: list[int] = []
@@ -277,6 +358,8 @@ def _classify(rounds: list[ReviewRound], standard: Standard, resolver: Resolver)
             continue
         records.append(contract_input(assessment))
         keys.append(key)
+    if progress is not None:
+        progress(1)
     parts: list[WhatIf] = []
     if records:
         households, members = records_to_frames(records)
@@ -291,6 +374,8 @@ def _classify(rounds: list[ReviewRound], standard: Standard, resolver: Resolver)
         cell = by_key.setdefault(key, {k: (0, 0) for k in COUNT_CLASSES})
         h0, p0 = cell["not_poor"]
         cell["not_poor"] = (h0 + n, p0 + persons)
+    if progress is not None:
+        progress(2)
     resolver.prefetch(set(by_key))
     by_commune: dict[int, dict[str, Decimal]] = {}
     for key, cells in by_key.items():

@@ -13,6 +13,7 @@ from django.utils import translation
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory, build_small_province
 from giamngheo.households.models import Household, Member, ResidentCount
+from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.households.tests.factories import HouseholdFactory
 from giamngheo.reports.selectors.whatif import (
     APPROVED,
@@ -207,7 +208,7 @@ def test_a_province_line_below_the_national_one_is_refused_beside_its_field(unit
     assert "whatif-result" not in page.content.decode()
 
 
-def test_province_view_has_one_row_per_commune(units, client):
+def test_province_view_has_one_row_per_commune(units, client, django_capture_on_commit_callbacks):
     rnd = a_round(units["B"], 2026, status=RoundStatus.SURVEY)
     surveyed(rnd, units["B1"], 1_000_000)
     report = whatif_report(
@@ -219,12 +220,37 @@ def test_province_view_has_one_row_per_commune(units, client):
     assert cells(by_label["Phường B"])["near_poor"]["whatif"]["households"] == 1
     assert cells(report.total)["poor"]["whatif"]["households"] == 2
     client.force_login(officer(units))
-    page = client.get("/reports/what-if/", {"unit": units["P"].pk, "standard": "vn-2022"})
+    params = {"unit": units["P"].pk, "standard": "vn-2022"}
+    form = client.get("/reports/what-if/", params)
+    assert "whatif-start" in form.content.decode()  # a province runs as a background job
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post("/reports/what-if/", params)
+    assert started.status_code == 302
+    job = Job.objects.get(kind="reports.whatif")
+    assert job.status == JobStatus.SUCCEEDED
+    page = client.get(started["Location"])
     communes = page_text(page, within="whatif-communes")
     assert "Xã A" in communes and "Phường B" in communes and "vòng rà soát đang làm" in communes
     assert "Có 1 xã, phường chưa có kết quả rà soát năm 2025" in page_text(
         page, within="outside-approved"
     )
+    assert "Đã phân loại lại 6 hộ" in page_text(page, within="whatif-result")
+
+
+def test_a_province_job_in_progress_is_polled_and_belongs_to_its_owner(units, client):
+    owner = officer(units)
+    job = Job.objects.create(
+        kind="reports.whatif", title="x", owner=owner, params={"unit_id": units["P"].pk}
+    )
+    client.force_login(owner)
+    params = {"unit": units["P"].pk, "standard": "vn-2022", "job": job.pk}
+    page = client.get("/reports/what-if/", params)
+    assert "hx-trigger" in page.content.decode()
+    assert "Đang chờ" in page_text(page, within="whatif-job") or job.get_status_display() in (
+        page_text(page, within="whatif-job")
+    )
+    client.force_login(officer(units))
+    assert client.get("/reports/what-if/", params).status_code == 404
 
 
 def test_a_commune_with_no_round_and_no_households_says_so(units, client):
@@ -268,7 +294,7 @@ def test_the_dashboard_links_the_what_if_page_for_those_who_may_run_it(units, cl
     assert "/reports/what-if/" not in page.content.decode()
 
 
-def test_running_a_what_if_writes_nothing(units, client):
+def test_running_a_what_if_writes_nothing(units, client, django_capture_on_commit_callbacks):
     def state():
         return (
             Household.objects.count(),
@@ -287,6 +313,13 @@ def test_running_a_what_if_writes_nothing(units, client):
             {"unit": units[unit].pk, "standard": "vn-2027", "rural_poverty_line": "2500000"},
         )
         assert page.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(
+            "/reports/what-if/",
+            {"unit": units["P"].pk, "standard": "vn-2027", "rural_poverty_line": "2500000"},
+        )
+    assert client.get(started["Location"]).status_code == 200
+    assert Job.objects.get().status == JobStatus.SUCCEEDED
     assert state() == before
 
 
