@@ -21,7 +21,6 @@ from typing import Any
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, QuerySet
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -36,13 +35,13 @@ from giamngheo.reviews.facts import contract_input
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundType
 from giamngheo.standards import Standard, load_standard, standard_warnings
 from giamngheo.standards.explain import render_warnings
-from giamngheo.standards.records import records_to_frames
 from giamngheo.standards.whatif import (
     COUNT_CLASSES,
     UNCLASSIFIED,
     WhatIf,
     combine,
     raised_standard,
+    records_frames,
     whatif_counts,
 )
 
@@ -313,24 +312,38 @@ class _Counts:
     households: int
 
 
-def _assessments(rounds: list[ReviewRound]) -> QuerySet[Assessment]:
+@dataclass(frozen=True)
+class _Household:
+    code: str
+    area: str
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    """What `reviews.facts.contract_input` reads of an assessment, without building the model."""
+
+    round: ReviewRound
+    household: _Household
+    facts: dict[str, Any]
+    members: list[dict[str, Any]]
+
+
+def _recorded(rounds: list[ReviewRound]):
+    by_id = {r.pk: r for r in rounds}
     return (
         Assessment.objects.filter(round__in=rounds)
-        .select_related("round", "household")
-        .annotate(approved_village=F(frozen("village")))
-        .only(
+        .values_list(
+            "round_id",
+            "household__code",
+            "household__area",
             "facts",
             "members",
             "screened_out",
-            "round__review_date",
-            "round__round_type",
-            "round__standard",
-            "round__unit_id",
-            "household__code",
-            "household__area",
+            frozen("village"),
         )
         .order_by("pk")
-    )
+        .iterator(chunk_size=5000)
+    ), by_id
 
 
 def _classify(
@@ -344,25 +357,24 @@ def _classify(
     keys: list[int] = []
     screened: dict[int, list[int]] = {}
     needs_village = {r.unit_id: resolver.needs_village_detail(r.unit_id) for r in rounds}
-    for assessment in _assessments(rounds).iterator(chunk_size=5000):
-        unit_id = assessment.round.unit_id
-        key = (
-            assessment.approved_village
-            if needs_village[unit_id] and assessment.approved_village
-            else unit_id
-        )
-        if assessment.screened_out:
+    rows, by_id = _recorded(rounds)
+    for round_id, code, area, facts, members, screened_out, village in rows:
+        rnd = by_id[round_id]
+        key = village if needs_village[rnd.unit_id] and village else rnd.unit_id
+        if screened_out:
             screened.setdefault(key, [0, 0])
             screened[key][0] += 1
-            screened[key][1] += len(assessment.members or [])
+            screened[key][1] += len(members or [])
             continue
-        records.append(contract_input(assessment))
+        records.append(
+            contract_input(_Recorded(rnd, _Household(code, area), facts or {}, members or []))
+        )
         keys.append(key)
     if progress is not None:
         progress(1)
     parts: list[WhatIf] = []
     if records:
-        households, members = records_to_frames(records)
+        households, members = records_frames(records)
         parts.append(
             whatif_counts(households, members, standard=standard, unit=pl.Series("unit", keys))
         )

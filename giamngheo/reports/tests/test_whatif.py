@@ -13,8 +13,8 @@ from django.utils import translation
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory, build_small_province
 from giamngheo.households.models import Household, Member, ResidentCount
-from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.households.tests.factories import HouseholdFactory
+from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.reports.selectors.whatif import (
     APPROVED,
     IN_PROGRESS,

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from giamngheo.standards import StandardError, classify_household, load_standard
+from giamngheo.standards import StandardError, classify_batch, classify_household, load_standard
 from giamngheo.standards.records import records_to_frames
 from giamngheo.standards.tests.factories import child, household, member
 from giamngheo.standards.tests.test_properties import SETTINGS, households
@@ -23,6 +23,7 @@ from giamngheo.standards.whatif import (
     combine,
     line_problems,
     raised_standard,
+    records_frames,
     whatif_counts,
 )
 
@@ -204,3 +205,23 @@ def test_decree_07_2021_one_line_near_poor_line_follows_a_raised_poverty_line():
     std = raised_standard("vn-2022", {"rural": {"poverty_line": 1_800_000}})
     assert std.lines["rural"].near_poor_line == 1_800_000
     assert std.lines["urban"] == load_standard("vn-2022").lines["urban"]
+
+
+@SETTINGS
+@given(st.lists(households(), min_size=1, max_size=6))
+def test_records_frames_classify_as_records_to_frames_do(batch):
+    for i, h in enumerate(batch):
+        h["household_id"] = f"h{i}"
+    fast_h, fast_m = records_frames(batch)
+    slow_h, slow_m = records_to_frames(batch)
+    fast = classify_batch(fast_h, fast_m)
+    slow = classify_batch(slow_h, slow_m)
+    assert fast["class"].to_list() == slow["class"].to_list()
+    assert fast["error_field"].to_list() == slow["error_field"].to_list()
+
+
+def test_records_frames_fall_back_when_a_value_is_off_kind():
+    record = household(members=[member()], income_per_capita_month="a lot")
+    h, _m = records_frames([record])
+    line = classify_batch(h, _m).row(0, named=True)
+    assert line["error_field"] == "income_per_capita_month"
