@@ -1,6 +1,6 @@
 from django.urls import path
 
-from giamngheo.reports.views import pages, targets
+from giamngheo.reports.views import pages, targets, whatif
 
 app_name = "reports"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("forms/<str:form>.pdf", pages.form_pdf, name="form_pdf"),
     path("households/", pages.households, name="households"),
     path("alkire-foster/", pages.alkire_foster, name="af"),
+    path("what-if/", whatif.whatif, name="whatif"),
     path("targets/", targets.target_list, name="targets"),
     path("targets/new/", targets.target_edit, name="target_new"),
     path("targets/<int:pk>/", targets.target_edit, name="target_edit"),

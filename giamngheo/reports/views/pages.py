@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.access import requires
-from giamngheo.accounts.scoping import Capability
+from giamngheo.accounts.scoping import Capability, has_capability
 from giamngheo.reports.exports import excel, forms, pdf
 from giamngheo.reports.exports.tables import header_grid, label_codes
 from giamngheo.reports.selectors.af import af_measures
@@ -20,6 +20,7 @@ from giamngheo.reports.selectors.dashboard import dashboard as dashboard_data
 from giamngheo.reports.selectors.dashboard import scoped_units
 from giamngheo.reports.selectors.drilldown import figure_households
 from giamngheo.reports.selectors.figures import report_years
+from giamngheo.reports.selectors.whatif import CAPABILITY as WHATIF_CAPABILITY
 from giamngheo.reports.templatetags.vn import vn_cell
 from giamngheo.reports.views.common import (
     BadParameter,
@@ -44,6 +45,7 @@ def _picker(request: HttpRequest, params: Params, year: int) -> dict:
         "units": scoped_units(request.user)[:400],
         "years": report_years(actor=request.user, unit=params.unit),
         "form_titles": forms.FORM_TITLES,
+        "can_whatif": has_capability(request.user, WHATIF_CAPABILITY),
     }
 
 
