@@ -74,7 +74,7 @@ def _import_files(reporter: JobReporter, params: dict, files: list[Path]) -> Job
                 summary=str(exc),
                 errors=[
                     JobError(
-                        sheet=e.table, row=e.row, column=e.column, value=e.value, message=e.message
+                        sheet=e.sheet, row=e.row, column=e.column, value=e.value, message=e.message
                     )
                     for e in exc.errors[:ERRORS_KEPT]
                 ],
