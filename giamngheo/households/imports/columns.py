@@ -355,7 +355,7 @@ def labels(column: Column) -> list[str]:
 
 def allowed_values(column: Column) -> str:
     """The allowed values as an error message or the guide names them."""
-    return ", ".join(labels(column))
+    return "; ".join(labels(column))
 
 
 def choice_codes(column: Column) -> str:

@@ -309,7 +309,11 @@ def test_the_import_job_returns_every_error(
     assert job.status == JobStatus.SUCCEEDED_WITH_ERRORS
     assert job.result["error_count"] == 1 and "chưa nhập dữ liệu nào" in job.result["summary"]
     [error] = job.result["errors"]
-    assert (error["sheet"], error["row"], error["column"]) == ("Hộ gia đình", 2, "Mã thôn/tổ dân phố")
+    assert (error["sheet"], error["row"], error["column"]) == (
+        "Hộ gia đình",
+        2,
+        "Mã thôn/tổ dân phố",
+    )
     assert error["value"] == "11002-B1"
     assert not Household.objects.exists()
 
