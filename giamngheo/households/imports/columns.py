@@ -423,3 +423,9 @@ def column_guide() -> list[GuideRow]:
                 )
             )
     return rows
+
+
+def dropdown_preview(table: str = MEMBERS, name: str = "relation") -> tuple[str, list[str]]:
+    """One coded column's header and the values its dropdown offers, for the import page."""
+    column = next(c for c in COLUMNS[table] if c.name == name)
+    return str(column.header), labels(column)

@@ -1,6 +1,7 @@
 """The registry template an officer downloads, fills in Vietnamese and uploads again."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -271,3 +272,53 @@ def test_headers_match_without_accents_case_or_extra_spaces(commune_a_officer):
     )
     assert result.households_created == 1
     assert Household.objects.get(code="HH-X").area == "urban"
+
+
+def test_import_page_shows_the_column_guide_of_the_instructions_sheet(client, commune_a_officer):
+    from giamngheo.households.imports import column_guide
+
+    client.force_login(commune_a_officer)
+    response = client.get(reverse("households:import"))
+    guide = " ".join(page_text(response, within="column-guide").split())
+    assert "Hướng dẫn các cột" in guide
+    for row in column_guide():
+        assert row.header in guide and row.format in guide
+    relation = _column(MEMBERS, "relation")
+    listbox = response.content.decode().split('id="dropdown-preview"')[1].split("</select>")[0]
+    assert re.findall(r"<option>(.*?)</option>", listbox) == labels(relation)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_import_page_column_guide_and_dropdown_preview(live_server, units):
+    """The screenshot in the docs: what the template's dropdown offers, beside the column guide.
+
+    A browser cannot open an .xlsx file, so the page shows the template's values from the same
+    function the workbook is written from."""
+    import shutil
+    from pathlib import Path
+
+    from giamngheo.accounts.models import Role
+    from giamngheo.accounts.tests.factories import UserFactory
+    from giamngheo.tests.browser import browser_page, screenshot
+
+    UserFactory(username="lan", role=Role.COMMUNE_OFFICER, unit=units["A"])
+    with browser_page(width=1280, height=900) as page:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Tên đăng nhập").fill("lan")
+        page.get_by_label("Mật khẩu").fill("pw-for-tests-only")
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.goto(f"{live_server.url}{reverse('households:import')}")
+        listbox = page.locator("#dropdown-preview")
+        assert listbox.locator("option").all_inner_texts() == labels(_column(MEMBERS, "relation"))
+        listbox.select_option(label="Con")
+        guide = page.locator("#column-guide")
+        assert "Quan hệ với chủ hộ" in guide.inner_text()
+        path = screenshot(page, "households-import-column-guide")
+        box = guide.bounding_box()
+        # The instructions, the dropdown and the first rows of the guide.
+        clip = {"x": box["x"], "y": box["y"], "width": box["width"], "height": 1000}
+        page.screenshot(path=str(path), full_page=True, clip=clip)
+    docs = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+    docs.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, docs / "import-template-dropdown.png")
