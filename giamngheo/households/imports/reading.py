@@ -45,7 +45,7 @@ def _cell(value: object) -> str:
 def _names(table: str, header: list[str]) -> list[str]:
     """Each header cell as its column's code: the Vietnamese header, the English one and the
     code itself are all accepted, whatever their accents, case and spaces."""
-    by_header = {}
+    by_header: dict[str, str] = {}
     for column in COLUMNS[table]:
         for name in header_names(column):
             by_header.setdefault(name, column.name)
@@ -91,7 +91,7 @@ def read_xlsx(source: BinaryIO | Path) -> dict[str, pl.DataFrame]:
         ) from None
     tables = {}
     try:
-        sheets = {}
+        sheets: dict[str, str] = {}
         for title in book.sheetnames:
             table = table_of_sheet(title)
             if table is not None:
