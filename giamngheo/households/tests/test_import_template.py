@@ -322,3 +322,26 @@ def test_browser_import_page_column_guide_and_dropdown_preview(live_server, unit
     docs = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
     docs.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(path, docs / "import-template-dropdown.png")
+
+
+def test_a_large_csv_with_vietnamese_headers_and_labels_reads_like_a_small_one():
+    from giamngheo.households.imports.reading import _fast_csv, read_csv
+
+    text = (
+        "Mã hộ;Mã thôn/tổ dân phố;Khu vực (nông thôn/thành thị);Nguyên nhân nghèo\n"
+        "HH-1;11001-A1;Thành thị;Thiếu vốn sản xuất, kinh doanh; Ốm đau, bệnh nặng, tai nạn\n"
+    )
+    # The causes cell holds a ';' too: quoted as a spreadsheet program writes it.
+    text = text.replace(
+        "Thiếu vốn sản xuất, kinh doanh; Ốm đau, bệnh nặng, tai nạn",
+        '"Thiếu vốn sản xuất, kinh doanh; Ốm đau, bệnh nặng, tai nạn"',
+    )
+    data = text.encode()
+    for frame in (read_csv(io.BytesIO(data), HOUSEHOLDS), _fast_csv(data, ";", HOUSEHOLDS)):
+        row = frame.row(0, named=True)
+        assert (row["household_code"], row["village_code"], row["area"]) == (
+            "HH-1",
+            "11001-A1",
+            "Thành thị",
+        )
+        assert row["causes"].startswith("Thiếu vốn")
