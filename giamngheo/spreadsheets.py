@@ -23,6 +23,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 from openpyxl.cell.cell import Cell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 # OWASP's list: what spreadsheet programs read as the start of a formula.
@@ -108,3 +110,71 @@ def csv_reader(lines: Iterable[str], *args: Any, **options: Any) -> Iterator[lis
     """``csv.reader`` that removes the apostrophe `csv_writer` put before formula-like text."""
     for row in csv.reader(lines, *args, **options):
         yield [csv_unescape(cell) for cell in row]
+
+
+# Excel refuses a list validation written inline beyond 255 characters, and a label with a comma
+# would split in two; every dropdown's values therefore sit in a column of one hidden sheet.
+DROPDOWN_LAST_ROW = 5000
+
+
+class Dropdowns:
+    """Dropdown lists (data validation of type "list") whose values live on a hidden sheet.
+
+    ``add`` writes the values once per list name into the next column of the lists sheet and
+    puts a validation over `column` of `sheet`, rows 2 to `last_row`; a value typed by hand
+    that is not on the list is refused by Excel with `error`.
+    """
+
+    def __init__(self, book: Any, title: str) -> None:
+        self.sheet = book.create_sheet(title)
+        self.sheet.sheet_state = "hidden"
+        self._ranges: dict[str, str] = {}
+
+    def range_for(self, name: str, values: list[str]) -> str:
+        """The absolute range holding `values` (written under the heading `name` the first time)."""
+        if name not in self._ranges:
+            index = len(self._ranges) + 1
+            set_cell(self.sheet, 1, index, name)
+            for row, value in enumerate(values, start=2):
+                set_cell(self.sheet, row, index, value)
+            letter = get_column_letter(index)
+            title = self.sheet.title.replace("'", "''")
+            self._ranges[name] = f"'{title}'!${letter}$2:${letter}${len(values) + 1}"
+        return self._ranges[name]
+
+    def add(
+        self,
+        sheet: Worksheet,
+        column: int,
+        name: str,
+        values: list[str],
+        *,
+        error: str = "",
+        last_row: int = DROPDOWN_LAST_ROW,
+    ) -> DataValidation:
+        letter = get_column_letter(column)
+        validation = DataValidation(
+            type="list",
+            formula1=self.range_for(name, values),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=name[:32],
+            error=error[:255] or None,
+        )
+        validation.add(f"{letter}2:{letter}{last_row}")
+        sheet.add_data_validation(validation)
+        return validation
+
+
+def dropdown_values(book: Any, validation: DataValidation) -> list[str]:
+    """The values a list validation offers: inline (``"a,b"``) or a range of another sheet."""
+    formula = validation.formula1 or ""
+    if formula.startswith('"'):
+        return formula.strip('"').split(",")
+    title, _sep, cells = formula.rpartition("!")
+    sheet = book[title.strip("'").replace("''", "'")]
+    return [
+        "" if cell.value is None else str(cell.value)
+        for row in sheet[cells.replace("$", "")]
+        for cell in row
+    ]

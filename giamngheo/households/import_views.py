@@ -52,7 +52,12 @@ def export(request: HttpRequest) -> HttpResponse:
 @requires(Capability.EDIT_RECORDS)
 def import_page(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict = {"form": form}
+    context: dict = {
+        "form": form,
+        "instructions": imports.instructions(),
+        "guide": imports.column_guide(),
+        "preview": imports.dropdown_preview(),
+    }
     if request.method == "POST" and form.is_valid():
         upload, members = form.cleaned_data["file"], form.cleaned_data["members_file"]
         reason = form.cleaned_data["reason"]

@@ -8,12 +8,33 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from openpyxl import load_workbook
 
+from giamngheo.households.text import fold
 from giamngheo.spreadsheets import csv_reader
 
 HOUSEHOLD_SHEET, MEMBER_SHEET = "households", "members"
+SHEET_TITLES = {
+    HOUSEHOLD_SHEET: pgettext_lazy("spreadsheet sheet", "Households"),
+    MEMBER_SHEET: pgettext_lazy("spreadsheet sheet", "Members"),
+}
+
+
+def sheet_title(sheet: str) -> str:
+    """The title the templates give the sheet `sheet`, in the language of the page."""
+    return str(SHEET_TITLES.get(sheet, sheet))
+
+
+def _find_sheet(names: list[str], sheet: str) -> str | None:
+    """The workbook's sheet holding `sheet`: by its code name or its title in either language."""
+    wanted = {sheet}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            wanted.add(fold(sheet_title(sheet)))
+    return next((name for name in names if fold(name) in wanted), None)
 
 
 @dataclass
@@ -30,15 +51,17 @@ def parse(name: str, content: bytes) -> Parsed:
             wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds on a damaged file
             raise ValidationError(_("The file is not a readable .xlsx workbook.")) from exc
-        if HOUSEHOLD_SHEET not in wb.sheetnames and len(wb.sheetnames) > 1:
+        households = _find_sheet(wb.sheetnames, HOUSEHOLD_SHEET)
+        members = _find_sheet(wb.sheetnames, MEMBER_SHEET)
+        if households is None and len(wb.sheetnames) > 1:
             raise ValidationError(
                 _("The workbook has no sheet “%(s)s”: start from the downloaded template.")
-                % {"s": HOUSEHOLD_SHEET}
+                % {"s": sheet_title(HOUSEHOLD_SHEET)}
             )
-        first = wb[HOUSEHOLD_SHEET] if HOUSEHOLD_SHEET in wb.sheetnames else wb.worksheets[0]
+        first = wb[households] if households is not None else wb.worksheets[0]
         parsed = Parsed(households=_rows(first.iter_rows(values_only=True)))
-        if MEMBER_SHEET in wb.sheetnames:
-            parsed.members = _rows(wb[MEMBER_SHEET].iter_rows(values_only=True))
+        if members is not None:
+            parsed.members = _rows(wb[members].iter_rows(values_only=True))
         return parsed
     if suffix == ".csv":
         try:

@@ -8,9 +8,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import User
+from giamngheo.households.imports.columns import column_guide, dropdown_preview
 from giamngheo.households.imports.reading import UnreadableFile, read_upload
 from giamngheo.households.imports.service import ImportInvalid, ImportResult, registry_import
-from giamngheo.households.imports.workbook import export_workbook, template_workbook
+from giamngheo.households.imports.workbook import export_workbook, instructions, template_workbook
 from giamngheo.jobs.results import ERRORS_KEPT, JobError, JobResult
 from giamngheo.jobs.services import JobReporter, job_kind
 
@@ -18,7 +19,10 @@ __all__ = [
     "ImportInvalid",
     "ImportResult",
     "UnreadableFile",
+    "column_guide",
+    "dropdown_preview",
     "export_workbook",
+    "instructions",
     "import_job",
     "read_upload",
     "registry_import",
@@ -74,7 +78,7 @@ def _import_files(reporter: JobReporter, params: dict, files: list[Path]) -> Job
                 summary=str(exc),
                 errors=[
                     JobError(
-                        sheet=e.table, row=e.row, column=e.column, value=e.value, message=e.message
+                        sheet=e.sheet, row=e.row, column=e.column, value=e.value, message=e.message
                     )
                     for e in exc.errors[:ERRORS_KEPT]
                 ],

@@ -18,9 +18,12 @@ from giamngheo.households.imports.columns import (
     FALSE_WORDS,
     HOUSEHOLDS,
     MEMBERS,
+    SHEET_TITLES,
     TRUE_WORDS,
     Column,
-    choice_codes,
+    allowed_values,
+    bool_labels,
+    column_header,
     enum_lookup,
 )
 from giamngheo.households.imports.reading import ROW
@@ -33,18 +36,23 @@ from giamngheo.validators import CONTROL_CHARACTERS
 class RowError:
     table: str
     row: int
-    column: str
+    field: str  # the column's code; people read its header (`column`)
     value: str
     message: str
 
     @property
     def sheet(self) -> str:
-        """The table's name as the job error report calls it."""
-        return self.table
+        """The sheet's title as the template names it, in the language of the page."""
+        return str(SHEET_TITLES[self.table])
+
+    @property
+    def column(self) -> str:
+        """The column's header as the template writes it, in the language of the page."""
+        return column_header(self.table, self.field)
 
     def __str__(self) -> str:
         return _("Sheet %(table)s, row %(row)s, column %(column)s: %(message)s") % {
-            "table": self.table,
+            "table": self.sheet,
             "row": self.row,
             "column": self.column,
             "message": self.message,
@@ -112,14 +120,19 @@ def _typed(check: TableCheck, column: Column, today: dt.date) -> pl.Series:
             column.name,
             lambda v, i: (
                 _("'%(value)s' is not allowed; use one of: %(codes)s.")
-                % {"value": v, "codes": choice_codes(column)}
+                % {"value": v, "codes": allowed_values(column)}
             ),
         )
         return typed.fill_null(default or "")
     if column.kind == "bool":
         words = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
         typed = _mapped(raw, words, pl.Boolean)
-        check.flag(~empty & typed.is_null(), column.name, _("Write 1 (yes) or 0 (no)."))
+        check.flag(
+            ~empty & typed.is_null(),
+            column.name,
+            _("Choose %(yes)s or %(no)s (or write 1 or 0).")
+            % dict(zip(("yes", "no"), bool_labels(), strict=True)),
+        )
         return typed.fill_null(bool(default)).alias(column.name)
     if column.kind == "date":
         iso = raw.str.to_date("%Y-%m-%d", strict=False)
@@ -162,19 +175,28 @@ def _mapped(
     return raw.replace_strict(mapping, default=None, return_dtype=dtype)
 
 
+def _split(index: pl.Series, raw: pl.Series, separator: str) -> pl.DataFrame:
+    """One row per non-empty part of each value, with the index of the value it came from."""
+    parts = pl.DataFrame({"i": index, "part": raw.str.split(separator)}).explode("part")
+    return parts.with_columns(pl.col("part").fill_null("").str.strip_chars()).filter(
+        pl.col("part") != ""
+    )
+
+
 def _causes(check: TableCheck, column: Column, raw: pl.Series) -> pl.Series:
     lookup = enum_lookup(column)
     rank = {code: index for index, (code, _label) in enumerate(column.choices)}
-    parts = pl.DataFrame(
-        {
-            "i": pl.int_range(0, len(raw), eager=True),
-            "part": raw.str.replace_all(",", ";").str.split(";"),
-        }
-    ).explode("part")
-    parts = parts.with_columns(pl.col("part").fill_null("").str.strip_chars()).filter(
-        pl.col("part") != ""
-    )
+    parts = _split(pl.int_range(0, len(raw), eager=True), raw, ";")
     parts = parts.with_columns(_mapped(parts["part"], lookup).alias("code"))
+    # Labels hold commas ("Thiếu vốn sản xuất, kinh doanh"); a part that is no label may be
+    # codes separated by commas, as older files wrote them.
+    unknown = parts.filter(pl.col("code").is_null() & pl.col("part").str.contains(","))
+    if not unknown.is_empty():
+        again = _split(unknown["i"], unknown["part"], ",")
+        again = again.with_columns(_mapped(again["part"], lookup).alias("code"))
+        parts = pl.concat(
+            [parts.filter(pl.col("code").is_not_null() | ~pl.col("part").str.contains(",")), again]
+        )
     bad = pl.int_range(0, len(raw), eager=True).is_in(
         parts.filter(pl.col("code").is_null())["i"].implode()
     )
@@ -182,8 +204,8 @@ def _causes(check: TableCheck, column: Column, raw: pl.Series) -> pl.Series:
         bad,
         column.name,
         lambda value, i: (
-            _("Unknown cause in '%(value)s'; use codes from: %(codes)s, separated by ';'.")
-            % {"value": value, "codes": choice_codes(column)}
+            _("Unknown cause in '%(value)s'; use values from: %(codes)s, separated by ';'.")
+            % {"value": value, "codes": allowed_values(column)}
         ),
     )
     grouped = (

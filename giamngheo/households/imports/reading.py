@@ -12,7 +12,15 @@ from typing import BinaryIO
 import polars as pl
 from django.utils.translation import gettext as _
 
-from giamngheo.households.imports.columns import COLUMNS, HOUSEHOLDS, MEMBERS
+from giamngheo.households.imports.columns import (
+    COLUMNS,
+    HOUSEHOLDS,
+    MEMBERS,
+    SHEET_TITLES,
+    header_names,
+    table_of_sheet,
+)
+from giamngheo.households.text import fold
 from giamngheo.spreadsheets import ESCAPED_PATTERN, csv_reader
 
 ROW = "_row"  # the spreadsheet row number (header = 1), kept for messages
@@ -34,19 +42,33 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _frame(
-    table: str, header: list[str], rows: list[list[str]], numbers: list[int]
-) -> pl.DataFrame:
-    header = [h.strip().lower() for h in header]
-    known = [c.name for c in COLUMNS[table]]
-    missing = [c.name for c in COLUMNS[table] if c.required and c.name not in header]
+def _names(table: str, header: list[str]) -> list[str]:
+    """Each header cell as its column's code: the Vietnamese header, the English one and the
+    code itself are all accepted, whatever their accents, case and spaces."""
+    by_header: dict[str, str] = {}
+    for column in COLUMNS[table]:
+        for name in header_names(column):
+            by_header.setdefault(name, column.name)
+    return [by_header.get(fold(h), fold(h)) for h in header]
+
+
+def _missing(table: str, header: list[str]) -> None:
+    missing = [str(c.header) for c in COLUMNS[table] if c.required and c.name not in header]
     if missing:
         raise UnreadableFile(
             _(
                 "The %(table)s sheet has no column %(columns)s; download the template and keep its header row."
             )
-            % {"table": table, "columns": ", ".join(missing)}
+            % {"table": SHEET_TITLES[table], "columns": ", ".join(missing)}
         )
+
+
+def _frame(
+    table: str, header: list[str], rows: list[list[str]], numbers: list[int]
+) -> pl.DataFrame:
+    header = _names(table, header)
+    known = [c.name for c in COLUMNS[table]]
+    _missing(table, header)
     data: dict[str, list[str]] = {}
     for name in known:
         if name in header:
@@ -69,14 +91,20 @@ def read_xlsx(source: BinaryIO | Path) -> dict[str, pl.DataFrame]:
         ) from None
     tables = {}
     try:
+        sheets: dict[str, str] = {}
+        for title in book.sheetnames:
+            table = table_of_sheet(title)
+            if table is not None:
+                sheets.setdefault(table, title)
         for table in (HOUSEHOLDS, MEMBERS):
-            if table not in book.sheetnames:
+            if table not in sheets:
                 if table == HOUSEHOLDS:
                     raise UnreadableFile(
-                        _("The workbook has no sheet named 'households'; use the template.")
+                        _("The workbook has no sheet named '%(sheet)s'; use the template.")
+                        % {"sheet": SHEET_TITLES[HOUSEHOLDS]}
                     )
                 continue
-            rows = book[table].iter_rows(values_only=True)
+            rows = book[sheets[table]].iter_rows(values_only=True)
             header = [_cell(v) for v in next(rows, ())]
             body, numbers = [], []
             for number, values in enumerate(rows, start=2):
@@ -123,17 +151,15 @@ def _fast_csv(data: bytes, delimiter: str, table: str) -> pl.DataFrame:
         truncate_ragged_lines=True,
     )
     frame = frame.with_columns(pl.all().fill_null(""))
-    frame = frame.rename({c: c.strip().lower() for c in frame.columns})
+    keep, taken = [], set()
+    for original, name in zip(frame.columns, _names(table, frame.columns), strict=True):
+        if name not in taken:  # a second column with the same meaning is not read
+            keep.append(pl.col(original).alias(name))
+            taken.add(name)
+    frame = frame.select(keep)
     frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     names = [c.name for c in COLUMNS[table]]
-    missing = [c.name for c in COLUMNS[table] if c.required and c.name not in frame.columns]
-    if missing:
-        raise UnreadableFile(
-            _(
-                "The %(table)s sheet has no column %(columns)s; download the template and keep its header row."
-            )
-            % {"table": table, "columns": ", ".join(missing)}
-        )
+    _missing(table, frame.columns)
     frame = frame.with_columns(
         [
             pl.col(n).str.replace(ESCAPED_PATTERN, "$1").str.strip_chars()

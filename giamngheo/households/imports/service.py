@@ -32,7 +32,7 @@ class ImportInvalid(DomainError):
     def __init__(self, errors: list[RowError]) -> None:
         order = {t: {c.name: i for i, c in enumerate(cols)} for t, cols in COLUMNS.items()}
         self.errors = sorted(
-            errors, key=lambda e: (TABLE_ORDER[e.table], e.row, order[e.table].get(e.column, 99))
+            errors, key=lambda e: (TABLE_ORDER[e.table], e.row, order[e.table].get(e.field, 99))
         )
         super().__init__(_("%(n)s problems found; nothing was imported.") % {"n": len(errors)})
 

@@ -1,4 +1,4 @@
-"""The template the app hands out, and the export of a user's households (citizen IDs masked)."""
+"""The template the app hands out (in the language of the page), and the export of a user's households (citizen IDs masked)."""
 
 import io
 
@@ -8,71 +8,145 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from giamngheo.households.imports.columns import COLUMNS, HOUSEHOLDS, MEMBERS, choice_codes
+from giamngheo.households.imports.columns import (
+    COLUMNS,
+    GUIDE_TITLE,
+    HOUSEHOLDS,
+    LISTED_KINDS,
+    LISTS_TITLE,
+    MEMBERS,
+    SHEET_TITLES,
+    allowed_values,
+    column_guide,
+    labels,
+)
 from giamngheo.households.models import Household, Member, mask_citizen_id
-from giamngheo.spreadsheets import append_row, set_cell
+from giamngheo.spreadsheets import DROPDOWN_LAST_ROW, Dropdowns, append_row, set_cell
 
 HEADER_FONT = Font(bold=True)
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
+# Rows prepared for officers to fill: cells formatted as text and offered the dropdowns.
+LAST_ROW = DROPDOWN_LAST_ROW
+TEXT_KINDS = ("citizen_id", "code", "date")
 
 
-def _header(sheet, table: str) -> None:
+def _header(sheet, table: str, lists: Dropdowns) -> None:
     for index, column in enumerate(COLUMNS[table], start=1):
-        cell = set_cell(sheet, 1, index, column.name)
+        header = str(column.header)
+        cell = set_cell(sheet, 1, index, header)
         cell.font = HEADER_FONT
         note = str(column.note)
-        if column.choices and column.kind in ("enum", "causes") and len(column.choices) < 20:
-            note += " " + _("Allowed: %(codes)s.") % {"codes": choice_codes(column)}
+        if column.kind in (*LISTED_KINDS, "causes"):
+            note += " " + _("Allowed: %(codes)s.") % {"codes": allowed_values(column)}
         cell.comment = Comment(note, "GiảmNghèo")
         if column.required:
             cell.fill = REQUIRED_FILL
-        if column.kind in ("citizen_id", "code"):
-            sheet.column_dimensions[cell.column_letter].number_format = "@"
-        sheet.column_dimensions[cell.column_letter].width = max(12, len(column.name) + 2)
+        letter = cell.column_letter
+        if column.kind in TEXT_KINDS:
+            sheet.column_dimensions[letter].number_format = "@"
+        sheet.column_dimensions[letter].width = max(12, min(len(header) + 2, 40))
+        if column.kind in LISTED_KINDS:
+            lists.add(
+                sheet,
+                index,
+                header,
+                labels(column),
+                error=_("Choose a value from the list: %(values)s.")
+                % {"values": allowed_values(column)},
+                last_row=LAST_ROW,
+            )
     sheet.freeze_panes = "A2"
 
 
 def template_workbook() -> bytes:
-    """Sheets households and members with the header row, and a guide sheet with a note and an
-    example for every column (the example is not on the data sheets, so it is never imported)."""
+    """The registry template in the language of the page: an instructions sheet first, then the
+    households and members sheets with one header row, a dropdown on every coded column and
+    text cells for codes, ID numbers and dates; the dropdowns' values sit on a hidden lists sheet."""
     book = Workbook()
-    sheets = {HOUSEHOLDS: book.active, MEMBERS: book.create_sheet(MEMBERS)}
-    sheets[HOUSEHOLDS].title = HOUSEHOLDS
+    guide = book.active
+    guide.title = str(GUIDE_TITLE)
+    sheets = {table: book.create_sheet(str(SHEET_TITLES[table])) for table in (HOUSEHOLDS, MEMBERS)}
+    lists = Dropdowns(book, str(LISTS_TITLE))
     for table, sheet in sheets.items():
-        _header(sheet, table)
-        for row in range(2, 1002):
-            for index, column in enumerate(COLUMNS[table], start=1):
-                if column.kind in ("citizen_id", "code"):
+        _header(sheet, table, lists)
+        for index, column in enumerate(COLUMNS[table], start=1):
+            if column.kind in TEXT_KINDS:
+                for row in range(2, 1002):
                     sheet.cell(row=row, column=index).number_format = "@"
-    guide = book.create_sheet(_("guide"))
-    append_row(guide, [_("Sheet"), _("Column"), _("Required"), _("What to write"), _("Example")])
-    for cell in guide[1]:
-        cell.font = HEADER_FONT
-    for table in (HOUSEHOLDS, MEMBERS):
-        for column in COLUMNS[table]:
-            note = str(column.note)
-            if column.choices and column.kind in ("enum", "causes") and len(column.choices) < 20:
-                note += " " + _("Allowed: %(codes)s.") % {"codes": choice_codes(column)}
-            append_row(
-                guide,
-                [table, column.name, _("yes") if column.required else "", note, column.example],
-            )
+    _guide(guide)
+    book.active = 1
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def instructions() -> list[str]:
+    """The paragraphs above the column table of the instructions sheet and the import page."""
+    return [
+        _(
+            "This workbook loads the commune's household registry: one row per household on the "
+            "sheet %(households)s and one row per person on the sheet %(members)s."
+        )
+        % {"households": SHEET_TITLES[HOUSEHOLDS], "members": SHEET_TITLES[MEMBERS]},
+        _(
+            "Keep the header row as it is. Columns marked required (yellow) must be filled; the "
+            "others may stay empty."
+        ),
+        _(
+            "Coded columns have a dropdown: click the cell and choose a value. Their values are "
+            "listed on the hidden sheet %(lists)s (right-click a sheet tab, Unhide, to see it). "
+            "The codes (for example male, head) are accepted too."
+        )
+        % {"lists": LISTS_TITLE},
+        _(
+            "Columns holding several values (causes of poverty) have no dropdown: type the values "
+            "separated by ';'."
+        ),
+        _("Dates are typed as dd/mm/yyyy; the citizen ID is typed as 12 digits, kept as text."),
+        _(
+            "Households are matched by household code and members by household code and member "
+            "number: importing the same file again changes nothing. If any row is wrong nothing is "
+            "imported and every problem is listed with its row and column."
+        ),
+    ]
+
+
+def _guide(guide) -> None:
+    set_cell(guide, 1, 1, _("How to fill in the household import workbook")).font = Font(
+        bold=True, size=14
+    )
+    for paragraph in instructions():
+        append_row(guide, [paragraph])
     guide.append([])
     append_row(
         guide,
         [
-            _(
-                "Households are matched by household_code and members by household_code and member_no: "
-                "importing the same file again changes nothing. If any row is wrong nothing is imported "
-                "and every problem is listed with its row and column."
-            )
+            _("Sheet"),
+            _("Column"),
+            _("Meaning"),
+            _("Required"),
+            _("Format"),
+            _("Allowed values"),
+            _("Example"),
         ],
     )
-    for letter, width in zip("ABCDE", (12, 22, 10, 80, 24), strict=True):
+    for cell in guide[guide.max_row]:
+        cell.font = HEADER_FONT
+    for row in column_guide():
+        append_row(
+            guide,
+            [
+                row.sheet,
+                row.header,
+                row.meaning,
+                _("yes") if row.required else "",
+                row.format,
+                row.allowed,
+                row.example,
+            ],
+        )
+    for letter, width in zip("ABCDEFG", (14, 30, 60, 10, 30, 60, 24), strict=True):
         guide.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def export_workbook(households: QuerySet[Household]) -> bytes:

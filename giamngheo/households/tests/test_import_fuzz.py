@@ -92,7 +92,7 @@ def _import(actor, *upload) -> None:
     except UnreadableFile as exc:
         assert str(exc)
     except ImportInvalid as exc:
-        assert exc.errors and all(e.message and e.column for e in exc.errors)
+        assert exc.errors and all(e.message and e.field for e in exc.errors)
 
 
 @FUZZ
@@ -126,4 +126,4 @@ def test_a_nul_byte_in_a_cell_is_an_error_naming_the_cell(commune_a_officer):
             actor=commune_a_officer,
             tables=read_upload("h.csv", io.BytesIO(_csv(H, households))),
         )
-    assert [(e.row, e.column) for e in invalid.value.errors] == [(2, "address")]
+    assert [(e.row, e.field) for e in invalid.value.errors] == [(2, "address")]

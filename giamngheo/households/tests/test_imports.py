@@ -81,13 +81,20 @@ def run(actor, data: bytes, reason="Nhập từ tệp"):
     )
 
 
-def test_template_has_both_sheets_a_header_and_a_guide():
+def test_template_has_instructions_both_sheets_with_one_vietnamese_header_row():
     book = openpyxl.load_workbook(io.BytesIO(template_workbook()))
-    assert book.sheetnames[:2] == ["households", "members"]
-    assert [c.value for c in book["households"][1]] == H
-    assert [c.value for c in book["members"][1]] == M
-    assert book["households"]["A1"].comment is not None
-    assert book.worksheets[2].max_row > len(H) + len(M)
+    assert book.sheetnames == ["Hướng dẫn", "Hộ gia đình", "Thành viên", "Danh mục"]
+    households = [c.value for c in book["Hộ gia đình"][1]]
+    assert households[:4] == ["Mã hộ", "Mã thôn/tổ dân phố", "Địa chỉ", "Họ và tên chủ hộ"]
+    assert [c.value for c in book["Thành viên"][1]][2:6] == [
+        "Họ và tên",
+        "Giới tính",
+        "Ngày sinh (dd/mm/yyyy)",
+        "Quan hệ với chủ hộ",
+    ]
+    assert book["Hộ gia đình"]["A1"].comment is not None
+    filled = [v for row in book["Hộ gia đình"].iter_rows(min_row=2, values_only=True) for v in row]
+    assert not any(filled) and book["Danh mục"].sheet_state == "hidden"
 
 
 def test_template_read_back_is_an_empty_valid_import(units, commune_a_officer):
@@ -182,7 +189,7 @@ def test_every_problem_is_reported_in_one_pass_and_nothing_is_saved(units, commu
     ]
     with pytest.raises(ImportInvalid) as info:
         run(commune_a_officer, workbook(households, members))
-    found = {(e.table, e.row, e.column) for e in info.value.errors}
+    found = {(e.table, e.row, e.field) for e in info.value.errors}
     expected = {
         ("households", 3, "household_code"),
         ("households", 4, "village_code"),
@@ -221,7 +228,7 @@ def test_ages_that_contradict_relations_are_reported(units, commune_a_officer):
     )
     with pytest.raises(ImportInvalid) as info:
         run(commune_a_officer, workbook(households, members))
-    assert {(e.row, e.column) for e in info.value.errors} == {
+    assert {(e.row, e.field) for e in info.value.errors} == {
         (3, "date_of_birth"),
         (4, "date_of_birth"),
     }
@@ -231,7 +238,7 @@ def test_a_household_without_a_head_is_reported(units, commune_a_officer):
     households, members = sample()
     with pytest.raises(ImportInvalid) as info:
         run(commune_a_officer, workbook(households, members[1:]))
-    assert {e.column for e in info.value.errors} >= {"relation", "head_name"}
+    assert {e.field for e in info.value.errors} >= {"relation", "head_name"}
 
 
 def test_rows_outside_the_officers_commune_are_rejected(
@@ -239,12 +246,12 @@ def test_rows_outside_the_officers_commune_are_rejected(
 ):
     with pytest.raises(ImportInvalid) as info:
         run(commune_a_officer, workbook(*sample(village="11002-B1")))
-    assert [(e.column, e.row) for e in info.value.errors] == [("village_code", 2)]
+    assert [(e.field, e.row) for e in info.value.errors] == [("village_code", 2)]
     run(commune_b_officer, workbook(*sample(village="11002-B1", code="B-HH")))
     # Officer A cannot overwrite B's household through its code either.
     with pytest.raises(ImportInvalid) as info:
         run(commune_a_officer, workbook(*sample(code="B-HH", ids=("", ""))))
-    assert ("household_code", 2) in [(e.column, e.row) for e in info.value.errors]
+    assert ("household_code", 2) in [(e.field, e.row) for e in info.value.errors]
     assert Household.objects.get(code="B-HH").unit == units["B1"]
 
 
@@ -252,7 +259,7 @@ def test_citizen_id_registered_elsewhere_is_reported(units, commune_a_officer):
     run(commune_a_officer, workbook(*sample()))
     with pytest.raises(ImportInvalid) as info:
         run(commune_a_officer, workbook(*sample(code="HH-OTHER", ids=("031080000001", ""))))
-    assert ("members", "citizen_id") in [(e.table, e.column) for e in info.value.errors]
+    assert ("members", "citizen_id") in [(e.table, e.field) for e in info.value.errors]
 
 
 def test_two_csv_files_are_accepted(units, commune_a_officer, tmp_path):
@@ -302,7 +309,11 @@ def test_the_import_job_returns_every_error(
     assert job.status == JobStatus.SUCCEEDED_WITH_ERRORS
     assert job.result["error_count"] == 1 and "chưa nhập dữ liệu nào" in job.result["summary"]
     [error] = job.result["errors"]
-    assert (error["sheet"], error["row"], error["column"]) == ("households", 2, "village_code")
+    assert (error["sheet"], error["row"], error["column"]) == (
+        "Hộ gia đình",
+        2,
+        "Mã thôn/tổ dân phố",
+    )
     assert error["value"] == "11002-B1"
     assert not Household.objects.exists()
 

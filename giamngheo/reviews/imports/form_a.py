@@ -9,9 +9,16 @@ from simple_history.utils import bulk_update_with_history
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, scoped
 from giamngheo.history import REASON_MAX
+from giamngheo.households.text import fold
 from giamngheo.reviews import screening
 from giamngheo.reviews.flows import exempt_household_ids
-from giamngheo.reviews.imports.reading import AnswersInvalid, Problem, _control_characters
+from giamngheo.reviews.imports.reading import (
+    AnswersInvalid,
+    Problem,
+    _control_characters,
+    keyed_by_code,
+    markers,
+)
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus
 from giamngheo.reviews.services.assessments import apply_markers
 from giamngheo.reviews.services.screening import FIELDS
@@ -28,7 +35,7 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
     and differs from what is recorded; an empty cell leaves the household as it is. Everything
     is checked first; then every change is saved, with who recorded it and when, or nothing.
     """
-    parsed = parse(name, content)
+    parsed = keyed_by_code(parse(name, content))
     if not parsed.households:
         raise ValidationError(_("The file has no household rows."))
     problems = _control_characters(parsed)
@@ -65,9 +72,7 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
         text = str(row.get("form_a_markers") or "").strip()
         if not text:
             continue
-        markers = [] if text.lower() in NO_MARKERS else [m.strip() for m in text.split(";")]
-        markers = [m for m in markers if m]
-        bad = [m for m in markers if m not in screening.MARKER_CODES]
+        found, bad = ([], []) if fold(text) in NO_MARKERS else markers(text)
         if bad:
             problems.append(
                 Problem(
@@ -96,8 +101,8 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
                 )
             )
             continue
-        if not a.screening or sorted(set(markers)) != a.screening.get("markers", []):
-            changes[code] = sorted(set(markers))
+        if not a.screening or sorted(set(found)) != a.screening.get("markers", []):
+            changes[code] = sorted(set(found))
     if problems:
         raise AnswersInvalid(problems)
     now = timezone.now()
@@ -107,9 +112,9 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
         if review_round.status != RoundStatus.SCREENING:
             raise ValidationError(_("The round moved on while the file was read; import it again."))
         objs = []
-        for code, markers in changes.items():
+        for code, codes in changes.items():
             a = by_code[code]
-            apply_markers(a, markers)
+            apply_markers(a, codes)
             a.screened_by, a.screened_at, a.updated_at, a.source = actor, now, now, "import"
             objs.append(a)
         if objs:

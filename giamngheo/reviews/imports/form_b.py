@@ -19,6 +19,8 @@ from giamngheo.reviews.imports.reading import (
     Problem,
     _control_characters,
     coerce,
+    keyed_by_code,
+    markers,
 )
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus
 from giamngheo.reviews.services.assessments import (
@@ -98,8 +100,7 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                     value=row.get("floor_area_m2"),
                 )
             )
-        markers = [m.strip() for m in str(row.get("form_a_markers") or "").split(";") if m.strip()]
-        bad = [m for m in markers if m not in screening.MARKER_CODES]
+        found, bad = markers(str(row.get("form_a_markers") or ""))
         if bad:
             problems.append(
                 Problem(
@@ -111,7 +112,7 @@ def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
                     value=row.get("form_a_markers"),
                 )
             )
-        updates[code] = {"sections": values, "markers": markers, "members": {}, "row": row_no}
+        updates[code] = {"sections": values, "markers": found, "members": {}, "row": row_no}
     for row_no, row in parsed.members:
         code = str(row.get("household_code") or "").strip()
         member_id = str(row.get("member_id") or "").strip()
@@ -169,7 +170,7 @@ def import_answers(*, actor: User, review_round: ReviewRound, name: str, content
         return import_markers(actor=actor, review_round=review_round, name=name, content=content)
     if review_round.status not in workflow.SURVEY_OPEN:
         raise ValidationError(_("Answers are imported during the survey step."))
-    parsed = parse(name, content)
+    parsed = keyed_by_code(parse(name, content))
     if not parsed.households:
         raise ValidationError(_("The file has no household rows."))
     problems = _control_characters(parsed)

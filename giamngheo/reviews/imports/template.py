@@ -1,6 +1,13 @@
-"""The answers workbook to download, prefilled with what the round already holds."""
+"""The answers workbook to download, prefilled with what the round already holds.
 
+In the language of the page: an instructions sheet first, then the households and members
+sheets with one header row and a dropdown on every coded column (its values on a hidden lists
+sheet), every cell written as text, dates as dd/mm/yyyy.
+"""
+
+import datetime as dt
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -10,25 +17,97 @@ from openpyxl.styles import Font
 from giamngheo.reviews import screening
 from giamngheo.reviews.facts import MEMBER_FACTS, Fact
 from giamngheo.reviews.imports.reading import (
+    FACTS,
+    FORMATS,
     GUIDE_SHEET,
     HOUSEHOLD_COLUMNS,
     HOUSEHOLD_FACTS,
+    LISTED_KINDS,
+    LISTS_SHEET,
     MEMBER_COLUMNS,
     _facts_text,
+    header,
+    labels,
 )
 from giamngheo.reviews.models import ReviewRound
-from giamngheo.reviews.workbooks import HOUSEHOLD_SHEET, MEMBER_SHEET
-from giamngheo.spreadsheets import append_row
+from giamngheo.reviews.workbooks import HOUSEHOLD_SHEET, MEMBER_SHEET, sheet_title
+from giamngheo.spreadsheets import DROPDOWN_LAST_ROW, Dropdowns, append_row, set_cell
+
+HEADER_FONT = Font(bold=True)
+# Columns whose cells stay text whatever is typed: codes, member ids and dates.
+TEXT_COLUMNS = {"household_code", "member_id", "date_of_birth"}
+
+
+@dataclass(frozen=True)
+class GuideRow:
+    sheet: str
+    header: str
+    meaning: str
+    required: bool
+    format: str
+    allowed: str
+
+
+def column_guide() -> list[GuideRow]:
+    """Every column of both sheets as the instructions sheet describes it."""
+    fixed = {
+        "household_code": (_("Household code, as listed in the round; do not change it."), True),
+        "head_name": (_("Name of the head, for reading only; it is not imported."), False),
+        "form_a_markers": (
+            _(
+                "Form A markers that apply, separated by ';'; 0 or không when none applies. "
+                "Read during the screening step only."
+            ),
+            False,
+        ),
+        "member_id": (_("Member ID from the registry; do not change it."), True),
+        "full_name": (_("Member's name, for reading only; it is not imported."), False),
+    }
+    rows = []
+    for sheet, names in ((HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS), (MEMBER_SHEET, MEMBER_COLUMNS)):
+        for name in names:
+            if name in FACTS:
+                fact = FACTS[name]
+                meaning = str(fact.help or fact.label)
+                required, kind = fact.required, fact.kind
+                allowed = _facts_text(fact) if kind in (*LISTED_KINDS, "multi") else ""
+            else:
+                meaning, required = fixed[name]
+                kind, allowed = (
+                    ("multi", _marker_text())
+                    if name == "form_a_markers"
+                    else (
+                        "text",
+                        "",
+                    )
+                )
+            rows.append(
+                GuideRow(
+                    sheet_title(sheet),
+                    header(name),
+                    meaning,
+                    required,
+                    str(FORMATS[kind]),
+                    allowed,
+                )
+            )
+    return rows
+
+
+def _marker_text() -> str:
+    return "; ".join(f"{m.code} ({m.label})" for m in screening.MARKERS)
 
 
 def template_xlsx(review_round: ReviewRound) -> bytes:
     """The import template, prefilled with the round's listed households and current answers."""
     wb = Workbook()
-    hh = wb.active
-    hh.title = HOUSEHOLD_SHEET
-    append_row(hh, HOUSEHOLD_COLUMNS)
-    mm = wb.create_sheet(MEMBER_SHEET)
-    append_row(mm, MEMBER_COLUMNS)
+    guide = wb.active
+    guide.title = str(GUIDE_SHEET)
+    hh = wb.create_sheet(sheet_title(HOUSEHOLD_SHEET))
+    mm = wb.create_sheet(sheet_title(MEMBER_SHEET))
+    lists = Dropdowns(wb, str(LISTS_SHEET))
+    append_row(hh, [header(name) for name in HOUSEHOLD_COLUMNS])
+    append_row(mm, [header(name) for name in MEMBER_COLUMNS])
     names = {}
     assessments = review_round.assessments.select_related("household").order_by("household__code")
     for a in assessments:
@@ -41,30 +120,106 @@ def template_xlsx(review_round: ReviewRound) -> bytes:
         for m in a.members:
             append_row(
                 mm,
-                [a.household.code, m["member_id"], names.get(int(m["member_id"]), "")]
+                [a.household.code, str(m["member_id"]), names.get(int(m["member_id"]), "")]
                 + [_cell(f, m.get(f.name)) for f in MEMBER_FACTS],
             )
-    guide = wb.create_sheet(GUIDE_SHEET)
-    append_row(guide, [_("Column"), _("Meaning"), _("Allowed values")])
-    append_row(
-        guide,
-        ["form_a_markers", _("Form A markers, separated by ;"), " | ".join(screening.MARKER_CODES)],
-    )
-    for f in HOUSEHOLD_FACTS + list(MEMBER_FACTS):
-        append_row(guide, [f.name, str(f.label), _facts_text(f)])
-    for ws in (hh, mm, guide):
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
+    for sheet, columns in ((hh, HOUSEHOLD_COLUMNS), (mm, MEMBER_COLUMNS)):
+        _prepare(sheet, columns, lists)
+    _guide(guide)
+    wb.active = 1
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
+def _prepare(sheet, columns: list[str], lists: Dropdowns) -> None:
+    last_row = max(DROPDOWN_LAST_ROW, sheet.max_row + 100)
+    for index, name in enumerate(columns, start=1):
+        cell = sheet.cell(1, index)
+        cell.font = HEADER_FONT
+        sheet.column_dimensions[cell.column_letter].width = max(12, min(len(header(name)) + 2, 40))
+        if name in TEXT_COLUMNS:
+            sheet.column_dimensions[cell.column_letter].number_format = "@"
+        fact = FACTS.get(name)
+        if fact is not None and fact.kind in LISTED_KINDS:
+            lists.add(
+                sheet,
+                index,
+                header(name),
+                labels(fact),
+                error=_("Choose a value from the list: %(values)s.")
+                % {"values": _facts_text(fact)},
+                last_row=last_row,
+            )
+    sheet.freeze_panes = "A2"
+
+
+def _guide(guide) -> None:
+    set_cell(guide, 1, 1, _("How to fill in the answers workbook of a review round")).font = Font(
+        bold=True, size=14
+    )
+    for paragraph in (
+        _(
+            "One row per household on the sheet %(households)s and one row per member on the "
+            "sheet %(members)s, prefilled with what the round holds. Change the answers; keep "
+            "the codes and the header row."
+        )
+        % {"households": sheet_title(HOUSEHOLD_SHEET), "members": sheet_title(MEMBER_SHEET)},
+        _(
+            "Coded columns have a dropdown: click the cell and choose a value. Their values are "
+            "listed on the hidden sheet %(lists)s (right-click a sheet tab, Unhide, to see it). "
+            "The codes (for example male, head) are accepted too."
+        )
+        % {"lists": LISTS_SHEET},
+        _(
+            "Columns holding several values (information devices, form A markers) have no "
+            "dropdown: type the values separated by ';'."
+        ),
+        _(
+            "If any row is wrong nothing is saved and every problem is listed with its row and "
+            "column; importing the same file again changes nothing."
+        ),
+    ):
+        append_row(guide, [paragraph])
+    guide.append([])
+    append_row(
+        guide,
+        [_("Sheet"), _("Column"), _("Meaning"), _("Required"), _("Format"), _("Allowed values")],
+    )
+    for cell in guide[guide.max_row]:
+        cell.font = HEADER_FONT
+    for row in column_guide():
+        append_row(
+            guide,
+            [
+                row.sheet,
+                row.header,
+                row.meaning,
+                _("yes") if row.required else "",
+                row.format,
+                row.allowed,
+            ],
+        )
+    for letter, width in zip("ABCDEF", (14, 34, 60, 10, 30, 60), strict=True):
+        guide.column_dimensions[letter].width = width
+
+
 def _cell(fact: Fact, value: Any) -> Any:
+    """A stored answer as the officer would have typed it: text, labels, dates dd/mm/yyyy."""
     if value is None:
         return None
     if fact.kind == "multi":
-        return ";".join(value)
+        found = dict(fact.choices)
+        return ";".join(str(found.get(v, v)) for v in value)
     if fact.kind in ("bool", "optional_bool"):
-        return "có" if value else "không"
-    return value
+        return labels(fact)[0 if value else 1]
+    if fact.kind == "choice":
+        return str(dict(fact.choices).get(value, value))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if fact.kind == "date":
+        try:
+            return dt.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+        except ValueError:
+            return str(value)
+    return str(value)

@@ -17,9 +17,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from giamngheo.ops.tests.test_serve import _free_port, _wait_until_listening
+from giamngheo.reviews.imports.reading import header
+from giamngheo.reviews.tests.test_imports import column
 from giamngheo.tests.browser import browser_page, screenshot, wait_until
 from giamngheo.tests.server import manage, scratch_installation
 
@@ -100,28 +103,27 @@ def _advance(page, step: str) -> None:
 
 
 def _fill_workbook(content: bytes, bad_code: str | None) -> tuple[bytes, list[str]]:
+    """The Vietnamese template the officer downloaded, filled as an officer fills it."""
     wb = load_workbook(io.BytesIO(content))
-    hh, mm = wb["households"], wb["members"]
-    header = [c.value for c in hh[1]]
+    hh, mm = wb["Hộ gia đình"], wb["Thành viên"]
     codes = []
     for row in hh.iter_rows(min_row=2):
         for name, value in VALID_HOUSEHOLD.items():
-            row[header.index(name)].value = value
-        code = row[header.index("household_code")].value
+            row[column(hh, name)].value = value
+        code = row[column(hh, "household_code")].value
         codes.append(code)
         if code == bad_code:
-            row[header.index("income_per_capita_month")].value = "một triệu"
-    member_header = [c.value for c in mm[1]]
+            row[column(hh, "income_per_capita_month")].value = "một triệu"
     for row in mm.iter_rows(min_row=2):
-        cells = dict(zip(member_header, row, strict=False))
         for name, value in {
-            "sex": "female",
-            "date_of_birth": "1980-05-01",
-            "health_insurance": "có",
-            "in_school": "không",
+            "sex": "Nữ",
+            "date_of_birth": "01/05/1980",
+            "health_insurance": "Có",
+            "in_school": "Không",
         }.items():
-            if name in cells and cells[name].value in (None, ""):
-                cells[name].value = value
+            cell = row[column(mm, name)]
+            if cell.value in (None, ""):
+                cell.value = value
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue(), codes
@@ -278,8 +280,10 @@ def test_an_officer_runs_an_annual_round_from_opening_to_certificates(demo):
         _upload(page, demo["tmp"] / "phieu-b-loi.xlsx", bad)
         errors = page.locator("#job-errors").inner_text()
         bad_row = codes.index(bad_code) + 2
-        assert "households" in errors and str(bad_row) in errors, errors
-        assert "income_per_capita_month" in errors and "một triệu" in errors, errors
+        assert "Hộ gia đình" in errors and str(bad_row) in errors, errors
+        with translation.override("vi"):
+            income = header("income_per_capita_month")
+        assert income in errors and "một triệu" in errors, errors
         assert "Xong nhưng có lỗi" in page.locator("#job-progress").inner_text()
         _keep_screenshot(page, "job-errors")
         assert _classified(demo["db"], round_id) == 0  # all or nothing

@@ -6,11 +6,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.reviews import services
+from giamngheo.reviews.imports.reading import by_code, header
 from giamngheo.reviews.models import RoundType
 from giamngheo.reviews.tests.conftest import on_day
 
@@ -33,12 +35,24 @@ def survey_round(people, province, households_a):
     return r
 
 
+def english(name: str) -> str:
+    """The header of column `name` as the English page (the client's language here) writes it."""
+    with translation.override("en"):
+        return header(name)
+
+
+def column(sheet, name: str) -> int:
+    """The 0-based index of the column `name` in `sheet`'s header row, whatever its language."""
+    headers = [str(c.value) for c in sheet[1]]
+    [(_row, keyed)] = by_code([(1, {h: i for i, h in enumerate(headers)})], [name])
+    return keyed[name]
+
+
 def _filled_template(client, r) -> bytes:
     wb = load_workbook(
         io.BytesIO(client.get(reverse("reviews:import_template", args=[r.pk])).content)
     )
-    hh, mm = wb["households"], wb["members"]
-    header = [c.value for c in hh[1]]
+    hh, mm = wb["Households"], wb["Members"]
     rows = {
         "income_per_capita_month": 1_200_000,
         "nlnn": "có",
@@ -53,7 +67,7 @@ def _filled_template(client, r) -> bytes:
     }
     for row in hh.iter_rows(min_row=2):
         for name, value in rows.items():
-            row[header.index(name)].value = value
+            row[column(hh, name)].value = value
     assert mm.max_row == 4  # one member per household, prefilled from the registry
     buf = io.BytesIO()
     wb.save(buf)
@@ -107,7 +121,7 @@ def test_every_bad_field_is_reported_at_once_and_nothing_is_saved(client, people
     job = Job.objects.get()
     assert job.status == JobStatus.SUCCEEDED_WITH_ERRORS
     found = {(e["row"], e["column"]) for e in job.result["errors"]}
-    for expected in (
+    for row, name in (
         (3, "income_per_capita_month"),
         (3, "housing_type"),
         (4, "floor_area_m2"),
@@ -117,10 +131,10 @@ def test_every_bad_field_is_reported_at_once_and_nothing_is_saved(client, people
         (5, "household_code"),
         (6, "household_code"),
     ):
-        assert expected in found, expected
-    # The job page lists each one with its row, column and the fix.
-    assert 'id="job-errors"' in page and "income_per_capita_month" in page
-    assert "not allowed; use one of: solid" in page
+        assert (row, english(name)) in found, name
+    # The job page lists each one with its row, column (its header) and the fix.
+    assert 'id="job-errors"' in page and english("income_per_capita_month") in page
+    assert "not allowed; use one of: Solid" in page
     assert not survey_round.assessments.exclude(sections_done=[]).exists()
 
 
@@ -152,10 +166,9 @@ def test_a_saved_household_the_standard_cannot_classify_is_named_on_the_job_page
     assert r.standard == "vn-2027"
     client.force_login(officer)
     book = load_workbook(io.BytesIO(_filled_template(client, r)))
-    sheet = book["households"]
-    header = [c.value for c in sheet[1]]
+    sheet = book["Households"]
     for row in (3, 4):
-        sheet.cell(row=row, column=header.index("waste_treated") + 1).value = "có"
+        sheet.cell(row=row, column=column(sheet, "waste_treated") + 1).value = "có"
     buf = io.BytesIO()
     book.save(buf)
     with on_day(day), TestCase.captureOnCommitCallbacks(execute=True):
@@ -168,7 +181,11 @@ def test_a_saved_household_the_standard_cannot_classify_is_named_on_the_job_page
     assert job.status == JobStatus.SUCCEEDED_WITH_ERRORS, job.result
     assert job.result["changed"] == 3 and job.result["error_count"] == 1, job.result["errors"]
     [error] = job.result["errors"]
-    assert (error["sheet"], error["row"], error["column"]) == ("households", 2, "waste_treated")
+    assert (error["sheet"], error["row"], error["column"]) == (
+        "Households",
+        2,
+        english("waste_treated"),
+    )
     assert error["message"].startswith("saved, but not classified")
     assert "1 household is saved but cannot be classified yet" in page
     assert r.assessments.exclude(poverty_class="").count() == 2
@@ -201,9 +218,8 @@ def test_a_background_import_with_one_bad_row_lists_it_and_saves_nothing(
 ):
     client.force_login(people["commune_a_officer"])
     book = load_workbook(io.BytesIO(_filled_template(client, survey_round)))
-    sheet = book["households"]
-    header = [c.value for c in sheet[1]]
-    sheet.cell(row=3, column=header.index("housing_type") + 1, value="castle")
+    sheet = book["Households"]
+    sheet.cell(row=3, column=column(sheet, "housing_type") + 1, value="castle")
     buf = io.BytesIO()
     book.save(buf)
     _upload(client, survey_round, buf.getvalue())
@@ -212,9 +228,9 @@ def test_a_background_import_with_one_bad_row_lists_it_and_saves_nothing(
     assert job.result["summary"] == "1 problem found; nothing was saved."
     [error] = job.result["errors"]
     assert {k: error[k] for k in ("sheet", "row", "column", "value")} == {
-        "sheet": "households",
+        "sheet": "Households",
         "row": 3,
-        "column": "housing_type",
+        "column": english("housing_type"),
         "value": "castle",
     }
     assert error["message"].startswith("“castle” is not allowed; use one of:")

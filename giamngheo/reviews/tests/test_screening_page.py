@@ -209,9 +209,10 @@ def _template(client, r) -> tuple:
     wb = load_workbook(
         io.BytesIO(client.get(reverse("reviews:import_template", args=[r.pk])).content)
     )
-    hh = wb["households"]
-    header = [c.value for c in hh[1]]
-    return wb, hh, header
+    from giamngheo.reviews.tests.test_imports import column
+
+    hh = wb["Households"]
+    return wb, hh, column(hh, "form_a_markers")
 
 
 def _upload(client, r, wb, name="phieu-a.xlsx"):
@@ -232,8 +233,7 @@ def test_workbook_with_form_a_markers_is_accepted_in_the_screening_step(
     client.force_login(officer)
     page = client.get(reverse("reviews:import_answers", args=[screening_round.pk]))
     assert "only the form_a_markers column is read" in page.content.decode()
-    wb, hh, header = _template(client, screening_round)
-    col = header.index("form_a_markers")
+    wb, hh, col = _template(client, screening_round)
     codes = {row[0].value: row for row in hh.iter_rows(min_row=2)}
     h0, h1, h2 = households_a
     codes[h0.code][col].value = "car;pension"
@@ -254,13 +254,12 @@ def test_workbook_in_the_screening_step_names_the_row_and_column_of_a_bad_marker
     client, people, households_a, screening_round
 ):
     client.force_login(people["commune_a_officer"])
-    wb, hh, header = _template(client, screening_round)
-    col = header.index("form_a_markers")
+    wb, hh, col = _template(client, screening_round)
     hh.cell(row=2, column=col + 1, value="car;boat")
     hh.cell(row=3, column=col + 1, value="car")
     _upload(client, screening_round, wb)
     [error] = Job.objects.get(kind="reviews.import_answers").result["errors"]
-    assert (error["row"], error["column"], error["value"]) == (2, "form_a_markers", "car;boat")
+    assert (error["row"], error["column"], error["value"]) == (2, "Form A markers", "car;boat")
     assert "boat" in error["message"]
     assert not screening_round.assessments.exclude(screening={}).exists()  # all or nothing
 
@@ -399,7 +398,7 @@ def test_browser_an_officer_screens_a_village_table(live_server, province, house
 
 
 def test_survey_step_import_records_who_changed_form_a(client, people, province, households_a):
-    from giamngheo.reviews.tests.test_imports import _filled_template
+    from giamngheo.reviews.tests.test_imports import _filled_template, column
 
     officer, enumerator = people["commune_a_officer"], people["enumerator_a"]
     with on_day(DAY):
@@ -413,8 +412,8 @@ def test_survey_step_import_records_who_changed_form_a(client, people, province,
         services.round_advance(actor=officer, review_round=r)
     client.force_login(enumerator)
     wb = load_workbook(io.BytesIO(_filled_template(client, r)))
-    hh = wb["households"]
-    col = [c.value for c in hh[1]].index("form_a_markers")
+    hh = wb["Households"]
+    col = column(hh, "form_a_markers")
     for row in hh.iter_rows(min_row=2):
         if row[0].value == households_a[0].code:
             row[col].value = "car"
