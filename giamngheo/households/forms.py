@@ -137,7 +137,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Registry file"),
         help_text=_(
-            "The .xlsx template with sheets households and members, or households as .csv."
+            "The .xlsx template (sheets “Households” and “Members”), or households as .csv."
         ),
     )
     members_file = forms.FileField(

@@ -1,10 +1,12 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.accounts.scoping import unit_q
 from giamngheo.geo.models import AdminUnit, Area, Level
 from giamngheo.reports.models import Target
 from giamngheo.standards import StandardError, load_standard
+from giamngheo.standards.citations import standard_name
 from giamngheo.standards.whatif import LineProblem, line_problems
 
 
@@ -61,6 +63,9 @@ def _line_problem_message(problem: LineProblem) -> str:
             "The upper bound of the middle band must not be below the near-poor line (%(near)s)."
         ),
     }
+    if isinstance(p.get("standard"), str):
+        lang = "en" if (get_language() or "vi").startswith("en") else "vi"
+        p["standard"] = standard_name(load_standard(p["standard"]), lang)
     for key in ("national", "poverty", "near"):
         if isinstance(p.get(key), int):
             p[key] = f"{p[key]:,}".replace(",", ".")
@@ -80,7 +85,10 @@ class WhatIfForm(forms.Form):
             .filter(level__in=[Level.PROVINCE, Level.COMMUNE], valid_to__isnull=True)
             .order_by("-level", "code")
         )
-        self.fields["standard"].choices = [(s, s) for s in standards]
+        lang = "en" if (get_language() or "vi").startswith("en") else "vi"
+        self.fields["standard"].choices = [
+            (s, standard_name(load_standard(s), lang)) for s in standards
+        ]
         for area in WHATIF_AREAS:
             for line in WHATIF_LINES:
                 self.fields[f"{area}_{line}"] = forms.IntegerField(

@@ -34,6 +34,7 @@ from giamngheo.reports.selectors.lineage import Resolver, communes_within
 from giamngheo.reviews.facts import contract_input
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundType
 from giamngheo.standards import Standard, load_standard, standard_warnings
+from giamngheo.standards.citations import standard_name
 from giamngheo.standards.explain import render_warnings
 from giamngheo.standards.whatif import (
     COUNT_CLASSES,
@@ -115,6 +116,12 @@ class WhatIfReport:
     errors: list[tuple[str, str, str]] = field(default_factory=list)
     unclassified: int = 0
     households: int = 0
+
+    @property
+    def standard_name(self) -> str:
+        """The standard as pages name it: title and decree, never its internal id."""
+        lang = "en" if (get_language() or "vi").startswith("en") else "vi"
+        return standard_name(self.standard, lang)
 
     @property
     def has_approved(self) -> bool:

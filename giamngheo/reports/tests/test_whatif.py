@@ -174,7 +174,8 @@ def test_decree_351_2025_named_vn_2027_for_the_2025_review_is_shown_with_a_warni
         HTTP_ACCEPT_LANGUAGE="vi",
     )
     warning = page_text(page, within="whatif-warnings")
-    assert "vn-2027" in warning and "01/01/2026" in warning
+    assert "Chuẩn nghèo đa chiều giai đoạn 2027 - 2030" in warning and "01/01/2026" in warning
+    assert "vn-20" not in page_text(page)
     table = page_text(page, within="whatif-table")
     assert "Hộ nghèo" in table and "Hộ cận nghèo" in table
 

@@ -232,7 +232,7 @@ def test_workbook_with_form_a_markers_is_accepted_in_the_screening_step(
     officer = people["commune_a_officer"]
     client.force_login(officer)
     page = client.get(reverse("reviews:import_answers", args=[screening_round.pk]))
-    assert "only the form_a_markers column is read" in page.content.decode()
+    assert "only the “Form A markers” column is read" in page.content.decode()
     wb, hh, col = _template(client, screening_round)
     codes = {row[0].value: row for row in hh.iter_rows(min_row=2)}
     h0, h1, h2 = households_a
