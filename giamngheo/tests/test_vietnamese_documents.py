@@ -268,3 +268,55 @@ def test_citation_list_covers_the_procedure_and_the_templates():
     assert {"legal.POSTING", "legal.AD_HOC_DECISION", "legal.SCREENING_ARTICLE"} <= names
     assert any(n.startswith("portal/postings.html") for n in names)
     assert any(n.startswith("households/detail.html") for n in names)
+
+
+STANDARDS_DOC = Path(__file__).resolve().parents[2] / "docs" / "standards.md"
+
+
+def test_what_the_law_leaves_unconfirmed_is_listed_in_the_docs_not_on_the_forms():
+    """Every `confirmed = false` condition of the data, and the procedure's unconfirmed figures,
+    have their line in docs/standards.md; Phiếu A's pages carry the citation instead."""
+    from giamngheo.standards import available_standards, load_standard
+
+    doc = STANDARDS_DOC.read_text(encoding="utf-8")
+    expected = [
+        f"* `{line.split(': ', 1)[0]}`: {line.split(': ', 1)[1]}"
+        for standard_id in available_standards()
+        for line in load_standard(standard_id).unconfirmed()
+    ]
+    expected += [
+        f"* `reviews.legal.{name}`"
+        for name, value in vars(legal).items()
+        if isinstance(value, legal.Duration) and not value.confirmed
+    ]
+    if not screening.CONFIRMED:
+        expected.append("* `reviews.screening.CONFIRMED`")
+    if not screening.EXEMPT_CONFIRMED:
+        expected.append("* `reviews.screening.EXEMPT_CONFIRMED`")
+    assert [line for line in expected if line not in doc] == []
+    templates = [
+        TEMPLATES / "reviews" / n for n in ("screening_form.html", "screening_village.html")
+    ]
+    for template in templates:
+        assert "against the law" not in template.read_text(encoding="utf-8"), template.name
+
+
+@pytest.mark.browser
+def test_certificate_as_a_person_sees_it(world):
+    """The certificate of one household drawn by Chromium at A4 width (210 mm at 96 dpi), kept
+    as docs/screenshots/certificate.png."""
+    from giamngheo.reviews.documents import certificates_html
+    from giamngheo.tests.browser import browser_page, screenshot
+
+    html = certificates_html(world.round, world.round.decision_date, world.household.pk)
+    with browser_page(width=794, height=1123) as page:
+        page.set_content(html)
+        # the printed page's margins (@page in reviews/pdf/_style.html), which a screen ignores
+        page.add_style_tag(content="body { margin: 20mm 15mm 20mm 30mm; }")
+        text = " ".join(page.inner_text("body").split())
+        assert f"Địa chỉ: {STREET}, Thôn A1, Xã A, Thành phố P" in text
+        assert "quy định tại Nghị định số 07/2021/NĐ-CP" in text and leaks(text) == []
+        path = screenshot(page, "certificate")
+    docs = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    docs.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, docs / "certificate.png")
