@@ -29,6 +29,19 @@ def cited(text: str, lang: str | None = None) -> str:
 cited_lazy = lazy(cited, str)
 
 
+def _cited_message(message: object, citations: dict[str, str]) -> str:
+    return str(message) % {name: cited(text) for name, text in citations.items()}
+
+
+def cited_message(message: object, **citations: str) -> str:
+    """A lazy message whose ``%(name)s`` placeholders are citations, read in the reader's
+    language when shown: ``cited_message(_("… (%(law)s)"), law="Decree 30/2020/NĐ-CP")``.
+
+    Outside translation (makemigrations) it reads as English, so a field's help text written this
+    way deconstructs to the same string as before."""
+    return lazy(_cited_message, str)(message, citations)
+
+
 def standard_named(standard_id: str, lang: str | None = None) -> str:
     """A stored standard id ("vn-2022") as its title and decree; an unknown id stays as stored."""
     if standard_id not in available_standards():

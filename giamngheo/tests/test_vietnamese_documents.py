@@ -248,6 +248,8 @@ DJANGO_CITATIONS = {
     "screening.EXEMPT_SOURCE": screening.EXEMPT_SOURCE,
     **{f"screening marker {m.code}": m.article for m in screening.MARKERS},
     "households.rules.CITIZEN_ID_LAW": rules.CITIZEN_ID_LAW,
+    "reports.ProvinceSettings.issuing_body help": "Decree 30/2020/NĐ-CP, Annex I",
+    "support budget_line help": "Decision 90/QĐ-TTg",
     # the templates' own: `law="Decision 24/2021/QĐ-TTg"|cite`
     **{
         f"{path.relative_to(TEMPLATES)}: {literal}": literal
@@ -261,6 +263,17 @@ DJANGO_CITATIONS = {
 def test_every_citation_of_the_django_side_is_named_by_the_data(name):
     vietnamese = cite_strict(DJANGO_CITATIONS[name], "vi")
     assert leaks(vietnamese) == [] and vietnamese != DJANGO_CITATIONS[name]
+
+
+def test_a_message_with_a_citation_reads_it_in_the_readers_language():
+    with translation.override("vi"):
+        assert str(rules.MSG_CITIZEN_ID) == (
+            "Số định danh cá nhân gồm đúng 12 chữ số (Nghị định số 137/2015/NĐ-CP)."
+        )
+    with translation.override("en"):
+        assert str(rules.MSG_CITIZEN_ID) == (
+            "A citizen ID number has exactly 12 digits (Decree 137/2015/NĐ-CP)."
+        )
 
 
 def test_citation_list_covers_the_procedure_and_the_templates():
