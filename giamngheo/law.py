@@ -25,10 +25,6 @@ def cited(text: str, lang: str | None = None) -> str:
     return cite(text, lang or language())
 
 
-# For module-level messages (form help texts, validators) read when the page is rendered.
-cited_lazy = lazy(cited, str)
-
-
 def _cited_message(message: object, citations: dict[str, str]) -> str:
     return str(message) % {name: cited(text) for name, text in citations.items()}
 
