@@ -17,11 +17,15 @@ CONFIRMED = False  # the markers' wording; see the module docstring and docs/sta
 SOURCE = "Circular 07/2021/TT-BLĐTBXH, Annex II; Circular 02/2022/TT-BLĐTBXH, Annex IV (guide)"
 
 
+# Where the markers are listed; a marker another text adds would carry its own article.
+MARKERS_ARTICLE = legal.SCREENING_ARTICLE
+
+
 @dataclass(frozen=True)
 class Marker:
     code: str
     label: object  # lazy translation
-    article: str = legal.SCREENING_ARTICLE
+    article: str = MARKERS_ARTICLE
 
 
 MARKERS: tuple[Marker, ...] = (

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from giamngheo.geo.services import unit_sources
 from giamngheo.households import rules
 from giamngheo.households.services.records import household_update
 from giamngheo.reports.exports.forms import FORM_TITLES
@@ -250,6 +251,13 @@ DJANGO_CITATIONS = {
     "households.rules.CITIZEN_ID_LAW": rules.CITIZEN_ID_LAW,
     "reports.ProvinceSettings.issuing_body help": "Decree 30/2020/NĐ-CP, Annex I",
     "support budget_line help": "Decision 90/QĐ-TTg",
+    # a former commune's legal basis on geo's unit pages
+    "geo PROVINCE_LEGAL_BASIS": unit_sources.PROVINCE_LEGAL_BASIS,
+    "geo FALLBACK_LEGAL_BASIS": unit_sources.FALLBACK_LEGAL_BASIS,
+    **{
+        f"geo COMMUNE_LEGAL_BASIS {scope}": f"Resolution {number}/NQ-UBTVQH15"
+        for scope, number in unit_sources.COMMUNE_LEGAL_BASIS.items()
+    },
     # the templates' own: `law="Decision 24/2021/QĐ-TTg"|cite`
     **{
         f"{path.relative_to(TEMPLATES)}: {literal}": literal
@@ -281,6 +289,8 @@ def test_citation_list_covers_the_procedure_and_the_templates():
     assert {"legal.POSTING", "legal.AD_HOC_DECISION", "legal.SCREENING_ARTICLE"} <= names
     assert any(n.startswith("portal/postings.html") for n in names)
     assert any(n.startswith("households/detail.html") for n in names)
+    # Phiếu A's source line names the annex every marker cites
+    assert all(m.article.removesuffix(" (form A)") in screening.SOURCE for m in screening.MARKERS)
 
 
 STANDARDS_DOC = Path(__file__).resolve().parents[2] / "docs" / "standards.md"

@@ -174,6 +174,7 @@ def village_sheet(
         "editable": review_round.status in workflow.SCREENING_OPEN,
         "stop_at": screening.STOP_AT,
         "source": screening.SOURCE,
+        "markers_article": screening.MARKERS_ARTICLE,
         "exempt_classes": [classes.get(c, c) for c in screening.FORM_A_EXEMPT_CLASSES],
         "exempt_source": screening.EXEMPT_SOURCE,
     }
