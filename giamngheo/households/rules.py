@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.households.vocab import Relation
+from giamngheo.law import cited_message
 
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 # Law on Residence 2020, Art. 10: the head is normally an adult; 15 is the age from which
@@ -29,8 +30,11 @@ CITIZEN_ID_REGEX = rf"^{CITIZEN_ID_PATTERN}$"
 # 9 to 11 digits: a spreadsheet that read the number as a number dropped its leading zeros.
 CITIZEN_ID_LOST_ZERO_REGEX = rf"^\d{{9,{CITIZEN_ID_DIGITS - 1}}}$"
 CITIZEN_ID = re.compile(CITIZEN_ID_REGEX)
+CITIZEN_ID_LAW = "Decree 137/2015/NĐ-CP"
 
-MSG_CITIZEN_ID = _("A citizen ID number has exactly 12 digits (Decree 137/2015/NĐ-CP).")
+MSG_CITIZEN_ID = cited_message(
+    _("A citizen ID number has exactly 12 digits (%(law)s)."), law=CITIZEN_ID_LAW
+)
 MSG_CITIZEN_ID_LOST_ZERO = _(
     "A citizen ID number has 12 digits; the leading 0 was probably lost. Format the column as Text and type the number again."
 )

@@ -1,12 +1,11 @@
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo import law
 from giamngheo.accounts.scoping import unit_q
 from giamngheo.geo.models import AdminUnit, Area, Level
 from giamngheo.reports.models import Target
 from giamngheo.standards import StandardError, load_standard
-from giamngheo.standards.citations import standard_name
 from giamngheo.standards.whatif import LineProblem, line_problems
 
 
@@ -64,8 +63,7 @@ def _line_problem_message(problem: LineProblem) -> str:
         ),
     }
     if isinstance(p.get("standard"), str):
-        lang = "en" if (get_language() or "vi").startswith("en") else "vi"
-        p["standard"] = standard_name(load_standard(p["standard"]), lang)
+        p["standard"] = law.standard_named(p["standard"])
     for key in ("national", "poverty", "near"):
         if isinstance(p.get(key), int):
             p[key] = f"{p[key]:,}".replace(",", ".")
@@ -85,10 +83,7 @@ class WhatIfForm(forms.Form):
             .filter(level__in=[Level.PROVINCE, Level.COMMUNE], valid_to__isnull=True)
             .order_by("-level", "code")
         )
-        lang = "en" if (get_language() or "vi").startswith("en") else "vi"
-        self.fields["standard"].choices = [
-            (s, standard_name(load_standard(s), lang)) for s in standards
-        ]
+        self.fields["standard"].choices = [(s, law.standard_named(s)) for s in standards]
         for area in WHATIF_AREAS:
             for line in WHATIF_LINES:
                 self.fields[f"{area}_{line}"] = forms.IntegerField(

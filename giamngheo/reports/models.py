@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from giamngheo.geo.models import AdminUnit
+from giamngheo.law import cited_message
 
 
 class TargetMeasure(models.TextChoices):
@@ -106,7 +107,10 @@ class ProvinceSettings(models.Model):
         _("issuing body"),
         max_length=120,
         blank=True,
-        help_text=_("e.g. SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG (Decree 30/2020/NĐ-CP, Annex I, box 2)."),
+        help_text=cited_message(
+            _("e.g. SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG (%(law)s, box 2)."),
+            law="Decree 30/2020/NĐ-CP, Annex I",
+        ),
     )
     symbol = models.CharField(_("document symbol"), max_length=40, default="BC-UBND")
     place_name = models.CharField(_("place name on documents"), max_length=60, blank=True)

@@ -18,7 +18,7 @@ from giamngheo.reviews import legal
 from giamngheo.reviews.facts import MEMBER_FACTS, SECTIONS, Fact, member_section
 from giamngheo.reviews.models import Assessment
 from giamngheo.standards import StandardError, load_standard
-from giamngheo.standards.citations import cite, standard_name, standard_title
+from giamngheo.standards.citations import cite, standard_name
 from giamngheo.standards.explain import entries
 
 
@@ -165,14 +165,6 @@ def _age(fact: Mapping[str, Any], on: dt.date) -> int | None:
     except ValueError:
         return None
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def standard_label(std_id: str) -> str:
-    """A stored standard id as pages name it: its title in the reader's language."""
-    try:
-        return standard_title(load_standard(std_id), _lang()) if std_id else ""
-    except StandardError:
-        return std_id
 
 
 def classification_context(assessment: Assessment, request=None) -> dict[str, Any]:

@@ -8,12 +8,14 @@ data to what the purpose needs.
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from giamngheo import law
 from giamngheo.reviews.flows import flows_preview
 from giamngheo.reviews.models import ReviewRound, RoundSnapshot, RoundType, SnapshotEntry
 from giamngheo.reviews.printed import CATEGORY_VI, CLASS_VI, ESCAPED_VI, NEW_VI
@@ -132,6 +134,40 @@ def _header(review_round: ReviewRound, day: dt.date) -> dict:
     }
 
 
+def full_address(street: str, *places: str) -> str:
+    """Street address or house number as stored, then village, commune and province.
+
+    A place the stored address already names (an officer who typed "Số 12, Thôn 3") is not
+    repeated."""
+    parts = [street.strip()] if street and street.strip() else []
+    for place in places:
+        named = re.compile(rf"(?<!\w){re.escape(place)}(?!\w)", re.IGNORECASE)
+        if place and not any(named.search(part) for part in parts):
+            parts.append(place)
+    return ", ".join(parts)
+
+
+def _province_name(review_round: ReviewRound) -> str:
+    province = review_round.unit.province()
+    return province.name if province else ""
+
+
+def standard_basis(review_round: ReviewRound) -> dict[str, str]:
+    """How a document names the round's standard: its kind and the instrument that issues it
+    ("chuẩn nghèo đa chiều", "Nghị định số 07/2021/NĐ-CP"), from the standard's data."""
+    title = law.standard_named(review_round.standard, "vi")
+    instrument = law.standard_instrument_named(review_round.standard, "vi")
+    if instrument and title.endswith(f" ({instrument})"):
+        title = title[: -len(instrument) - 3]
+    # "Chuẩn nghèo đa chiều giai đoạn 2022 - 2025 (…)" → "chuẩn nghèo đa chiều"
+    kind = title.split(" giai đoạn")[0]
+    return {
+        "standard_kind": kind[:1].lower() + kind[1:],
+        "standard_title": title[:1].lower() + title[1:],
+        "standard_instrument": instrument,
+    }
+
+
 def _list_year(review_round: ReviewRound) -> int:
     """A periodic round in year N sets the lists for N+1; an ad-hoc one changes this year's."""
     if review_round.round_type == RoundType.PERIODIC:
@@ -151,11 +187,12 @@ def certificates_html(
     review_round: ReviewRound, day: dt.date, household_id: int | None = None
 ) -> str:
     snapshot = frozen(review_round)
+    province = _province_name(review_round)
     if snapshot is not None:
         items = [
             {
                 "head_name": e.head_name,
-                "village": e.village,
+                "address": full_address(e.address, e.village, snapshot.commune_name, province),
                 "size": e.member_count,
                 "klass": e.class_printed.upper(),
             }
@@ -171,7 +208,9 @@ def certificates_html(
         items = [
             {
                 "head_name": a.household.head_name,
-                "village": a.household.unit.name,
+                "address": full_address(
+                    a.household.address, a.household.unit.name, review_round.unit.name, province
+                ),
                 "size": len(a.members),
                 "klass": CLASS_VI[a.poverty_class].upper(),
             }
@@ -183,6 +222,7 @@ def certificates_html(
             "round": review_round,
             "items": items,
             "valid_year": _list_year(review_round),
+            **standard_basis(review_round),
             **_header(review_round, day),
         },
     )
@@ -210,6 +250,7 @@ def decision_html(review_round: ReviewRound) -> str:
             "near_poor": counts[CLASS_VI["near_poor"]],
             "valid_year": _list_year(review_round),
             "number": review_round.decision_number,
+            **standard_basis(review_round),
             **_header(review_round, review_round.decision_date),
         },
     )

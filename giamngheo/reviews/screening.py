@@ -1,9 +1,10 @@
 """Phiếu A — the quick screening form (Circular 07/2021/TT-BLĐTBXH, Annex II).
 
 The law has 9 markers and a household with 4 or more of them stops at screening as not poor
-(poverty-standards.md §0b). The exact wording of the markers was not read: the list below is a
-placeholder in the spirit of the form, **unconfirmed**, and is data — replace the labels (keep
-the codes stable, answers are stored by code) once Annex II has been checked.
+(poverty-standards.md §0b). Each marker cites the annex that lists it. The exact wording of the
+markers was not read: the labels below are in the spirit of the form and are data — replace them
+(keep the codes stable, answers are stored by code) once Annex II has been checked. What is not
+confirmed is listed in docs/standards.md ("What is not confirmed"), not on the form.
 """
 
 from dataclasses import dataclass
@@ -12,14 +13,19 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.reviews import legal
 
-CONFIRMED = False
-SOURCE = "Circular 07/2021/TT-BLĐTBXH, Annex II; guide: Circular 02/2022/TT-BLĐTBXH, Annex IV"
+CONFIRMED = False  # the markers' wording; see the module docstring and docs/standards.md
+SOURCE = "Circular 07/2021/TT-BLĐTBXH, Annex II; Circular 02/2022/TT-BLĐTBXH, Annex IV (guide)"
+
+
+# Where the markers are listed; a marker another text adds would carry its own article.
+MARKERS_ARTICLE = legal.SCREENING_ARTICLE
 
 
 @dataclass(frozen=True)
 class Marker:
     code: str
     label: object  # lazy translation
+    article: str = MARKERS_ARTICLE
 
 
 MARKERS: tuple[Marker, ...] = (

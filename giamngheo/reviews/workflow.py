@@ -11,6 +11,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from giamngheo.households.models import ResidentCount
+from giamngheo.law import cited
 from giamngheo.reviews import legal
 from giamngheo.reviews.flows import exempt_household_ids, flow_identity
 from giamngheo.reviews.models import (
@@ -138,7 +139,7 @@ def _meeting_done(r: ReviewRound, today: dt.date) -> list[str]:
                 "Fewer than half of the attendees agreed: the review and the meeting must be "
                 "redone (%(article)s)."
             )
-            % {"article": legal.MEETING_ARTICLE}
+            % {"article": cited(legal.MEETING_ARTICLE)}
         )
     return out
 
@@ -150,7 +151,7 @@ def _posting_done(r: ReviewRound, today: dt.date) -> list[str]:
             % {
                 "n": legal.POSTING.value,
                 "date": f"{r.posting_ends_on:%d/%m/%Y}" if r.posting_ends_on else "…",
-                "article": legal.POSTING.article,
+                "article": cited(legal.POSTING.article),
             }
         ]
     return []
@@ -170,7 +171,7 @@ def _complaints_done(r: ReviewRound, today: dt.date) -> list[str]:
     if last and today <= last:
         out.append(
             _("Re-checked results stay posted until %(date)s (%(article)s).")
-            % {"date": f"{last:%d/%m/%Y}", "article": legal.REPOSTING.article}
+            % {"date": f"{last:%d/%m/%Y}", "article": cited(legal.REPOSTING.article)}
         )
     return out
 
@@ -178,7 +179,7 @@ def _complaints_done(r: ReviewRound, today: dt.date) -> list[str]:
 def _approval_pending(r: ReviewRound, today: dt.date) -> list[str]:
     return [
         _("Only the commune chairman's decision, with its number and date, approves a round.")
-        + f" ({legal.APPROVAL_ARTICLE})"
+        + f" ({cited(legal.APPROVAL_ARTICLE)})"
     ]
 
 

@@ -157,23 +157,7 @@ def test_page_shows_no_english_label_in_vietnamese(client, settings, world, page
     assert leaks(text, english_phrases()) == []
 
 
-# Citations written in English in the code are another part of issue 15 (legal instruments named
-# in Vietnamese from data); these pages still show them.
-CITATIONS_IN_ENGLISH = {
-    "Form A with last year's markers": "the markers' source is reviews.screening.SOURCE, "
-    "an untranslated 'Circular 07/2021/TT-BLĐTBXH, Annex II'",
-}
-
-
-@pytest.mark.parametrize(
-    "page",
-    [
-        pytest.param(page, marks=pytest.mark.xfail(reason=CITATIONS_IN_ENGLISH[page], strict=True))
-        if page in CITATIONS_IN_ENGLISH
-        else page
-        for page in PAGES
-    ],
-)
+@pytest.mark.parametrize("page", list(PAGES))
 def test_page_cites_the_law_in_vietnamese(client, settings, world, page):
     text = visible_text(client, settings, world, page)
     assert leaks(text, CITATION_WORDS) == []

@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from giamngheo import law
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.geo.models import AdminUnit
@@ -120,8 +121,7 @@ class WhatIfReport:
     @property
     def standard_name(self) -> str:
         """The standard as pages name it: title and decree, never its internal id."""
-        lang = "en" if (get_language() or "vi").startswith("en") else "vi"
-        return standard_name(self.standard, lang)
+        return standard_name(self.standard, law.language())
 
     @property
     def has_approved(self) -> bool:

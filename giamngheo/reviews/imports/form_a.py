@@ -10,6 +10,7 @@ from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, scoped
 from giamngheo.history import REASON_MAX
 from giamngheo.households.text import fold
+from giamngheo.law import cited
 from giamngheo.reviews import screening
 from giamngheo.reviews.flows import exempt_household_ids
 from giamngheo.reviews.imports.reading import (
@@ -96,7 +97,7 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
                     row_no,
                     "form_a_markers",
                     _("this household is exempt from form A (%(s)s); leave the cell empty.")
-                    % {"s": screening.EXEMPT_SOURCE},
+                    % {"s": cited(screening.EXEMPT_SOURCE)},
                     value=text,
                 )
             )

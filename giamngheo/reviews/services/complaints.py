@@ -17,6 +17,7 @@ from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.errors import Conflict, DomainError
 from giamngheo.households.models import Household
+from giamngheo.law import cited
 from giamngheo.reviews import legal, workflow
 from giamngheo.reviews.models import Assessment, Complaint, ReviewRound, RoundStatus
 from giamngheo.reviews.services.assessments import (
@@ -48,7 +49,7 @@ def _received_on_problem(review_round: ReviewRound, received_on: dt.date, today:
             "raised during the posting (%(article)s)."
         ) % {
             "end": f"{review_round.posting_ends_on:%d/%m/%Y}",
-            "article": legal.COMPLAINT_RECHECK.article,
+            "article": cited(legal.COMPLAINT_RECHECK.article),
         }
     return ""
 
@@ -69,7 +70,7 @@ def complaint_receive(
     if review_round.status != RoundStatus.POSTING:
         errors.append(
             _("Complaints are received while the results are posted (%(a)s).")
-            % {"a": legal.POSTING.article}
+            % {"a": cited(legal.POSTING.article)}
         )
     else:
         problem = _received_on_problem(review_round, received_on, timezone.localdate())

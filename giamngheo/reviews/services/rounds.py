@@ -14,6 +14,7 @@ from giamngheo.accounts.scoping import Capability, can
 from giamngheo.errors import Conflict, DomainError
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.households.models import Household, HouseholdStatus
+from giamngheo.law import cited
 from giamngheo.reviews import legal, workflow
 from giamngheo.reviews.models import (
     Assessment,
@@ -66,7 +67,7 @@ def round_create(
                 % {
                     "start": f"{start:%d/%m/%Y}",
                     "end": f"{end:%d/%m/%Y}",
-                    "article": legal.PERIODIC_WINDOW_ARTICLE,
+                    "article": cited(legal.PERIODIC_WINDOW_ARTICLE),
                 }
             )
     try:

@@ -24,6 +24,7 @@ from giamngheo.errors import Conflict, DomainError
 from giamngheo.geo.models import AdminUnit
 from giamngheo.history import REASON_MAX
 from giamngheo.households.vocab import PovertyClass
+from giamngheo.law import cited
 from giamngheo.reviews import screening, workflow
 from giamngheo.reviews.flows import exempt_household_ids, previous_classes
 from giamngheo.reviews.models import Assessment, ReviewRound
@@ -172,11 +173,10 @@ def village_sheet(
         "round_total": round_progress(village_progress(review_round)),
         "editable": review_round.status in workflow.SCREENING_OPEN,
         "stop_at": screening.STOP_AT,
-        "confirmed_law": screening.CONFIRMED,
         "source": screening.SOURCE,
+        "markers_article": screening.MARKERS_ARTICLE,
         "exempt_classes": [classes.get(c, c) for c in screening.FORM_A_EXEMPT_CLASSES],
         "exempt_source": screening.EXEMPT_SOURCE,
-        "exempt_confirmed": screening.EXEMPT_CONFIRMED,
     }
 
 
@@ -236,7 +236,7 @@ def village_screen(
     if exempt_sent:
         errors.append(
             _("Households %(codes)s are exempt from form A (%(source)s); they go to form B.")
-            % {"codes": ", ".join(exempt_sent), "source": screening.EXEMPT_SOURCE}
+            % {"codes": ", ".join(exempt_sent), "source": cited(screening.EXEMPT_SOURCE)}
         )
     if errors:
         raise ValidationError(errors)

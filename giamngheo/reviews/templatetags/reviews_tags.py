@@ -1,11 +1,24 @@
 from django import template
 
+from giamngheo import law
 from giamngheo.accounts.scoping import Capability, can
-from giamngheo.reviews.display import classification, standard_label
+from giamngheo.reviews.display import classification
 from giamngheo.reviews.selectors import household_classifications
 from giamngheo.reviews.services.screening import village_progress
 
 register = template.Library()
+
+
+@register.filter
+def standard_name(standard_id):
+    """`{{ round.standard|standard_name }}`: the standard's title and decree, never its id."""
+    return law.standard_named(standard_id or "")
+
+
+@register.filter
+def cite(text):
+    """`{{ article|cite }}`: a citation as the page's language writes it."""
+    return law.cited(str(text or ""))
 
 
 @register.simple_tag(takes_context=True)
@@ -24,12 +37,6 @@ def latest_classification(context, household):
 @register.simple_tag
 def classification_of(assessment):
     return classification(assessment)
-
-
-@register.filter
-def standard(std_id):
-    """A standard's title for pages ("Chuẩn nghèo đa chiều giai đoạn 2022 - 2025 …"), not its id."""
-    return standard_label(std_id)
 
 
 @register.simple_tag

@@ -6,7 +6,7 @@ from giamngheo.accounts.access import requires
 from giamngheo.accounts.scoping import Capability, can
 from giamngheo.api import selectors as api_selectors
 from giamngheo.errors import attempt
-from giamngheo.reviews import screening, selectors, services, workflow
+from giamngheo.reviews import legal, screening, selectors, services, workflow
 from giamngheo.reviews.display import classification_context, section_list
 from giamngheo.reviews.forms import ChangeRequestForm, ScreeningForm, section_form
 from giamngheo.reviews.services.assessments import required_sections
@@ -67,7 +67,6 @@ def assessment_screening(request: HttpRequest, pk: int) -> HttpResponse:
         "assessment": a,
         "form": form,
         "stop_at": screening.STOP_AT,
-        "confirmed": screening.CONFIRMED,
         "source": screening.SOURCE,
         "last_year": previous.screening.get("markers", []) if previous else None,
     }
@@ -125,6 +124,5 @@ def change_request_create(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(created.ad_hoc_round)
         else:
             form_errors(request, form)
-    return render(
-        request, "reviews/change_request_form.html", {"form": form, "household": household}
-    )
+    context = {"form": form, "household": household, "article": legal.AD_HOC_DECISION.article}
+    return render(request, "reviews/change_request_form.html", context)

@@ -69,7 +69,12 @@ def round_create(request: HttpRequest) -> HttpResponse:
         )
         if created:
             return redirect(created)
-    return render(request, "reviews/round_form.html", {"form": form})
+    context = {
+        "form": form,
+        "window_article": legal.PERIODIC_WINDOW_ARTICLE,
+        "ad_hoc_days": legal.AD_HOC_DECISION.value,
+    }
+    return render(request, "reviews/round_form.html", context)
 
 
 HOUSEHOLDS_PER_PAGE = 50

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from giamngheo.accounts.models import Organisation
+from giamngheo.law import cited_message
 from giamngheo.support.models.funds import LedgerEntry
 from giamngheo.validators import validate_date_in_range
 
@@ -62,7 +63,9 @@ class SupportRecord(models.Model):
         _("budget line"),
         max_length=200,
         blank=True,
-        help_text=_("e.g. NTP project 5 (housing), Decision 90/QĐ-TTg"),
+        help_text=cited_message(
+            _("e.g. NTP project 5 (housing), %(law)s"), law="Decision 90/QĐ-TTg"
+        ),
     )
     activity = models.ForeignKey(
         "programs.Activity",
