@@ -45,5 +45,5 @@ def test_household_page_shows_class_and_deprivations_with_the_article(client):
     client.force_login(officer)
     html = client.get(reverse("households:detail", args=[household.pk])).content.decode()
     assert "Hộ nghèo" in html
-    assert "Decree 07/2021/NĐ-CP, Art. 3(1)(a)" in html
+    assert "điểm a khoản 1 Điều 3 Nghị định số 07/2021/NĐ-CP" in html
     assert "1.450.000" in html
