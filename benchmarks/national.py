@@ -177,7 +177,8 @@ def run_simulation(root: Path, workers: int, standard: str) -> int:
     national = simulate(root, std, client=client)
     wall = time.perf_counter() - wall0
     tree = _tree(os.getpid())
-    peak = sum(_status(p, "VmHWM") for p in tree)
+    peaks = {p: _status(p, "VmHWM") for p in tree}
+    peak = sum(peaks.values())
     cpu = sum(_cpu(p) for p in tree) - cpu_before
     client.close()
     client.cluster.close()
@@ -190,6 +191,9 @@ def run_simulation(root: Path, workers: int, standard: str) -> int:
                 "cpu": cpu,
                 "peak": peak,
                 "processes": len(tree),
+                "peak_by_process_mib": sorted(
+                    (round(v / 2**20) for v in peaks.values()), reverse=True
+                ),
                 "workers": national.workers,
                 "poor": poor,
                 "unclassified": national.unclassified,
@@ -236,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     load_after = _loadavg()
     print(
         f"simulate: wall_s={figures['seconds']:.1f} cpu_s={figures['cpu']:.1f} "
-        f"processes={figures['processes']} poor={figures['poor']:,} "
+        f"processes={figures['processes']} peak_mib={figures['peak_by_process_mib']} poor={figures['poor']:,} "
         f"unclassified={figures['unclassified']} load_before={'/'.join(load)} "
         f"load_after={'/'.join(load_after)}"
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -86,17 +87,23 @@ def choose_standard(standard_id: str | None, standard_file: Path | str | None) -
 
 
 def _client(scheduler: str | None, workers: int, memory_limit: str, processes: bool) -> Any:
+    import dask
     from dask.distributed import Client, LocalCluster
 
     if scheduler:
         return Client(scheduler)
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        memory_limit=memory_limit,
-        processes=processes,
-        dashboard_address=None,
-    )
+    # Each worker's Polars pool gets its share of the cores, so N workers never run N × cores
+    # threads on a small machine.
+    # (set before the worker process starts: Polars reads it once, on import).
+    threads = str(max(1, (os.cpu_count() or 1) // workers))
+    with dask.config.set({"distributed.nanny.pre-spawn-environ.POLARS_MAX_THREADS": threads}):
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            memory_limit=memory_limit,
+            processes=processes,
+            dashboard_address=None,
+        )
     return Client(cluster)
 
 
