@@ -221,3 +221,19 @@ def test_an_input_without_partitions_says_what_it_expected(tmp_path, capsys):
     assert "province=<code>" in capsys.readouterr().err
     with pytest.raises(PartitionError, match="no such directory"):
         partitions(tmp_path / "missing")
+
+
+def test_simulate_on_a_given_scheduler_prints_a_summary_and_writes_both_tables(
+    registry, tmp_path, dask_client, capsys
+):
+    facts_export(actor=registry["admin"], output=tmp_path / "facts")
+    address = dask_client.cluster.scheduler_address
+    code = main(
+        ["--standard", "vn-2022", "--input", str(tmp_path / "facts"), "--scheduler", address]
+        + ["--output", str(tmp_path / "out")]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "standard=vn-2022 provinces=2 communes=2 households=8 poor=3" in out
+    assert (tmp_path / "out" / "provinces.csv").is_file()
+    assert (tmp_path / "out" / "communes.csv").is_file()
