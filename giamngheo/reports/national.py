@@ -34,6 +34,7 @@ import polars as pl
 
 from giamngheo.households.rates import percent
 from giamngheo.spreadsheets import csv_writer
+from giamngheo.standards.explain import render_warnings
 from giamngheo.standards.partitions import (
     APPROVED,
     COMMUNE,
@@ -308,6 +309,8 @@ def main(argv: list[str]) -> int:
     if args.output is not None:
         for path in write_outputs(national, args.output):
             sys.stdout.write(f"wrote {path}\n")
+    for warning in render_warnings(national.warnings, "en"):
+        sys.stderr.write(f"warning: {warning}\n")
     for household_id, _table, _row, fld, message in national.errors:
         sys.stderr.write(f"not classified: {household_id} {fld}: {message}\n")
     return 1 if national.unclassified else 0
