@@ -1,7 +1,7 @@
 """The `giamngheo` console script: each verb is the management command of the same name.
 
-`classify` is the exception: it goes straight to the pure rule engine, so it runs on a
-machine with no settings and no database.
+`classify` and `simulate` are the exceptions: they go straight to the pure rule engine (simulate
+through Dask), so they run on a machine with no settings and no database.
 """
 
 import os
@@ -15,6 +15,10 @@ def main(argv: list[str] | None = None) -> int:
         from giamngheo.standards.cli import main as classify_main
 
         return classify_main(args[1:])
+    if args and args[0] == "simulate":
+        from giamngheo.reports.national import main as simulate_main
+
+        return simulate_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "giamngheo.settings")
     from django.core.management import execute_from_command_line
 

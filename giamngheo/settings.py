@@ -62,6 +62,11 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-1"
 
+# The key of the pseudonymous household ids in Parquet exports (`giamngheo export_parquet`):
+# whoever holds it and the registry can link a pseudonym back to a household, so it stays on
+# this server. Empty: a key derived from SECRET_KEY.
+PSEUDONYM_KEY = envsecret("PSEUDONYM_KEY")
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 

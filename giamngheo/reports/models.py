@@ -134,3 +134,32 @@ class ProvinceSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.unit)
+
+
+class FactsExport(models.Model):
+    """One export of classifier facts for the national what-if (`giamngheo export_parquet`).
+
+    The facts are pseudonymous, not anonymous: with the key and the registry a household can be
+    found again, so every export stays accountable (Personal Data Protection Law, Law
+    91/2025/QH15): who, when, which provinces, how many households and members, where to.
+    A log, never edited.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    exported_at = models.DateTimeField(_("exported at"), auto_now_add=True)
+    provinces = models.JSONField(_("provinces"), default=list)
+    households = models.PositiveBigIntegerField(_("households"))
+    members = models.PositiveBigIntegerField(_("members"))
+    key_id = models.CharField(_("pseudonym key fingerprint"), max_length=16)
+    destination = models.CharField(_("written to"), max_length=500)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("facts export")
+        verbose_name_plural = _("facts exports")
+        ordering = ["-exported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.exported_at:%d/%m/%Y %H:%M} · {', '.join(self.provinces)}"

@@ -134,6 +134,24 @@ def classify_results_csv(client, u, tmp_path):
     return _classify_results(tmp_path / "results.csv")
 
 
+def national_simulation_csv(client, u, tmp_path):
+    """The national what-if's CSVs name provinces and communes as the registry does."""
+    from dask.distributed import Client, LocalCluster
+
+    from giamngheo.reports.facts_export import facts_export
+    from giamngheo.reports.national import simulate, write_outputs
+    from giamngheo.standards import load_standard
+
+    admin = UserFactory(role=Role.SYSTEM_ADMIN, unit=None)
+    facts_export(actor=admin, output=tmp_path / "facts", province=u["P"].code)
+    with (
+        LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster,
+        Client(cluster) as dask,
+    ):
+        national = simulate(tmp_path / "facts", load_standard("vn-2022"), client=dask)
+    return [path.read_bytes() for path in write_outputs(national, tmp_path / "out")]
+
+
 def job_error_report(client, u, tmp_path=None):
     """A refused import's errors, with what the person typed as each value and sheet name."""
     officer = UserFactory(role=Role.COMMUNE_OFFICER, unit=u["A"])
@@ -190,6 +208,7 @@ WRITERS: list[tuple[Callable, str, str]] = [
     (users_passwords, "xlsx", "accounts/onboarding.py"),
     (portal_statistics, "csv", "portal/views.py"),
     (classify_results_csv, "csv", "standards/fileio.py"),
+    (national_simulation_csv, "csv", "reports/national.py"),
 ]
 # ODK Collect reads these CSVs for choices and pulldata, never a spreadsheet program: they are
 # written as they are (see `api/openrosa/forms.py`), checked below.
