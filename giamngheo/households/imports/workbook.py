@@ -103,38 +103,40 @@ def export_workbook(households: QuerySet[Household]) -> bytes:
     return out.getvalue()
 
 
+def export_members(households: QuerySet[Household]) -> QuerySet[Member]:
+    return Member.objects.filter(household__in=households.order_by().values("pk"))
+
+
 def export_write(
     households: QuerySet[Household], file: Any, progress: Progress | None = None
 ) -> tuple[int, int]:
     """Stream the export of `households` into `file` in constant memory; returns the number of
-    households and members written. `progress(n)` is told every `CHUNK` households."""
+    households and members written. `progress(rows)` hears every `CHUNK` rows of both sheets."""
+    rows = 0
     with XlsxStream(file) as book:
         sheet = book.sheet(HOUSEHOLDS)
         sheet.append([c.name for c in COLUMNS[HOUSEHOLDS]] + ["status"])
-        rows = households.order_by("code").values_list(*HOUSEHOLD_FIELDS)
-        count = 0
-        for row in rows.iterator(chunk_size=CHUNK):
+        values = households.order_by("code").values_list(*HOUSEHOLD_FIELDS)
+        for row in values.iterator(chunk_size=CHUNK):
             # Flags as 1/0 and causes joined, as the template asks for them.
             sheet.append(
                 (*row[:7], int(row[7]), int(row[8]), int(row[9]), ";".join(row[10] or ()), row[11])
             )
-            count += 1
-            if progress is not None and count % CHUNK == 0:
-                progress(count)
+            rows += 1
+            if progress is not None and rows % CHUNK == 0:
+                progress(rows)
+        count = rows
         sheet = book.sheet(MEMBERS)
         names = [c.name for c in COLUMNS[MEMBERS]]
         sheet.append(names)
-        members = Member.objects.filter(household__in=households.order_by().values("pk"))
         fields = ["household__code" if n == "household_code" else n for n in names]
         masked = names.index("citizen_id")
-        written = 0
-        for values in (
-            members.order_by("household__code", "member_no")
-            .values_list(*fields)
-            .iterator(chunk_size=CHUNK)
-        ):
-            row = [int(v) if v is True or v is False else v for v in values]
+        members = export_members(households).order_by("household__code", "member_no")
+        for member in members.values_list(*fields).iterator(chunk_size=CHUNK):
+            row = [int(v) if v is True or v is False else v for v in member]
             row[masked] = mask_citizen_id(row[masked])
             sheet.append(row)
-            written += 1
-    return count, written
+            rows += 1
+            if progress is not None and rows % CHUNK == 0:
+                progress(rows)
+    return count, rows - count
