@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -177,22 +178,27 @@ _SHEET_END = "</sheetData></worksheet>"
 _FLUSH_ROWS = 2000
 
 
+_TEXT_OPEN = '<c t="inlineStr"><is><t xml:space="preserve">'
+_TEXT_CLOSE = "</t></is></c>"
+
+
+def _xml_text(value: str) -> str:
+    # Most text needs no escaping; checking for it costs less than translating every string.
+    if value.isprintable() and "&" not in value and "<" not in value and ">" not in value:
+        return value
+    return value.translate(_XML_TEXT)
+
+
 def xlsx_cell(value: Any) -> str:
     """One cell's XML: text always as an inline string (never a formula), numbers and dates typed."""
     kind = type(value)
     if kind is str:
-        if not value:
-            return "<c/>"
-        return (
-            '<c t="inlineStr"><is><t xml:space="preserve">'
-            + value.translate(_XML_TEXT)
-            + "</t></is></c>"
-        )
+        return _TEXT_OPEN + _xml_text(value) + _TEXT_CLOSE if value else "<c/>"
     if value is None:
         return "<c/>"
     if kind is bool:
         return f"<c><v>{int(value)}</v></c>"
-    if kind is int or kind is float or kind is Decimal:
+    if kind is int or kind is Decimal or (kind is float and math.isfinite(value)):
         return f"<c><v>{value}</v></c>"
     if kind is dt.date:
         return f'<c s="{_DATE}"><v>{(value - _EXCEL_EPOCH).days}</v></c>'
@@ -203,7 +209,16 @@ def xlsx_cell(value: Any) -> str:
 
 
 def xlsx_row(values: Iterable[Any]) -> str:
-    return "<row>" + "".join(map(xlsx_cell, values)) + "</row>"
+    parts = ["<row>"]
+    append = parts.append
+    for value in values:
+        # Text inline (the common case), everything else through `xlsx_cell`.
+        if type(value) is str and value:
+            append(_TEXT_OPEN + _xml_text(value) + _TEXT_CLOSE)
+        else:
+            append(xlsx_cell(value))
+    append("</row>")
+    return "".join(parts)
 
 
 class XlsxSheet:
