@@ -10,6 +10,13 @@ own. Prints wall and CPU seconds (this process only; PostgreSQL's own CPU is not
 households per second, the workbook's size, the peak RSS and how much the export added to it.
 `--baseline` also writes the same rows with openpyxl (write-only, the writer the export used
 before) for a like-with-like comparison at the first size. The last lines are machine-readable.
+
+    python benchmarks/exports.py --posting-rows 100,1000,3000
+
+times the posting list's PDF (the round's template through WeasyPrint, as a draft round prints
+it live and as an approved round's document job stores it once) for lists of that many
+households, and reading a stored document back with its checksum check (what an approved
+round's download does).
 """
 
 from __future__ import annotations
@@ -17,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -69,8 +75,13 @@ def _reset_sqlite() -> None:
     Household.objects.all().delete()
 
 
-def rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def rss_mib(field: str = "VmHWM") -> float:
+    """This process's peak (VmHWM) or current (VmRSS) resident memory. Not getrusage's
+    ru_maxrss, which a process started by another keeps from its parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise LookupError(field)
 
 
 def export(baseline: bool) -> dict:
@@ -81,7 +92,7 @@ def export(baseline: bool) -> dict:
 
     actor = User.objects.get(username="bench_province")
     households = household_list(actor=actor)
-    before = rss_mib()
+    before = rss_mib("VmRSS")
     with tempfile.TemporaryFile(suffix=".xlsx") as file:
         wall, cpu = time.perf_counter(), time.process_time()
         count, members = export_write(households, file)
@@ -140,12 +151,63 @@ def openpyxl_baseline(households) -> dict:
     }
 
 
+def posting(sizes: list[int]) -> None:
+    import datetime as dt
+    import hashlib
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    from giamngheo.reviews.documents import Row, to_pdf
+
+    classes = ["nghèo", "cận nghèo"]
+    review_round = SimpleNamespace(
+        year=2025, posting_started_on=dt.date(2025, 11, 3), posting_ends_on=dt.date(2025, 11, 7)
+    )
+    for size in sizes:
+        listed = [
+            Row(n, f"Nguyễn Văn An {n}", f"Thôn {n % 12 + 1}", classes[n % 2], "Hộ nghèo cũ")
+            for n in range(1, size + 1)
+        ]
+        escaped = [Row(n, f"Trần Thị Bích {n}", "Thôn 3", "", "Thoát nghèo") for n in range(1, 20)]
+        html = render_to_string(
+            "reviews/pdf/posting.html",
+            {
+                "round": review_round,
+                "listed": listed,
+                "escaped": escaped,
+                "parent": "ỦY BAN NHÂN DÂN",
+                "body": "XÃ THỬ",
+                "place_date": "Xã Thử, ngày 03 tháng 11 năm 2025",
+                "commune_name": "xã Thử",
+            },
+        )
+        wall, cpu = time.perf_counter(), time.process_time()
+        pdf = to_pdf(html)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        digest = hashlib.sha256(pdf).hexdigest()
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+            file.write(pdf)
+            file.flush()
+            read = time.perf_counter()
+            content = Path(file.name).read_bytes()
+            assert hashlib.sha256(content).hexdigest() == digest
+            read = time.perf_counter() - read
+        load = Path("/proc/loadavg").read_text().split()[0]
+        print(
+            f"RESULT posting_pdf rows={size} wall_s={wall:.2f} cpu_s={cpu:.2f} "
+            f"kib={len(pdf) // 1024} stored_read_ms={read * 1000:.1f} load={load}",
+            flush=True,
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--households", default="10000,200000")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--baseline", action="store_true")
     parser.add_argument("--export-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--posting-rows", default="", help="time the posting list's PDF instead")
     args = parser.parse_args()
     url = args.database_url
     if not url:
@@ -155,6 +217,9 @@ def main() -> int:
     elif url.startswith("postgres"):
         data.ensure_database(url)
     data.setup_django(url)
+    if args.posting_rows:
+        posting([int(n) for n in args.posting_rows.split(",")])
+        return 0
     if args.export_only:
         print(json.dumps(export(args.baseline)))
         return 0
