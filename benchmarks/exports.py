@@ -154,6 +154,9 @@ def openpyxl_baseline(households) -> dict:
 def posting(sizes: list[int]) -> None:
     import datetime as dt
     import hashlib
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
     from types import SimpleNamespace
 
     from django.template.loader import render_to_string

@@ -190,7 +190,8 @@ def _xml_text(value: str) -> str:
 
 
 def xlsx_cell(value: Any) -> str:
-    """One cell's XML: text always as an inline string (never a formula), numbers and dates typed."""
+    """One cell's XML: text always as an inline string (never a formula); numbers and dates typed;
+    booleans as 1/0, as the importers read them."""
     kind = type(value)
     if kind is str:
         return _TEXT_OPEN + _xml_text(value) + _TEXT_CLOSE if value else "<c/>"

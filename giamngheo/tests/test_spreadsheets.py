@@ -12,7 +12,16 @@ from giamngheo.spreadsheets import XlsxStream, append_row
 
 ROWS = [
     ["code", "name", "count", "share", "born", "seen", "empty", "flag"],
-    ["HH-1", "Nguyễn Văn An", 3, 0.25, dt.date(1980, 5, 1), dt.datetime(2025, 1, 2, 3, 4, 5), None, 1],
+    [
+        "HH-1",
+        "Nguyễn Văn An",
+        3,
+        0.25,
+        dt.date(1980, 5, 1),
+        dt.datetime(2025, 1, 2, 3, 4, 5),
+        None,
+        1,
+    ],
     ["HH-2", "=cmd|' /C calc'!A0", 0, -1.5, dt.date(2024, 2, 29), None, None, 0],
     ["HH-3", '=HYPERLINK("http://evil.example","Nguyen")', 12, 100, None, None, None, 1],
     ["HH-4", "+84912345678", -7, 1e-3, None, None, None, 0],

@@ -118,10 +118,8 @@ def export_write(
         sheet.append([c.name for c in COLUMNS[HOUSEHOLDS]] + ["status"])
         values = households.order_by("code").values_list(*HOUSEHOLD_FIELDS)
         for row in values.iterator(chunk_size=CHUNK):
-            # Flags as 1/0 and causes joined, as the template asks for them.
-            sheet.append(
-                (*row[:7], int(row[7]), int(row[8]), int(row[9]), ";".join(row[10] or ()), row[11])
-            )
+            # Causes joined, as the template asks for them; flags are written as 1/0.
+            sheet.append((*row[:10], ";".join(row[10] or ()), row[11]))
             rows += 1
             if progress is not None and rows % CHUNK == 0:
                 progress(rows)
@@ -133,7 +131,7 @@ def export_write(
         masked = names.index("citizen_id")
         members = export_members(households).order_by("household__code", "member_no")
         for member in members.values_list(*fields).iterator(chunk_size=CHUNK):
-            row = [int(v) if v is True or v is False else v for v in member]
+            row = list(member)
             row[masked] = mask_citizen_id(row[masked])
             sheet.append(row)
             rows += 1
