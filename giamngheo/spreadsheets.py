@@ -5,11 +5,11 @@ the export as that text, never as a live formula (OWASP, "CSV Injection").
 
 - Workbooks (openpyxl): a ``str`` is stored as a string cell whatever it starts with, so it
   shows exactly as typed, with no visible prefix; numbers and dates keep their type, so figures
-  in report tables stay figures. XlsxWriter, if it is ever used, must be opened with
-  ``XLSXWRITER_OPTIONS`` (it turns ``=…`` into formulas otherwise).
-- Large exports (`XlsxStream`): the same rule, written row by row straight into the zip file,
-  so memory stays constant whatever the number of rows; a ``str`` is always an inline string
-  cell, never a formula.
+  in report tables stay figures. XlsxWriter is always opened with ``XLSXWRITER_OPTIONS`` (it
+  turns ``=…`` into formulas otherwise).
+- Large exports (`XlsxStream`): the same rule through XlsxWriter in constant_memory mode, row
+  by row, so memory stays constant whatever the number of rows; a ``str`` is always written
+  with ``write_string`` (an inline string cell), never as a formula.
 - CSV files hold no types, so OWASP's rule applies: a text cell that begins with
   ``= + - @``, a tab or a carriage return gets a leading apostrophe. The product's CSV readers
   remove it again (``csv_unescape``), so an export read back keeps ``+84912345678`` intact.
@@ -24,14 +24,14 @@ import csv
 import datetime as dt
 import math
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import IO, Any, Protocol
-from xml.sax.saxutils import quoteattr
+from typing import Any, Protocol
 
+import xlsxwriter
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.worksheet import Worksheet as XlsxWorksheet
 
 # OWASP's list: what spreadsheet programs read as the start of a formula.
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
@@ -118,199 +118,108 @@ def csv_reader(lines: Iterable[str], *args: Any, **options: Any) -> Iterator[lis
         yield [csv_unescape(cell) for cell in row]
 
 
-# Streamed workbooks. XlsxWriter's constant_memory mode writes about 8,000 rows of twelve cells a
-# second on this project's machines (~100,000 cells/s); an export of a province's households and
-# members needs millions of cells a second, so the sheet XML is written here directly: one
-# string per row, inline strings (no shared-string table to hold in memory), deflated in a
-# streamed zip entry. Only what the product's exports need: text, numbers, dates, empty cells.
+# Streamed workbooks: XlsxWriter in constant_memory mode keeps one row in memory and writes it to a
+# temporary file as soon as the next row starts; the sheets are zipped into the workbook at the end.
+STREAM_OPTIONS = {**XLSXWRITER_OPTIONS, "constant_memory": True, "remove_timezone": True}
 
-# Characters XML 1.0 cannot carry are dropped; a carriage return is kept as a character
-# reference (a parser would turn a literal one into a line feed).
+# Characters XML 1.0 cannot carry are dropped (XlsxWriter would write them as ``_xHHHH_``, which
+# Excel decodes but openpyxl, the product's own reader, does not); a carriage return becomes the
+# line feed an XML parser would have made of it.
 _XML_ILLEGAL: dict[str, str | None] = {
     **{chr(c): None for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)},
     "\ufffe": None,
     "\uffff": None,
 }
-_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;", **_XML_ILLEGAL})
-_XML_NAME = str.maketrans({**_XML_ILLEGAL, "\r": None, "\n": None, "\t": None})
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-# Styles (cellXfs) the writer declares: 0 plain, 1 date (numFmt 14), 2 date and time (numFmt 22).
-_DATE, _DATETIME = 1, 2
-_CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    "{sheets}</Types>"
-)
-_SHEET_TYPE = (
-    '<Override PartName="/xl/worksheets/sheet{n}.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-)
-_ROOT_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-    "</Relationships>"
-)
-_STYLES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="22" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    "</cellXfs>"
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    "</styleSheet>"
-)
-_SHEET_START = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-)
-_SHEET_END = "</sheetData></worksheet>"
-_FLUSH_ROWS = 2000
+_CLEAN_TEXT = str.maketrans(_XML_ILLEGAL)
+_CLEAN_NAME = str.maketrans({**_XML_ILLEGAL, "\r": None, "\n": None, "\t": None})
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+_DATE_FORMAT, _DATETIME_FORMAT = 14, 22  # Excel's built-in date and date-and-time formats
 
 
-_TEXT_OPEN = '<c t="inlineStr"><is><t xml:space="preserve">'
-_TEXT_CLOSE = "</t></is></c>"
-
-
-def _xml_text(value: str) -> str:
-    # Most text needs no escaping; checking for it costs less than translating every string.
-    if value.isprintable() and "&" not in value and "<" not in value and ">" not in value:
+def _clean_text(value: str) -> str:
+    # Most text is printable; checking for that costs less than cleaning every string.
+    if value.isprintable():
         return value
-    return value.translate(_XML_TEXT)
-
-
-def xlsx_cell(value: Any) -> str:
-    """One cell's XML: text always as an inline string (never a formula); numbers and dates typed;
-    booleans as 1/0, as the importers read them."""
-    kind = type(value)
-    if kind is str:
-        return _TEXT_OPEN + _xml_text(value) + _TEXT_CLOSE if value else "<c/>"
-    if value is None:
-        return "<c/>"
-    if kind is bool:
-        return f"<c><v>{int(value)}</v></c>"
-    if kind is int or kind is Decimal or (kind is float and math.isfinite(value)):
-        return f"<c><v>{value}</v></c>"
-    if kind is dt.date:
-        return f'<c s="{_DATE}"><v>{(value - _EXCEL_EPOCH).days}</v></c>'
-    if kind is dt.datetime:
-        serial = (value.replace(tzinfo=None) - dt.datetime(1899, 12, 30)).total_seconds() / 86400
-        return f'<c s="{_DATETIME}"><v>{serial!r}</v></c>'
-    return xlsx_cell(str(value))
-
-
-def xlsx_row(values: Iterable[Any]) -> str:
-    parts = ["<row>"]
-    append = parts.append
-    for value in values:
-        # Text inline (the common case), everything else through `xlsx_cell`.
-        if type(value) is str and value:
-            append(_TEXT_OPEN + _xml_text(value) + _TEXT_CLOSE)
-        else:
-            append(xlsx_cell(value))
-    append("</row>")
-    return "".join(parts)
+    return value.replace("\r\n", "\n").replace("\r", "\n").translate(_CLEAN_TEXT)
 
 
 class XlsxSheet:
-    """One sheet being written: rows are buffered a few thousand at a time, never all of them."""
+    """One sheet being written, a row at a time (XlsxWriter holds only the current row)."""
 
-    def __init__(self, entry: IO[bytes]) -> None:
-        self._entry = entry
-        self._buffer: list[str] = [_SHEET_START]
+    def __init__(self, book: XlsxStream, worksheet: XlsxWorksheet) -> None:
+        self._book = book
+        self._sheet = worksheet
         self.rows = 0
 
     def append(self, values: Iterable[Any]) -> None:
-        self._buffer.append(xlsx_row(values))
+        row = self.rows
+        write_string = self._sheet.write_string
+        write_number = self._sheet.write_number
+        for column, value in enumerate(values):
+            kind = type(value)
+            if kind is str:
+                if value:
+                    value = _clean_text(value)
+                    if value.startswith("<r>") and value.endswith("</r>"):
+                        # XlsxWriter copies such text into the sheet as rich-text XML, unescaped
+                        # (constant_memory mode); as three plain runs it is escaped like any text.
+                        self._sheet.write_rich_string(row, column, "<", "r>", value[3:])
+                    else:
+                        write_string(row, column, value)
+            elif value is None:
+                continue
+            elif kind is bool:
+                write_number(row, column, int(value))  # 1/0, as the importers read flags
+            elif (
+                kind is int
+                or (kind is float and math.isfinite(value))
+                or kind is Decimal
+                and value.is_finite()
+            ):
+                write_number(row, column, value)
+            elif kind is dt.date:
+                self._sheet.write_datetime(row, column, value, self._book.date_format)
+            elif kind is dt.datetime:
+                self._sheet.write_datetime(row, column, value, self._book.datetime_format)
+            else:
+                text = str(value)
+                if text:
+                    write_string(row, column, _clean_text(text))
         self.rows += 1
-        if len(self._buffer) >= _FLUSH_ROWS:
-            self._flush()
 
     def extend(self, rows: Iterable[Iterable[Any]]) -> None:
         for values in rows:
             self.append(values)
-
-    def _flush(self) -> None:
-        self._entry.write("".join(self._buffer).encode())
-        self._buffer = []
-
-    def close(self) -> None:
-        self._buffer.append(_SHEET_END)
-        self._flush()
-        self._entry.close()
 
 
 class XlsxStream:
     """A workbook written sheet by sheet, row by row, into `file` (a path or a binary file).
 
     ``with XlsxStream(out) as book: sheet = book.sheet("households"); sheet.append([...])``.
-    Sheets are written one after the other (a new `sheet` closes the previous one).
+    Rows go in order; sheets are written one after the other. Text is always a string cell
+    (``write_string``), never a formula; numbers and dates keep their type; booleans are 1/0.
     """
 
-    def __init__(self, file: Any, *, compresslevel: int = 1) -> None:
-        self._zip = zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
-        self._names: list[str] = []
-        self._current: XlsxSheet | None = None
+    def __init__(self, file: Any) -> None:
+        self._book = xlsxwriter.Workbook(file, STREAM_OPTIONS)
+        self.date_format = self._book.add_format({"num_format": _DATE_FORMAT})
+        self.datetime_format = self._book.add_format({"num_format": _DATETIME_FORMAT})
+        self._names: set[str] = set()
 
     def sheet(self, name: str) -> XlsxSheet:
-        if self._current is not None:
-            self._current.close()
-        # Excel's limits on a sheet name: 31 characters, none of []:*?/\.
-        title = re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or f"Sheet{len(self._names) + 1}"
-        self._names.append(title)
-        entry = self._zip.open(f"xl/worksheets/sheet{len(self._names)}.xml", "w", force_zip64=True)
-        self._current = XlsxSheet(entry)
-        return self._current
+        # Excel's rules for a sheet name: at most 31 characters, none of []:*?/\, no apostrophe
+        # at either end, unique whatever the case.
+        title = _SHEET_NAME_BAD.sub("_", name.translate(_CLEAN_NAME))[:31].strip("'")
+        title = title or f"Sheet{len(self._names) + 1}"
+        base, n = title, 1
+        while title.casefold() in self._names or title.casefold() == "history":
+            n += 1
+            title = f"{base[: 31 - len(str(n)) - 3]} ({n})"
+        self._names.add(title.casefold())
+        return XlsxSheet(self, self._book.add_worksheet(title))
 
     def close(self) -> None:
-        if self._current is not None:
-            self._current.close()
-            self._current = None
-        if not self._names:
-            self.sheet("Sheet1").close()
-            self._current = None
-        sheets = "".join(
-            f'<sheet name={quoteattr(name.translate(_XML_NAME))} sheetId="{n}" r:id="rId{n}"/>'
-            for n, name in enumerate(self._names, start=1)
-        )
-        rels = "".join(
-            f'<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>'
-            for n in range(1, len(self._names) + 1)
-        )
-        count = len(self._names)
-        rels += f'<Relationship Id="rId{count + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-        self._zip.writestr(
-            "[Content_Types].xml",
-            _CONTENT_TYPES.format(
-                sheets="".join(_SHEET_TYPE.format(n=n) for n in range(1, count + 1))
-            ),
-        )
-        self._zip.writestr("_rels/.rels", _ROOT_RELS)
-        self._zip.writestr(
-            "xl/workbook.xml",
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f"<sheets>{sheets}</sheets></workbook>",
-        )
-        self._zip.writestr(
-            "xl/_rels/workbook.xml.rels",
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f"{rels}</Relationships>",
-        )
-        self._zip.writestr("xl/styles.xml", _STYLES)
-        self._zip.close()
+        self._book.close()
 
     def __enter__(self) -> XlsxStream:
         return self

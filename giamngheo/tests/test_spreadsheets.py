@@ -4,6 +4,7 @@ openpyxl's writer would have written the same rows."""
 import datetime as dt
 import io
 import warnings
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -72,10 +73,11 @@ def test_streamed_workbook_reads_back_as_openpyxl_wrote_the_same_rows():
     assert _read(_streamed(ROWS)) == _read(_openpyxl(ROWS))
 
 
-def test_streamed_workbook_keeps_a_carriage_return_which_openpyxl_turned_into_a_line_feed():
-    row = [["\r=1+2", "a\r\nb"]]
-    assert [v for v, _k in _read(_streamed(row))["households"][0]] == ["\r=1+2", "a\r\nb"]
-    assert [v for v, _k in _read(_openpyxl(row))["households"][0]] == ["\n=1+2", "a\nb"]
+def test_streamed_workbook_turns_a_carriage_return_into_a_line_feed_as_openpyxl_does():
+    row = [["\r=1+2", "a\r\nb", "a\rb"]]
+    expected = ["\n=1+2", "a\nb", "a\nb"]
+    assert [v for v, _k in _read(_streamed(row))["households"][0]] == expected
+    assert [v for v, _k in _read(_openpyxl(row))["households"][0]] == expected
 
 
 def test_streamed_workbook_drops_characters_xml_cannot_hold():
@@ -103,3 +105,42 @@ def test_streamed_workbook_keeps_sheets_in_order_and_names_them_safely():
     read = _read(out.getvalue())
     assert list(read) == ["households", 'members & "others"', "a_b_c" + "x" * 26]
     assert [rows[0][0][0] for rows in read.values()] == ["a", "b", "c"]
+
+
+def test_streamed_workbook_keeps_text_shaped_like_rich_text_xml_as_text():
+    # XlsxWriter's constant_memory mode copies a string that starts with <r> and ends with </r>
+    # into the sheet unescaped; this one would close the cell and open a formula.
+    hostile = '<r><t>x</t></r></is></c><c r="B1"><f>HYPERLINK("http://evil.example")</f></c><c r="C1" t="inlineStr"><is><r><t>y</t></r>'
+    cells = _read(_streamed([[hostile, "<r>", "<r></r>"]]))["households"]
+    assert cells == [[(hostile, "s"), ("<r>", "s"), ("<r></r>", "s")]]
+
+
+def test_streamed_workbook_types_flags_decimals_and_odd_values():
+    aware = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    row = [True, False, Decimal("12.50"), float("nan"), float("inf"), aware, "", 7]
+    cells = _read(_streamed([row]))["households"][0]
+    assert cells == [
+        (1, "n"),
+        (0, "n"),
+        (12.5, "n"),
+        ("nan", "s"),
+        ("inf", "s"),
+        (dt.datetime(2025, 1, 2, 3, 4, 5), "d"),
+        (None, "n"),
+        (7, "n"),
+    ]
+
+
+def test_streamed_workbook_gives_sheets_of_the_same_name_distinct_names():
+    out = io.BytesIO()
+    with XlsxStream(out) as book:
+        for name in ["households", "Households", "'quoted'", "History", "y" * 40, "y" * 31]:
+            book.sheet(name).append([name])
+    assert list(_read(out.getvalue())) == [
+        "households",
+        "Households (2)",
+        "quoted",
+        "History (2)",
+        "y" * 31,
+        "y" * 27 + " (2)",
+    ]
