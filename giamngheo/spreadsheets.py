@@ -5,8 +5,11 @@ the export as that text, never as a live formula (OWASP, "CSV Injection").
 
 - Workbooks (openpyxl): a ``str`` is stored as a string cell whatever it starts with, so it
   shows exactly as typed, with no visible prefix; numbers and dates keep their type, so figures
-  in report tables stay figures. XlsxWriter, if it is ever used, must be opened with
-  ``XLSXWRITER_OPTIONS`` (it turns ``=…`` into formulas otherwise).
+  in report tables stay figures. XlsxWriter is always opened with ``XLSXWRITER_OPTIONS`` (it
+  turns ``=…`` into formulas otherwise).
+- Large exports (`XlsxStream`): the same rule through XlsxWriter in constant_memory mode, row
+  by row, so memory stays constant whatever the number of rows; a ``str`` is always written
+  with ``write_string`` (an inline string cell), never as a formula.
 - CSV files hold no types, so OWASP's rule applies: a text cell that begins with
   ``= + - @``, a tab or a carriage return gets a leading apostrophe. The product's CSV readers
   remove it again (``csv_unescape``), so an export read back keeps ``+84912345678`` intact.
@@ -18,14 +21,19 @@ Every new writer must go through it, and be added to ``giamngheo/tests/test_expo
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import Any, Protocol
 
+import xlsxwriter
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.worksheet import Worksheet as XlsxWorksheet
 
 # OWASP's list: what spreadsheet programs read as the start of a formula.
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
@@ -178,3 +186,113 @@ def dropdown_values(book: Any, validation: DataValidation) -> list[str]:
         for row in sheet[cells.replace("$", "")]
         for cell in row
     ]
+
+
+# Streamed workbooks: XlsxWriter in constant_memory mode keeps one row in memory and writes it to a
+# temporary file as soon as the next row starts; the sheets are zipped into the workbook at the end.
+STREAM_OPTIONS = {**XLSXWRITER_OPTIONS, "constant_memory": True, "remove_timezone": True}
+
+# Characters XML 1.0 cannot carry are dropped (XlsxWriter would write them as ``_xHHHH_``, which
+# Excel decodes but openpyxl, the product's own reader, does not); a carriage return becomes the
+# line feed an XML parser would have made of it.
+_XML_ILLEGAL: dict[str, str | None] = {
+    **{chr(c): None for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)},
+    "\ufffe": None,
+    "\uffff": None,
+}
+_CLEAN_TEXT = str.maketrans(_XML_ILLEGAL)
+_CLEAN_NAME = str.maketrans({**_XML_ILLEGAL, "\r": None, "\n": None, "\t": None})
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+_DATE_FORMAT, _DATETIME_FORMAT = 14, 22  # Excel's built-in date and date-and-time formats
+
+
+def _clean_text(value: str) -> str:
+    # Most text is printable; checking for that costs less than cleaning every string.
+    if value.isprintable():
+        return value
+    return value.replace("\r\n", "\n").replace("\r", "\n").translate(_CLEAN_TEXT)
+
+
+class XlsxSheet:
+    """One sheet being written, a row at a time (XlsxWriter holds only the current row)."""
+
+    def __init__(self, book: XlsxStream, worksheet: XlsxWorksheet) -> None:
+        self._book = book
+        self._sheet = worksheet
+        self.rows = 0
+
+    def append(self, values: Iterable[Any]) -> None:
+        row = self.rows
+        write_string = self._sheet.write_string
+        write_number = self._sheet.write_number
+        for column, value in enumerate(values):
+            kind = type(value)
+            if kind is str:
+                if value:
+                    value = _clean_text(value)
+                    if value.startswith("<r>") and value.endswith("</r>"):
+                        # XlsxWriter copies such text into the sheet as rich-text XML, unescaped
+                        # (constant_memory mode); as three plain runs it is escaped like any text.
+                        self._sheet.write_rich_string(row, column, "<", "r>", value[3:])
+                    else:
+                        write_string(row, column, value)
+            elif value is None:
+                continue
+            elif kind is bool:
+                write_number(row, column, int(value))  # 1/0, as the importers read flags
+            elif (
+                kind is int
+                or (kind is float and math.isfinite(value))
+                or kind is Decimal
+                and value.is_finite()
+            ):
+                write_number(row, column, value)
+            elif kind is dt.date:
+                self._sheet.write_datetime(row, column, value, self._book.date_format)
+            elif kind is dt.datetime:
+                self._sheet.write_datetime(row, column, value, self._book.datetime_format)
+            else:
+                text = str(value)
+                if text:
+                    write_string(row, column, _clean_text(text))
+        self.rows += 1
+
+    def extend(self, rows: Iterable[Iterable[Any]]) -> None:
+        for values in rows:
+            self.append(values)
+
+
+class XlsxStream:
+    """A workbook written sheet by sheet, row by row, into `file` (a path or a binary file).
+
+    ``with XlsxStream(out) as book: sheet = book.sheet("households"); sheet.append([...])``.
+    Rows go in order; sheets are written one after the other. Text is always a string cell
+    (``write_string``), never a formula; numbers and dates keep their type; booleans are 1/0.
+    """
+
+    def __init__(self, file: Any) -> None:
+        self._book = xlsxwriter.Workbook(file, STREAM_OPTIONS)
+        self.date_format = self._book.add_format({"num_format": _DATE_FORMAT})
+        self.datetime_format = self._book.add_format({"num_format": _DATETIME_FORMAT})
+        self._names: set[str] = set()
+
+    def sheet(self, name: str) -> XlsxSheet:
+        # Excel's rules for a sheet name: at most 31 characters, none of []:*?/\, no apostrophe
+        # at either end, unique whatever the case.
+        title = _SHEET_NAME_BAD.sub("_", name.translate(_CLEAN_NAME))[:31].strip("'")
+        title = title or f"Sheet{len(self._names) + 1}"
+        base, n = title, 1
+        while title.casefold() in self._names or title.casefold() == "history":
+            n += 1
+            title = f"{base[: 31 - len(str(n)) - 3]} ({n})"
+        self._names.add(title.casefold())
+        return XlsxSheet(self, self._book.add_worksheet(title))
+
+    def close(self) -> None:
+        self._book.close()
+
+    def __enter__(self) -> XlsxStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -37,15 +37,23 @@ def template_download(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.READ_RECORDS)
 def export(request: HttpRequest) -> HttpResponse:
+    """A commune or less is written while the officer waits; more is confirmed, then a job."""
     filters = list_filters(request)
     households = sel.household_list(actor=request.user, filters=filters)
+    count = households.count()
+    name = f"ho-gia-dinh-{timezone.localdate():%Y%m%d}.xlsx"
+    if count > imports.INLINE_EXPORT_MAX:
+        if request.method != "POST":
+            return render(request, "households/export.html", {"count": count, "filters": filters})
+        job = imports.export_start(actor=request.user, filters=filters, name=name, count=count)
     services.citizen_id_search_record(
         actor=request.user,
         query=filters["q"],
         households=households,
         purpose="export by citizen ID",
     )
-    name = f"ho-gia-dinh-{timezone.localdate():%Y%m%d}.xlsx"
+    if count > imports.INLINE_EXPORT_MAX:
+        return redirect(job)
     return _attachment(imports.export_workbook(households), name)
 
 

@@ -9,13 +9,28 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import User
 from giamngheo.households.imports.columns import column_guide, dropdown_preview
+from giamngheo.households.imports.exporting import (
+    EXPORT_JOB,
+    INLINE_EXPORT_MAX,
+    export_job,
+    export_start,
+)
 from giamngheo.households.imports.reading import UnreadableFile, read_upload
 from giamngheo.households.imports.service import ImportInvalid, ImportResult, registry_import
-from giamngheo.households.imports.workbook import export_workbook, instructions, template_workbook
+from giamngheo.households.imports.workbook import (
+    export_workbook,
+    export_write,
+    instructions,
+    template_workbook,
+)
 from giamngheo.jobs.results import ERRORS_KEPT, JobError, JobResult
 from giamngheo.jobs.services import JobReporter, job_kind
 
 __all__ = [
+    "EXPORT_JOB",
+    "INLINE_EXPORT_MAX",
+    "export_job",
+    "export_start",
     "ImportInvalid",
     "ImportResult",
     "UnreadableFile",
@@ -23,6 +38,7 @@ __all__ = [
     "dropdown_preview",
     "export_workbook",
     "instructions",
+    "export_write",
     "import_job",
     "read_upload",
     "registry_import",

@@ -7,16 +7,21 @@ by the upgrade or the demo), stored under an unguessable name in private storage
 against its SHA-256 every time it is read: a file altered on disk is refused, never re-made.
 """
 
+import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from giamngheo.errors import Conflict
+from giamngheo.jobs.models import Job
+from giamngheo.jobs.outputs import job_output_save
 from giamngheo.jobs.results import JobResult
 from giamngheo.jobs.services import JobReporter, job_kind, job_start
 from giamngheo.reviews import documents
@@ -26,6 +31,12 @@ log = logging.getLogger(__name__)
 Kind = StoredDocument.Kind
 ROUND_KINDS = (Kind.POSTING_PDF, Kind.POSTING_XLSX, Kind.DECISION_PDF, Kind.CERTIFICATES_PDF)
 JOB_KIND = "reviews.round_documents"
+POSTING_JOB = "reviews.posting_pdf"
+# WeasyPrint lays out a posting list at roughly 100-200 households per CPU-second
+# (`benchmarks/exports.py --posting-rows`): a draft's list longer than this is printed by the
+# worker, with a progress bar, rather than while the officer waits. Approved rounds serve
+# their stored copy.
+POSTING_INLINE_ROWS = 150
 
 
 class DocumentAltered(Conflict):
@@ -148,4 +159,45 @@ def _generate_job(reporter: JobReporter, params: dict) -> JobResult:
         )
         % {"n": len(ROUND_KINDS)},
         extra={"documents": len(ROUND_KINDS)},
+    )
+
+
+def posting_pdf_start(*, actor, review_round: ReviewRound, day: dt.date, filename: str) -> Job:
+    """Print a draft round's posting list in the background; the file goes to `actor` only."""
+    return job_start(
+        actor=actor,
+        kind=POSTING_JOB,
+        title=_("Posting list of %(round)s (PDF)") % {"round": review_round},
+        params={
+            "round_id": review_round.pk,
+            "day": day.isoformat(),
+            "filename": filename,
+            "language": translation.get_language(),
+        },
+    )
+
+
+@job_kind(POSTING_JOB)
+def _posting_job(reporter: JobReporter, params: dict) -> JobResult:
+    review_round = ReviewRound.objects.get(pk=params["round_id"])
+    reporter.total(3)
+    listed, escaped = documents.posting_rows(review_round)
+    reporter.progress(1)
+    html = documents.posting_html(review_round, dt.date.fromisoformat(params["day"]))
+    reporter.progress(2)
+    job_output_save(job=reporter.job, name=params["filename"], content=documents.to_pdf(html))
+    reporter.progress(3)
+    with translation.override(params.get("language") or settings.LANGUAGE_CODE):
+        return _posting_result(len(listed), len(escaped))
+
+
+def _posting_result(listed: int, escaped: int) -> JobResult:
+    return JobResult(
+        summary=ngettext(
+            "The posting list of %(n)s household is ready.",
+            "The posting list of %(n)s households is ready.",
+            listed + escaped,
+        )
+        % {"n": listed + escaped},
+        extra={"listed": listed, "escaped": escaped},
     )

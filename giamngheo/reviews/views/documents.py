@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -9,7 +10,12 @@ from giamngheo.accounts.scoping import Capability
 from giamngheo.errors import Conflict
 from giamngheo.reviews import documents, selectors, workflow
 from giamngheo.reviews.models import ReviewRound, RoundStatus, StoredDocument
-from giamngheo.reviews.services.documents import round_document, stored_document_read
+from giamngheo.reviews.services.documents import (
+    POSTING_INLINE_ROWS,
+    posting_pdf_start,
+    round_document,
+    stored_document_read,
+)
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,15 +57,20 @@ def _serve(
 
 @requires(Capability.READ_RECORDS)
 def posting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft's long list is printed by a job (progress bar, private file); see `POSTING_INLINE_ROWS`."""
     r = _postable(request, pk)
+    day = r.posting_started_on or timezone.localdate()
+    filename = f"niem-yet-{r.year}-{r.unit.code}.pdf"
+    if not r.is_locked and sum(map(len, documents.posting_rows(r))) > POSTING_INLINE_ROWS:
+        return redirect(
+            posting_pdf_start(actor=request.user, review_round=r, day=day, filename=filename)
+        )
     return _serve(
         r,
         StoredDocument.Kind.POSTING_PDF,
-        lambda: documents.to_pdf(
-            documents.posting_html(r, r.posting_started_on or timezone.localdate())
-        ),
+        lambda: documents.to_pdf(documents.posting_html(r, day)),
         PDF,
-        f"niem-yet-{r.year}-{r.unit.code}.pdf",
+        filename,
     )
 
 
