@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from giamngheo.geo.models import Area
+from giamngheo.households.imports.guide import GuideRow
 from giamngheo.households.text import fold
 from giamngheo.households.vocab import (
     ETHNIC_GROUPS,
@@ -384,21 +385,6 @@ FORMATS = {
     "citizen_id": _("12 digits, as text (keeps the leading 0)"),
     "causes": _("Several values separated by ';'; no dropdown, type them"),
 }
-
-
-@dataclass(frozen=True)
-class GuideRow:
-    """One column as the instructions sheet and the import page describe it."""
-
-    table: str
-    sheet: str
-    header: str
-    code: str
-    meaning: str
-    required: bool
-    format: str
-    allowed: str
-    example: str
 
 
 def column_guide() -> list[GuideRow]:

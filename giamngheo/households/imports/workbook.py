@@ -22,12 +22,12 @@ from giamngheo.households.imports.columns import (
     column_guide,
     labels,
 )
+from giamngheo.households.imports.guide import write_guide
 from giamngheo.households.models import Household, Member, mask_citizen_id
 from giamngheo.spreadsheets import (
     DROPDOWN_LAST_ROW,
     Dropdowns,
     XlsxStream,
-    append_row,
     set_cell,
 )
 
@@ -120,41 +120,13 @@ def instructions() -> list[str]:
 
 
 def _guide(guide) -> None:
-    set_cell(guide, 1, 1, _("How to fill in the household import workbook")).font = Font(
-        bold=True, size=14
-    )
-    for paragraph in instructions():
-        append_row(guide, [paragraph])
-    guide.append([])
-    append_row(
+    write_guide(
         guide,
-        [
-            _("Sheet"),
-            _("Column"),
-            _("Meaning"),
-            _("Required"),
-            _("Format"),
-            _("Allowed values"),
-            _("Example"),
-        ],
+        _("How to fill in the household import workbook"),
+        instructions(),
+        column_guide(),
+        (14, 30, 60, 10, 30, 60, 24),
     )
-    for cell in guide[guide.max_row]:
-        cell.font = HEADER_FONT
-    for row in column_guide():
-        append_row(
-            guide,
-            [
-                row.sheet,
-                row.header,
-                row.meaning,
-                _("yes") if row.required else "",
-                row.format,
-                row.allowed,
-                row.example,
-            ],
-        )
-    for letter, width in zip("ABCDEFG", (14, 30, 60, 10, 30, 60, 24), strict=True):
-        guide.column_dimensions[letter].width = width
 
 
 # Rows read from the database per round trip: enough to keep it busy, few enough to keep memory flat.

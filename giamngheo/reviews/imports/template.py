@@ -7,13 +7,13 @@ sheet), every cell written as text, dates as dd/mm/yyyy.
 
 import datetime as dt
 import io
-from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from giamngheo.households.imports.guide import GuideRow, write_guide
 from giamngheo.reviews import screening
 from giamngheo.reviews.facts import MEMBER_FACTS, Fact
 from giamngheo.reviews.imports.reading import (
@@ -31,21 +31,15 @@ from giamngheo.reviews.imports.reading import (
 )
 from giamngheo.reviews.models import ReviewRound
 from giamngheo.reviews.workbooks import HOUSEHOLD_SHEET, MEMBER_SHEET, sheet_title
-from giamngheo.spreadsheets import DROPDOWN_LAST_ROW, Dropdowns, append_row, set_cell
+from giamngheo.spreadsheets import (
+    DROPDOWN_LAST_ROW,
+    Dropdowns,
+    append_row,
+)
 
 HEADER_FONT = Font(bold=True)
 # Columns whose cells stay text whatever is typed: codes, member ids and dates.
 TEXT_COLUMNS = {"household_code", "member_id", "date_of_birth"}
-
-
-@dataclass(frozen=True)
-class GuideRow:
-    sheet: str
-    header: str
-    meaning: str
-    required: bool
-    format: str
-    allowed: str
 
 
 def column_guide() -> list[GuideRow]:
@@ -155,10 +149,7 @@ def _prepare(sheet, columns: list[str], lists: Dropdowns) -> None:
 
 
 def _guide(guide) -> None:
-    set_cell(guide, 1, 1, _("How to fill in the answers workbook of a review round")).font = Font(
-        bold=True, size=14
-    )
-    for paragraph in (
+    paragraphs = (
         _(
             "One row per household on the sheet %(households)s and one row per member on the "
             "sheet %(members)s, prefilled with what the round holds. Change the answers; keep "
@@ -179,29 +170,14 @@ def _guide(guide) -> None:
             "If any row is wrong nothing is saved and every problem is listed with its row and "
             "column; importing the same file again changes nothing."
         ),
-    ):
-        append_row(guide, [paragraph])
-    guide.append([])
-    append_row(
-        guide,
-        [_("Sheet"), _("Column"), _("Meaning"), _("Required"), _("Format"), _("Allowed values")],
     )
-    for cell in guide[guide.max_row]:
-        cell.font = HEADER_FONT
-    for row in column_guide():
-        append_row(
-            guide,
-            [
-                row.sheet,
-                row.header,
-                row.meaning,
-                _("yes") if row.required else "",
-                row.format,
-                row.allowed,
-            ],
-        )
-    for letter, width in zip("ABCDEF", (14, 34, 60, 10, 30, 60), strict=True):
-        guide.column_dimensions[letter].width = width
+    write_guide(
+        guide,
+        _("How to fill in the answers workbook of a review round"),
+        paragraphs,
+        column_guide(),
+        (14, 34, 60, 10, 30, 60),
+    )
 
 
 def _cell(fact: Fact, value: Any) -> Any:
