@@ -13,7 +13,8 @@ import polars as pl
 
 from giamngheo.standards.decode import nulls
 from giamngheo.standards.engine import Outcome, evaluate, resolve_standard
-from giamngheo.standards.explain import output_line
+from giamngheo.standards.explain import output_line, render, render_warnings
+from giamngheo.standards.explain_batch import explain_batch
 from giamngheo.standards.records import records_to_frames
 from giamngheo.standards.standard import Standard, StandardError
 from giamngheo.standards.tables import build_tables, run_lengths
@@ -224,7 +225,16 @@ def _warnings_column(o: Outcome) -> pl.Series:
 
 
 def _explain_columns(o: Outcome, lang: str | None) -> list[pl.Series]:
-    out = list(lines(o, lang))
+    out = list(explain_batch(o).lines())
+    if lang:
+        by_id = {s.id: s for s in o.stds}
+        for line in out:
+            if "error" not in line:
+                std = by_id[line["standard"]]
+                line["explanation_text"] = render(
+                    line["explanation"], std, lang, line["deprived_members"]
+                )
+                line["warnings_text"] = render_warnings(line["warnings"], lang)
     return [
         pl.Series("deprived", [r.get("deprived") for r in out], dtype=pl.List(pl.String)),
         pl.Series(
