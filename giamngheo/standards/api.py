@@ -60,6 +60,21 @@ def classify_records(
         first_member_row += members.height
 
 
+def classify_codes(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    standard: Standard | str | None = None,
+    extra: Mapping[str, Standard] | None = None,
+) -> list[dict[str, Any]]:
+    """Contract input objects to output lines with codes only (``lang=None``), as a store keeps
+    them, in one vectorised pass (``explain_batch``); error rows count the whole batch's tables."""
+    households, members = records_to_frames(list(records))
+    outcome = evaluate(
+        build_tables(households, members), resolve_standard(standard), extra, keep_causes=True
+    )
+    return list(explain_batch(outcome).lines())
+
+
 def lines(outcome: Outcome, lang: str | None = "vi") -> Iterator[dict[str, Any]]:
     starts = np.concatenate([[0], np.cumsum(outcome.t.size)])
     # One conversion of the member ids instead of a Series lookup per deprived member.
@@ -254,4 +269,10 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
-__all__ = ["StandardError", "classify_batch", "classify_household", "classify_records"]
+__all__ = [
+    "StandardError",
+    "classify_batch",
+    "classify_codes",
+    "classify_household",
+    "classify_records",
+]
