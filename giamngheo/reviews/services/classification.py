@@ -3,8 +3,8 @@
 The survey-answers import, form A for a village or a workbook, and a round's re-classification
 hand their assessments here: one vectorised pass per round (class, deprived indicators, the
 members causing them and the structured explanation, exactly what ``assessment_classify`` stores
-for one household), then one ``bulk_update_with_history`` inside the caller's transaction, with
-the actor and the reason on every history row. No row is locked one by one: the round's row is,
+for one household), then one bulk update and its history rows inside the caller's transaction,
+with the actor and the reason on every history row. No row is locked one by one: the round's row is,
 against a concurrent step change.
 """
 
@@ -12,10 +12,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
@@ -85,21 +84,47 @@ def _own_rows(error: dict[str, Any], first_member: int) -> dict[str, Any]:
 def assessments_store(
     assessments: Sequence[Assessment], *, actor: User, fields: Iterable[str], reason: str
 ) -> None:
-    """Write the given fields of every assessment, one history row each (who and why)."""
+    """Write the given fields of every assessment, one history row each (who and why).
+
+    What ``bulk_update_with_history`` does, without its one ``CASE WHEN`` per field and row
+    (Django builds and compiles an expression for each: most of the time of a 10,000-row
+    update): one prepared ``UPDATE … WHERE id`` sent for all rows (``executemany``), then the
+    history rows in bulk.
+    """
     if not assessments:
         return
     now = timezone.now()
     for a in assessments:
         a.updated_at = now
-    bulk_update_with_history(
-        list(assessments),
-        Assessment,
-        fields=list(dict.fromkeys([*fields, "updated_at"])),
-        batch_size=BATCH_SIZE,
-        default_user=actor,
-        default_change_reason=reason[:REASON_MAX],
-        default_date=now,
-    )
+    names = list(dict.fromkeys([*fields, "updated_at"]))
+    with transaction.atomic(savepoint=False):
+        _update_rows(assessments, names)
+        Assessment.history.bulk_history_create(
+            list(assessments),
+            batch_size=BATCH_SIZE,
+            update=True,
+            default_user=actor,
+            default_change_reason=reason[:REASON_MAX],
+            default_date=now,
+        )
+
+
+def _update_rows(assessments: Sequence[Assessment], names: list[str]) -> None:
+    meta = Assessment._meta
+    model_fields = [meta.get_field(name) for name in names]
+    qn = connection.ops.quote_name
+    columns = ", ".join(f"{qn(f.column)} = %s" for f in model_fields)
+    sql = f"UPDATE {qn(meta.db_table)} SET {columns} WHERE {qn(meta.pk.column)} = %s"
+    with connection.cursor() as cursor:
+        for start in range(0, len(assessments), BATCH_SIZE):
+            rows = [
+                [
+                    *(f.get_db_prep_save(getattr(a, f.attname), connection) for f in model_fields),
+                    a.pk,
+                ]
+                for a in assessments[start : start + BATCH_SIZE]
+            ]
+            cursor.executemany(sql, rows)
 
 
 def _stored(a: Assessment) -> tuple[Any, ...]:
