@@ -24,6 +24,9 @@ Public API (names are stable; other apps call these):
     Vectorised path over two tables joined on ``household_id``; the same answers.
 ``classify_records(records, *, standard=None, lang="vi") -> Iterator[dict]``
     A stream of input objects → output lines in order (CLI and ``POST /api/v1/classify``).
+``classify_codes(records, *, standard=None) -> list[dict]``
+    Input objects → output lines with codes only (no text: what a store keeps), the structured
+    explanations laid out for the whole batch at once (``explain_batch.explain_batch``).
 ``ENGINE_VERSION``
     Stored with every classification.
 
@@ -42,7 +45,12 @@ Also: ``giamngheo.standards.af.measures`` (Alkire–Foster), ``giamngheo.standar
 (explanation items to text) and ``giamngheo classify`` (``giamngheo.standards.cli:main``).
 """
 
-from giamngheo.standards.api import classify_batch, classify_household, classify_records
+from giamngheo.standards.api import (
+    classify_batch,
+    classify_codes,
+    classify_household,
+    classify_records,
+)
 from giamngheo.standards.standard import (
     AFParameters,
     Standard,
@@ -62,6 +70,7 @@ __all__ = [
     "StandardError",
     "available_standards",
     "classify_batch",
+    "classify_codes",
     "classify_household",
     "classify_records",
     "load_standard",

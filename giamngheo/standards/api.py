@@ -13,7 +13,8 @@ import polars as pl
 
 from giamngheo.standards.decode import nulls
 from giamngheo.standards.engine import Outcome, evaluate, resolve_standard
-from giamngheo.standards.explain import output_line
+from giamngheo.standards.explain import output_line, render, render_warnings
+from giamngheo.standards.explain_batch import explain_batch
 from giamngheo.standards.records import records_to_frames
 from giamngheo.standards.standard import Standard, StandardError
 from giamngheo.standards.tables import build_tables, run_lengths
@@ -57,6 +58,21 @@ def classify_records(
         yield from lines(outcome, lang)
         first_row += len(chunk)
         first_member_row += members.height
+
+
+def classify_codes(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    standard: Standard | str | None = None,
+    extra: Mapping[str, Standard] | None = None,
+) -> list[dict[str, Any]]:
+    """Contract input objects to output lines with codes only (``lang=None``), as a store keeps
+    them, in one vectorised pass (``explain_batch``); error rows count the whole batch's tables."""
+    households, members = records_to_frames(list(records))
+    outcome = evaluate(
+        build_tables(households, members), resolve_standard(standard), extra, keep_causes=True
+    )
+    return list(explain_batch(outcome).lines())
 
 
 def lines(outcome: Outcome, lang: str | None = "vi") -> Iterator[dict[str, Any]]:
@@ -224,7 +240,16 @@ def _warnings_column(o: Outcome) -> pl.Series:
 
 
 def _explain_columns(o: Outcome, lang: str | None) -> list[pl.Series]:
-    out = list(lines(o, lang))
+    out = list(explain_batch(o).lines())
+    if lang:
+        by_id = {s.id: s for s in o.stds}
+        for line in out:
+            if "error" not in line:
+                std = by_id[line["standard"]]
+                line["explanation_text"] = render(
+                    line["explanation"], std, lang, line["deprived_members"]
+                )
+                line["warnings_text"] = render_warnings(line["warnings"], lang)
     return [
         pl.Series("deprived", [r.get("deprived") for r in out], dtype=pl.List(pl.String)),
         pl.Series(
@@ -244,4 +269,10 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
-__all__ = ["StandardError", "classify_batch", "classify_household", "classify_records"]
+__all__ = [
+    "StandardError",
+    "classify_batch",
+    "classify_codes",
+    "classify_household",
+    "classify_records",
+]

@@ -22,6 +22,7 @@ from giamngheo.reviews.imports.reading import (
 )
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus
 from giamngheo.reviews.services.assessments import apply_markers
+from giamngheo.reviews.services.classification import assessments_classify
 from giamngheo.reviews.services.screening import FIELDS
 from giamngheo.reviews.workbooks import HOUSEHOLD_SHEET, parse
 
@@ -112,12 +113,14 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
         review_round.refresh_from_db(fields=["status"])
         if review_round.status != RoundStatus.SCREENING:
             raise ValidationError(_("The round moved on while the file was read; import it again."))
-        objs = []
+        objs, due = [], []
         for code, codes in changes.items():
             a = by_code[code]
-            apply_markers(a, codes)
+            if apply_markers(a, codes, classify=False):
+                due.append(a)
             a.screened_by, a.screened_at, a.updated_at, a.source = actor, now, now, "import"
             objs.append(a)
+        assessments_classify(due)
         if objs:
             bulk_update_with_history(
                 objs,

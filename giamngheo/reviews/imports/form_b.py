@@ -25,11 +25,30 @@ from giamngheo.reviews.imports.reading import (
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus
 from giamngheo.reviews.services.assessments import (
     apply_section,
-    assessment_classify,
     required_sections,
     survey_complete,
 )
+from giamngheo.reviews.services.classification import (
+    CLASSIFICATION_FIELDS,
+    assessments_classify,
+    assessments_store,
+)
 from giamngheo.reviews.workbooks import HOUSEHOLD_SHEET, MEMBER_SHEET, Parsed, parse
+
+# What an imported row may change: the answers, form A, and the classification that follows.
+ANSWER_FIELDS = [
+    "facts",
+    "members",
+    "income_per_capita_month",
+    "b1_score",
+    "sections_done",
+    "screening",
+    "screened_by",
+    "screened_at",
+    "screened_out",
+    "source",
+    *CLASSIFICATION_FIELDS,
+]
 
 
 def _check(actor: User, review_round: ReviewRound, parsed: Parsed):
@@ -178,10 +197,21 @@ def import_answers(*, actor: User, review_round: ReviewRound, name: str, content
         problems, by_code, updates = _check(actor, review_round, parsed)
     if problems:
         raise AnswersInvalid(problems)
-    changed = 0
+    changed: list[Assessment] = []
+    due: list[Assessment] = []
     with transaction.atomic():
+        # The round's row, not each household's: one lock against a concurrent step change.
+        ReviewRound.objects.select_for_update().filter(pk=review_round.pk).first()
+        review_round.refresh_from_db(fields=["status"])
+        if review_round.status not in workflow.SURVEY_OPEN:
+            raise ValidationError(_("The round moved on while the file was read; import it again."))
+        fresh = Assessment.objects.select_related("household").in_bulk(
+            [by_code[code].pk for code in updates]
+        )
+        now = timezone.now()
         for code, update in updates.items():
-            a = Assessment.objects.select_for_update().get(pk=by_code[code].pk)
+            a = fresh[by_code[code].pk]
+            a.round = review_round
             before = _canonical(a)
             for section, (_title, facts) in SECTIONS.items():
                 apply_section(a, section, {f.name: update["sections"].get(f.name) for f in facts})
@@ -193,15 +223,21 @@ def import_answers(*, actor: User, review_round: ReviewRound, name: str, content
                 "count": len(set(update["markers"])),
             }
             if a.screening != screened_before:
-                a.screened_by, a.screened_at = actor, timezone.now()
+                a.screened_by, a.screened_at = actor, now
             a.screened_out = len(set(update["markers"])) >= screening.STOP_AT
             if _canonical(a) == before:
                 continue
             if not a.screened_out and survey_complete(a):
-                assessment_classify(a)
+                due.append(a)
             a.source = "import"
-            a.save()
-            changed += 1
+            changed.append(a)
+        assessments_classify(due)
+        assessments_store(
+            changed,
+            actor=actor,
+            fields=ANSWER_FIELDS,
+            reason=_("Form B imported from %(name)s") % {"name": name},
+        )
     unclassified = [
         _why_unclassified(a, updates[a.household.code]["row"])
         for a in Assessment.objects.filter(pk__in=[by_code[c].pk for c in updates])
@@ -209,7 +245,7 @@ def import_answers(*, actor: User, review_round: ReviewRound, name: str, content
         .order_by("household__code")
         if not a.screened_out and not a.poverty_class
     ]
-    return {"rows": len(updates), "changed": changed, "unclassified": unclassified}
+    return {"rows": len(updates), "changed": len(changed), "unclassified": unclassified}
 
 
 def _why_unclassified(a: Assessment, row_no: int) -> Problem:

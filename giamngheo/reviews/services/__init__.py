@@ -9,6 +9,11 @@ from giamngheo.reviews.services.assessments import (
 )
 from giamngheo.reviews.services.baselines import baseline_create, baseline_import
 from giamngheo.reviews.services.changes import change_request_create
+from giamngheo.reviews.services.classification import (
+    assessments_classify,
+    assessments_store,
+    round_reclassify,
+)
 from giamngheo.reviews.services.complaints import (
     complaint_answer_section,
     complaint_receive,
@@ -36,6 +41,8 @@ __all__ = [
     "assessment_classify",
     "assessment_save_section",
     "assessment_screen",
+    "assessments_classify",
+    "assessments_store",
     "attachment_add",
     "baseline_create",
     "baseline_import",
@@ -51,6 +58,7 @@ __all__ = [
     "round_approve",
     "round_create",
     "round_list_households",
+    "round_reclassify",
     "round_document",
     "round_documents_generate",
     "round_record_meeting",

@@ -124,8 +124,13 @@ def assessment_screen(
     return assessment
 
 
-def apply_markers(assessment: Assessment, markers: list[str]) -> None:
-    """Set form A's answers and what follows from them (no saving, no checks)."""
+def apply_markers(assessment: Assessment, markers: list[str], *, classify: bool = True) -> bool:
+    """Set form A's answers and what follows from them (no saving, no checks).
+
+    A household back from screened out is classified again when its form B is complete; with
+    ``classify=False`` it is left to the caller, told by the result (True: classify it), so a
+    whole village or workbook goes through the engine's batch path at once.
+    """
     count = len(set(markers))
     assessment.screening = {"markers": sorted(set(markers)), "count": count}
     was_out = assessment.screened_out
@@ -151,7 +156,11 @@ def apply_markers(assessment: Assessment, markers: list[str]) -> None:
         )
     elif was_out:
         _clear(assessment)
-        _classify_if_complete(assessment)
+        if survey_complete(assessment):
+            if not classify:
+                return True
+            assessment_classify(assessment)
+    return False
 
 
 def apply_section(assessment: Assessment, section: str, data: dict[str, Any]) -> None:

@@ -29,6 +29,7 @@ from giamngheo.reviews import screening, workflow
 from giamngheo.reviews.flows import exempt_household_ids, previous_classes
 from giamngheo.reviews.models import Assessment, ReviewRound
 from giamngheo.reviews.services.assessments import apply_markers, previous_assessments
+from giamngheo.reviews.services.classification import assessments_classify
 
 # What a form A write changes on an assessment (apply_markers may also (un)classify it).
 FIELDS = [
@@ -263,14 +264,16 @@ def village_screen(
             % {"n": len(confirming)}
         )
     now = timezone.now()
-    objs = []
+    objs, due = [], []
     for pk, markers in {**changed, **confirming}.items():
         a = table[pk].assessment
-        apply_markers(a, markers)
+        if apply_markers(a, markers, classify=False):
+            due.append(a)
         a.screened_by = actor
         a.screened_at = now
         a.updated_at = now
         objs.append(a)
+    assessments_classify(due)
     if objs:
         reason = _("Form A, village %(village)s") % {"village": village.name}
         bulk_update_with_history(
