@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from giamngheo.accounts.models import Organisation, OrganisationKind, Role, User
+from giamngheo.dbstats import analyze_now
 from giamngheo.demo.households import ensure_commune_chairmen, seed_households
 from giamngheo.demo.portal import portal_seed_demo
 from giamngheo.demo.programs import programs_seed_demo
@@ -189,6 +190,8 @@ def run(*, stdout, seed: int = 2025, households: int = 100_000) -> list[DemoLogi
     programs_seed_demo(province=province, rng=rng, stdout=stdout)
     support_seed_demo(province=province, rng=rng, stdout=stdout, commune=demo_commune(province))
     portal_seed_demo(stdout=stdout)
+    # The bulk loads above leave the planner's statistics describing empty tables.
+    analyze_now()
     if summary:
         stdout.write(
             f"Households: {summary.households}, members: {summary.members}, "

@@ -11,6 +11,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from giamngheo.dbstats import analyze_after_commit
 from giamngheo.geo.models import (
     AREA_BY_DIVISION_TYPE,
     REARRANGEMENT_DATE,
@@ -219,6 +220,7 @@ def _sync_level(
     if to_create:
         _fill_paths(level, to_create)
     AdminUnit.objects.bulk_update(to_update, UNIT_FIELDS, batch_size=BATCH)
+    analyze_after_commit([AdminUnit], len(to_create) + len(to_update))
 
 
 def _fill_paths(level: str, created: list[AdminUnit]) -> None:

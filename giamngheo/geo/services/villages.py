@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from giamngheo.dbstats import analyze_after_commit
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.history import REASON_MAX
 from giamngheo.spreadsheets import append_row, csv_reader
@@ -420,6 +421,7 @@ def villages_create(*, units: list[AdminUnit], source: str, actor: Any | None = 
     AdminUnit.history.bulk_history_create(
         units, batch_size=500, default_user=actor, default_change_reason=source[:REASON_MAX]
     )
+    analyze_after_commit([AdminUnit], len(units))
 
 
 def village_template() -> bytes:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, has_capability, scoped
+from giamngheo.dbstats import analyze_after_commit
 from giamngheo.errors import DomainError
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.households import rules
@@ -62,6 +63,14 @@ class ImportResult:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def rows_written(self) -> int:
+        return (
+            self.households_created
+            + self.households_updated
+            + self.members_created
+            + self.members_updated
+        )
 
 
 def _chunked_codes(queryset, field: str, values: list[str], *flat: str) -> list:
@@ -160,6 +169,7 @@ def registry_import(
         result = _write(
             actor, households, members, ctx, reason, lambda share: report(int(total * share), total)
         )
+        analyze_after_commit([Household, Member], result.rows_written())
     result.seconds = round(time.monotonic() - started, 2)
     report(total, total)
     return result

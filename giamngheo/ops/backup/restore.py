@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from giamngheo.dbstats import analyze_now
 from giamngheo.ops.backup.archive import (
     CHUNK,
     FORMAT,
@@ -179,6 +180,8 @@ def _restore_from(
         if not force:
             _require_empty_target()
         restore_database(staging / manifest["database"]["file"], vendor, force)
+        # A dump carries no planner statistics (PostgreSQL before 18): gather them before use.
+        analyze_now()
         _replace_private_files(staging, manifest, force)
     return manifest, pending
 

@@ -73,6 +73,8 @@ def rows() -> None:
     tables = {}
     with connection.cursor() as cursor:
         for table in sorted(connection.introspection.table_names(cursor)):
+            if table.startswith("sqlite_stat"):
+                continue  # the planner's statistics, gathered again after a restore: not data
             key = connection.introspection.get_primary_key_column(cursor, table)
             order = connection.ops.quote_name(key) if key else "1"
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY {order}")

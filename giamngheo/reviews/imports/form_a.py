@@ -8,6 +8,7 @@ from simple_history.utils import bulk_update_with_history
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, scoped
+from giamngheo.dbstats import analyze_after_commit
 from giamngheo.history import REASON_MAX
 from giamngheo.households.text import fold
 from giamngheo.law import cited
@@ -133,4 +134,5 @@ def import_markers(*, actor: User, review_round: ReviewRound, name: str, content
                 ],
                 default_date=now,
             )
+            analyze_after_commit([Assessment], len(objs))
     return {"rows": len(seen), "changed": len(objs), "form_b_ignored": True}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
+from giamngheo.dbstats import analyze_after_commit
 from giamngheo.errors import Conflict, DomainError
 from giamngheo.history import REASON_MAX
 from giamngheo.reviews import workflow
@@ -107,6 +108,7 @@ def assessments_store(
             default_change_reason=reason[:REASON_MAX],
             default_date=now,
         )
+        analyze_after_commit([Assessment], len(assessments))
 
 
 def _update_rows(assessments: Sequence[Assessment], names: list[str]) -> None:

@@ -6,6 +6,7 @@ How each household moved is read by `reviews.flows`; this module only writes it,
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from giamngheo.dbstats import analyze_after_commit
 from giamngheo.errors import Conflict
 from giamngheo.reviews.flows import flows_preview
 from giamngheo.reviews.models import Outcome, ReviewRound
@@ -26,4 +27,5 @@ def outcomes_compute(review_round: ReviewRound) -> int:
         for h, (s, e, flow) in flows_preview(review_round).items()
     ]
     Outcome.objects.bulk_create(rows, batch_size=2000)
+    analyze_after_commit([Outcome], len(rows))
     return len(rows)

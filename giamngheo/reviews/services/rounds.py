@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
+from giamngheo.dbstats import analyze_after_commit
 from giamngheo.errors import Conflict, DomainError
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.households.models import Household, HouseholdStatus
@@ -132,6 +133,7 @@ def round_list_households(*, actor: User, review_round: ReviewRound, households=
         rows.append(assessment)
     # Audited like any other write (django-simple-history).
     bulk_create_with_history(rows, Assessment, batch_size=1000, default_user=actor)
+    analyze_after_commit([Assessment], len(rows))
     return len(rows)
 
 

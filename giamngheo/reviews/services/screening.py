@@ -20,6 +20,7 @@ from simple_history.utils import bulk_update_with_history
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can
+from giamngheo.dbstats import analyze_after_commit
 from giamngheo.errors import Conflict, DomainError
 from giamngheo.geo.models import AdminUnit
 from giamngheo.history import REASON_MAX
@@ -285,4 +286,5 @@ def village_screen(
             default_change_reason=reason[:REASON_MAX],
             default_date=now,
         )
+        analyze_after_commit([Assessment], len(objs))
     return {"changed": len(changed), "confirmed": len(confirming)}

@@ -18,6 +18,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.dbstats import analyze_after_commit
 from giamngheo.errors import Conflict, DomainError
 from giamngheo.households.vocab import ChildNutrition
 from giamngheo.reviews.models import ReviewRound, RoundSnapshot
@@ -232,6 +233,7 @@ def snapshots_take(
             entry_model.objects.bulk_create(
                 [entry_model(**values) for values in entries], batch_size=BATCH
             )
+            analyze_after_commit([entry_model], len(entries))
         elif entries:
             names = list(entries[0])
             fields = [entry_model._meta.get_field(n) for n in names]
