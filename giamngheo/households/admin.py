@@ -10,6 +10,7 @@ from giamngheo.households.models import (
     LifeEvent,
     Member,
     PersonalDataAccess,
+    RegistryImport,
     ResidentCount,
 )
 
@@ -78,3 +79,38 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
 class ResidentCountAdmin(SimpleHistoryAdmin):
     list_display = ["unit", "year", "households", "persons"]
     raw_id_fields = ["unit"]
+
+
+@admin.register(RegistryImport)
+class RegistryImportAdmin(admin.ModelAdmin):
+    """The log of registry imports, for inspectors to read: nobody adds, changes or removes a line."""
+
+    list_display = [
+        "imported_at",
+        "user",
+        "source",
+        "households_created",
+        "households_updated",
+        "members_created",
+        "members_updated",
+    ]
+    list_filter = ["imported_at"]
+    readonly_fields = [
+        "user",
+        "imported_at",
+        "reason",
+        "source",
+        "households_created",
+        "households_updated",
+        "members_created",
+        "members_updated",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

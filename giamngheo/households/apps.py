@@ -9,3 +9,6 @@ class HouseholdsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the "import_households" job kind for the worker.
         from giamngheo.households import imports  # noqa: F401
+        from giamngheo.households.signals import connect
+
+        connect()

@@ -76,7 +76,12 @@ def import_page(request: HttpRequest) -> HttpResponse:
             tables = imports.read_upload(
                 upload.name, upload, members, members.name if members else ""
             )
-            result = imports.registry_import(actor=request.user, tables=tables, reason=reason)
+            result = imports.registry_import(
+                actor=request.user,
+                tables=tables,
+                reason=reason,
+                source=imports.source_name(upload.name, members.name if members else ""),
+            )
         except imports.UnreadableFile as exc:
             form.add_error("file", str(exc))
         except imports.ImportInvalid as exc:
@@ -115,6 +120,7 @@ def _start_job(request: HttpRequest, upload, members, reason: str) -> Job:
             "reason": reason,
             "language": translation.get_language(),
             "cleanup": True,
+            "source": imports.source_name(upload.name, members.name if members else ""),
         },
     )
 

@@ -36,6 +36,36 @@ class HouseholdStatus(models.TextChoices):
     LEFT = "left", _("Left the lists")
 
 
+class RegistryImport(models.Model):
+    """One import of the registry from a file: who, when, why, from what, and what it wrote.
+
+    The rows an import creates point here instead of each getting a "created" history row (4.5 M
+    of them for a province): the import is one audited event. A row's first history row is
+    written from its imported values, dated and signed by this import, just before its first
+    change (`households.signals`), so every later change still shows what it replaced.
+    An append-only log: never edited.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("imported at"))
+    reason = models.CharField(_("reason"), max_length=255)
+    source = models.CharField(_("file"), max_length=500, blank=True)
+    households_created = models.PositiveIntegerField(_("households created"), default=0)
+    households_updated = models.PositiveIntegerField(_("households changed"), default=0)
+    members_created = models.PositiveIntegerField(_("members created"), default=0)
+    members_updated = models.PositiveIntegerField(_("members changed"), default=0)
+
+    class Meta:
+        verbose_name = _("registry import")
+        verbose_name_plural = _("registry imports")
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source or self.pk} · {self.imported_at:%d/%m/%Y %H:%M}"
+
+
 class Household(models.Model):
     code = models.CharField(_("household code"), max_length=32, unique=True)
     unit = models.ForeignKey(
@@ -68,8 +98,18 @@ class Household(models.Model):
     search_text = models.TextField(editable=False, default="", db_index=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    imported_in = models.ForeignKey(
+        RegistryImport,
+        verbose_name=_("created by import"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
-    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at", "imported_in"])
 
     class Meta:
         verbose_name = _("household")
@@ -135,8 +175,18 @@ class Member(models.Model):
     left_on = models.DateField(
         _("left the household on"), null=True, blank=True, validators=[validate_date_in_range]
     )
+    imported_in = models.ForeignKey(
+        RegistryImport,
+        verbose_name=_("created by import"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["imported_in"])
 
     class Meta:
         verbose_name = _("member")

@@ -17,6 +17,7 @@ from giamngheo.households.models import (
     HouseholdStatus,
     LifeEvent,
     Member,
+    RegistryImport,
     mask_citizen_id,
 )
 from giamngheo.households.rules import is_citizen_id
@@ -204,6 +205,7 @@ def household_history(*, household: Household, limit: int = 200) -> list[dict[st
     records += list(
         LifeEvent.history.filter(household_id=household.pk).select_related("history_user")[:limit]
     )
+    records += _imported(household, records)
     records.sort(key=lambda r: (r.history_date, r.history_id), reverse=True)
     entries = []
     for record in records[:limit]:
@@ -232,6 +234,45 @@ def household_history(*, household: Household, limit: int = 200) -> list[dict[st
             }
         )
     return entries
+
+
+@dataclass
+class ImportedRecord:
+    """The "created" line of a row an import wrote and nobody has changed since: the import's
+    audit record (`RegistryImport`) says who, when and why, and the row still holds its values."""
+
+    instance: Household | Member
+    event: RegistryImport
+    history_type: str = "+"
+    history_id: int = 0
+    prev_record: None = None
+
+    def __post_init__(self) -> None:
+        self.history_date = self.event.imported_at
+        self.history_user = self.event.user
+        source = gettext("imported from %(file)s") % {"file": self.event.source or "—"}
+        self.history_change_reason = f"{self.event.reason} ({source})"
+        self.instance_type = type(self.instance)
+        self.code = getattr(self.instance, "code", "")
+        if isinstance(self.instance, Member):
+            self.full_name = self.instance.full_name
+
+
+def _imported(household: Household, records: list[Any]) -> list[ImportedRecord]:
+    created = {(r.instance_type, r.id) for r in records if r.history_type == "+"}
+    rows: list[Household | Member] = [household]
+    rows += list(household.members.filter(imported_in__isnull=False))
+    events = {
+        e.pk: e
+        for e in RegistryImport.objects.filter(
+            pk__in={r.imported_in_id for r in rows if r.imported_in_id}
+        ).select_related("user")
+    }
+    return [
+        ImportedRecord(row, events[row.imported_in_id])
+        for row in rows
+        if row.imported_in_id and (type(row), row.pk) not in created
+    ]
 
 
 def _display(field: Any, value: Any) -> Any:

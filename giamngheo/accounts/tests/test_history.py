@@ -30,6 +30,7 @@ EXEMPT = {
     "reviews.SnapshotEntry": "written once at approval and read-only afterwards: it is the record",
     "reviews.StoredDocument": "a generated file with its checksum, written once and never edited",
     "reports.FactsExport": "append-only log of who exported pseudonymous facts: it is the record",
+    "households.RegistryImport": "append-only log of registry imports: it is the audit record",
 }
 
 

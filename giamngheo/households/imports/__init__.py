@@ -42,6 +42,7 @@ __all__ = [
     "import_job",
     "read_upload",
     "registry_import",
+    "source_name",
     "template_workbook",
 ]
 
@@ -51,6 +52,11 @@ def upload_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def source_name(*names: str) -> str:
+    """The file names an import's audit record keeps (households file, then members file)."""
+    return " + ".join(name for name in names if name)[:500]
 
 
 @job_kind("import_households")
@@ -81,7 +87,11 @@ def _import_files(reporter: JobReporter, params: dict, files: list[Path]) -> Job
                 reporter.progress(done)
 
             result = registry_import(
-                actor=actor, tables=tables, reason=params.get("reason", ""), progress=progress
+                actor=actor,
+                tables=tables,
+                reason=params.get("reason", ""),
+                progress=progress,
+                source=params.get("source") or source_name(*(f.name for f in files)),
             )
         except UnreadableFile as exc:
             return JobResult(

@@ -19,7 +19,7 @@ from giamngheo.households import rules
 from giamngheo.households.imports import checks, writing
 from giamngheo.households.imports.checks import Context, RowError
 from giamngheo.households.imports.columns import COLUMNS, HOUSEHOLDS, MEMBERS
-from giamngheo.households.models import Household, Member
+from giamngheo.households.models import Household, Member, RegistryImport
 from giamngheo.households.services.common import clean_reason
 
 TABLE_ORDER = {HOUSEHOLDS: 0, MEMBERS: 1}
@@ -148,12 +148,14 @@ def registry_import(
     reason: str = "",
     progress: Callable[[int, int], None] | None = None,
     exclusive: bool = False,
+    source: str = "",
 ) -> ImportResult:
     """Check every row, then write all of it in one transaction; nothing when a row is wrong.
 
     Households are matched by code and members by (household code, member number), so a
     second import of the same file writes nothing. `exclusive` is for a first load of a whole
-    province from the command line (see `writing.bulk_load`).
+    province from the command line (see `writing.bulk_load`). `source` names the file(s) in
+    the import's audit record.
     """
     if not has_capability(actor, Capability.EDIT_RECORDS):
         raise PermissionDenied(_("This is outside your unit or your role."))
@@ -164,11 +166,21 @@ def registry_import(
     households, members, ctx = validate(actor, tables)
     report(total // 4, total)
     reason = clean_reason(reason, _("Imported from a file"))
-    models = [Household, Household.history.model, Member, Member.history.model]
-    with transaction.atomic(), writing.bulk_load(models, total, exclusive=exclusive):
-        result = _write(
-            actor, households, members, ctx, reason, lambda share: report(int(total * share), total)
+    with transaction.atomic(), writing.bulk_load([Household, Member], total, exclusive=exclusive):
+        event = RegistryImport.objects.create(
+            user=actor, imported_at=writing.now(), reason=reason, source=source[:500]
         )
+        result = _write(
+            actor, households, members, ctx, event, lambda share: report(int(total * share), total)
+        )
+        if result.rows_written():
+            event.households_created = result.households_created
+            event.households_updated = result.households_updated
+            event.members_created = result.members_created
+            event.members_updated = result.members_updated
+            event.save()
+        else:
+            event.delete()  # a re-import that changed nothing is not an event
         analyze_after_commit([Household, Member], result.rows_written())
     result.seconds = round(time.monotonic() - started, 2)
     report(total, total)
@@ -180,11 +192,11 @@ def _write(
     households: pl.DataFrame,
     members: pl.DataFrame | None,
     ctx: Context,
-    reason: str,
+    event: RegistryImport,
     report: Callable[[float], None],
 ) -> ImportResult:
     result = ImportResult()
-    now = writing.now()
+    reason = event.reason
     if members is not None:
         names = writing.head_names(members)
         households = households.join(
@@ -194,7 +206,7 @@ def _write(
         households = households.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias("names"))
     is_new = ~households["household_code"].is_in(list(ctx.existing_codes))
     new = households.filter(is_new)
-    ids = writing.create_households(new, new.select("household_code", "names"), actor, reason, now)
+    ids = writing.create_households(new, new.select("household_code", "names"), event)
     result.households_created = len(ids)
     report(0.5)
     touched = set()
@@ -216,12 +228,12 @@ def _write(
             .alias("household_id")
         )
         fresh = members.filter(pl.col("household_code").is_in(new["household_code"].implode()))
-        result.members_created = writing.create_members(fresh, actor, reason, now)
+        result.members_created = writing.create_members(fresh, event)
         report(0.9)
         rest = members.filter(~pl.col("household_code").is_in(new["household_code"].implode()))
         if not rest.is_empty():
             created, changed, unchanged = _split_members(rest)
-            result.members_created += writing.create_members(created, actor, reason, now)
+            result.members_created += writing.create_members(created, event)
             touched |= writing.update_members(changed, actor, reason)
             touched |= set(created["household_id"].to_list())
             result.members_updated = len(changed)

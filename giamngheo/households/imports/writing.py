@@ -1,9 +1,10 @@
-"""Writing a checked import: new rows in bulk with their history, changed rows one by one.
+"""Writing a checked import: new rows in bulk under one audited import, changed rows one by one.
 
 New households and members (the bulk of a first import) go in with COPY on PostgreSQL and
-`bulk_create` elsewhere, each with its "+" history row carrying the user and the reason, as the
-audit requires. Rows that exist and differ are saved through the ORM so their history shows the
-change; rows that exist and are equal are left alone, which makes a re-import a no-op.
+`bulk_create` elsewhere, each pointing to the `RegistryImport` that records who imported them,
+when and why (their "created" history row is written from it before their first change). Rows
+that exist and differ are saved through the ORM so their history shows the change; rows that
+exist and are equal are left alone, which makes a re-import a no-op.
 """
 
 import datetime as dt
@@ -21,7 +22,7 @@ from django.utils import timezone
 from giamngheo.accounts.models import User
 from giamngheo.geo.models import AdminUnit
 from giamngheo.households.imports.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
-from giamngheo.households.models import Household, HouseholdStatus, Member
+from giamngheo.households.models import Household, HouseholdStatus, Member, RegistryImport
 from giamngheo.households.services.common import stamp, sync_household
 from giamngheo.households.text import search_text_series
 from giamngheo.households.vocab import Relation
@@ -169,23 +170,8 @@ def _json_list(column: str) -> pl.Expr:
     )
 
 
-def _history(
-    frame: pl.DataFrame, model: type[Model], actor: User, reason: str, now: dt.datetime
-) -> pl.DataFrame:
-    history = model.history.model
-    tracked = [
-        f.attname for f in history._meta.concrete_fields if not f.attname.startswith("history_")
-    ]
-    return frame.select(tracked).with_columns(
-        pl.lit(now).alias("history_date"),
-        pl.lit(reason).alias("history_change_reason"),
-        pl.lit("+").alias("history_type"),
-        pl.lit(actor.pk).alias("history_user_id"),
-    )
-
-
 def create_households(
-    new: pl.DataFrame, member_names: pl.DataFrame, actor: User, reason: str, now: dt.datetime
+    new: pl.DataFrame, member_names: pl.DataFrame, event: RegistryImport
 ) -> dict[str, int]:
     """Insert new households; returns code → id. `member_names` has household_code and names."""
     if new.is_empty():
@@ -226,17 +212,17 @@ def create_households(
         "no_working_capacity",
         "causes",
         pl.lit(HouseholdStatus.ACTIVE).alias("status"),
-        pl.lit(now).alias("created_at"),
-        pl.lit(now).alias("updated_at"),
+        pl.lit(event.imported_at).alias("created_at"),
+        pl.lit(event.imported_at).alias("updated_at"),
+        pl.lit(event.pk).alias("imported_in_id"),
     ).with_columns(search.alias("search_text"))
     if connection.vendor == "postgresql":
         rows = rows.with_columns(_json_list("causes").alias("causes"))
     _insert(Household, rows)
-    _insert(Household.history.model, _history(rows, Household, actor, reason, now))
     return dict(zip(rows["code"].to_list(), rows["id"].to_list(), strict=True))
 
 
-def create_members(new: pl.DataFrame, actor: User, reason: str, now: dt.datetime) -> int:
+def create_members(new: pl.DataFrame, event: RegistryImport) -> int:
     """Insert new members; `new` carries household_id."""
     if new.is_empty():
         return 0
@@ -247,9 +233,9 @@ def create_members(new: pl.DataFrame, actor: User, reason: str, now: dt.datetime
         "member_no",
         *MEMBER_FIELDS,
         pl.lit(None, dtype=pl.Date).alias("left_on"),
+        pl.lit(event.pk).alias("imported_in_id"),
     )
     _insert(Member, rows)
-    _insert(Member.history.model, _history(rows, Member, actor, reason, now))
     return rows.height
 
 

@@ -54,7 +54,6 @@ def test_a_bulk_import_analyses_its_tables_after_commit(
     assert len(callbacks) == 1
     assert analysed_rows("households_household") == 30
     assert analysed_rows("households_member") == 30
-    assert analysed_rows("households_historicalhousehold") == 30
 
 
 def test_a_small_import_leaves_the_statistics_to_the_database(

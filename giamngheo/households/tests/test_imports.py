@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from giamngheo.history import action_label
 from giamngheo.households.imports import (
     ImportInvalid,
     export_workbook,
@@ -14,8 +15,8 @@ from giamngheo.households.imports import (
     template_workbook,
 )
 from giamngheo.households.imports.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
-from giamngheo.households.models import Household, Member
-from giamngheo.households.selectors import household_list
+from giamngheo.households.models import Household, Member, RegistryImport
+from giamngheo.households.selectors import household_history, household_list
 from giamngheo.jobs.models import JobStatus
 from giamngheo.jobs.services import job_start
 
@@ -77,7 +78,7 @@ def sample(village="11001-A1", code="HH-1", ids=("031080000001", "")):
 
 def run(actor, data: bytes, reason="Nhập từ tệp"):
     return registry_import(
-        actor=actor, tables=read_upload("f.xlsx", io.BytesIO(data)), reason=reason
+        actor=actor, tables=read_upload("f.xlsx", io.BytesIO(data)), reason=reason, source="f.xlsx"
     )
 
 
@@ -116,15 +117,76 @@ def test_import_creates_households_members_and_history(units, commune_a_officer)
         True,
         "2010-03-02",
     )
-    record = household.history.get()
-    assert (record.history_user, record.history_change_reason) == (commune_a_officer, "Nhập từ tệp")
-    assert Member.history.filter(history_user=commune_a_officer).count() == 2
+    # One audited import instead of a "created" history row for each row it wrote.
+    event = RegistryImport.objects.get()
+    assert (event.user, event.reason, event.source) == (commune_a_officer, "Nhập từ tệp", "f.xlsx")
+    assert (event.households_created, event.members_created) == (1, 2)
+    assert household.imported_in == event
+    assert set(household.members.values_list("imported_in", flat=True)) == {event.pk}
+    assert not household.history.exists() and not Member.history.exists()
+
+
+def test_the_household_page_history_shows_who_imported_each_row_when_and_why(
+    client, units, commune_a_officer
+):
+    run(commune_a_officer, workbook(*sample()), reason="Rà soát đầu kỳ")
+    household = Household.objects.get(code="HH-1")
+    entries = household_history(household=household)
+    assert len(entries) == 3  # the household and its two members
+    for entry in entries:
+        assert entry["action"] == action_label("+")
+        assert entry["record"].history_user == commune_a_officer
+        assert entry["record"].history_change_reason.startswith("Rà soát đầu kỳ (")
+        assert "f.xlsx" in entry["record"].history_change_reason
+    assert {e["label"] for e in entries} == {"HH-1", "Nguyễn Văn An", "Nguyễn Thị Bình"}
+    client.force_login(commune_a_officer)
+    page = client.get(household.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Rà soát đầu kỳ (nhập từ tệp f.xlsx)" in page
+    assert "officer_a" in page
+
+
+def test_the_first_change_after_an_import_shows_the_imported_values_it_replaced(
+    units, commune_a_officer, commune_b_officer
+):
+    from giamngheo.households.services import household_update, member_remove
+
+    run(commune_a_officer, workbook(*sample()), reason="Nhập đầu kỳ")
+    event = RegistryImport.objects.get()
+    household = Household.objects.get(code="HH-1")
+    data = {f: getattr(household, f) for f in ("unit", "address", "phone", "head_ethnicity")}
+    household_update(
+        actor=commune_a_officer,
+        household=household,
+        data={**data, "address": "Xóm Tây"},
+        reason="Chuyển chỗ ở",
+    )
+    created, changed = household.history.order_by("history_date", "history_id")
+    assert (created.history_type, created.address, created.history_user) == (
+        "+",
+        "Xóm Đông",
+        commune_a_officer,
+    )
+    assert (created.history_date, created.history_change_reason) == (
+        event.imported_at,
+        "Nhập đầu kỳ",
+    )
+    assert (changed.history_type, changed.address) == ("~", "Xóm Tây")
+    entry = household_history(household=household)[0]
+    assert entry["changes"][0]["old"] == "Xóm Đông" and entry["changes"][0]["new"] == "Xóm Tây"
+    # Removing an imported member keeps what it held, too.
+    child = household.members.get(member_no=2)
+    child_id = child.pk
+    member_remove(actor=commune_a_officer, member=child, reason="Nhập sai")
+    assert list(Member.history.filter(id=child_id).values_list("history_type", flat=True)) == [
+        "-",
+        "+",
+    ]
 
 
 def test_reimporting_the_same_file_changes_nothing(units, commune_a_officer):
     data = workbook(*sample())
     run(commune_a_officer, data)
-    counts = (Household.history.count(), Member.history.count())
+    counts = (Household.history.count(), Member.history.count(), RegistryImport.objects.count())
     result = run(commune_a_officer, data)
     assert (result.households_created, result.households_updated, result.households_unchanged) == (
         0,
@@ -132,7 +194,9 @@ def test_reimporting_the_same_file_changes_nothing(units, commune_a_officer):
         1,
     )
     assert (result.members_created, result.members_updated, result.members_unchanged) == (0, 0, 2)
-    assert (Household.history.count(), Member.history.count()) == counts
+    assert (Household.history.count(), Member.history.count(), RegistryImport.objects.count()) == (
+        counts
+    )
 
 
 def test_a_changed_row_is_updated_with_history(units, commune_a_officer):
@@ -146,6 +210,15 @@ def test_a_changed_row_is_updated_with_history(units, commune_a_officer):
     assert household.phone == "0912000111"
     assert household.history.first().history_change_reason == "Cập nhật"
     assert "binh an" in household.search_text
+    # The change is recorded with what it replaced: the first import's values, under that import.
+    first, second = RegistryImport.objects.order_by("imported_at")
+    assert (second.households_updated, second.members_updated) == (1, 1)
+    created = household.history.last()
+    assert (created.history_type, created.phone, created.history_change_reason) == (
+        "+",
+        "",
+        first.reason,
+    )
 
 
 def test_every_problem_is_reported_in_one_pass_and_nothing_is_saved(units, commune_a_officer):

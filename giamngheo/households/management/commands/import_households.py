@@ -6,7 +6,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import User
-from giamngheo.households.imports import ImportInvalid, UnreadableFile, read_upload, registry_import
+from giamngheo.households.imports import (
+    ImportInvalid,
+    UnreadableFile,
+    read_upload,
+    registry_import,
+    source_name,
+)
 
 
 class Command(BaseCommand):
@@ -41,7 +47,13 @@ class Command(BaseCommand):
                 raise CommandError(_("No such file: %(path)s") % {"path": path})
         try:
             tables = read_upload(file.name, file, members, members.name if members else "")
-            result = registry_import(actor=actor, tables=tables, reason=reason, exclusive=exclusive)
+            result = registry_import(
+                actor=actor,
+                tables=tables,
+                reason=reason,
+                exclusive=exclusive,
+                source=source_name(file.name, members.name if members else ""),
+            )
         except UnreadableFile as exc:
             raise CommandError(str(exc)) from None
         except ImportInvalid as exc:
