@@ -388,6 +388,7 @@ def main() -> int:
 
     actor, villages = ensure_units_and_user(args.province)
     if args.search_only:
+        time_pages(actor, f"{args.province}000", QUERIES[0])
         report_searches(actor, QUERIES)
         return 0
     reset(args.keep)

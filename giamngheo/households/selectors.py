@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from giamngheo.accounts.models import User
-from giamngheo.accounts.scoping import Capability, can, scoped
+from giamngheo.accounts.scoping import Capability, actor_roots, can, has_capability, scoped
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.history import action_label
 from giamngheo.households.models import (
@@ -84,12 +84,35 @@ def household_list(*, actor: User, filters: dict[str, Any] | None = None) -> Que
     filters = filters or {}
     query = filters.get("q") or ""
     households = scoped(Household.objects.all(), actor, Capability.READ_RECORDS)
+    if query:
+        households = _searchable_scope(actor, households)
     households = households.filter(search_q(query))
     if filters.get("unit"):
         households = households.filter(unit_id=filters["unit"])
     if filters.get("status") in HouseholdStatus.values:
         households = households.filter(status=filters["status"])
     return households.select_related("unit").order_by(search_rank(query), "code")
+
+
+# A territory of at most this many units (a commune: its villages and their former units) is
+# passed to a search as a list of ids.
+SCOPE_IDS_MAX = 500
+
+
+def _searchable_scope(actor: User, households: QuerySet[Household]) -> QuerySet[Household]:
+    """The same households, with a small territory given as its unit ids.
+
+    With the territory as a subquery, PostgreSQL joined it village by village and repeated the
+    trigram scan of a common name for each (2.3 s for a commune of 10,000 households at 1 M);
+    with the ids it reads the commune's rows once.
+    """
+    if actor_roots(actor) is None or not has_capability(actor, Capability.READ_RECORDS):
+        return households
+    units = scoped(AdminUnit.objects.all(), actor, Capability.READ_RECORDS, unit_field="")
+    ids = list(units.values_list("pk", flat=True)[: SCOPE_IDS_MAX + 1])
+    if len(ids) > SCOPE_IDS_MAX:
+        return households
+    return Household.objects.filter(unit_id__in=ids)
 
 
 def household_get(*, actor: User, pk: int, capability: str = Capability.READ_RECORDS) -> Household:
