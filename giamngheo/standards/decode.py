@@ -156,7 +156,7 @@ def _direct(s: pl.Series, kind: str, values: Any) -> np.ndarray | None:
             np.frombuffer(buffers[0], np.uint8), count=n + off, bitorder="little"
         )[off:]
         values_np = values_np.copy()
-        values_np[valid == 0] = fill
+        np.copyto(values_np, fill, where=~valid.view(bool))
     return values_np
 
 
