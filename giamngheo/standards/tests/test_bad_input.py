@@ -171,7 +171,7 @@ def test_contract_dtypes_and_text_columns_decode_to_the_same_answers():
     )
 
 
-def test_large_batches_split_in_two_halves_give_the_same_answers_and_row_numbers(monkeypatch):
+def test_large_batches_split_in_parts_give_the_same_answers_and_row_numbers(monkeypatch):
     from giamngheo.standards import api
 
     recs = [
@@ -180,15 +180,18 @@ def test_large_batches_split_in_two_halves_give_the_same_answers_and_row_numbers
         )
         for i in range(41)
     ]
-    recs[30]["members"][1]["sex"] = "x"  # in the second half: rows must count from the whole table
+    recs[30]["members"][1]["sex"] = "x"  # in a later part: rows must count from the whole table
     h, m = (f.drop("_row") for f in records_to_frames(recs))
     whole = classify_batch(h, m)
     monkeypatch.setattr(api, "PARALLEL_FROM", 0)
-    halves = classify_batch(h, m)
-    assert whole.equals(halves)
-    assert (
-        halves["error_row"].to_list()[30] == 62 and halves["error_table"].to_list()[30] == "members"
-    )
+    for size in (1000, 10):  # two halves, then five parts
+        monkeypatch.setattr(api, "PART_SIZE", size)
+        parts = classify_batch(h, m)
+        assert whole.equals(parts)
+        assert (
+            parts["error_row"].to_list()[30] == 62
+            and parts["error_table"].to_list()[30] == "members"
+        )
 
 
 def test_member_rows_count_across_chunks_of_a_stream():
