@@ -264,6 +264,7 @@ def _check_needs(t: Tables, std: Standard, rows: np.ndarray) -> None:
             why = f"{need.fact} is required by indicator {spec.id} of {std.id}"
             if need.reason:
                 why += f" ({need.reason})"
+            # new arrays: gaps[key] serves every indicator that reads the fact
             needed = need.rows()
             if need.table == "households":
                 mask = rows & gaps[key]
@@ -273,5 +274,5 @@ def _check_needs(t: Tables, std: Standard, rows: np.ndarray) -> None:
             else:
                 mask = gaps[key] if member_rows is None else member_rows & gaps[key]
                 if needed is not None:
-                    mask &= needed
+                    mask = mask & needed
                 t.member_error(mask, need.fact, why)

@@ -91,6 +91,14 @@ def test_missing_child_nutrition_under_16_is_an_error_not_a_default():
     assert err["field"] == "child_nutrition"
 
 
+@pytest.mark.parametrize("std", ["vn-2022", "vn-2027"])
+def test_a_fact_two_indicators_read_is_required_in_each_target_group(std):
+    """in_school is read for members aged 16–30 (adult education) and 3–15 (school attendance):
+    missing for a child aged 10, it is an error even though the adults' check came first."""
+    err = error_of(household(std, [member(), child(10, member_id="2", in_school=None)]))
+    assert (err["table"], err["row"], err["field"]) == ("members", 2, "in_school")
+
+
 def test_zero_floor_area_without_a_dwelling_is_allowed():
     out = classify_household(household("vn-2022", housing_type="none", floor_area_m2=0.0))
     assert {"housing_quality", "housing_area"} <= set(out["deprived"])
