@@ -179,6 +179,25 @@ def test_contract_dtypes_and_text_columns_decode_to_the_same_answers():
     )
 
 
+def test_a_slice_of_typed_device_lists_decodes_its_own_rows():
+    """An Arrow list array sliced inside one chunk keeps the whole child array behind it."""
+    from giamngheo.standards import vocab
+
+    devices = [["landline"], ["landline"], ["landline"], ["tv", "tv"], ["feature_phone"], None, []]
+    recs = [
+        household("vn-2022", info_devices=d, hears_loudspeaker=False, household_id=f"h{i}")
+        for i, d in enumerate(devices)
+    ]
+    h, m = (f.drop("_row") for f in records_to_frames(recs))
+    h = h.with_columns(pl.col("info_devices").cast(pl.List(pl.Enum(list(vocab.INFO_DEVICES)))))
+    whole = classify_batch(h, m)
+    assert h.slice(3, 4)["info_devices"].to_arrow().offset == 3  # a slice, not a copy
+    part = classify_batch(h.slice(3, 4), m.slice(3, 4))
+    cols = ["household_id", "class", "deprived_info_access_means", "error_field"]
+    assert part.select(cols).equals(whole.slice(3, 4).select(cols))
+    assert whole["deprived_info_access_means"].to_list() == [True] * 3 + [False, True, None, True]
+
+
 def test_large_batches_split_in_parts_give_the_same_answers_and_row_numbers(monkeypatch):
     from giamngheo.standards import api
 
