@@ -96,6 +96,9 @@ def resolve_standard(standard: Standard | str | None) -> Standard | None:
     return None if standard is None else load_standard(standard)
 
 
+LINE_KEYS = ("poverty_line", "near_poor_line", "middle_upper")
+
+
 def evaluate(
     t: Tables,
     standard: Standard | None = None,
@@ -109,7 +112,7 @@ def evaluate(
     causes: dict[tuple[str, str], np.ndarray] = {}
     count = np.zeros(t.n, np.int8)  # fewer than 128 indicators; int64 once at the end
     klass = np.full(t.n, ERROR, np.int8)
-    line, near, upper = (np.full(t.n, np.nan) for _ in range(3))
+    lines: dict[str, np.ndarray] = {}
     urban = t.h["area"] == 1
     none_given = not given.any()
     for s, std in enumerate(stds):
@@ -132,20 +135,24 @@ def evaluate(
             if keep_causes and kind.level == "member":
                 causes[(std.id, spec.id)] = kind.members(t, spec.params)
             count += col if len(stds) == 1 else col & rows
-        for arr, key in ((line, "poverty_line"), (near, "near_poor_line"), (upper, "middle_upper")):
+        for key in LINE_KEYS:
             r, u = getattr(std.lines["rural"], key), getattr(std.lines["urban"], key)
             by_area = np.full(t.n, np.nan if r is None else r)
             np.copyto(by_area, np.nan if u is None else u, where=urban)
             if alone:
-                arr[:] = by_area
+                lines[key] = by_area
             else:
-                arr[rows] = by_area[rows]
+                lines.setdefault(key, np.full(t.n, np.nan))[rows] = by_area[rows]
+        line, near, upper = (lines[key] for key in LINE_KEYS)
         rule = CLASS_RULES[std.class_rule]
         k = rule(std, t.h["income_per_capita_month"], line, near, upper, count)
         if alone:
             klass = k
         else:
             klass[rows] = k[rows]
+    if not stds:
+        lines = {key: np.full(t.n, np.nan) for key in LINE_KEYS}
+    line, near, upper = (lines[key] for key in LINE_KEYS)
     bad = np.fromiter(t.errors.keys(), np.int64, len(t.errors))
     klass = klass.astype(np.int8, copy=False)
     count = count.astype(np.int64)

@@ -230,7 +230,8 @@ def build_tables(
         raw_standard=_text(col(households, "standard")),
         deprivations=str_list(col(households, "deprivations")),
     )
-    t.household_error(hid.is_null().to_numpy(), "household_id", "household_id is required")
+    if hid.null_count():
+        t.household_error(hid.is_null().to_numpy(), "household_id", "household_id is required")
     t.h.update(
         decode_table(
             t.report, "households", households, HOUSEHOLD_FIELDS, n, t.complete["households"]
