@@ -40,8 +40,11 @@ def income_and_count(
     """Decree 07/2021 Art. 3(2) / Decree 351/2025: poor needs income ≤ line AND ≥ threshold."""
     # 3 (not_poor) less one within the band; NaN upper (no band) compares False ⇒ not_poor
     klass = np.subtract(3, income <= upper, dtype=np.int8)
-    # at or under the line: 0 (poor) with enough deprivations, else 1 (near_poor)
-    np.copyto(klass, count < std.threshold, where=income <= line, casting="unsafe")
+    # at or under the line: 0 (poor) with enough deprivations, else 1 (near_poor); by arithmetic
+    # on 0/1 (several times faster than np.where or a masked copy)
+    at_line = income <= line
+    klass *= ~at_line
+    klass += at_line & (count < std.threshold)
     return klass
 
 
@@ -137,8 +140,8 @@ def evaluate(
             count += col if len(stds) == 1 else col & rows
         for key in LINE_KEYS:
             r, u = getattr(std.lines["rural"], key), getattr(std.lines["urban"], key)
-            by_area = np.full(t.n, np.nan if r is None else r)
-            np.copyto(by_area, np.nan if u is None else u, where=urban)
+            by_area = np.array([np.nan if r is None else r, np.nan if u is None else u])
+            by_area = by_area.take(urban.view(np.int8))  # rural 0, urban 1
             if alone:
                 lines[key] = by_area
             else:

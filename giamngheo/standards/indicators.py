@@ -300,7 +300,7 @@ class AdultEducation(_MemberFlag):
         below = age < p["split_age"]
         ok_below = isin_codes(t.mem["diploma"], codes(vocab.DIPLOMA, p["qualified_below_split"]))
         ok_from = isin_codes(t.mem["diploma"], codes(vocab.DIPLOMA, p["qualified_from_split"]))
-        diploma_ok = np.where(below, ok_below, ok_from)
+        diploma_ok = (ok_below & below) | (ok_from & ~below)  # np.where, by boolean arithmetic
         studying = t.mem["in_school"] == 1
         return target, studying, diploma_ok
 
