@@ -54,11 +54,12 @@ def measures(
         raise ValueError(
             f"deprivations have {x.shape[-1] if x.ndim == 2 else '?'} columns, weights {len(w)}"
         )
-    if not np.isclose(w.sum(), 1.0, atol=1e-9) or (w < 0).any():
+    # np.isclose(sum, 1, atol=1e-9) written out (its default rtol is 1e-5)
+    if not abs(float(w.sum()) - 1.0) <= 1e-9 + 1e-5 or (w < 0).any():
         raise ValueError("weights must be non-negative and sum to 1")
     if not 0 < k <= 1:
         raise ValueError("k must be in (0, 1]")
-    if not ((x == 0) | (x == 1)).all():
+    if not _zeros_and_ones(x):
         raise ValueError("deprivations must be 0 or 1")
     n, d = x.shape
     uw = np.ones(n) if unit_weights is None else np.asarray(unit_weights, dtype=np.float64)
@@ -93,9 +94,26 @@ def measures(
 MAX_PATTERN_BITS = 16
 
 
+def _zeros_and_ones(x: np.ndarray) -> bool:
+    """Every entry is 0 or 1 (one reduction over the bytes for booleans and 8-bit integers)."""
+    if x.dtype.kind == "b":
+        return True
+    if x.dtype.kind in "iu" and x.dtype.itemsize == 1:
+        return not x.size or int(x.view(np.uint8).max()) <= 1  # -1 reads as 255
+    if x.dtype.kind in "iu":
+        return not x.size or (int(x.min()) >= 0 and int(x.max()) <= 1)
+    return bool(((x == 0) | (x == 1)).all())
+
+
 def _profile_codes(x: np.ndarray) -> np.ndarray:
-    """Each row's 0/1 profile as an integer (bit j = indicator j)."""
-    return x.astype(np.int32, copy=False) @ (1 << np.arange(x.shape[1], dtype=np.int32))
+    """Each row's 0/1 profile as an integer (bit j = indicator j), one column at a time."""
+    n, d = x.shape  # d ≤ MAX_PATTERN_BITS = 16
+    code = np.zeros(n, np.uint16)
+    column = np.empty(n, np.uint16)
+    for j in range(d):
+        np.left_shift(x[:, j], j, out=column, dtype=np.uint16, casting="unsafe")  # 0 or 1 << j
+        code |= column
+    return code
 
 
 def _group_index(labels: np.ndarray) -> tuple[list[Any], np.ndarray]:

@@ -120,6 +120,8 @@ def _direct(s: pl.Series, kind: str, values: Any) -> np.ndarray | None:
     """Contract dtypes (as read back from Parquet) hold no invalid value: copy the Arrow buffers."""
     dtype = s.dtype
     if kind == "enum" and isinstance(dtype, pl.Enum) and dtype.categories.to_list() == list(values):
+        if s.null_count() and s.to_physical().dtype == pl.UInt8:
+            return _with_missing(s.to_physical())  # nulls filled in one pass, no bit masks
         arr = s.to_arrow().indices
         fill: Any = MISSING
     elif kind == "bool" and dtype == pl.Boolean:
@@ -156,7 +158,7 @@ def _direct(s: pl.Series, kind: str, values: Any) -> np.ndarray | None:
             np.frombuffer(buffers[0], np.uint8), count=n + off, bitorder="little"
         )[off:]
         values_np = values_np.copy()
-        values_np[valid == 0] = fill
+        np.copyto(values_np, fill, where=~valid.view(bool))
     return values_np
 
 
@@ -316,17 +318,28 @@ def _device_mask(s: pl.Series) -> tuple[np.ndarray, np.ndarray | None]:
 
 def _device_mask_arrow(arr: pa.Array) -> np.ndarray:
     """List(Enum) straight from Arrow buffers: offsets and dictionary indices, no query."""
-    n = len(arr)
     offsets = np.asarray(arr.offsets)
-    items = arr.values
+    first = int(offsets[0]) if len(offsets) else 0
+    # ``values`` is the whole child array, also under a slice: keep the slice's items
+    items = arr.values.slice(first, int(offsets[-1]) - first if len(offsets) else 0)
     indices = items.indices if hasattr(items, "indices") else items
     codes = np.asarray(indices.fill_null(0) if indices.null_count else indices).astype(np.int16)
     bits = np.left_shift(np.int16(1), codes)
-    mask = np.zeros(n, np.int16)
     lens = np.diff(offsets)
-    full = lens > 0
-    if full.any():
-        mask[full] = np.bitwise_or.reduceat(bits, offsets[:-1][full] - offsets[0])
+    # Each list's sum of bits, by differences of one running sum. A sum of k powers of two has
+    # k bits set exactly when they are distinct, and then it is their OR; lists that repeat a
+    # device (rare) are OR-reduced apart.
+    running = np.zeros(len(bits) + 1, np.int64)
+    np.cumsum(bits, out=running[1:])
+    total = running[offsets[1:] - first] - running[offsets[:-1] - first]
+    mask: np.ndarray = total.astype(np.int16)
+    repeated = np.flatnonzero(np.bitwise_count(total) != lens)
+    if repeated.size:
+        starts = offsets[:-1][repeated] - first
+        mask[repeated] = [
+            np.bitwise_or.reduce(bits[a : a + k])
+            for a, k in zip(starts.tolist(), lens[repeated].tolist(), strict=True)
+        ]
     if arr.null_count:
         mask[np.asarray(arr.is_null())] = MISSING
     return mask

@@ -38,9 +38,14 @@ def income_and_count(
     count: np.ndarray,
 ) -> np.ndarray:
     """Decree 07/2021 Art. 3(2) / Decree 351/2025: poor needs income ≤ line AND ≥ threshold."""
-    at_line = np.where(count >= std.threshold, 0, 1)
-    above = np.where(income <= upper, 2, 3)  # NaN upper (no band) compares False ⇒ not_poor
-    return np.where(income <= line, at_line, above).astype(np.int8)
+    # 3 (not_poor) less one within the band; NaN upper (no band) compares False ⇒ not_poor
+    klass = np.subtract(3, income <= upper, dtype=np.int8)
+    # at or under the line: 0 (poor) with enough deprivations, else 1 (near_poor); by arithmetic
+    # on 0/1 (several times faster than np.where or a masked copy)
+    at_line = income <= line
+    klass *= ~at_line
+    klass += at_line & (count < std.threshold)
+    return klass
 
 
 def income_alone_then_count(
@@ -94,6 +99,9 @@ def resolve_standard(standard: Standard | str | None) -> Standard | None:
     return None if standard is None else load_standard(standard)
 
 
+LINE_KEYS = ("poverty_line", "near_poor_line", "middle_upper")
+
+
 def evaluate(
     t: Tables,
     standard: Standard | None = None,
@@ -105,16 +113,20 @@ def evaluate(
     given = t.given
     flags: dict[str, np.ndarray] = {}
     causes: dict[tuple[str, str], np.ndarray] = {}
-    count = np.zeros(t.n, np.int64)
+    count = np.zeros(t.n, np.int8)  # fewer than 128 indicators; int64 once at the end
     klass = np.full(t.n, ERROR, np.int8)
-    line, near, upper = (np.full(t.n, np.nan) for _ in range(3))
+    lines: dict[str, np.ndarray] = {}
     urban = t.h["area"] == 1
+    none_given = not given.any()
     for s, std in enumerate(stds):
-        rows = std_of == s
-        _given_flags(t, std, rows & given, flags)
-        computed = rows & ~given
+        # one standard for every household, nothing given (the usual batch): no row masks
+        alone = len(stds) == 1 and bool((std_of == s).all())
+        rows = np.ones(t.n, bool) if alone else std_of == s
+        if not none_given:
+            _given_flags(t, std, rows & given, flags)
+        computed = rows if none_given else rows & ~given
         _check_needs(t, std, computed)
-        everyone = bool(computed.all())
+        everyone = alone and none_given
         for spec in std.indicators:
             kind = indicators.get(spec.kind)
             deprived = kind.households(t, spec.params)
@@ -126,22 +138,27 @@ def evaluate(
             if keep_causes and kind.level == "member":
                 causes[(std.id, spec.id)] = kind.members(t, spec.params)
             count += col if len(stds) == 1 else col & rows
-        alone = len(stds) == 1 and bool(rows.all())
-        for arr, key in ((line, "poverty_line"), (near, "near_poor_line"), (upper, "middle_upper")):
+        for key in LINE_KEYS:
             r, u = getattr(std.lines["rural"], key), getattr(std.lines["urban"], key)
-            by_area = np.where(urban, np.nan if u is None else u, np.nan if r is None else r)
+            by_area = np.array([np.nan if r is None else r, np.nan if u is None else u])
+            by_area = by_area.take(urban.view(np.int8))  # rural 0, urban 1
             if alone:
-                arr[:] = by_area
+                lines[key] = by_area
             else:
-                arr[rows] = by_area[rows]
+                lines.setdefault(key, np.full(t.n, np.nan))[rows] = by_area[rows]
+        line, near, upper = (lines[key] for key in LINE_KEYS)
         rule = CLASS_RULES[std.class_rule]
         k = rule(std, t.h["income_per_capita_month"], line, near, upper, count)
         if alone:
             klass = k
         else:
             klass[rows] = k[rows]
+    if not stds:
+        lines = {key: np.full(t.n, np.nan) for key in LINE_KEYS}
+    line, near, upper = (lines[key] for key in LINE_KEYS)
     bad = np.fromiter(t.errors.keys(), np.int64, len(t.errors))
     klass = klass.astype(np.int8, copy=False)
+    count = count.astype(np.int64)
     klass[bad] = ERROR
     std_of[bad] = np.where(std_of[bad] >= 0, std_of[bad], ERROR)
     return Outcome(
@@ -157,22 +174,21 @@ def _choose_standards(
     A named standard wins even outside its validity dates, with a warning on those rows.
     """
     review = t.h["review_date"]
-    ad_hoc = t.h["round_type"] == 1
-    key = np.where(review == NO_DATE, NO_DATE, review.astype(np.int64) * 2 + ad_hoc)
+    rounds = t.h["round_type"]
     names = None if standard is not None else t.raw_standard
     std_of = np.full(t.n, ERROR, np.int64)
     stds: list[Standard] = []
     warnings: list[tuple[np.ndarray, dict[str, Any]]] = []
     index: dict[str, int] = {}
-    if (names is None or names.null_count() == t.n) and t.n and key.min() == key.max():
-        groups = [
-            ((int(key[0]), None), np.ones(t.n, bool))
-        ]  # one review date and round: the usual batch
-    elif names is None or names.null_count() == t.n:
-        uniq, inverse = np.unique(key, return_inverse=True)
+    unnamed = names is None or names.null_count() == t.n
+    if unnamed and t.n and review.min() == review.max() and rounds.min() == rounds.max():
+        # one review date and round: the usual batch
+        groups = [((int(_keys(review[:1], rounds[:1])[0]), None), np.ones(t.n, bool))]
+    elif unnamed:
+        uniq, inverse = np.unique(_keys(review, rounds), return_inverse=True)
         groups = [((int(u), None), inverse == j) for j, u in enumerate(uniq.tolist())]
     else:
-        frame = pl.DataFrame({"key": key, "name": names}).with_row_index("i")
+        frame = pl.DataFrame({"key": _keys(review, rounds), "name": names}).with_row_index("i")
         groups = []
         for k, nm, idx in frame.group_by(["key", "name"]).agg(pl.col("i")).iter_rows():
             mask = np.zeros(t.n, bool)
@@ -199,6 +215,11 @@ def _choose_standards(
         std_of[mask] = index[std.id]
         warnings += [(mask, w) for w in standard_warnings(std, review_day, round_type)]
     return stds, std_of, warnings
+
+
+def _keys(review: np.ndarray, rounds: np.ndarray) -> np.ndarray:
+    """Review day × 2 + 1 when ad hoc (``NO_DATE`` without a review date): one key per choice."""
+    return np.where(review == NO_DATE, NO_DATE, review.astype(np.int64) * 2 + (rounds == 1))
 
 
 def _known(extra: Mapping[str, Standard] | None) -> set[str]:
@@ -253,13 +274,15 @@ def _check_needs(t: Tables, std: Standard, rows: np.ndarray) -> None:
             why = f"{need.fact} is required by indicator {spec.id} of {std.id}"
             if need.reason:
                 why += f" ({need.reason})"
+            # new arrays: gaps[key] serves every indicator that reads the fact
+            needed = need.rows()
             if need.table == "households":
                 mask = rows & gaps[key]
-                if need.mask is not None:
-                    mask &= need.mask
+                if needed is not None:
+                    mask &= needed
                 t.household_error(mask, need.fact, why)
             else:
                 mask = gaps[key] if member_rows is None else member_rows & gaps[key]
-                if need.mask is not None:
-                    mask &= need.mask
+                if needed is not None:
+                    mask = mask & needed
                 t.member_error(mask, need.fact, why)

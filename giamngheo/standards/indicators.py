@@ -26,12 +26,19 @@ def N_(msgid: str) -> str:
 
 @dataclass(frozen=True)
 class Need:
-    """Fact ``fact`` must be present on the rows of ``mask`` (None = every row of its table)."""
+    """Fact ``fact`` must be present on the rows of ``mask`` (None = every row of its table).
+
+    ``mask`` may be a function giving the rows: it is called only when the fact is absent
+    somewhere, so a complete column costs nothing.
+    """
 
     table: str
     fact: str
-    mask: np.ndarray | None = None
+    mask: np.ndarray | Callable[[], np.ndarray] | None = None
     reason: str = ""
+
+    def rows(self) -> np.ndarray | None:
+        return self.mask() if callable(self.mask) else self.mask
 
 
 class Indicator:
@@ -207,7 +214,7 @@ class InfoAccess(Indicator):
     def requires(self, t: Tables, p: Mapping[str, Any]) -> list[Need]:
         needs = [Need("households", "info_devices")]
         if p.get("loudspeaker_counts", True):
-            needs.append(Need("households", "hears_loudspeaker", self._no_device(t, p)))
+            needs.append(Need("households", "hears_loudspeaker", lambda: self._no_device(t, p)))
         return needs
 
     def households(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
@@ -293,7 +300,7 @@ class AdultEducation(_MemberFlag):
         below = age < p["split_age"]
         ok_below = isin_codes(t.mem["diploma"], codes(vocab.DIPLOMA, p["qualified_below_split"]))
         ok_from = isin_codes(t.mem["diploma"], codes(vocab.DIPLOMA, p["qualified_from_split"]))
-        diploma_ok = np.where(below, ok_below, ok_from)
+        diploma_ok = (ok_below & below) | (ok_from & ~below)  # np.where, by boolean arithmetic
         studying = t.mem["in_school"] == 1
         return target, studying, diploma_ok
 
@@ -301,10 +308,12 @@ class AdultEducation(_MemberFlag):
         target, studying, diploma_ok = self._parts(t, p)
         needs = [
             Need("members", "in_school", target),
-            Need("members", "diploma", target & ~studying),
+            Need("members", "diploma", lambda: target & ~studying),
         ]
         if p.get("training_counts", True):
-            needs.append(Need("members", "vocational_training", target & ~studying & ~diploma_ok))
+            needs.append(
+                Need("members", "vocational_training", lambda: target & ~studying & ~diploma_ok)
+            )
         return needs
 
     def members(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
@@ -338,12 +347,11 @@ class AdultEducationCohort(_MemberFlag):
 
     def requires(self, t: Tables, p: Mapping[str, Any]) -> list[Need]:
         sure, unsure = self._cohort(t, p)
-        studying = t.mem["in_school"] == 1
         return [
             # With only an age, the birth year is one of two; the cohort rule needs the date.
             Need("members", "date_of_birth", unsure, N_("the birth year decides the cohort")),
             Need("members", "in_school", sure),
-            Need("members", "diploma", sure & ~studying),
+            Need("members", "diploma", lambda: sure & (t.mem["in_school"] != 1)),
         ]
 
     def members(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:
@@ -363,7 +371,11 @@ def retirement_months(sex: np.ndarray, year: np.ndarray) -> np.ndarray:
     if len(year) and year.min() == year.max():
         # one review year (the usual batch): two numbers, no per-member lookup
         row = int(np.clip(int(year[0]) - first, 0, len(rows) - 1)) * 2
-        return np.where(female, np.int16(table[row + 1]), np.int16(table[row]))
+        male_months, female_months = int(table[row]), int(table[row + 1])
+        # the men's age, moved by the difference where female (arithmetic: no per-row choice)
+        months: np.ndarray = female.view(np.int8) * np.int16(female_months - male_months)
+        months += np.int16(male_months)
+        return months
     result: np.ndarray = table[np.clip(year - first, 0, len(rows) - 1) * 2 + female.view(np.int8)]
     return result
 
@@ -375,17 +387,23 @@ class Employment(_MemberFlag):
     kind = "employment"
     text = N_("a member of working age is in one of these situations: {deprived_employment}")
 
-    def _working_age(self, t: Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _working_age(self, t: Tables) -> tuple[np.ndarray, np.ndarray, Callable[[], np.ndarray]]:
         return t.memo(("working_age",), lambda: self._compute_working_age(t))
 
-    def _compute_working_age(self, t: Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _compute_working_age(
+        self, t: Tables
+    ) -> tuple[np.ndarray, np.ndarray, Callable[[], np.ndarray]]:
         lower = working_age()["lower_age"] * 12
         ret = retirement_months(t.mem["sex"], t.mem["_ry"])
         lo, hi = t.mem["_months_lo"], t.mem["_months_hi"]
         adult = (t.mem["_age"] >= 0) & (lo >= lower)
         sure = adult & (hi < ret)
-        # Only an age in years: the member may have passed the retirement age in months.
-        unsure = adult & (lo < ret) & (hi >= ret)
+
+        def unsure() -> np.ndarray:
+            # Only an age in years: the member may have passed the retirement age in months.
+            result: np.ndarray = adult & (lo < ret) & (hi >= ret)
+            return result
+
         return adult, sure, unsure
 
     def requires(self, t: Tables, p: Mapping[str, Any]) -> list[Need]:
@@ -418,11 +436,19 @@ class DependencyRatio(Indicator):
 
     def requires(self, t: Tables, p: Mapping[str, Any]) -> list[Need]:
         age = t.mem["_age"]
-        grown = age >= p["child_under_age"]
-        allowance = t.mem["social_allowance"] == 1
+
+        def grown() -> np.ndarray:
+            result: np.ndarray = age >= p["child_under_age"]
+            return result
+
+        def disability_counts() -> np.ndarray:
+            allowance = t.mem["social_allowance"] == 1
+            result: np.ndarray = grown() & allowance & (age < p["elderly_min_age"])
+            return result
+
         return [
             Need("members", "social_allowance", grown),
-            Need("members", "disability", grown & allowance & (age < p["elderly_min_age"])),
+            Need("members", "disability", disability_counts),
         ]
 
     def members(self, t: Tables, p: Mapping[str, Any]) -> np.ndarray:

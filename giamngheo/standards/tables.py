@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from giamngheo.standards.decode import (
     MISSING,
@@ -30,6 +31,16 @@ from giamngheo.standards.vocab import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 __all__ = ["MISSING", "NO_DATE", "UNKNOWN", "InputError", "Tables", "build_tables", "isin_codes"]
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Consecutive:
+    """Row numbers ``first, first + 1, …`` read by index, without an array of them."""
+
+    first: int
+
+    def __getitem__(self, j: int) -> int:
+        return self.first + j
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,7 @@ class Tables:
     member_hh: np.ndarray
     size: np.ndarray
     hh_row: np.ndarray
-    mem_row: np.ndarray
+    mem_row: np.ndarray | Consecutive
     member_id: pl.Series
     raw_standard: pl.Series
     deprivations: pl.Series
@@ -138,6 +149,31 @@ def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return y, m, day
 
 
+# Year, month and day of every day from 1850 to 2149, computed once (numpy's calendar
+# conversions cost far more than a slice): birth and review dates fall inside it.
+_CAL_FIRST = int(np.datetime64("1850-01-01", "D").astype(np.int64))
+_CAL_LAST = int(np.datetime64("2149-12-31", "D").astype(np.int64))
+_CAL: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+
+def civil_span(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``civil_from_days(np.arange(lo, hi + 1))``, sliced from a table kept for the process."""
+    if lo < _CAL_FIRST or hi > _CAL_LAST:
+        return civil_from_days(np.arange(lo, hi + 1))
+    if not _CAL:
+        table = civil_from_days(np.arange(_CAL_FIRST, _CAL_LAST + 1))
+        for arr in table:
+            arr.flags.writeable = False
+        _CAL.append(table)
+    start = lo - _CAL_FIRST
+    y, m, d = _CAL[0]
+    return (
+        y[start : start + hi - lo + 1],
+        m[start : start + hi - lo + 1],
+        d[start : start + hi - lo + 1],
+    )
+
+
 def isin_codes(arr: np.ndarray, codes: list[int] | tuple[int, ...]) -> np.ndarray:
     """``np.isin`` for small enum codes: one shift into a byte of flags (absent codes never match)."""
     wanted = [c for c in codes if c >= 0]
@@ -171,12 +207,14 @@ def build_tables(
     hh_row = _row_numbers(households, n, first_row)
     hid = _text(col(households, "household_id"))
     members = members if members is not None and members.height else None
+    mem_row: np.ndarray | Consecutive
     if members is None:
         member_hh = np.zeros(0, np.int32)
         mem_df = pl.DataFrame()
         mem_row = np.zeros(0, np.int64)
+        size = np.zeros(n, np.int64)
     else:
-        member_hh, mem_df, mem_row = _attach(hid, members, n, first_member_row, counts)
+        member_hh, mem_df, mem_row, size = _attach(hid, members, n, first_member_row, counts)
     m = len(member_hh)
     t = Tables(
         n=n,
@@ -185,14 +223,15 @@ def build_tables(
         h=Columns(),
         mem=Columns(),
         member_hh=member_hh,
-        size=np.bincount(member_hh, minlength=n),
+        size=size,
         hh_row=hh_row,
         mem_row=mem_row,
         member_id=_text(col(mem_df, "member_id", m)),
         raw_standard=_text(col(households, "standard")),
         deprivations=str_list(col(households, "deprivations")),
     )
-    t.household_error(hid.is_null().to_numpy(), "household_id", "household_id is required")
+    if hid.null_count():
+        t.household_error(hid.is_null().to_numpy(), "household_id", "household_id is required")
     t.h.update(
         decode_table(
             t.report, "households", households, HOUSEHOLD_FIELDS, n, t.complete["households"]
@@ -212,15 +251,23 @@ def _row_numbers(df: pl.DataFrame, n: int, first: int = 1) -> np.ndarray:
 
 def _attach(
     hid: pl.Series, members: pl.DataFrame, n: int, first: int = 1, counts: np.ndarray | None = None
-) -> tuple[np.ndarray, pl.DataFrame, np.ndarray]:
-    """Household index per member, members reordered to lie contiguously in household order."""
-    mem_row = _row_numbers(members, members.height, first)
+) -> tuple[np.ndarray, pl.DataFrame, np.ndarray | Consecutive, np.ndarray]:
+    """Household index per member, members reordered to lie contiguously in household order.
+
+    Also the members' row numbers and the number of members of each household.
+    """
+    rows: np.ndarray | Consecutive = (
+        members["_row"].cast(pl.Int64).to_numpy()
+        if "_row" in members.columns
+        else Consecutive(first)
+    )
+    if counts is None:
+        counts = run_lengths(_text(col(members, "household_id")), hid, n)
     if counts is not None:
-        return np.repeat(np.arange(n, dtype=np.int32), counts), members, mem_row
+        size = counts.astype(np.int64)
+        return np.repeat(np.arange(n, dtype=np.int32), size), members, rows, size
     mid = _text(col(members, "household_id"))
-    counts = run_lengths(mid, hid, n)
-    if counts is not None:
-        return np.repeat(np.arange(n, dtype=np.int32), counts), members, mem_row
+    mem_row = _row_numbers(members, members.height, first)
     index = pl.DataFrame({"household_id": hid, "_h": np.arange(n, dtype=np.int64)}).unique(
         "household_id", keep="first", maintain_order=True
     )
@@ -229,7 +276,8 @@ def _attach(
         .join(index, on="household_id", how="inner", maintain_order="left")
         .sort("_h", maintain_order=True)
     )
-    return joined["_h"].to_numpy().astype(np.int32), joined, joined["_mrow"].to_numpy()
+    member_hh = joined["_h"].to_numpy().astype(np.int32)
+    return member_hh, joined, joined["_mrow"].to_numpy(), np.bincount(member_hh, minlength=n)
 
 
 def _text(s: pl.Series) -> pl.Series:
@@ -244,11 +292,93 @@ def run_lengths(mid: pl.Series, hid: pl.Series, n: int) -> np.ndarray | None:
         if [ids[i] for i in firsts] != keys or None in keys:
             return None
         return np.diff(np.append(firsts, len(ids)))
+    counts = _inline_run_lengths(mid, hid, n)
+    if counts is not None:
+        return counts
     runs = mid.rle()
     values = runs.struct.field("value")
     if len(values) == n and values.equals(hid, check_names=False):
         return runs.struct.field("len").to_numpy()
     return None
+
+
+# Arrow string views (16 bytes: length, then the text when it fits in 12 bytes, zero-padded)
+_INLINE = 12
+_PAD_LO = np.array(
+    [((1 << 64) - 1) ^ ((1 << (32 + 8 * k)) - 1) if k < 4 else 0 for k in range(_INLINE + 1)],
+    np.uint64,
+)
+_PAD_HI = np.array(
+    [((1 << 64) - 1) ^ ((1 << (8 * (k - 4))) - 1) if k >= 4 else (1 << 64) - 1 for k in range(13)],
+    np.uint64,
+)
+
+
+def _views(s: pl.Series) -> list[np.ndarray] | None:
+    """Each chunk's string views as (rows, 2) unsigned 64-bit words; None when not views or nulls."""
+    if s.dtype != pl.String or s.null_count():
+        return None
+    out = []
+    for chunk in s.to_frame().to_arrow(compat_level=pl.CompatLevel.newest()).column(0).chunks:
+        if chunk.type != pa.string_view():
+            return None
+        words = np.frombuffer(chunk.buffers()[1], np.uint64).reshape(-1, 2)
+        out.append(words[chunk.offset : chunk.offset + len(chunk)])
+    return out
+
+
+def _inline_run_lengths(mid: pl.Series, hid: pl.Series, n: int) -> np.ndarray | None:
+    """``run_lengths`` over the ids' 16-byte string views, exact when the household ids fit inline.
+
+    Equal views are equal strings. Household ids inline (≤ 12 bytes) with zero padding have one
+    view per string, so adjacent ids that differ have views that differ. A run of equal member
+    views whose first view is its household's id is that household's members; when every run is
+    one, each member's id is its household's, exactly as ``rle`` says. Anything else: None.
+    """
+    hv, mv = _views(hid), _views(mid)
+    if hv is None or mv is None or not hid.len() or not mid.len():
+        return None
+    h = hv[0] if len(hv) == 1 else np.concatenate(hv)
+    lo, hi = h[:, 0], h[:, 1]
+    length = lo.astype(np.uint32)
+    shortest, longest = int(length.min()), int(length.max())
+    if longest > _INLINE:
+        return None
+    if shortest == longest:  # ids of one length (codes): the padding is the same bits everywhere
+        padded = bool((lo & _PAD_LO[longest]).any() or (hi & _PAD_HI[longest]).any())
+    else:
+        padded = bool(((lo & _PAD_LO[length]) | (hi & _PAD_HI[length])).any())
+    if padded:
+        return None  # padding that is not zero: views are not one per string
+    if ((lo[1:] == lo[:-1]) & (hi[1:] == hi[:-1])).any():
+        return None  # adjacent households with one id: members cannot be told apart by runs
+    m = len(mid)
+    new = np.empty(m, bool)
+    new[0] = True
+    pos = 0
+    prev: np.ndarray | None = None
+    for v in mv:
+        k = len(v)
+        if not k:
+            continue
+        a, b = v[:, 0], v[:, 1]
+        seg = new[pos + 1 : pos + k]
+        np.not_equal(a[1:], a[:-1], out=seg)
+        seg |= b[1:] != b[:-1]
+        if prev is not None:
+            new[pos] = bool((v[0] != prev).any())
+        prev = v[-1]
+        pos += k
+    starts = np.flatnonzero(new)
+    if len(starts) != n:
+        return None
+    bounds = np.cumsum([0] + [len(v) for v in mv])
+    at = np.searchsorted(starts, bounds)
+    for j, v in enumerate(mv):
+        local, mine = starts[at[j] : at[j + 1]] - bounds[j], slice(at[j], at[j + 1])
+        if (v[:, 0].take(local) != lo[mine]).any() or (v[:, 1].take(local) != hi[mine]).any():
+            return None
+    return np.diff(np.append(starts, m))
 
 
 def _household_checks(t: Tables) -> None:
@@ -295,7 +425,7 @@ def _calendar(days: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarr
     if not valid.any():
         return np.zeros(n, np.int32), np.zeros(n, np.int32), np.zeros(n, np.int32)
     lo, hi = int(days[valid].min()), int(days[valid].max())
-    y, m, d = civil_from_days(np.arange(lo, hi + 1))
+    y, m, d = civil_span(lo, hi)
     idx = days - lo
     if not valid.all():
         idx = np.where(valid, idx, 0)
@@ -313,11 +443,11 @@ def _member_ages(t: Tables) -> None:
     if t.n and t.m and has_review.all() and has_dob.all() and review.min() == review.max():
         # One review date (the usual batch): completed months by one lookup over the birth dates.
         lo, hi = int(dob.min()), int(dob.max())
-        span = np.arange(lo, hi + 1)
-        by_t, bm_t, bd_t = civil_from_days(span)
-        ry0, rm0, rd0 = (int(x[0]) for x in civil_from_days(review[:1]))
+        by_t, bm_t, bd_t = civil_span(lo, hi)
+        r0 = int(review[0])
+        ry0, rm0, rd0 = (int(x[0]) for x in civil_span(r0, r0))
         table = ((ry0 - by_t) * 12 + (rm0 - bm_t) - (rd0 < bd_t)).astype(np.int16)
-        offset = dob - lo
+        offset = np.subtract(dob, lo, dtype=np.intp)  # index type once, for both lookups
         months = table[offset]
         ages_fast = (table // 12)[offset]
         # only the 1986-cohort rule reads the birth year
@@ -333,15 +463,16 @@ def _member_ages(t: Tables) -> None:
         by = birth_year.astype(np.int16)
         after = has_dob & has_review[g] & (dob > review[g])
     all_dob = bool(has_dob.all())
-    age_given = t.mem["age"]
-    has_age = ~np.isnan(age_given)
-    if all_dob:
+    if all_dob:  # the age column is not read
         age = ages_fast if ages_fast is not None else months // 12
-    elif has_age.any():
-        given = np.clip(np.nan_to_num(age_given), -1, 1000)
-        age = np.where(has_dob, months // 12, np.where(has_age, given, -1)).astype(np.int16)
     else:
-        age = np.where(has_dob, months // 12, -1).astype(np.int16)
+        age_given = t.mem["age"]
+        has_age = ~np.isnan(age_given)
+        if has_age.any():
+            given = np.clip(np.nan_to_num(age_given), -1, 1000)
+            age = np.where(has_dob, months // 12, np.where(has_age, given, -1)).astype(np.int16)
+        else:
+            age = np.where(has_dob, months // 12, -1).astype(np.int16)
     if t.m:
         t.member_error(
             after,

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from giamngheo.standards.api import PARALLEL_FROM, _halves
+from giamngheo.standards.api import PARALLEL_FROM, _parts
 from giamngheo.standards.engine import evaluate
 from giamngheo.standards.records import records_to_frames
 from giamngheo.standards.standard import (
@@ -265,13 +265,13 @@ def whatif_counts(
     if households.height == 0:
         warnings = standard_warnings(std, day, round_type) if day is not None else []
         return WhatIf(std, warnings, _empty_counts(units.dtype))
-    halves = _halves(households, members) if households.height >= PARALLEL_FROM else None
-    if halves is None:
+    slices = _parts(households, members) if households.height >= PARALLEL_FROM else None
+    if slices is None:
         parts = [_part(households, members, 1, 1, None, std)]
     else:
-        # numpy and Polars release the GIL: the two halves run on two cores.
+        # numpy and Polars release the GIL: the parts run on two cores.
         with ThreadPoolExecutor(max_workers=2) as pool:
-            parts = list(pool.map(lambda a: _part(a[0], a[1], a[2], a[3], a[4], std), halves))
+            parts = list(pool.map(lambda a: _part(a[0], a[1], a[2], a[3], a[4], std), slices))
     klass = np.concatenate([p[0] for p in parts])
     persons = np.concatenate([p[1] for p in parts])
     errors = [e for p in parts for e in p[2]][:ERRORS_KEPT]

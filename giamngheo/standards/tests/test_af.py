@@ -59,6 +59,31 @@ def test_invalid_arguments_are_rejected(bad):
         measures(**args)
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [
+        np.array([[0, 2]], np.int8),
+        np.array([[-1, 0]], np.int8),
+        np.array([[0, 3]], np.int64),
+        np.array([[0.5, 0.0]]),
+    ],
+)
+def test_entries_other_than_zero_and_one_are_rejected(bad):
+    with pytest.raises(ValueError, match="0 or 1"):
+        measures(bad, [0.5, 0.5], 0.5)
+
+
+def test_profiles_of_every_dtype_give_the_same_measures():
+    rng = np.random.default_rng(3)
+    x = (rng.random((300, 13)) < 0.3).astype(np.int8)
+    w = np.full(13, 1 / 13)
+    ref = measures(x.astype(np.float64), w, 3 / 13)
+    for same in (x, x.astype(bool), x.astype(np.int64), np.asfortranarray(x)):
+        r = measures(same, w, 3 / 13)
+        assert (r.H, r.A, r.M0) == (ref.H, ref.A, ref.M0)
+        assert np.array_equal(r.censored_headcounts, ref.censored_headcounts)
+
+
 @pytest.mark.parametrize("use_unit_weights", [False, True])
 def test_agrees_with_mpitb(use_unit_weights):
     from mpitb.core import MPIToolbox

@@ -91,6 +91,14 @@ def test_missing_child_nutrition_under_16_is_an_error_not_a_default():
     assert err["field"] == "child_nutrition"
 
 
+@pytest.mark.parametrize("std", ["vn-2022", "vn-2027"])
+def test_a_fact_two_indicators_read_is_required_in_each_target_group(std):
+    """in_school is read for members aged 16–30 (adult education) and 3–15 (school attendance):
+    missing for a child aged 10, it is an error even though the adults' check came first."""
+    err = error_of(household(std, [member(), child(10, member_id="2", in_school=None)]))
+    assert (err["table"], err["row"], err["field"]) == ("members", 2, "in_school")
+
+
 def test_zero_floor_area_without_a_dwelling_is_allowed():
     out = classify_household(household("vn-2022", housing_type="none", floor_area_m2=0.0))
     assert {"housing_quality", "housing_area"} <= set(out["deprived"])
@@ -171,7 +179,26 @@ def test_contract_dtypes_and_text_columns_decode_to_the_same_answers():
     )
 
 
-def test_large_batches_split_in_two_halves_give_the_same_answers_and_row_numbers(monkeypatch):
+def test_a_slice_of_typed_device_lists_decodes_its_own_rows():
+    """An Arrow list array sliced inside one chunk keeps the whole child array behind it."""
+    from giamngheo.standards import vocab
+
+    devices = [["landline"], ["landline"], ["landline"], ["tv", "tv"], ["feature_phone"], None, []]
+    recs = [
+        household("vn-2022", info_devices=d, hears_loudspeaker=False, household_id=f"h{i}")
+        for i, d in enumerate(devices)
+    ]
+    h, m = (f.drop("_row") for f in records_to_frames(recs))
+    h = h.with_columns(pl.col("info_devices").cast(pl.List(pl.Enum(list(vocab.INFO_DEVICES)))))
+    whole = classify_batch(h, m)
+    assert h.slice(3, 4)["info_devices"].to_arrow().offset == 3  # a slice, not a copy
+    part = classify_batch(h.slice(3, 4), m.slice(3, 4))
+    cols = ["household_id", "class", "deprived_info_access_means", "error_field"]
+    assert part.select(cols).equals(whole.slice(3, 4).select(cols))
+    assert whole["deprived_info_access_means"].to_list() == [True] * 3 + [False, True, None, True]
+
+
+def test_large_batches_split_in_parts_give_the_same_answers_and_row_numbers(monkeypatch):
     from giamngheo.standards import api
 
     recs = [
@@ -180,15 +207,18 @@ def test_large_batches_split_in_two_halves_give_the_same_answers_and_row_numbers
         )
         for i in range(41)
     ]
-    recs[30]["members"][1]["sex"] = "x"  # in the second half: rows must count from the whole table
+    recs[30]["members"][1]["sex"] = "x"  # in a later part: rows must count from the whole table
     h, m = (f.drop("_row") for f in records_to_frames(recs))
     whole = classify_batch(h, m)
     monkeypatch.setattr(api, "PARALLEL_FROM", 0)
-    halves = classify_batch(h, m)
-    assert whole.equals(halves)
-    assert (
-        halves["error_row"].to_list()[30] == 62 and halves["error_table"].to_list()[30] == "members"
-    )
+    for size in (1000, 10):  # two halves, then five parts
+        monkeypatch.setattr(api, "PART_SIZE", size)
+        parts = classify_batch(h, m)
+        assert whole.equals(parts)
+        assert (
+            parts["error_row"].to_list()[30] == 62
+            and parts["error_table"].to_list()[30] == "members"
+        )
 
 
 def test_member_rows_count_across_chunks_of_a_stream():
