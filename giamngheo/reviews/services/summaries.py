@@ -1,0 +1,60 @@
+"""Counting an approved periodic round once, when it is frozen: Form 1's rows per village and class.
+
+Form 1, the dashboards, the portal's and the REST API's statistics sum a handful of these rows per
+round instead of every assessment. The counts are taken from the round's snapshot (the village,
+class and members as approved) and the assessment's `facts.nlnn`, in one grouped query per call,
+and written with one `bulk_create`; nothing updates them afterwards.
+
+`summaries_write` works on the model registry it is given, like `snapshots_take`, so the data
+migration that counts rounds approved before summaries existed runs the same code.
+"""
+
+from collections.abc import Iterable
+
+from django.apps import apps as django_apps
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+
+PERIODIC = "periodic"  # RoundType.PERIODIC: only periodic rounds make Form 1
+
+
+def summaries_write(rounds: Iterable, *, registry=django_apps) -> int:
+    """Count each frozen periodic round of `rounds` by approved village and class; rows written.
+
+    Runs after the round's snapshot in the same transaction. A registry that predates summaries
+    (an older migration's) writes nothing: the migration that adds them counts those rounds.
+    """
+    try:
+        summary_model = registry.get_model("reviews", "RoundSummary")
+    except LookupError:
+        return 0
+    entry_model = registry.get_model("reviews", "SnapshotEntry")
+    ids = [r.pk for r in rounds if r.round_type == PERIODIC]
+    if not ids:
+        return 0
+    nlnn = Q(assessment__facts__nlnn=True)
+    rows = (
+        entry_model.objects.filter(snapshot__round_id__in=ids)
+        .values("snapshot__round_id", "village_id", "poverty_class")
+        .annotate(
+            households=Count("id"),
+            persons=Coalesce(Sum("member_count"), 0),
+            nlnn_households=Count("id", filter=nlnn),
+            nlnn_persons=Coalesce(Sum("member_count", filter=nlnn), 0),
+        )
+        .order_by()
+    )
+    summaries = [
+        summary_model(
+            round_id=row["snapshot__round_id"],
+            village_id=row["village_id"],
+            poverty_class=row["poverty_class"],
+            households=row["households"],
+            persons=row["persons"],
+            nlnn_households=row["nlnn_households"],
+            nlnn_persons=row["nlnn_persons"],
+        )
+        for row in rows
+    ]
+    summary_model.objects.bulk_create(summaries, batch_size=2000)
+    return len(summaries)
