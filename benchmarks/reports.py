@@ -304,7 +304,27 @@ def load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def run(n: int, build_only: bool) -> None:
+def _parts(user, province) -> dict[str, tuple[float, float]]:
+    """The dashboard's reads one by one (each a fresh report): where its time goes."""
+    from giamngheo.reports.selectors import breakdowns, flows
+    from giamngheo.reports.selectors.figures import trend, unit_summary
+
+    reads = {
+        "part_form1_full": lambda: unit_summary(actor=user, unit=province, year=2025),
+        "part_form1_counts": lambda: unit_summary(
+            actor=user, unit=province, year=2025, counts_only=True
+        ),
+        "part_trend_counts": lambda: trend(actor=user, unit=province, counts_only=True),
+        "part_flows": lambda: flows.unit_flows(actor=user, unit=province, year=2025, persons=False),
+        "part_deprivations": lambda: breakdowns.deprivations(
+            actor=user, unit=province, year=2025, klass="poor"
+        ),
+        "part_plain_groups": lambda: breakdowns.plain_groups(actor=user, unit=province, year=2025),
+    }
+    return {name: timed(read) for name, read in reads.items()}
+
+
+def run(n: int, build_only: bool, parts: bool = False) -> None:
     from django.test import Client
     from django.urls import reverse
 
@@ -342,6 +362,8 @@ def run(n: int, build_only: bool) -> None:
     for name, url in (("province_report", report_url), ("dashboard", dashboard_url)):
         figures[f"{name}_cold"] = timed(lambda url=url: get(url))
         figures[f"{name}_warm"] = timed(lambda url=url: get(url))
+    if parts:
+        figures.update(_parts(user, province))
     for name, (wall, cpu) in figures.items():
         print(f"{name}: wall {wall:.3f} s, CPU {cpu:.3f} s (client + database backend)")
     print(f"load average: {load()}")
@@ -353,13 +375,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument(
+        "--parts", action="store_true", help="also time the dashboard's reads one by one"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     if not url.startswith("postgres"):
         sys.exit("DATABASE_URL must name a PostgreSQL database")
     ensure_database(url)
     setup_django(url)
-    run(args.households, args.build_only)
+    run(args.households, args.build_only, args.parts)
 
 
 if __name__ == "__main__":

@@ -15,9 +15,12 @@ from django.db.models import Count
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from giamngheo.accounts.models import Role
+from giamngheo.accounts.tests.factories import UserFactory
 from giamngheo.households.models import Household
 from giamngheo.households.tests.factories import HouseholdFactory
 from giamngheo.households.vocab import PovertyClass as C
+from giamngheo.reports.selectors.breakdowns import CLASSES, PLAIN_GROUPS, plain_groups
 from giamngheo.reports.selectors.common import (
     CLASS_MEASURES,
     COUNTED_CLASSES,
@@ -59,6 +62,29 @@ def direct(unit, year: int, counts_only: bool) -> dict[tuple, Bucket]:
     return grouped(queryset, annotations, rounds=rounds, resolver=Resolver())
 
 
+def direct_groups(unit, year: int) -> dict[tuple, Bucket]:
+    """The dashboard's groups aggregated from the assessments and their frozen entries."""
+    annotations: dict = {k: Count("id", filter=q) for k, q in CLASSES.items()}
+    for klass, class_q in CLASSES.items():
+        for group, group_q in PLAIN_GROUPS.items():
+            annotations[f"{klass}_all_{group}"] = Count("id", filter=class_q & group_q)
+    queryset = Assessment.objects.filter(poverty_class__in=list(CLASSES))
+    return grouped(
+        queryset, annotations, rounds=list(final_rounds(unit, year)), resolver=Resolver()
+    )
+
+
+def assert_same_groups(actor, unit, year: int) -> None:
+    table = plain_groups(actor=actor, unit=unit, year=year)
+    expected = direct_groups(unit, year)
+    keys = [*CLASSES, *(f"{k}_all_{g}" for k in CLASSES for g in PLAIN_GROUPS)]
+    for row in table.rows:
+        bucket = expected.get((row.unit_pk,), Bucket())
+        for key in keys:
+            got, want = row.values.get(key, Decimal(0)), bucket.values.get(key, Decimal(0))
+            assert got == want, (row.label, year, key)
+
+
 def assert_same_as_direct(unit, year: int) -> None:
     for counts_only, keys in ((False, FULL_KEYS), (True, COUNT_KEYS)):
         summary = _year_rows(unit, year, counts_only=counts_only)
@@ -79,10 +105,20 @@ def province():
     return build_reports_province()
 
 
-def test_summaries_give_the_assessments_figures_for_merged_and_split_communes(province):
+@pytest.fixture
+def officer(province):
+    return UserFactory(role=Role.PROVINCE_OFFICER, unit=province["P"])
+
+
+def test_summaries_give_the_assessments_figures_for_merged_and_split_communes(province, officer):
     for unit in (province["P"], province["A"], province["B"]):
         for year in (2024, 2025):
             assert_same_as_direct(unit, year)
+            assert_same_groups(officer, unit, year)
+    groups = plain_groups(actor=officer, unit=province["A"], year=2025).total.values
+    # By hand: A's poor include one Tày head with a merit person and one Thái head unable to work.
+    assert (groups["poor_all_minority"], groups["poor_all_merit"]) == (2, 1)
+    assert (groups["poor_all_no_capacity"], groups["near_poor_all_minority"]) == (1, 0)
     # By hand (fixtures.py): 2024's FA (5 poor) went whole into A; FS's 2 poor of FS1 are shared
     # 60/40, the one of FS2 goes to B1 by its own succession.
     a, b = _year_rows(province["P"], 2024).rows
@@ -136,6 +172,7 @@ def test_empty_units_have_no_summary_rows_and_zero_counts():
     assert not RoundSummary.objects.filter(round__unit__in=[u["NOROUND"], u["EMPTY"]]).exists()
     ward = set(RoundSummary.objects.filter(round=u["round_WARD"]).values_list("poverty_class"))
     assert ward == {(C.NOT_POOR,), (C.MIDDLE,)}
+    assert_same_groups(UserFactory(role=Role.PROVINCE_OFFICER, unit=u["T"]), u["T"], 2025)
     rows = {row.unit_pk: row for row in _year_rows(u["T"], 2025).rows}
     ward_row = rows[u["WARD"].pk]
     assert ward_row.count("poor") == 0 and ward_row.rate("poor") == Decimal("0.00")
@@ -168,10 +205,12 @@ def test_ad_hoc_rounds_are_not_summarised(province):
 
 
 VILLAGES = ("A1", "A2", "B1", "FA1", "FS1", "FS2")
-CLASSES = (C.POOR, C.NEAR_POOR, C.MIDDLE, C.NOT_POOR, "")
+ANY_CLASS = (C.POOR, C.NEAR_POOR, C.MIDDLE, C.NOT_POOR, "")
 household = st.tuples(
     st.sampled_from(VILLAGES),
-    st.sampled_from(CLASSES),
+    st.sampled_from(ANY_CLASS),
+    st.sampled_from(("01", "02", "")),  # the head's ethnicity (Kinh, Tày, not recorded)
+    st.booleans(),  # merit, no working capacity and social protection alike
     st.booleans(),  # facts.nlnn
     st.integers(0, 4),  # members
 )
@@ -181,18 +220,24 @@ household = st.tuples(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(households=st.lists(household, max_size=10))
-def test_any_year_of_any_rounds_sums_to_the_direct_figures(province, households):
+def test_any_year_of_any_rounds_sums_to_the_direct_figures(province, officer, households):
     """A year (2023) of rounds in former and today's communes, merged, split or whole."""
     with transaction.atomic():
         rounds = {}
-        for key, klass, nlnn, members in households:
+        for key, klass, ethnicity, flag, nlnn, members in households:
             village = province[key]
             commune = village.parent
             if commune.pk not in rounds:
                 rounds[commune.pk] = approved_round(commune, 2023)
             Assessment.objects.create(
                 round=rounds[commune.pk],
-                household=HouseholdFactory(unit=village),
+                household=HouseholdFactory(
+                    unit=village,
+                    head_ethnicity=ethnicity,
+                    has_merit_person=flag,
+                    no_working_capacity=not flag,
+                    social_protection=flag,
+                ),
                 poverty_class=klass,
                 members=[{"member_id": str(i)} for i in range(members)],
                 facts={"nlnn": nlnn},
@@ -204,4 +249,5 @@ def test_any_year_of_any_rounds_sums_to_the_direct_figures(province, households)
             for unit in (province["P"], province["A"], province["B"]):
                 if final_rounds(unit, 2023).exists():
                     assert_same_as_direct(unit, 2023)
+                    assert_same_groups(officer, unit, 2023)
         transaction.set_rollback(True)

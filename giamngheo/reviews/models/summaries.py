@@ -30,6 +30,17 @@ class RoundSummary(models.Model):
     # making (`facts.nlnn`) apart; kept for every class, read for the middle class.
     nlnn_households = models.PositiveIntegerField(_("farming households"), default=0)
     nlnn_persons = models.PositiveIntegerField(_("persons in farming households"), default=0)
+    # The dashboard's groups, each counted in full (a household may be in several), as approved.
+    minority_households = models.PositiveIntegerField(_("ethnic-minority households"), default=0)
+    merit_households = models.PositiveIntegerField(
+        _("households with a person with meritorious services"), default=0
+    )
+    no_capacity_households = models.PositiveIntegerField(
+        _("households with no member able to work"), default=0
+    )
+    social_protection_households = models.PositiveIntegerField(
+        _("households of social protection beneficiaries"), default=0
+    )
 
     class Meta:
         verbose_name = _("approved round summary")

@@ -2,8 +2,8 @@
 
 Form 1, the dashboards, the portal's and the REST API's statistics sum a handful of these rows per
 round instead of every assessment. The counts are taken from the round's snapshot (the village,
-class and members as approved) and the assessment's `facts.nlnn`, in one grouped query per call,
-and written with one `bulk_create`; nothing updates them afterwards.
+class, members and the dashboard's groups as approved) and the assessment's `facts.nlnn`, in one
+grouped query per call, and written with one `bulk_create`; nothing updates them afterwards.
 
 `summaries_write` works on the model registry it is given, like `snapshots_take`, so the data
 migration that counts rounds approved before summaries existed runs the same code.
@@ -15,7 +15,16 @@ from django.apps import apps as django_apps
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
+from giamngheo.households.vocab import KINH
+
 PERIODIC = "periodic"  # RoundType.PERIODIC: only periodic rounds make Form 1
+# The dashboard's overlapping groups (`reports.selectors.breakdowns.PLAIN_GROUPS`), on the entry.
+GROUPS = {
+    "minority_households": ~Q(head_ethnicity=KINH),
+    "merit_households": Q(has_merit_person=True),
+    "no_capacity_households": Q(no_working_capacity=True),
+    "social_protection_households": Q(social_protection=True),
+}
 
 
 def summaries_write(rounds: Iterable, *, registry=django_apps) -> int:
@@ -41,6 +50,7 @@ def summaries_write(rounds: Iterable, *, registry=django_apps) -> int:
             persons=Coalesce(Sum("member_count"), 0),
             nlnn_households=Count("id", filter=nlnn),
             nlnn_persons=Coalesce(Sum("member_count", filter=nlnn), 0),
+            **{name: Count("id", filter=q) for name, q in GROUPS.items()},
         )
         .order_by()
     )
@@ -53,6 +63,7 @@ def summaries_write(rounds: Iterable, *, registry=django_apps) -> int:
             persons=row["persons"],
             nlnn_households=row["nlnn_households"],
             nlnn_persons=row["nlnn_persons"],
+            **{name: row[name] for name in GROUPS},
         )
         for row in rows
     ]
