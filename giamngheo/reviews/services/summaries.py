@@ -38,7 +38,9 @@ def summaries_write(rounds: Iterable, *, registry=django_apps) -> int:
     except LookupError:
         return 0
     entry_model = registry.get_model("reviews", "SnapshotEntry")
-    ids = [r.pk for r in rounds if r.round_type == PERIODIC]
+    ids = {r.pk for r in rounds if r.round_type == PERIODIC}
+    # Written once: a round summarised already (a snapshot taken again) keeps its summary.
+    ids -= set(summary_model.objects.filter(round_id__in=ids).values_list("round_id", flat=True))
     if not ids:
         return 0
     nlnn = Q(assessment__facts__nlnn=True)
