@@ -30,6 +30,8 @@ EXEMPT = {
     "reviews.SnapshotEntry": "written once at approval and read-only afterwards: it is the record",
     "reviews.RoundSummary": "counted once from the approved snapshot and never edited: a later "
     "decision is a round with its own summary",
+    "reviews.FlowSummary": "counted once from the approved outcomes and never edited, like "
+    "RoundSummary",
     "reviews.StoredDocument": "a generated file with its checksum, written once and never edited",
     "reports.FactsExport": "append-only log of who exported pseudonymous facts: it is the record",
 }

@@ -20,6 +20,7 @@ from giamngheo.accounts.tests.factories import UserFactory
 from giamngheo.households.models import Household
 from giamngheo.households.tests.factories import HouseholdFactory
 from giamngheo.households.vocab import PovertyClass as C
+from giamngheo.reports.selectors import flows
 from giamngheo.reports.selectors.breakdowns import CLASSES, PLAIN_GROUPS, plain_groups
 from giamngheo.reports.selectors.common import (
     CLASS_MEASURES,
@@ -38,6 +39,8 @@ from giamngheo.reports.tests.fixtures import (
 )
 from giamngheo.reviews.models import (
     Assessment,
+    FlowSummary,
+    Outcome,
     ReviewRound,
     RoundStatus,
     RoundSummary,
@@ -85,6 +88,24 @@ def assert_same_groups(actor, unit, year: int) -> None:
             assert got == want, (row.label, year, key)
 
 
+def assert_same_flows(actor, unit, year: int) -> None:
+    """Forms 2 and 3's households from the flow summaries against the outcomes themselves."""
+    expected = grouped(
+        Outcome.objects.all(),
+        flows._annotations(joined=False),
+        rounds=list(final_rounds(unit, year)),
+        resolver=Resolver(),
+        village=flows.approved_village(),
+    )
+    table = flows.unit_flows(actor=actor, unit=unit, year=year, persons=False)
+    for row in table.rows:
+        want = flows._unpack(expected.get((row.unit.pk,), Bucket()))
+        for form, columns in flows.FORMS.items():
+            for column in columns:
+                got = row.households[form].get(column, Decimal(0))
+                assert got == want[form].get(column, Decimal(0)), (row.label, form, column)
+
+
 def assert_same_as_direct(unit, year: int) -> None:
     for counts_only, keys in ((False, FULL_KEYS), (True, COUNT_KEYS)):
         summary = _year_rows(unit, year, counts_only=counts_only)
@@ -115,6 +136,8 @@ def test_summaries_give_the_assessments_figures_for_merged_and_split_communes(pr
         for year in (2024, 2025):
             assert_same_as_direct(unit, year)
             assert_same_groups(officer, unit, year)
+            assert_same_flows(officer, unit, year)
+    assert FlowSummary.objects.filter(round=province["round_A"]).exists()
     groups = plain_groups(actor=officer, unit=province["A"], year=2025).total.values
     # By hand: A's poor include one Tày head with a merit person and one Thái head unable to work.
     assert (groups["poor_all_minority"], groups["poor_all_merit"]) == (2, 1)
@@ -151,11 +174,17 @@ def test_summaries_and_figures_do_not_move_when_the_registry_does(province):
     before = sorted(RoundSummary.objects.values_list("round_id", "village_id", "poverty_class"))
     counts = sorted(RoundSummary.objects.values_list("households", "persons", "nlnn_households"))
     figures = {y: _year_rows(province["P"], y).total.counts for y in (2024, 2025)}
+    movements = sorted(FlowSummary.objects.values_list("village_id", "flow", "households"))
     moved = [a.household_id for a in province["poor_a1"]]
     Household.objects.filter(pk__in=moved).update(
         unit=province["B1"], has_merit_person=True, head_ethnicity="06"
     )
     Household.objects.filter(unit=province["FS1"]).update(unit=province["A2"])
+    # Households on the movements without an entry in the round (placed by their registry village
+    # at approval) move too.
+    Household.objects.filter(outcomes__round=province["round_A"], assessments=None).update(
+        unit=province["B1"]
+    )
     Assessment.objects.filter(round=province["round_B"]).update(members=[])
     assert sorted(RoundSummary.objects.values_list("round_id", "village_id", "poverty_class")) == (
         before
@@ -165,6 +194,7 @@ def test_summaries_and_figures_do_not_move_when_the_registry_does(province):
         == counts
     )
     assert {y: _year_rows(province["P"], y).total.counts for y in (2024, 2025)} == figures
+    assert sorted(FlowSummary.objects.values_list("village_id", "flow", "households")) == movements
 
 
 def test_empty_units_have_no_summary_rows_and_zero_counts():

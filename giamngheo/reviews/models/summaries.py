@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.households.vocab import PovertyClass
+from giamngheo.reviews.models.outcomes import Flow
 from giamngheo.reviews.models.rounds import ReviewRound
 
 
@@ -54,3 +55,38 @@ class RoundSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.village_id} · {self.poverty_class}: {self.households}"
+
+
+class FlowSummary(models.Model):
+    """How many households of an approved round moved in each way (forms 2 and 3), per village.
+
+    Counted from the round's outcomes when it is frozen (`reviews.services.summaries`), each placed
+    in its approved village (the snapshot's; a household that left the lists before the review has
+    no entry, so its registry village at approval stands in), and never changed afterwards.
+    """
+
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="+"
+    )
+    village_id = models.IntegerField(_("village id"))
+    start_class = models.CharField(
+        _("class at start"), max_length=12, choices=PovertyClass.choices, blank=True
+    )
+    end_class = models.CharField(
+        _("class at end"), max_length=12, choices=PovertyClass.choices, blank=True
+    )
+    flow = models.CharField(_("movement"), max_length=24, choices=Flow.choices)
+    households = models.PositiveIntegerField(_("households"))
+
+    class Meta:
+        verbose_name = _("approved round movements")
+        verbose_name_plural = _("approved rounds' movements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "village_id", "start_class", "end_class", "flow"],
+                name="one_flow_summary_per_village_and_movement",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.village_id} · {self.flow}: {self.households}"

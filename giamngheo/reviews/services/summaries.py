@@ -1,4 +1,5 @@
-"""Counting an approved periodic round once, when it is frozen: Form 1's rows per village and class.
+"""Counting an approved periodic round once, when it is frozen: Form 1's rows per village and class
+(`RoundSummary`) and forms 2 and 3's movements per village (`FlowSummary`).
 
 Form 1, the dashboards, the portal's and the REST API's statistics sum a handful of these rows per
 round instead of every assessment. The counts are taken from the round's snapshot (the village,
@@ -12,7 +13,7 @@ migration that counts rounds approved before summaries existed runs the same cod
 from collections.abc import Iterable
 
 from django.apps import apps as django_apps
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from giamngheo.households.vocab import KINH
@@ -28,7 +29,8 @@ GROUPS = {
 
 
 def summaries_write(rounds: Iterable, *, registry=django_apps) -> int:
-    """Count each frozen periodic round of `rounds` by approved village and class; rows written.
+    """Count each frozen periodic round of `rounds` by approved village and class, and its
+    outcomes by approved village and movement; rows written.
 
     Runs after the round's snapshot in the same transaction. A registry that predates summaries
     (an older migration's) writes nothing: the migration that adds them counts those rounds.
@@ -70,4 +72,39 @@ def summaries_write(rounds: Iterable, *, registry=django_apps) -> int:
         for row in rows
     ]
     summary_model.objects.bulk_create(summaries, batch_size=2000)
-    return len(summaries)
+    return len(summaries) + _flows_write(ids, registry)
+
+
+def _flows_write(ids: set[int], registry) -> int:
+    """The rounds' outcomes (forms 2 and 3) per approved village and movement."""
+    flow_model = registry.get_model("reviews", "FlowSummary")
+    ids = ids - set(flow_model.objects.filter(round_id__in=ids).values_list("round_id", flat=True))
+    entry = registry.get_model("reviews", "SnapshotEntry").objects.filter(
+        snapshot__round_id=OuterRef("round_id"), household_id=OuterRef("household_id")
+    )
+    village = Coalesce(
+        Subquery(entry.values("village_id")[:1]),
+        F("household__unit_id"),
+        output_field=IntegerField(),
+    )
+    rows = (
+        registry.get_model("reviews", "Outcome")
+        .objects.filter(round_id__in=ids)
+        .annotate(approved_village=village)
+        .values("round_id", "approved_village", "start_class", "end_class", "flow")
+        .annotate(households=Count("id"))
+        .order_by()
+    )
+    flows = [
+        flow_model(
+            round_id=row["round_id"],
+            village_id=row["approved_village"],
+            start_class=row["start_class"],
+            end_class=row["end_class"],
+            flow=row["flow"],
+            households=row["households"],
+        )
+        for row in rows
+    ]
+    flow_model.objects.bulk_create(flows, batch_size=2000)
+    return len(flows)
