@@ -28,6 +28,10 @@ EXEMPT = {
     "jobs.WorkerHeartbeat": "a worker's liveness beacon, rewritten every few seconds by the worker",
     "reviews.RoundSnapshot": "written once at approval and read-only afterwards: it is the record",
     "reviews.SnapshotEntry": "written once at approval and read-only afterwards: it is the record",
+    "reviews.RoundSummary": "counted once from the approved snapshot and never edited: a later "
+    "decision is a round with its own summary",
+    "reviews.FlowSummary": "counted once from the approved outcomes and never edited, like "
+    "RoundSummary",
     "reviews.StoredDocument": "a generated file with its checksum, written once and never edited",
     "reports.FactsExport": "append-only log of who exported pseudonymous facts: it is the record",
     "households.RegistryImport": "append-only log of registry imports: it is the audit record",

@@ -13,6 +13,7 @@ from giamngheo.api.openrosa.questionnaire import FORM_ID, FORM_VERSION
 from giamngheo.households.tests.factories import HouseholdFactory, MemberFactory
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundStatus
 from giamngheo.reviews.services.assessments import assessment_prefill
+from giamngheo.reviews.services.snapshots import round_snapshot_take
 
 HOUSEHOLD_ANSWERS = {
     ("income", "income_per_capita_month"): "1450000",
@@ -134,6 +135,7 @@ def field_round(province, registry, personas):
         income_per_capita_month=1_200_000,
         facts={"income_per_capita_month": 1_200_000, "housing_type": "simple"},
     )
+    round_snapshot_take(review_round=last)  # approval freezes (and counts) the round
     current = ReviewRound.objects.create(
         unit=province["A"],
         year=2025,

@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, Sum
 
 from giamngheo.accounts.models import Role, User
 from giamngheo.households.models import Household
@@ -15,6 +15,7 @@ from giamngheo.reviews.models import (
     ReviewRound,
     RoundSnapshot,
     RoundStatus,
+    RoundSummary,
     SnapshotEntry,
 )
 from giamngheo.standards import classify_household
@@ -71,6 +72,11 @@ def test_every_approved_demo_round_is_frozen_with_all_its_households(demo, clien
     assert entry.head_name == entry.household.head_name and entry.member_count >= 1
     page = client.get(f"/portal/niem-yet/{entry.snapshot.round_id}/").content.decode()
     assert entry.head_name in page
+    # Each round is also counted by village and class, households for households.
+    summed = dict(
+        RoundSummary.objects.values("round").annotate(n=Sum("households")).values_list("round", "n")
+    )
+    assert summed == assessed
 
 
 def test_demo_households_are_searchable_as_the_registry_keeps_them(demo):

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from giamngheo.accounts.models import User
 from giamngheo.geo.models import AdminUnit
@@ -30,7 +31,7 @@ from giamngheo.reports.selectors.common import (
     with_json_text,
 )
 from giamngheo.reports.selectors.lineage import Resolver, communes_within
-from giamngheo.reviews.models import Assessment, ReviewRound
+from giamngheo.reviews.models import Assessment, ReviewRound, RoundSummary
 from giamngheo.standards import Standard, load_standard
 from giamngheo.standards.i18n import translation
 
@@ -52,6 +53,13 @@ PLAIN_GROUPS: dict[str, Q] = {
     "no_capacity": NO_CAPACITY,
     "merit": MERIT,
     "social_protection": Q(**{frozen("social_protection"): True}),
+}
+# The same groups as counted in each round's summary when it was frozen (`RoundSummary`).
+SUMMARY_GROUPS: dict[str, str] = {
+    "minority": "minority_households",
+    "no_capacity": "no_capacity_households",
+    "merit": "merit_households",
+    "social_protection": "social_protection_households",
 }
 # Ethnic columns of Form 9 when a province has configured none: the larger groups of the Red
 # River Delta and its northern fringe (Circular 02/2022 leaves the list to the province).
@@ -186,14 +194,23 @@ def household_groups(*, actor: User, unit: AdminUnit, year: int) -> Table:
 
 
 def plain_groups(*, actor: User, unit: AdminUnit, year: int) -> Table:
-    """The dashboard's groups among the poor and near-poor, each counted in full."""
+    """The dashboard's groups among the poor and near-poor, each counted in full.
+
+    Read from the rounds' summaries (`RoundSummary`, one column per group of `PLAIN_GROUPS`,
+    counted from the snapshot when the round was frozen), grouped as Form 1 is.
+    """
     rounds = _rounds(actor, unit, year)
-    annotations: dict[str, Any] = {k: Count("id", filter=q) for k, q in CLASSES.items()}
+    annotations: dict[str, Any] = {}
     for klass, class_q in CLASSES.items():
-        for group, group_q in PLAIN_GROUPS.items():
-            annotations[f"{klass}_all_{group}"] = Count("id", filter=class_q & group_q)
+        annotations[klass] = Coalesce(Sum("households", filter=class_q), Value(0))
+        for group, column in SUMMARY_GROUPS.items():
+            annotations[f"{klass}_all_{group}"] = Coalesce(Sum(column, filter=class_q), Value(0))
     buckets = grouped(
-        Assessment.objects.filter(POOR | NEAR_POOR), annotations, rounds=rounds, resolver=Resolver()
+        RoundSummary.objects.filter(poverty_class__in=list(CLASSES)),
+        annotations,
+        rounds=rounds,
+        resolver=Resolver(),
+        village="village_id",
     )
     return _table(unit, year, buckets)
 

@@ -8,6 +8,7 @@ number and its list can never disagree.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -137,6 +138,29 @@ def class_annotations() -> dict[str, Any]:
     return out
 
 
+# The same measures over `reviews.RoundSummary` (each approved round counted once per approved
+# village and class when it was frozen): (households column, persons column, which class). Form 1
+# and everything built on it read these; `class_annotations` stays the direct definition, over
+# assessments, that the summaries are checked against (`reports/tests/test_summaries.py`).
+SUMMARY_MEASURES: dict[str, tuple[str, str, Q]] = {
+    "poor": ("households", "persons", POOR),
+    "near_poor": ("households", "persons", NEAR_POOR),
+    "middle": ("households", "persons", MIDDLE),
+    "middle_nlnn": ("nlnn_households", "nlnn_persons", MIDDLE),
+}
+
+
+def summary_annotations(keys: Iterable[str], *, persons: bool = True) -> dict[str, Any]:
+    """`class_annotations` over summary rows (`keys` of `SUMMARY_MEASURES`)."""
+    out: dict[str, Any] = {}
+    for key in keys:
+        households, people, q = SUMMARY_MEASURES[key]
+        out[key] = Coalesce(Sum(households, filter=q), Value(0))
+        if persons:
+            out[f"{key}_persons"] = Sum(people, filter=q)
+    return out
+
+
 # Only these classes are counted in Form 1; filtering on them first lets the database read a
 # tenth of the assessments through the (round, class) index.
 COUNTED_CLASSES = Q(
@@ -191,7 +215,8 @@ def grouped(
 
     Rounds of a commune that went whole into one of today's communes are grouped by round; the
     rounds of a split commune by the household's village as approved (`village`: for assessments
-    their frozen village, the default), which may place them exactly.
+    their frozen village, the default; for round summaries their `village_id`), which may place
+    them exactly.
     """
     resolver.prefetch({r.unit_id for r in rounds})
     unit_of_round = {r.pk: r.unit_id for r in rounds}

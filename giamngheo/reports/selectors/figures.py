@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 
 from giamngheo.accounts.models import User
 from giamngheo.geo.models import AdminUnit, Level
@@ -14,7 +14,6 @@ from giamngheo.geo.selectors import scope_roots
 from giamngheo.households.models import ResidentCount
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.reports.selectors.common import (
-    CLASS_MEASURES,
     COUNTED_CLASSES,
     FINAL_STATUSES,
     Bucket,
@@ -26,10 +25,11 @@ from giamngheo.reports.selectors.common import (
     grouped,
     percent,
     require_aggregates,
+    summary_annotations,
     whole_number,
 )
 from giamngheo.reports.selectors.lineage import Resolver, communes_within
-from giamngheo.reviews.models import Assessment, ReviewRound, RoundType
+from giamngheo.reviews.models import Assessment, ReviewRound, RoundSummary, RoundType
 
 CLASS_KEYS = ("poor", "near_poor", "middle", "middle_nlnn")
 POOR_CLASS, NEAR_POOR_CLASS = PovertyClass.POOR, PovertyClass.NEAR_POOR
@@ -147,16 +147,21 @@ def _compute_year_rows(
     rounds = list(final_rounds(unit, year))
     if not rounds:
         return None
+    # Each approved round was counted once by approved village and class when it was frozen
+    # (`RoundSummary`): a year reads a few rows per village, not every assessment.
     if counts_only:
-        # Poor and near-poor counts only: the (round, class) index answers them without reading
-        # the assessments themselves (the dashboard and trends need no persons).
-        annotations = {
-            k: Count("round_id", filter=CLASS_MEASURES[k]) for k in ("poor", "near_poor")
-        }
-        queryset = Assessment.objects.filter(poverty_class__in=[POOR_CLASS, NEAR_POOR_CLASS])
+        # Poor and near-poor counts only (the dashboard and trends need no persons).
+        keys: tuple[str, ...] = ("poor", "near_poor")
+        classes = [POOR_CLASS, NEAR_POOR_CLASS]
     else:
-        annotations, queryset = class_annotations(), Assessment.objects.filter(COUNTED_CLASSES)
-    buckets = grouped(queryset, annotations, rounds=rounds, resolver=resolver)
+        keys, classes = CLASS_KEYS, [POOR_CLASS, NEAR_POOR_CLASS, PovertyClass.MIDDLE]
+    buckets = grouped(
+        RoundSummary.objects.filter(poverty_class__in=classes),
+        summary_annotations(keys, persons=not counts_only),
+        rounds=rounds,
+        resolver=resolver,
+        village="village_id",
+    )
     denominators = _denominators(unit, year, resolver)
     rows = []
     for commune in communes_within(unit):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from giamngheo.accounts.models import User
@@ -24,7 +24,7 @@ from giamngheo.reports.selectors.common import (
 )
 from giamngheo.reports.selectors.lineage import Resolver, communes_within
 from giamngheo.reviews.flows import END_COLUMN, FORM_COLUMNS, IDENTITY, START_COLUMN
-from giamngheo.reviews.models import Outcome, SnapshotEntry
+from giamngheo.reviews.models import FlowSummary, Outcome, SnapshotEntry
 
 # Form → column → the outcomes it counts; the columns themselves are `reviews.flows.FORM_COLUMNS`.
 FORMS: dict[str, dict[int, Q]] = {
@@ -78,6 +78,8 @@ class Flows:
 
 
 def _annotations(*, joined: bool) -> dict:
+    """Persons from the outcomes joined to their assessments (`joined`), or households counted
+    over outcomes."""
     out = {}
     for form, columns in FORMS.items():
         for column, q in columns.items():
@@ -87,6 +89,15 @@ def _annotations(*, joined: bool) -> dict:
             else:
                 out[f"{form}_{column}"] = Count("id", filter=q)
     return out
+
+
+def _summary_annotations() -> dict:
+    """Households per column summed over the rounds' `FlowSummary` rows (same conditions)."""
+    return {
+        f"{form}_{column}": Coalesce(Sum("households", filter=q), Value(0))
+        for form, columns in FORMS.items()
+        for column, q in columns.items()
+    }
 
 
 def approved_village() -> Coalesce:
@@ -113,12 +124,13 @@ def unit_flows(*, actor: User, unit: AdminUnit, year: int, persons: bool = True)
     if not rounds:
         raise NoApprovedRound(year)
     resolver = Resolver()
+    # Households from each round's movements counted when it was frozen (`FlowSummary`).
     counts = grouped(
-        Outcome.objects.all(),
-        _annotations(joined=False),
+        FlowSummary.objects.all(),
+        _summary_annotations(),
         rounds=rounds,
         resolver=resolver,
-        village=approved_village(),
+        village="village_id",
     )
     people = (
         grouped(

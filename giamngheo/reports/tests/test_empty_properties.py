@@ -21,6 +21,7 @@ from giamngheo.reports.selectors.common import NoApprovedRound, percent
 from giamngheo.reports.selectors.figures import Row, _sum_rows, published_summary
 from giamngheo.reports.templatetags.vn import vn_count, vn_rate_near_poor, vn_rate_poor
 from giamngheo.reports.tests.fixtures import approved_round, assess
+from giamngheo.reviews.services import round_snapshot_take
 
 FAST = settings(max_examples=300, deadline=None)
 FORMATTERS = (vn_number, vn_decimal, vn_percent, rate_change)
@@ -160,6 +161,7 @@ def test_published_summaries_of_any_mix_of_empty_communes(communes):
                 for klass, n in ((C.POOR, poor), (C.NEAR_POOR, near), (C.NOT_POOR, other)):
                     if n:
                         assess(review_round, village, klass, n)
+                round_snapshot_take(review_round=review_round)
         summary = published_summary(unit=province, year=2025)
         assert len(summary.rows) == len(communes)
         for row, (has_round, poor, near, _other, residents) in zip(

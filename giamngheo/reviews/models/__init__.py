@@ -12,6 +12,7 @@ from giamngheo.reviews.models.rounds import (
     RoundType,
 )
 from giamngheo.reviews.models.snapshots import RoundSnapshot, SnapshotEntry
+from giamngheo.reviews.models.summaries import FlowSummary, RoundSummary
 
 # `stored_document_path` is named by migration 0005 (the stored file field's upload_to), so it stays here.
 __all__ = [
@@ -22,11 +23,13 @@ __all__ = [
     "ChangeRequest",
     "Complaint",
     "Flow",
+    "FlowSummary",
     "Outcome",
     "PublicHoliday",
     "ReviewRound",
     "RoundSnapshot",
     "RoundStatus",
+    "RoundSummary",
     "RoundTransition",
     "RoundType",
     "SnapshotEntry",

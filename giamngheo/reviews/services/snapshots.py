@@ -23,6 +23,7 @@ from giamngheo.errors import Conflict, DomainError
 from giamngheo.households.vocab import ChildNutrition
 from giamngheo.reviews.models import ReviewRound, RoundSnapshot
 from giamngheo.reviews.printed import CLASS_VI, ESCAPED_VI, category_vi
+from giamngheo.reviews.services.summaries import summaries_write
 
 BATCH = 2000
 ASSESSMENT_FIELDS = (
@@ -207,11 +208,13 @@ def snapshots_take(
     registry=django_apps,
     insert: Callable | None = None,
 ) -> int:
-    """Freeze each round's printed facts; returns the number of entries written.
+    """Freeze each round's printed facts and count each periodic round's summary from them;
+    returns the number of entries written.
 
     Reads the round's stored outcomes (written at approval), so it runs after them. `insert`
     (model, field names, rows of database values) replaces `bulk_create` for seed data.
     """
+    rounds = list(rounds)
     snapshot_model = registry.get_model("reviews", "RoundSnapshot")
     entry_model = registry.get_model("reviews", "SnapshotEntry")
     now = timezone.now()
@@ -245,6 +248,7 @@ def snapshots_take(
                 (tuple(p(e[n]) for p, n in zip(prepare, names, strict=True)) for e in entries),
             )
         written += len(entries)
+    summaries_write(rounds, registry=registry)
     return written
 
 

@@ -1,0 +1,92 @@
+"""An approved periodic round's households and persons, counted once per approved village and class."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from giamngheo.households.vocab import PovertyClass
+from giamngheo.reviews.models.outcomes import Flow
+from giamngheo.reviews.models.rounds import ReviewRound
+
+
+class RoundSummary(models.Model):
+    """How many households (and persons) of each class an approved round has in each village.
+
+    Counted from the round's snapshot when it is frozen (`reviews.services.summaries`) and never
+    changed afterwards: a later decision is a round of its own with its own summary. Form 1 and
+    everything built on it (dashboards, the portal, the REST statistics) sum these rows instead of
+    the round's assessments. The village is the one the snapshot froze (`SnapshotEntry.village_id`),
+    so split former communes are placed by it exactly as the assessments would be.
+    """
+
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="summaries"
+    )
+    village_id = models.IntegerField(_("village id"))
+    poverty_class = models.CharField(
+        _("class"), max_length=12, choices=PovertyClass.choices, blank=True
+    )
+    households = models.PositiveIntegerField(_("households"))
+    persons = models.PositiveIntegerField(_("persons"))
+    # Form 1 counts middle-class households whose living is farming, forestry, fishery or salt
+    # making (`facts.nlnn`) apart; kept for every class, read for the middle class.
+    nlnn_households = models.PositiveIntegerField(_("farming households"), default=0)
+    nlnn_persons = models.PositiveIntegerField(_("persons in farming households"), default=0)
+    # The dashboard's groups, each counted in full (a household may be in several), as approved.
+    minority_households = models.PositiveIntegerField(_("ethnic-minority households"), default=0)
+    merit_households = models.PositiveIntegerField(
+        _("households with a person with meritorious services"), default=0
+    )
+    no_capacity_households = models.PositiveIntegerField(
+        _("households with no member able to work"), default=0
+    )
+    social_protection_households = models.PositiveIntegerField(
+        _("households of social protection beneficiaries"), default=0
+    )
+
+    class Meta:
+        verbose_name = _("approved round summary")
+        verbose_name_plural = _("approved round summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "village_id", "poverty_class"],
+                name="one_round_summary_per_village_and_class",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.village_id} · {self.poverty_class}: {self.households}"
+
+
+class FlowSummary(models.Model):
+    """How many households of an approved round moved in each way (forms 2 and 3), per village.
+
+    Counted from the round's outcomes when it is frozen (`reviews.services.summaries`), each placed
+    in its approved village (the snapshot's; a household that left the lists before the review has
+    no entry, so its registry village at approval stands in), and never changed afterwards.
+    """
+
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="+"
+    )
+    village_id = models.IntegerField(_("village id"))
+    start_class = models.CharField(
+        _("class at start"), max_length=12, choices=PovertyClass.choices, blank=True
+    )
+    end_class = models.CharField(
+        _("class at end"), max_length=12, choices=PovertyClass.choices, blank=True
+    )
+    flow = models.CharField(_("movement"), max_length=24, choices=Flow.choices)
+    households = models.PositiveIntegerField(_("households"))
+
+    class Meta:
+        verbose_name = _("approved round movements")
+        verbose_name_plural = _("approved rounds' movements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "village_id", "start_class", "end_class", "flow"],
+                name="one_flow_summary_per_village_and_movement",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.village_id} · {self.flow}: {self.households}"
