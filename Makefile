@@ -90,14 +90,16 @@ TIER_BACKUP := backup
 COVERAGE_FLOOR_FAST ?= 90
 COVERAGE_FLOOR ?= 93
 COVERAGE := --cov=giamngheo --cov-report=term:skip-covered
-# Each tier prints its wall time; under CI=true it also has a budget in seconds (.ci/tier).
+# Each tier prints its wall time; under CI=true it also has a budget in seconds (.ci/tier). The fast
+# tier's budget is about three times its usual time (266 s with coverage on the CI machine): on a
+# shared 2-core machine the same run took over 540 s. All budgets together stay under 60 minutes.
 TIER := .ci/tier
 DB_NAME := $(if $(DATABASE_URL), (PostgreSQL), (SQLite))
 
 pytest-fast: install-dev
-	$(TIER) "fast$(DB_NAME)" 540 $(BIN)/pytest $(XDIST) --dist loadfile -m "$(TIER_FAST)" $(PYTEST_ARGS)
+	$(TIER) "fast$(DB_NAME)" 900 $(BIN)/pytest $(XDIST) --dist loadfile -m "$(TIER_FAST)" $(PYTEST_ARGS)
 pytest-fast-coverage: install-dev
-	$(TIER) "fast$(DB_NAME), coverage" 540 $(BIN)/pytest $(XDIST) --dist loadfile -m "$(TIER_FAST)" $(COVERAGE) --cov-fail-under=$(COVERAGE_FLOOR_FAST) $(PYTEST_ARGS)
+	$(TIER) "fast$(DB_NAME), coverage" 900 $(BIN)/pytest $(XDIST) --dist loadfile -m "$(TIER_FAST)" $(COVERAGE) --cov-fail-under=$(COVERAGE_FLOOR_FAST) $(PYTEST_ARGS)
 pytest-slow: install-dev
 	$(TIER) "slow$(DB_NAME)" 540 $(BIN)/pytest $(XDIST) -m "$(TIER_SLOW)" $(PYTEST_ARGS)
 pytest-slow-coverage: install-dev  # after pytest-fast-coverage
