@@ -38,6 +38,9 @@ class ImportInvalid(DomainError):
         super().__init__(_("%(n)s problems found; nothing was imported.") % {"n": len(errors)})
 
 
+WRITTEN = ("households_created", "households_updated", "members_created", "members_updated")
+
+
 @dataclass
 class ImportResult:
     households_created: int = 0
@@ -64,13 +67,12 @@ class ImportResult:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def counts(self) -> dict[str, int]:
+        """What was written, as the import's audit record (`RegistryImport`) keeps it."""
+        return {name: getattr(self, name) for name in WRITTEN}
+
     def rows_written(self) -> int:
-        return (
-            self.households_created
-            + self.households_updated
-            + self.members_created
-            + self.members_updated
-        )
+        return sum(self.counts().values())
 
 
 def _chunked_codes(queryset, field: str, values: list[str], *flat: str) -> list:
@@ -181,11 +183,7 @@ def registry_import(
             actor, households, members, ctx, event, lambda share: report(int(total * share), total)
         )
         if result.rows_written():
-            event.households_created = result.households_created
-            event.households_updated = result.households_updated
-            event.members_created = result.members_created
-            event.members_updated = result.members_updated
-            event.save()
+            RegistryImport.objects.filter(pk=event.pk).update(**result.counts())
         else:
             event.delete()  # a re-import that changed nothing is not an event
         analyze_after_commit([Household, Member], result.rows_written())
