@@ -78,7 +78,7 @@ class ImportResult:
 def _chunked_codes(queryset, field: str, values: list[str], *flat: str) -> list:
     found: list = []
     for chunk in writing.chunks(values):
-        found.extend(queryset.filter(**{f"{field}__in": chunk}).order_by().values_list(*flat))
+        found.extend(queryset.filter(writing.among(field, chunk)).order_by().values_list(*flat))
     return found
 
 
@@ -226,7 +226,9 @@ def _write(
         # Members of registered households that are not on the households sheet.
         missing = sorted(set(members["household_code"].unique().to_list()) - set(ids))
         for chunk in writing.chunks(missing):
-            ids.update(Household.objects.filter(code__in=chunk).values_list("code", "id"))
+            ids.update(
+                Household.objects.filter(writing.among("code", chunk)).values_list("code", "id")
+            )
         members = members.with_columns(
             pl.col("household_code")
             .replace_strict(ids, default=None, return_dtype=pl.Int64)
@@ -251,7 +253,9 @@ def _changed_households(old: pl.DataFrame) -> tuple[list[dict], dict[str, int]]:
     fields = ["unit_id", *writing.HOUSEHOLD_FIELDS]
     current = {}
     for chunk in writing.chunks(old["household_code"].to_list()):
-        for row in Household.objects.filter(code__in=chunk).values("id", "code", *fields):
+        for row in Household.objects.filter(writing.among("code", chunk)).values(
+            "id", "code", *fields
+        ):
             current[row["code"]] = row
     changed = []
     for row in old.iter_rows(named=True):
@@ -271,7 +275,7 @@ def _split_members(rest: pl.DataFrame) -> tuple[pl.DataFrame, list[dict], int]:
     current = {}
     household_ids = rest["household_id"].unique().to_list()
     for chunk in writing.chunks(household_ids):
-        for row in Member.objects.filter(household_id__in=chunk).values(
+        for row in Member.objects.filter(writing.among("household_id", chunk)).values(
             "household_id", "member_no", *fields
         ):
             current[(row["household_id"], row["member_no"])] = row

@@ -16,7 +16,8 @@ from contextlib import contextmanager
 
 import polars as pl
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Model, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from giamngheo.accounts.models import User
@@ -30,6 +31,8 @@ from giamngheo.households.vocab import Relation
 log = logging.getLogger(__name__)
 
 CHUNK = 5000
+# PostgreSQL takes a chunk as one array, so chunks there can be much larger.
+PG_CHUNK = 100_000
 # A load at least this large, and larger than what the tables hold, rebuilds secondary indexes
 # once at the end instead of updating them row by row.
 BULK_MIN_ROWS = 100_000
@@ -41,9 +44,23 @@ MEMBER_FIELDS = [c.name for c in MEMBER_COLUMNS if c.name not in ("household_cod
 Progress = Callable[[int], None]
 
 
-def chunks(values: list, size: int = CHUNK):
+def chunks(values: list, size: int | None = None):
+    size = size or (PG_CHUNK if connection.vendor == "postgresql" else CHUNK)
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def among(field: str, values: list) -> Q:
+    """`field IN values` for a chunk of thousands of codes or ids.
+
+    PostgreSQL gets the values as one array: its planner estimates a literal IN list value by
+    value, which made looking up a second province's 2.3 M citizen IDs in lists of 5,000 take
+    minutes (≈ 0.1 s of planning a chunk) where arrays of 100,000 take seconds.
+    """
+    if connection.vendor != "postgresql" or not values:
+        return Q(**{f"{field}__in": values})
+    kind = "bigint" if isinstance(values[0], int) else "text"
+    return Q(**{f"{field}__in": RawSQL(f"SELECT unnest(%s::{kind}[])", [list(values)])})
 
 
 def _areas(unit_ids: list[int]) -> dict[int, str]:
