@@ -117,15 +117,15 @@ def _insert_rows(model: type[Model], frame: pl.DataFrame) -> None:
 
 @contextmanager
 def bulk_load(models: list[type[Model]], rows: int, *, exclusive: bool = False) -> Iterator[None]:
-    """On PostgreSQL, drop the loaded tables' secondary (non-unique) indexes and rebuild them
-    after the load: one sort per index instead of millions of single-row inserts.
+    """On PostgreSQL, drop the loaded tables' secondary indexes and rebuild them after the load:
+    one sort per index instead of millions of single-row inserts.
 
     With `exclusive`, their foreign keys are dropped too and added back after the load, which
     checks each key with one join instead of one query per row. Adding them back locks the
     referenced tables (units, users) until commit, so this is for a province's first load from
     the command line, not for an upload made while others work.
 
-    Unique indexes stay, so duplicates still fail. DDL is transactional in PostgreSQL: a failed
+    Unique constraints stay, and a rebuilt unique index fails on a duplicate. DDL is transactional in PostgreSQL: a failed
     import brings everything back as it was.
     """
     tables = [m._meta.db_table for m in models]
@@ -141,10 +141,15 @@ def bulk_load(models: list[type[Model]], rows: int, *, exclusive: bool = False) 
             yield
             return
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        # Unique indexes that back no constraint (the partial one on citizen IDs) go too: the
+        # checks have already refused duplicates, the dropped indexes keep others from writing
+        # until commit, and rebuilding one checks uniqueness again. Keys and unique constraints
+        # stay.
         cursor.execute(
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
             "JOIN pg_class c ON c.oid = i.indrelid "
-            "WHERE c.relname = ANY(%s) AND NOT i.indisunique AND NOT i.indisprimary",
+            "WHERE c.relname = ANY(%s) AND NOT i.indisprimary AND NOT EXISTS "
+            "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
             [tables],
         )
         indexes = cursor.fetchall()
