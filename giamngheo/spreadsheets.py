@@ -312,7 +312,11 @@ class XlsxStream:
 @dataclass(frozen=True)
 class SheetRows:
     """One sheet for `write_xlsx`: its `header` (distinct names, the first row), its `rows` (read
-    once, lazily, in order) and the header names of the columns holding dates."""
+    once, lazily, in order) and the header names of the columns holding dates.
+
+    A column with dates is formatted as dates as a whole (rust_xlsxwriter puts the date format
+    on the column): it holds dates, empty cells or text, never numbers, which would show as dates.
+    """
 
     name: str
     header: Sequence[str]
