@@ -148,3 +148,9 @@ date_cells = st.one_of(st.none(), st.dates(min_value=dt.date(1900, 3, 1)), st.te
 def test_compiled_workbook_reads_back_as_xlsxstream_on_any_rows(rows):
     sheets = [("households", ["a", "b", "born"], rows)]
     assert _read(_new(sheets, dates=["born"])) == _read(_old(sheets))
+
+
+def test_compiled_workbook_writes_to_a_path_as_to_a_file(tmp_path):
+    sheets = [("households", HEADER, ROWS)]
+    write_xlsx(tmp_path / "book.xlsx", [SheetRows(n, h, iter(r)) for n, h, r in sheets])
+    assert _read((tmp_path / "book.xlsx").read_bytes()) == _read(_new(sheets))
