@@ -9,7 +9,9 @@ page and the export job run, in a fresh process each time so that its peak RSS i
 own. Prints wall and CPU seconds (this process only; PostgreSQL's own CPU is not counted),
 households per second, the workbook's size, the peak RSS and how much the export added to it.
 `--baseline` also writes the same rows with openpyxl (write-only, the writer the export used
-before) for a like-with-like comparison at the first size. The last lines are machine-readable.
+before) for a like-with-like comparison at the first size, and `--xlsxstream` the same rows through
+`XlsxStream` (XlsxWriter, what the export used before the compiled writer) at every size. The last
+lines are machine-readable.
 
     python benchmarks/exports.py --posting-rows 100,1000,3000
 
@@ -84,13 +86,13 @@ def rss_mib(field: str = "VmHWM") -> float:
     raise LookupError(field)
 
 
-def export(baseline: bool) -> dict:
+def export(baseline: bool, xlsxstream: bool = False) -> dict:
     """Runs in its own process: the export alone, timed, with its peak memory."""
     from giamngheo.accounts.models import User
     from giamngheo.households.imports.workbook import export_write
     from giamngheo.households.selectors import household_list
 
-    actor = User.objects.get(username="bench_province")
+    actor = User.objects.get(username="bench_province_99")  # ensure_units_and_user's default
     households = household_list(actor=actor)
     before = rss_mib("VmRSS")
     with tempfile.TemporaryFile(suffix=".xlsx") as file:
@@ -112,7 +114,49 @@ def export(baseline: bool) -> dict:
     }
     if baseline:
         out["openpyxl"] = openpyxl_baseline(households)
+    if xlsxstream:
+        out["xlsxstream"] = xlsxstream_baseline(households)
     return out
+
+
+def xlsxstream_baseline(households) -> dict:
+    """The same rows through `XlsxStream` (XlsxWriter, constant_memory), as `export_write` wrote
+    them before the compiled writer: the like-with-like "before" figure in the same process."""
+    from giamngheo.households.imports.columns import COLUMNS, HOUSEHOLDS, MEMBERS
+    from giamngheo.households.imports.workbook import CHUNK, HOUSEHOLD_FIELDS, export_members
+    from giamngheo.households.models import mask_citizen_id
+    from giamngheo.spreadsheets import XlsxStream
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    count = 0
+    with tempfile.TemporaryFile(suffix=".xlsx") as file:
+        with XlsxStream(file) as book:
+            sheet = book.sheet(HOUSEHOLDS)
+            sheet.append([c.name for c in COLUMNS[HOUSEHOLDS]] + ["status"])
+            values = households.order_by("code").values_list(*HOUSEHOLD_FIELDS)
+            for row in values.iterator(chunk_size=CHUNK):
+                sheet.append((*row[:10], ";".join(row[10] or ()), row[11]))
+                count += 1
+            sheet = book.sheet(MEMBERS)
+            names = [c.name for c in COLUMNS[MEMBERS]]
+            sheet.append(names)
+            fields = ["household__code" if n == "household_code" else n for n in names]
+            masked = names.index("citizen_id")
+            members = export_members(households).order_by("household__code", "member_no")
+            for member in members.values_list(*fields).iterator(chunk_size=CHUNK):
+                row = list(member)
+                row[masked] = mask_citizen_id(row[masked])
+                sheet.append(row)
+        size = file.tell()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "hh_per_s_wall": round(count / wall),
+        "hh_per_s_cpu": round(count / cpu),
+        "mib": round(size / 2**20, 1),
+        "load": Path("/proc/loadavg").read_text().split()[0],
+    }
 
 
 def openpyxl_baseline(households) -> dict:
@@ -209,6 +253,9 @@ def main() -> int:
     parser.add_argument("--households", default="10000,200000")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--baseline", action="store_true")
+    parser.add_argument(
+        "--xlsxstream", action="store_true", help="also write the same rows through XlsxStream"
+    )
     parser.add_argument("--export-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--posting-rows", default="", help="time the posting list's PDF instead")
     args = parser.parse_args()
@@ -224,16 +271,21 @@ def main() -> int:
         posting([int(n) for n in args.posting_rows.split(",")])
         return 0
     if args.export_only:
-        print(json.dumps(export(args.baseline)))
+        print(json.dumps(export(args.baseline, args.xlsxstream)))
         return 0
     for index, size in enumerate(int(n) for n in args.households.split(",")):
         load(size, url)
         command = [sys.executable, __file__, "--export-only", "--database-url", url]
         if args.baseline and index == 0:
             command.append("--baseline")
+        if args.xlsxstream:
+            command.append("--xlsxstream")
         result = json.loads(subprocess.run(command, check=True, capture_output=True).stdout)
         baseline = result.pop("openpyxl", None)
+        before = result.pop("xlsxstream", None)
         print("RESULT " + " ".join(f"{k}={v}" for k, v in result.items()), flush=True)
+        if before:
+            print("BEFORE xlsxstream " + " ".join(f"{k}={v}" for k, v in before.items()))
         if baseline:
             print("BASELINE openpyxl " + " ".join(f"{k}={v}" for k, v in baseline.items()))
     return 0

@@ -1,7 +1,7 @@
 """The template the app hands out (in the language of the page), and the export of a user's households (citizen IDs masked)."""
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -27,8 +27,9 @@ from giamngheo.households.models import Household, Member, mask_citizen_id
 from giamngheo.spreadsheets import (
     DROPDOWN_LAST_ROW,
     Dropdowns,
-    XlsxStream,
+    SheetRows,
     set_cell,
+    write_xlsx,
 )
 
 HEADER_FONT = Font(bold=True)
@@ -164,29 +165,42 @@ def export_write(
 ) -> tuple[int, int]:
     """Stream the export of `households` into `file` in constant memory; returns the number of
     households and members written. `progress(rows)` hears every `CHUNK` rows of both sheets."""
-    rows = 0
-    with XlsxStream(file) as book:
-        sheet = book.sheet(HOUSEHOLDS)
-        sheet.append([c.name for c in COLUMNS[HOUSEHOLDS]] + ["status"])
+    written = {HOUSEHOLDS: 0, MEMBERS: 0}
+
+    def counted(table: str, values: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+        for row in values:
+            yield row
+            written[table] += 1
+            if progress is not None and (total := sum(written.values())) % CHUNK == 0:
+                progress(total)
+
+    def household_rows() -> Iterator[Sequence[Any]]:
         values = households.order_by("code").values_list(*HOUSEHOLD_FIELDS)
         for row in values.iterator(chunk_size=CHUNK):
             # Causes joined, as the template asks for them; flags are written as 1/0.
-            sheet.append((*row[:10], ";".join(row[10] or ()), row[11]))
-            rows += 1
-            if progress is not None and rows % CHUNK == 0:
-                progress(rows)
-        count = rows
-        sheet = book.sheet(MEMBERS)
-        names = [c.name for c in COLUMNS[MEMBERS]]
-        sheet.append(names)
-        fields = ["household__code" if n == "household_code" else n for n in names]
-        masked = names.index("citizen_id")
+            yield (*row[:10], ";".join(row[10] or ()), row[11])
+
+    names = [c.name for c in COLUMNS[MEMBERS]]
+    fields = ["household__code" if n == "household_code" else n for n in names]
+    masked = names.index("citizen_id")
+
+    def member_rows() -> Iterator[Sequence[Any]]:
         members = export_members(households).order_by("household__code", "member_no")
         for member in members.values_list(*fields).iterator(chunk_size=CHUNK):
             row = list(member)
             row[masked] = mask_citizen_id(row[masked])
-            sheet.append(row)
-            rows += 1
-            if progress is not None and rows % CHUNK == 0:
-                progress(rows)
-    return count, rows - count
+            yield row
+
+    dates = [c.name for c in COLUMNS[MEMBERS] if c.kind == "date"]
+    write_xlsx(
+        file,
+        [
+            SheetRows(
+                HOUSEHOLDS,
+                [c.name for c in COLUMNS[HOUSEHOLDS]] + ["status"],
+                counted(HOUSEHOLDS, household_rows()),
+            ),
+            SheetRows(MEMBERS, names, counted(MEMBERS, member_rows()), dates=dates),
+        ],
+    )
+    return written[HOUSEHOLDS], written[MEMBERS]
