@@ -50,21 +50,48 @@ def unit_successors(unit: AdminUnit) -> list[LineageEdge]:
     return [LineageEdge(e.successor, e, d) for _, e, d in edges]
 
 
+def _predecessor_ids(start_ids: set[int]) -> set[int]:
+    """Every unit whose lineage leads into `start_ids`, the start excluded: ids only, one query
+    per level of rearrangement (a report asks for its territory several times a request, and
+    loading each succession with both its units cost most of a report's CPU)."""
+    seen = set(start_ids)
+    frontier = set(start_ids)
+    while frontier:
+        found = Succession.objects.filter(successor_id__in=frontier).values_list(
+            "predecessor_id", flat=True
+        )
+        frontier = set(found) - seen
+        seen |= frontier
+    return seen - start_ids
+
+
 def scope_roots(unit: AdminUnit) -> list[AdminUnit]:
     """The unit plus every historic unit whose lineage leads into its subtree, minimal cover.
 
     Data owned by any unit under one of these roots belongs, today, to `unit`'s territory.
+    Kept on the instance, as `actor_roots` keeps the actor's: a report asks for the same unit's
+    territory in each of its reads, and the instance lives for one request.
     """
+    cached = unit.__dict__.get("_scope_roots")
+    if cached is not None:
+        return list(cached)
     inner = set(
         Succession.objects.filter(q_within(unit, "successor")).values_list(
             "successor_id", flat=True
         )
     )
     inner.add(unit.pk)
-    ids = {unit.pk} | {other for other, _, _ in _walk(inner, backwards=True)}
-    units = sorted(AdminUnit.objects.filter(pk__in=ids), key=lambda u: len(u.path))
-    roots: list[AdminUnit] = []
-    for candidate in units:
-        if not any(root.contains(candidate) for root in roots):
-            roots.append(candidate)
-    return roots
+    ids = {unit.pk} | _predecessor_ids(inner)
+    # Shortest paths first (stable over the model's ordering): a unit is a root unless an
+    # earlier root contains it.
+    candidates = sorted(
+        AdminUnit.objects.filter(pk__in=ids).values_list("pk", "path"), key=lambda c: len(c[1])
+    )
+    chosen: list[tuple[int, str]] = []
+    for pk, path in candidates:
+        if not any(path.startswith(root_path) for _, root_path in chosen):
+            chosen.append((pk, path))
+    by_id = AdminUnit.objects.in_bulk([pk for pk, _ in chosen])
+    roots = [by_id[pk] for pk, _ in chosen]
+    unit.__dict__["_scope_roots"] = roots
+    return list(roots)

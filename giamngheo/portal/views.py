@@ -20,6 +20,7 @@ from giamngheo.reports.selectors.figures import (
     published_trend,
     published_years,
 )
+from giamngheo.reports.selectors.lineage import Resolver
 from giamngheo.reviews.models import ReviewRound
 from giamngheo.spreadsheets import csv_writer
 
@@ -75,11 +76,12 @@ def statistics(request: HttpRequest) -> HttpResponse:
     unit, year, years = _unit_and_year(request)
     if year is None:
         raise _unpublished()
+    resolver = Resolver()
     try:
-        summary = published_summary(unit=unit, year=year)
+        summary = published_summary(unit=unit, year=year, resolver=resolver)
     except NoApprovedRound:
         raise _unpublished() from None
-    history = published_trend(unit=unit, years=years[:8])
+    history = published_trend(unit=unit, years=years[:8], resolver=resolver)
     charts = {
         "trend": {"labels": [str(y) for y, _ in history], **chart_rates(r for _, r in history)},
         "communes": {"labels": [r.label for r in summary.rows], **chart_rates(summary.rows)},

@@ -286,9 +286,12 @@ def published_years(*, unit: AdminUnit) -> list[int]:
     return _years(unit)
 
 
-def published_trend(*, unit: AdminUnit, years: list[int]) -> list[tuple[int, Row]]:
-    """`trend` for the public portal."""
-    return _trend(unit, years, Resolver(), counts_only=True)
+def published_trend(
+    *, unit: AdminUnit, years: list[int], resolver: Resolver | None = None
+) -> list[tuple[int, Row]]:
+    """`trend` for the public portal; given `published_summary`'s resolver, the years it read
+    are not read again."""
+    return _trend(unit, years, resolver or Resolver(), counts_only=True)
 
 
 def chart_rates(rows: Iterable[Row]) -> dict[str, list[float | None]]:
