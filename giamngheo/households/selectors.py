@@ -94,6 +94,79 @@ def household_list(*, actor: User, filters: dict[str, Any] | None = None) -> Que
     return households.select_related("unit").order_by(search_rank(query), "code")
 
 
+def household_page_list(
+    *, actor: User, filters: dict[str, Any] | None = None
+) -> "RankedHouseholds":
+    """`household_list` for a paginated page: the same households in the same order, read tier by
+    tier (`RankedHouseholds`)."""
+    query = (filters or {}).get("q") or ""
+    return RankedHouseholds(household_list(actor=actor, filters=filters), search_tiers(query))
+
+
+def search_tiers(query: str, *, path: str = "") -> list[Q]:
+    """The ranks of `search_rank` as conditions, best first, each excluding the ones before: a
+    page takes the first tier's best rows by code, then the next tier's, and never sorts the
+    matches of a common name all together. One tier (no ranking) for an empty query or a
+    citizen ID."""
+    words, code = tokens(query or ""), code_key(query)
+    if searched_citizen_id(query) or not (words or code):
+        return [Q()]
+    field = f"{path}search_text__contains"
+    phrase = " ".join(words) or CODE  # as in search_rank
+    exact = Q(**{field: f"{CODE}{code}{CODE}"}) | Q(**{field: f"{FIELD} {phrase} {FIELD}"})
+    begins = Q(**{field: f"{CODE}{code}"}) | Q(**{field: f"{FIELD} {phrase}"})
+    return [exact, ~exact & begins, ~exact & ~begins]
+
+
+class RankedHouseholds:
+    """`household_list`'s households in the same order (rank, then code), read a page at a time
+    tier by tier (`search_tiers`): each tier's rows come sorted by code with their own LIMIT, and
+    the next tier is read only when the page is not full yet.
+
+    Sorting every match by rank before taking a page cost 1.3 s for "nguyen van an" at 1 M
+    households (90 k matches). A paginator slices this as it slices a query set; `matches` is
+    the unordered query set, for counting.
+    """
+
+    ordered = True  # for Paginator: the order is rank, then code
+
+    def __init__(self, matches: QuerySet[Household], tiers: list[Q]) -> None:
+        self.matches = matches.order_by()
+        self.tiers = tiers
+
+    def count(self) -> int:
+        return self.matches.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Household]:
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("RankedHouseholds takes a slice without a step")
+        start, stop = key.start or 0, key.stop
+        if stop is None or start < 0 or stop < start:
+            raise ValueError("RankedHouseholds takes a bounded, non-negative slice")
+        if len(self.tiers) == 1:
+            return list(self.matches.filter(self.tiers[0]).order_by("code")[start:stop])
+        rows: list[Household] = []
+        before = 0  # rows of the tiers read so far (up to `stop`)
+        for tier in self.tiers:
+            if before >= stop:
+                break
+            households = self.matches.filter(tier)
+            skip = max(start - before, 0)
+            if skip:
+                # The page starts further on: count this tier (up to the page's end) to skip it.
+                size = households[: stop - before].count()
+                if size <= skip:
+                    before += size
+                    continue
+            page = list(households.order_by("code")[skip : stop - before])
+            rows += page
+            before += skip + len(page)  # the tier's size when it ended before the page did
+        return rows
+
+
 # A territory of at most this many units (a commune: its villages and their former units) is
 # passed to a search as a list of ids.
 SCOPE_IDS_MAX = 500
