@@ -36,7 +36,8 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         # Without the ordering: sorting a million rows to count the first 1,001 took seconds.
         # A ranked search (`RankedHouseholds`) counts its matches unordered.
-        matches = getattr(self.object_list, "matches", self.object_list)
+        rows = self.object_list
+        matches = rows.matches if isinstance(rows, sel.RankedHouseholds) else rows
         return matches.order_by()[: self.cap + 1].count()
 
     @property
