@@ -336,17 +336,36 @@ def time_pages(actor, commune_code: str, query: str) -> dict[str, float]:
     for name, (user, url) in pages.items():
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
-        times = []
+        times, cpus = [], []
         for _ in range(4):
-            started = time.perf_counter()
+            started, cpu, db = time.perf_counter(), time.process_time(), _backend_cpu()
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
+            cpus.append((time.process_time() - cpu + _backend_cpu() - db) * 1000)
             assert response.status_code == 200, (url, response.status_code)
         out[name] = times[0]
         print(
-            f"page {name} {url}: {times[0]:.0f} ms first, {statistics.median(times[1:]):.0f} ms then"
+            f"page {name} {url}: {times[0]:.0f} ms first ({cpus[0]:.0f} CPU-ms), "
+            f"{statistics.median(times[1:]):.0f} ms then ({statistics.median(cpus[1:]):.0f} CPU-ms); "
+            f"load {_load()}"
         )
     return out
+
+
+def _backend_cpu() -> float:
+    """CPU seconds of this process's PostgreSQL backend so far (the server runs on this machine):
+    a page's queries spend most of their time there, outside this process."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def report_searches(actor, queries: list[str]) -> float:

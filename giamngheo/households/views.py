@@ -35,7 +35,10 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         # Without the ordering: sorting a million rows to count the first 1,001 took seconds.
-        return self.object_list.order_by()[: self.cap + 1].count()
+        # A ranked search (`RankedHouseholds`) counts its matches unordered.
+        rows = self.object_list
+        matches = rows.matches if isinstance(rows, sel.RankedHouseholds) else rows
+        return matches.order_by()[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
@@ -54,7 +57,7 @@ def list_filters(request: HttpRequest) -> dict:
 @requires(Capability.READ_RECORDS)
 def household_list(request: HttpRequest) -> HttpResponse:
     filters = list_filters(request)
-    households = sel.household_list(actor=request.user, filters=filters)
+    households = sel.household_page_list(actor=request.user, filters=filters)
     page = CappedPaginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     citizen_id = sel.searched_citizen_id(filters["q"])
     services.citizen_id_search_record(

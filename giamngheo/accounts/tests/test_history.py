@@ -32,6 +32,8 @@ EXEMPT = {
     "decision is a round with its own summary",
     "reviews.FlowSummary": "counted once from the approved outcomes and never edited, like "
     "RoundSummary",
+    "reviews.DeprivationSummary": "counted once from the approved snapshot and never edited, like "
+    "RoundSummary",
     "reviews.StoredDocument": "a generated file with its checksum, written once and never edited",
     "reports.FactsExport": "append-only log of who exported pseudonymous facts: it is the record",
     "households.RegistryImport": "append-only log of registry imports: it is the audit record",

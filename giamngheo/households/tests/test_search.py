@@ -222,3 +222,142 @@ def test_the_data_migration_gives_the_search_text_the_services_keep(units, commu
     )
     migration.recompute_search_text(apps, None)
     assert Household.objects.get(pk=household.pk).search_text == expected
+
+
+# Ranked tiers (`RankedHouseholds`): the page reads tier by tier, and must list exactly what the
+# ranking over every match lists (`household_list`), in the same order, on every page.
+FAMILIES = ["Nguyễn", "Trần", "Lê", "Văn"]
+MIDDLES = ["Văn", "Thị", "An", ""]
+GIVENS = ["An", "Anh", "Ân", "Văn", "Bình"]
+
+
+@pytest.fixture
+def varied(units):
+    """A few hundred households whose names, addresses and codes fall in every rank of common
+    queries: exact full names, names that begin with the query, the words anywhere, codes."""
+    import random
+
+    rng = random.Random(20261207)
+    rows = []
+    for i in range(240):
+        names = [
+            " ".join(
+                w for w in (rng.choice(FAMILIES), rng.choice(MIDDLES), rng.choice(GIVENS)) if w
+            )
+            for _ in range(rng.randint(1, 3))
+        ]
+        address = rng.choice(["", "Xóm Văn An", "Thôn An Bình", "12 Lê Lợi"])
+        # Codes out of step with the names, some holding others ("T-12" begins "T-120").
+        code = f"T-{rng.randint(1, 400)}-{i}" if i % 7 else f"T-{i // 7}"
+        village = units["A1"] if i % 3 else units["A2"]
+        rows.append(
+            Household(
+                code=code,
+                unit=village,
+                head_name=names[0],
+                address=address,
+                area="rural",
+                status="active" if i % 5 else "moved",
+                search_text=search_text(code, [*names, address]),
+            )
+        )
+    Household.objects.bulk_create(rows)
+
+
+def _reference(actor, filters):
+    return list(household_list(actor=actor, filters=filters).values_list("code", flat=True))
+
+
+def _paged(actor, filters, per_page):
+    from giamngheo.households.selectors import household_page_list
+    from giamngheo.households.views import CappedPaginator
+
+    paginator = CappedPaginator(household_page_list(actor=actor, filters=filters), per_page)
+    codes = []
+    for number in paginator.page_range:
+        codes += [h.code for h in paginator.page(number)]
+    return codes, paginator
+
+
+RANKED_QUERIES = [
+    "nguyen van an",
+    "van an",
+    "van",
+    "an",
+    "nguyen van a",
+    "tran thi",
+    "le",
+    "T-1",
+    "t-12",
+    "T-3",
+    "xom van an",
+    "binh",
+    "Đặng Bích Yến",
+    "",
+]
+
+
+@pytest.mark.django_db
+def test_ranked_pages_list_what_the_ranking_lists_in_the_same_order(
+    varied, units, commune_a_officer, province_officer
+):
+    checked = 0
+    for actor, per_page in ((commune_a_officer, 7), (province_officer, 25)):
+        for query in RANKED_QUERIES:
+            for extra in ({}, {"unit": units["A2"].pk}, {"status": "moved"}):
+                filters = {"q": query, **extra}
+                expected = _reference(actor, filters)
+                codes, paginator = _paged(actor, filters, per_page)
+                assert codes == expected, (query, extra, per_page)
+                assert paginator.count == len(expected)
+                checked += len(expected) > per_page  # a query with more than one page
+    assert checked > 20
+    # One household a page: every border between tiers falls between two pages.
+    filters = {"q": "van an", "status": "moved"}
+    assert _paged(commune_a_officer, filters, 1)[0] == _reference(commune_a_officer, filters)
+
+
+@pytest.mark.django_db
+def test_every_tier_is_used_and_a_page_may_span_tiers(varied, commune_a_officer):
+    from giamngheo.households.selectors import household_page_list, search_tiers
+
+    filters = {"q": "van an"}
+    tiers = search_tiers("van an")
+    ranked = household_page_list(actor=commune_a_officer, filters=filters)
+    sizes = [ranked.matches.filter(t).count() for t in tiers]
+    assert len(sizes) == 3 and all(sizes), sizes
+    expected = _reference(commune_a_officer, filters)
+    # A slice across the border of the first two tiers and one across the last two.
+    for border in (sizes[0], sizes[0] + sizes[1]):
+        rows = ranked[border - 2 : border + 3]
+        assert [h.code for h in rows] == expected[border - 2 : border + 3]
+    assert ranked[len(expected) : len(expected) + 5] == []
+
+
+@pytest.mark.django_db
+def test_the_search_page_shows_the_ranked_page_and_a_capped_count(
+    varied, client, commune_a_officer, monkeypatch
+):
+    from giamngheo.households.views import PAGE_SIZE, CappedPaginator
+
+    client.force_login(commune_a_officer)
+    expected = _reference(commune_a_officer, {"q": "an"})
+    assert len(expected) > 2 * PAGE_SIZE
+    for number in (1, 2, 3):
+        response = client.get(reverse("households:list"), {"q": "an", "page": number})
+        page = response.context["page"]
+        shown = expected[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        assert [h.code for h in page] == shown
+        assert page.paginator.count == len(expected)
+    monkeypatch.setattr(CappedPaginator, "cap", PAGE_SIZE)
+    response = client.get(reverse("households:list"), {"q": "an", "page": 2})
+    page = response.context["page"]
+    assert page.paginator.capped and page.paginator.count == PAGE_SIZE + 1
+    assert [h.code for h in page] == expected[PAGE_SIZE : PAGE_SIZE + 1]
+
+
+@pytest.mark.django_db
+def test_ranked_pages_of_nothing_and_of_a_citizen_id(units, id_holder, commune_a_officer):
+    assert _paged(commune_a_officer, {"q": "khong co ai"}, 25)[0] == []
+    assert _paged(commune_a_officer, {"q": CITIZEN_ID}, 25)[0] == ["ID-1"]
+    assert _paged(commune_a_officer, {"q": CITIZEN_ID[:-1] + "9"}, 25)[0] == []

@@ -31,7 +31,7 @@ from giamngheo.reports.selectors.common import (
     with_json_text,
 )
 from giamngheo.reports.selectors.lineage import Resolver, communes_within
-from giamngheo.reviews.models import Assessment, ReviewRound, RoundSummary
+from giamngheo.reviews.models import Assessment, DeprivationSummary, ReviewRound, RoundSummary
 from giamngheo.standards import Standard, load_standard
 from giamngheo.standards.i18n import translation
 
@@ -142,26 +142,56 @@ def indicator_columns(standard_id: str, lang: str = "vi") -> list[tuple[str, str
     return [(spec.id, gettext(spec.title)) for spec in standard.indicators]
 
 
-def deprivations(*, actor: User, unit: AdminUnit, year: int, klass: str = "poor") -> Table:
-    """Forms 4–7: households of the class deprived on each indicator; rates over the class."""
+def deprivations(
+    *,
+    actor: User,
+    unit: AdminUnit,
+    year: int,
+    klass: str = "poor",
+    resolver: Resolver | None = None,
+) -> Table:
+    """Forms 4–7: households of the class deprived on each indicator; rates over the class.
+
+    Read from the rounds' summaries, counted when each round was frozen: `DeprivationSummary`
+    for the indicators and `RoundSummary` for the class's households, grouped as Form 1 is
+    (`deprivation_annotations` over the assessments is the definition they are checked against).
+    """
     rounds = _rounds(actor, unit, year)
     columns = indicator_columns(round_standard(rounds))
-    class_q = CLASSES[klass]
-    annotations: dict[str, Any] = {"households": Count("id", filter=class_q)}
-    for indicator, _title in columns:
-        annotations[indicator] = Count("id", filter=class_q & json_list_has("deprived", indicator))
+    indicators = [indicator for indicator, _title in columns]
+    resolver = resolver or Resolver()
     buckets = grouped(
-        with_json_text(Assessment.objects.filter(class_q), "deprived"),
-        annotations,
+        RoundSummary.objects.filter(poverty_class=klass),
+        {"households": Coalesce(Sum("households"), Value(0))},
         rounds=rounds,
-        resolver=Resolver(),
+        resolver=resolver,
+        village="village_id",
     )
+    deprived = grouped(
+        DeprivationSummary.objects.filter(poverty_class=klass, indicator__in=indicators),
+        {i: Coalesce(Sum("households", filter=Q(indicator=i)), Value(0)) for i in indicators},
+        rounds=rounds,
+        resolver=resolver,
+        village="village_id",
+    )
+    for key, bucket in deprived.items():
+        buckets.setdefault(key, Bucket()).merge(bucket)
     table = _table(unit, year, buckets, columns)
     for row in [*table.rows, table.total]:
         row.values["total_deprivations"] = sum(
-            (row.values.get(i, Decimal(0)) for i, _ in columns), Decimal(0)
+            (row.values.get(i, Decimal(0)) for i in indicators), Decimal(0)
         )
     return table
+
+
+def deprivation_annotations(klass: str, indicators: list[str]) -> dict[str, Any]:
+    """Forms 4–7's counts over assessments (with `with_json_text(..., "deprived")`): the direct
+    definition the summaries read by `deprivations` are checked against."""
+    class_q = CLASSES[klass]
+    annotations: dict[str, Any] = {"households": Count("id", filter=class_q)}
+    for indicator in indicators:
+        annotations[indicator] = Count("id", filter=class_q & json_list_has("deprived", indicator))
+    return annotations
 
 
 def household_groups(*, actor: User, unit: AdminUnit, year: int) -> Table:
@@ -193,7 +223,9 @@ def household_groups(*, actor: User, unit: AdminUnit, year: int) -> Table:
     return table
 
 
-def plain_groups(*, actor: User, unit: AdminUnit, year: int) -> Table:
+def plain_groups(
+    *, actor: User, unit: AdminUnit, year: int, resolver: Resolver | None = None
+) -> Table:
     """The dashboard's groups among the poor and near-poor, each counted in full.
 
     Read from the rounds' summaries (`RoundSummary`, one column per group of `PLAIN_GROUPS`,
@@ -209,7 +241,7 @@ def plain_groups(*, actor: User, unit: AdminUnit, year: int) -> Table:
         RoundSummary.objects.filter(poverty_class__in=list(CLASSES)),
         annotations,
         rounds=rounds,
-        resolver=Resolver(),
+        resolver=resolver or Resolver(),
         village="village_id",
     )
     return _table(unit, year, buckets)

@@ -88,14 +88,19 @@ def dashboard(*, actor: User, unit: AdminUnit, year: int | None = None) -> Dashb
         resolver=resolver,
         counts_only=True,
     )
-    movement = flows.unit_flows(actor=actor, unit=unit, year=year, persons=False).total
-    deprived = breakdowns.deprivations(actor=actor, unit=unit, year=year, klass="poor")
+    # One resolver for every read: the units and successions are loaded once.
+    movement = flows.unit_flows(
+        actor=actor, unit=unit, year=year, persons=False, resolver=resolver
+    ).total
+    deprived = breakdowns.deprivations(
+        actor=actor, unit=unit, year=year, klass="poor", resolver=resolver
+    )
     poor = deprived.total.values.get("households", Decimal(0))
     deprivation_rows = [
         (i, title, deprived.total.count(i), percent(deprived.total.values.get(i), poor))
         for i, title in deprived.columns
     ]
-    group_table = breakdowns.plain_groups(actor=actor, unit=unit, year=year)
+    group_table = breakdowns.plain_groups(actor=actor, unit=unit, year=year, resolver=resolver)
     total = group_table.total
     groups = {
         key: {

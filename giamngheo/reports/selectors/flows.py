@@ -117,13 +117,20 @@ def _unpack(bucket: Bucket) -> dict[str, dict[int, Decimal]]:
     return out
 
 
-def unit_flows(*, actor: User, unit: AdminUnit, year: int, persons: bool = True) -> Flows:
+def unit_flows(
+    *,
+    actor: User,
+    unit: AdminUnit,
+    year: int,
+    persons: bool = True,
+    resolver: Resolver | None = None,
+) -> Flows:
     """Movements by commune; persons are counted from each household's assessment that round."""
     require_aggregates(actor, unit)
     rounds = list(final_rounds(unit, year))
     if not rounds:
         raise NoApprovedRound(year)
-    resolver = Resolver()
+    resolver = resolver or Resolver()
     # Households from each round's movements counted when it was frozen (`FlowSummary`).
     counts = grouped(
         FlowSummary.objects.all(),

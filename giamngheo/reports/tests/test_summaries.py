@@ -1,7 +1,8 @@
 """Form 1 read from the round summaries says what the round's assessments say, and stays said.
 
 Each approved periodic round is counted once, when it is frozen (`reviews.RoundSummary`), by
-approved village and class. Here the figures built on those rows are compared with the direct
+approved village and class (and forms 4–7's deprivations, `reviews.DeprivationSummary`, by
+indicator too). Here the figures built on those rows are compared with the direct
 definition over assessments (`class_annotations`, `grouped` by round or frozen village), for a
 province with a commune merged whole and one split in two.
 """
@@ -21,7 +22,14 @@ from giamngheo.households.models import Household
 from giamngheo.households.tests.factories import HouseholdFactory
 from giamngheo.households.vocab import PovertyClass as C
 from giamngheo.reports.selectors import flows
-from giamngheo.reports.selectors.breakdowns import CLASSES, PLAIN_GROUPS, plain_groups
+from giamngheo.reports.selectors.breakdowns import (
+    CLASSES,
+    PLAIN_GROUPS,
+    deprivation_annotations,
+    deprivations,
+    indicator_columns,
+    plain_groups,
+)
 from giamngheo.reports.selectors.common import (
     CLASS_MEASURES,
     COUNTED_CLASSES,
@@ -29,6 +37,7 @@ from giamngheo.reports.selectors.common import (
     class_annotations,
     final_rounds,
     grouped,
+    with_json_text,
 )
 from giamngheo.reports.selectors.figures import CLASS_KEYS, _year_rows
 from giamngheo.reports.selectors.lineage import Resolver
@@ -39,6 +48,7 @@ from giamngheo.reports.tests.fixtures import (
 )
 from giamngheo.reviews.models import (
     Assessment,
+    DeprivationSummary,
     FlowSummary,
     Outcome,
     ReviewRound,
@@ -47,6 +57,7 @@ from giamngheo.reviews.models import (
     RoundType,
 )
 from giamngheo.reviews.services import round_snapshot_take
+from giamngheo.reviews.services.summaries import deprivations_write, summaries_write
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +97,32 @@ def assert_same_groups(actor, unit, year: int) -> None:
         for key in keys:
             got, want = row.values.get(key, Decimal(0)), bucket.values.get(key, Decimal(0))
             assert got == want, (row.label, year, key)
+
+
+def assert_same_deprivations(actor, unit, year: int) -> None:
+    """Forms 4–7 (both classes) from the deprivation summaries against the assessments' lists."""
+    indicators = [i for i, _ in indicator_columns("vn-2022")]
+    for klass, class_q in CLASSES.items():
+        expected = grouped(
+            with_json_text(Assessment.objects.filter(class_q), "deprived"),
+            deprivation_annotations(klass, indicators),
+            rounds=list(final_rounds(unit, year)),
+            resolver=Resolver(),
+        )
+        table = deprivations(actor=actor, unit=unit, year=year, klass=klass)
+        total = Bucket()
+        for row in table.rows:
+            bucket = expected.get((row.unit_pk,), Bucket())
+            total.merge(bucket)
+            for key in ("households", *indicators):
+                got, want = row.values.get(key, Decimal(0)), bucket.values.get(key, Decimal(0))
+                assert got == want, (row.label, year, klass, key)
+            assert row.exact == bucket.exact, (row.label, year, klass)
+            assert row.values["total_deprivations"] == sum(
+                (bucket.values.get(i, Decimal(0)) for i in indicators), Decimal(0)
+            )
+        for key in ("households", *indicators):
+            assert table.total.values.get(key, Decimal(0)) == total.values.get(key, Decimal(0))
 
 
 def assert_same_flows(actor, unit, year: int) -> None:
@@ -137,6 +174,7 @@ def test_summaries_give_the_assessments_figures_for_merged_and_split_communes(pr
             assert_same_as_direct(unit, year)
             assert_same_groups(officer, unit, year)
             assert_same_flows(officer, unit, year)
+            assert_same_deprivations(officer, unit, year)
     assert FlowSummary.objects.filter(round=province["round_A"]).exists()
     groups = plain_groups(actor=officer, unit=province["A"], year=2025).total.values
     # By hand: A's poor include one Tày head with a merit person and one Thái head unable to work.
@@ -170,11 +208,38 @@ def test_a_round_is_summarised_once_per_approved_village_and_class(province):
     assert not RoundSummary.objects.filter(round__year=2026).exists()
 
 
+def test_a_round_counts_its_deprivations_once_per_village_class_and_indicator(province, officer):
+    rows = DeprivationSummary.objects.filter(round=province["round_A"]).values_list(
+        "village_id", "poverty_class", "indicator", "households"
+    )
+    assert all(klass in (C.POOR, C.NEAR_POOR) for _, klass, _, _ in rows)
+    a1 = province["A1"].pk
+    assert (a1, C.NEAR_POOR, "health_insurance", 2) in set(rows)
+    table = deprivations(actor=officer, unit=province["A"], year=2025, klass="near_poor")
+    assert table.total.count("health_insurance") == 2 and table.total.count("households") == 2
+    # Counting the round again (the data migration after approval did) writes nothing more.
+    before = sorted(DeprivationSummary.objects.values_list("round_id", "village_id", "indicator"))
+    assert summaries_write([province["round_A"]]) == 0
+    assert deprivations_write({province["round_A"].pk}) == 0
+    after = sorted(DeprivationSummary.objects.values_list("round_id", "village_id", "indicator"))
+    assert after == before
+
+
 def test_summaries_and_figures_do_not_move_when_the_registry_does(province):
     before = sorted(RoundSummary.objects.values_list("round_id", "village_id", "poverty_class"))
     counts = sorted(RoundSummary.objects.values_list("households", "persons", "nlnn_households"))
     figures = {y: _year_rows(province["P"], y).total.counts for y in (2024, 2025)}
     movements = sorted(FlowSummary.objects.values_list("village_id", "flow", "households"))
+    deprived = sorted(
+        DeprivationSummary.objects.values_list(
+            "round_id", "village_id", "poverty_class", "indicator", "households"
+        )
+    )
+    officer = UserFactory(role=Role.PROVINCE_OFFICER, unit=province["P"])
+    forms = {
+        y: deprivations(actor=officer, unit=province["P"], year=y).total.values
+        for y in (2024, 2025)
+    }
     moved = [a.household_id for a in province["poor_a1"]]
     Household.objects.filter(pk__in=moved).update(
         unit=province["B1"], has_merit_person=True, head_ethnicity="06"
@@ -186,6 +251,7 @@ def test_summaries_and_figures_do_not_move_when_the_registry_does(province):
         unit=province["B1"]
     )
     Assessment.objects.filter(round=province["round_B"]).update(members=[])
+    Assessment.objects.filter(round=province["round_A"]).update(deprived=["employment"])
     assert sorted(RoundSummary.objects.values_list("round_id", "village_id", "poverty_class")) == (
         before
     )
@@ -195,6 +261,18 @@ def test_summaries_and_figures_do_not_move_when_the_registry_does(province):
     )
     assert {y: _year_rows(province["P"], y).total.counts for y in (2024, 2025)} == figures
     assert sorted(FlowSummary.objects.values_list("village_id", "flow", "households")) == movements
+    assert (
+        sorted(
+            DeprivationSummary.objects.values_list(
+                "round_id", "village_id", "poverty_class", "indicator", "households"
+            )
+        )
+        == deprived
+    )
+    assert {
+        y: deprivations(actor=officer, unit=province["P"], year=y).total.values
+        for y in (2024, 2025)
+    } == forms
 
 
 def test_empty_units_have_no_summary_rows_and_zero_counts():
@@ -202,7 +280,15 @@ def test_empty_units_have_no_summary_rows_and_zero_counts():
     assert not RoundSummary.objects.filter(round__unit__in=[u["NOROUND"], u["EMPTY"]]).exists()
     ward = set(RoundSummary.objects.filter(round=u["round_WARD"]).values_list("poverty_class"))
     assert ward == {(C.NOT_POOR,), (C.MIDDLE,)}
-    assert_same_groups(UserFactory(role=Role.PROVINCE_OFFICER, unit=u["T"]), u["T"], 2025)
+    actor = UserFactory(role=Role.PROVINCE_OFFICER, unit=u["T"])
+    assert_same_groups(actor, u["T"], 2025)
+    assert_same_deprivations(actor, u["T"], 2025)
+    assert not DeprivationSummary.objects.filter(round=u["round_WARD"]).exists()
+    table = {row.unit_pk: row for row in deprivations(actor=actor, unit=u["T"], year=2025).rows}
+    assert table[u["WARD"].pk].count("households") == 0
+    assert table[u["WARD"].pk].rate("nutrition", "households") is None
+    assert table[u["NOROUND"].pk].values.get("nutrition", 0) == 0
+    assert table[u["CO"].pk].count("nutrition") == 2
     rows = {row.unit_pk: row for row in _year_rows(u["T"], 2025).rows}
     ward_row = rows[u["WARD"].pk]
     assert ward_row.count("poor") == 0 and ward_row.rate("poor") == Decimal("0.00")
@@ -243,6 +329,7 @@ household = st.tuples(
     st.booleans(),  # merit, no working capacity and social protection alike
     st.booleans(),  # facts.nlnn
     st.integers(0, 4),  # members
+    st.lists(st.sampled_from(("nutrition", "employment", "housing_area")), unique=True),
 )
 
 
@@ -254,7 +341,7 @@ def test_any_year_of_any_rounds_sums_to_the_direct_figures(province, officer, ho
     """A year (2023) of rounds in former and today's communes, merged, split or whole."""
     with transaction.atomic():
         rounds = {}
-        for key, klass, ethnicity, flag, nlnn, members in households:
+        for key, klass, ethnicity, flag, nlnn, members, deprived in households:
             village = province[key]
             commune = village.parent
             if commune.pk not in rounds:
@@ -272,6 +359,8 @@ def test_any_year_of_any_rounds_sums_to_the_direct_figures(province, officer, ho
                 members=[{"member_id": str(i)} for i in range(members)],
                 facts={"nlnn": nlnn},
                 standard="vn-2022",
+                deprived=deprived,
+                deprivation_count=len(deprived),
             )
         for review_round in rounds.values():
             round_snapshot_take(review_round=review_round)
@@ -280,4 +369,5 @@ def test_any_year_of_any_rounds_sums_to_the_direct_figures(province, officer, ho
                 if final_rounds(unit, 2023).exists():
                     assert_same_as_direct(unit, 2023)
                     assert_same_groups(officer, unit, 2023)
+                    assert_same_deprivations(officer, unit, 2023)
         transaction.set_rollback(True)

@@ -12,7 +12,7 @@ from giamngheo.reviews.models.rounds import (
     RoundType,
 )
 from giamngheo.reviews.models.snapshots import RoundSnapshot, SnapshotEntry
-from giamngheo.reviews.models.summaries import FlowSummary, RoundSummary
+from giamngheo.reviews.models.summaries import DeprivationSummary, FlowSummary, RoundSummary
 
 # `stored_document_path` is named by migration 0005 (the stored file field's upload_to), so it stays here.
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "BaselineEntry",
     "ChangeRequest",
     "Complaint",
+    "DeprivationSummary",
     "Flow",
     "FlowSummary",
     "Outcome",

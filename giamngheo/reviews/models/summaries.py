@@ -90,3 +90,35 @@ class FlowSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.village_id} · {self.flow}: {self.households}"
+
+
+class DeprivationSummary(models.Model):
+    """How many households of a class an approved round found deprived on each indicator, per
+    village (forms 4–7 and the dashboard's deprivations).
+
+    Counted from the round's snapshot (each entry's class, village and deprived indicators as
+    approved) when it is frozen (`reviews.services.summaries`), for the poor and the near-poor
+    only, and never changed afterwards, like `RoundSummary`, whose `households` is the rates'
+    denominator.
+    """
+
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="+"
+    )
+    village_id = models.IntegerField(_("village id"))
+    poverty_class = models.CharField(_("class"), max_length=12, choices=PovertyClass.choices)
+    indicator = models.CharField(_("indicator"), max_length=64)
+    households = models.PositiveIntegerField(_("households"))
+
+    class Meta:
+        verbose_name = _("approved round deprivations")
+        verbose_name_plural = _("approved rounds' deprivations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "village_id", "poverty_class", "indicator"],
+                name="one_deprivation_summary_per_village_class_and_indicator",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.village_id} · {self.indicator}: {self.households}"

@@ -1,5 +1,6 @@
 """Counting an approved periodic round once, when it is frozen: Form 1's rows per village and class
-(`RoundSummary`) and forms 2 and 3's movements per village (`FlowSummary`).
+(`RoundSummary`), forms 2 and 3's movements per village (`FlowSummary`) and forms 4–7's
+deprivations per village, class and indicator (`DeprivationSummary`).
 
 Form 1, the dashboards, the portal's and the REST API's statistics sum a handful of these rows per
 round instead of every assessment. The counts are taken from the round's snapshot (the village,
@@ -10,6 +11,7 @@ grouped query per call, and written with one `bulk_create`; nothing updates them
 migration that counts rounds approved before summaries existed runs the same code.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 
 from django.apps import apps as django_apps
@@ -41,10 +43,11 @@ def summaries_write(rounds: Iterable, *, registry=django_apps) -> int:
         return 0
     entry_model = registry.get_model("reviews", "SnapshotEntry")
     ids = {r.pk for r in rounds if r.round_type == PERIODIC}
+    written = deprivations_write(ids, registry=registry)
     # Written once: a round summarised already (a snapshot taken again) keeps its summary.
     ids -= set(summary_model.objects.filter(round_id__in=ids).values_list("round_id", flat=True))
     if not ids:
-        return 0
+        return written
     nlnn = Q(assessment__facts__nlnn=True)
     rows = (
         entry_model.objects.filter(snapshot__round_id__in=ids)
@@ -72,7 +75,49 @@ def summaries_write(rounds: Iterable, *, registry=django_apps) -> int:
         for row in rows
     ]
     summary_model.objects.bulk_create(summaries, batch_size=2000)
-    return len(summaries) + _flows_write(ids, registry)
+    return written + len(summaries) + _flows_write(ids, registry)
+
+
+# Forms 4–7 and the dashboard count deprivations among these classes only.
+DEPRIVATION_CLASSES = ("poor", "near_poor")
+
+
+def deprivations_write(ids: set[int], *, registry=django_apps) -> int:
+    """The periodic rounds `ids`' poor and near-poor households deprived on each indicator, per approved village
+    and class, from the snapshot's entries (their `deprived` lists, as approved).
+
+    Counted in Python over the entries' lists: the same on SQLite and PostgreSQL, and a round's
+    poor and near-poor are a small part of its households. Rounds counted already are skipped; a
+    registry that predates these rows writes nothing."""
+    try:
+        model = registry.get_model("reviews", "DeprivationSummary")
+    except LookupError:
+        return 0
+    ids = ids - set(model.objects.filter(round_id__in=ids).values_list("round_id", flat=True))
+    if not ids:
+        return 0
+    counts: Counter[tuple[int, int, str, str]] = Counter()
+    entries = (
+        registry.get_model("reviews", "SnapshotEntry")
+        .objects.filter(snapshot__round_id__in=ids, poverty_class__in=DEPRIVATION_CLASSES)
+        .values_list("snapshot__round_id", "village_id", "poverty_class", "deprived")
+        .order_by()
+    )
+    for round_id, village_id, klass, deprived in entries.iterator(chunk_size=5000):
+        for indicator in set(deprived or ()):
+            counts[(round_id, village_id, klass, indicator)] += 1
+    rows = [
+        model(
+            round_id=round_id,
+            village_id=village_id,
+            poverty_class=klass,
+            indicator=indicator,
+            households=households,
+        )
+        for (round_id, village_id, klass, indicator), households in counts.items()
+    ]
+    model.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def _flows_write(ids: set[int], registry) -> int:
