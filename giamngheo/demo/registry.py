@@ -124,9 +124,15 @@ def write_registry(
     years = birth.astype("datetime64[Y]").astype(int) + 1970
     adult = (np.datetime64("2025-11-15") - birth).astype(int) >= 14 * 365
     # Citizen ID: birthplace code 031, century-and-sex digit, year of birth, then six digits
-    # (Circular 59/2021/TT-BCA); the six digits are a bijection of the row number, so unique.
+    # (Circular 59/2021/TT-BCA). The six digits are a bijection of the member's rank among those
+    # sharing the first six, so unique: the row number itself repeats them past a million members.
     century_sex = np.where(years >= 2000, 2, 0) + pop.member_sex
-    serial = (np.arange(m) * 7919) % 1_000_000
+    prefix = century_sex * 100 + years % 100
+    order = np.argsort(prefix, kind="stable")
+    ranked = np.arange(m) - np.searchsorted(prefix[order], prefix[order])
+    rank = np.empty(m, dtype=np.int64)
+    rank[order] = ranked
+    serial = (rank * 7919) % 1_000_000
     owner = hh_ids[pop.member_household]
     minority = pop.minority[pop.member_household]
     # The registry keeps the latest known values; each round's own values are in its assessment.
