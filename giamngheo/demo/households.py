@@ -6,6 +6,7 @@ per-row history; everything an officer changes afterwards is audited as usual.
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 from giamngheo.accounts.models import Role, User
 from giamngheo.demo.bulk import insert_rows, next_ids
 from giamngheo.demo.registry import db_value, write_registry
-from giamngheo.demo.synthetic import facts_for_year, generate_population
+from giamngheo.demo.synthetic import Population, facts_for_year, generate_population
 from giamngheo.geo.models import AdminUnit, Area, Level
 from giamngheo.households.models import Household, Member, ResidentCount
 from giamngheo.reviews.models import (
@@ -36,6 +37,8 @@ from giamngheo.standards import ENGINE_VERSION, classify_batch, select_standard
 BASE_YEAR = 2023
 ROUND_YEARS = (2024, 2025)
 BATCH = 5000
+# Households classified and written at a time: two of the engine's parallel parts.
+CHUNK = 200_000
 SNAPSHOT_NOTE = "Dữ liệu mô phỏng: chốt từ sổ hộ mô phỏng khi tạo dữ liệu."
 CONTRACT_MEMBER_FIELDS = [
     "date_of_birth",
@@ -127,21 +130,22 @@ def seed_households(
     arrived = ~left & (rng.random(pop.n) < 0.006)
     # Members are classified under the registry ids they are about to get (contract member_id).
     member_ids = np.array(next_ids(Member, len(pop.member_household)))
-    snapshots = {}
-    for year in (BASE_YEAR, *ROUND_YEARS):
-        h, m = facts_for_year(pop, year, review_date(year))
-        snapshots[year] = (h, m.with_columns(pl.Series("member_id", member_ids.astype(str))))
-    results = {
-        year: classify_batch(h, m, explain=year != BASE_YEAR, lang=None)
-        for year, (h, m) in snapshots.items()
-    }
+    communes = {v.parent_id: v.parent for v in villages}
+    commune_of = np.array([v.parent_id for v in villages])[pop.household_village]
     with transaction.atomic():
-        hh_ids = write_registry(
-            pop, villages, province, left, arrived, snapshots[ROUND_YEARS[-1]][1], member_ids
+        # The registry keeps the latest year's member facts; each year's facts are derived
+        # again when that year is classified (same seed, same facts) rather than kept.
+        _, latest = facts_for_year(pop, ROUND_YEARS[-1], review_date(ROUND_YEARS[-1]))
+        hh_ids = write_registry(pop, villages, province, left, arrived, latest, member_ids)
+        del latest
+        base = np.concatenate(
+            [
+                result["class"].to_numpy()
+                for _, _, result in _classified(pop, BASE_YEAR, member_ids, explain=False)
+            ]
         )
-        communes = {v.parent_id: v.parent for v in villages}
-        commune_of = np.array([v.parent_id for v in villages])[pop.household_village]
-        _write_baseline(province, communes, commune_of, hh_ids, results[BASE_YEAR], arrived)
+        _write_baseline(province, communes, commune_of, hh_ids, base, arrived)
+        del base
         rounds = 0
         rates = {}
         for year in ROUND_YEARS:
@@ -149,16 +153,19 @@ def seed_households(
             _write_counts(communes, commune_of, present, year)
             by_commune = _write_rounds(communes, year, chairmen)
             rounds += len(by_commune)
-            _write_assessments(
-                year,
-                snapshots[year],
-                results[year],
-                present,
-                hh_ids,
-                member_ids,
-                commune_of,
-                by_commune,
-            )
+            classes = []
+            for part, snapshot, result in _classified(pop, year, member_ids, explain=True):
+                _write_assessments(
+                    year,
+                    snapshot,
+                    result,
+                    present[part],
+                    hh_ids[part],
+                    commune_of[part],
+                    by_commune,
+                )
+                classes.append(result["class"].to_numpy())
+                del snapshot, result
             for rnd in by_commune.values():
                 outcomes_compute(rnd)
             snapshots_take(
@@ -167,16 +174,33 @@ def seed_households(
                 note=SNAPSHOT_NOTE,
                 insert=insert_rows,
             )
-            classes = results[year]["class"].to_numpy()[present]
+            assessed = np.concatenate(classes)[present]
             rates[year] = (
-                round(100 * float(np.mean(classes == "poor")), 2),
-                round(100 * float(np.mean(classes == "near_poor")), 2),
+                round(100 * float(np.mean(assessed == "poor")), 2),
+                round(100 * float(np.mean(assessed == "near_poor")), 2),
             )
     return SeedSummary(pop.n, len(pop.member_household), rounds, rates)
 
 
-def _write_baseline(province, communes, commune_of, hh_ids, result, arrived) -> None:
-    classes = result["class"].to_numpy()
+def _classified(
+    pop: Population, year: int, member_ids: np.ndarray, *, explain: bool
+) -> Iterator[tuple[slice, tuple[pl.DataFrame, pl.DataFrame], pl.DataFrame]]:
+    """`year`'s facts and classification, CHUNK households at a time (with their members).
+
+    A million households' explanations for a year at once would take gigabytes; a chunk's are
+    written and dropped before the next is classified.
+    """
+    households, members = facts_for_year(pop, year, review_date(year))
+    members = members.with_columns(pl.Series("member_id", member_ids).cast(pl.String))
+    starts = np.concatenate([[0], np.cumsum(pop.household_size)])
+    for lo in range(0, pop.n, CHUNK):
+        hi = min(lo + CHUNK, pop.n)
+        h = households.slice(lo, hi - lo)
+        m = members.slice(int(starts[lo]), int(starts[hi] - starts[lo]))
+        yield slice(lo, hi), (h, m), classify_batch(h, m, explain=explain, lang=None)
+
+
+def _write_baseline(province, communes, commune_of, hh_ids, classes, arrived) -> None:
     for k, commune in enumerate(sorted(communes.values(), key=lambda c: c.code), start=1):
         baseline = Baseline.objects.create(
             unit=commune,
@@ -244,9 +268,7 @@ def _write_rounds(communes, year, chairmen) -> dict[int, ReviewRound]:
     return by_commune
 
 
-def _write_assessments(
-    year, snapshot, result, present, hh_ids, member_ids, commune_of, by_commune
-) -> None:
+def _write_assessments(year, snapshot, result, present, hh_ids, commune_of, by_commune) -> None:
     households, members = snapshot
     members = members.with_columns(pl.col("date_of_birth").cast(pl.String))
     # JSON text built column-wise by Polars; one json.dumps per row would dominate the run.

@@ -13,6 +13,8 @@ from giamngheo.households.models import Household, LifeEvent, Member
 from giamngheo.households.text import search_text_series
 from giamngheo.households.vocab import LifeEventKind
 
+MEMBER_CHUNK = 200_000
+
 
 def db_value(model, name: str):
     """The converter Django would apply to `model.name` on this database."""
@@ -122,23 +124,17 @@ def write_registry(
     years = birth.astype("datetime64[Y]").astype(int) + 1970
     adult = (np.datetime64("2025-11-15") - birth).astype(int) >= 14 * 365
     # Citizen ID: birthplace code 031, century-and-sex digit, year of birth, then six digits
-    # (Circular 59/2021/TT-BCA); the six digits are a bijection of the row number, so unique.
+    # (Circular 59/2021/TT-BCA). The six digits are a bijection of the member's rank among those
+    # sharing the first six, so unique: the row number itself repeats them past a million members.
     century_sex = np.where(years >= 2000, 2, 0) + pop.member_sex
-    serial = (np.arange(m) * 7919) % 1_000_000
-    ids = [
-        f"031{c}{y % 100:02d}{s:06d}" if a else ""
-        for c, y, s, a in zip(
-            century_sex.tolist(), years.tolist(), serial.tolist(), adult.tolist(), strict=True
-        )
-    ]
-    dob = db_value(Member, "date_of_birth")
-    births = [dob(d) for d in birth.tolist()]
-    owner = hh_ids[pop.member_household].tolist()
-    minority = pop.minority[pop.member_household].tolist()
-    names = pop.member_name.tolist()
-    relations = pop.member_relation.tolist()
-    sexes = pop.member_sex.tolist()
-    numbers = pop.member_no.tolist()
+    prefix = century_sex * 100 + years % 100
+    order = np.argsort(prefix, kind="stable")
+    ranked = np.arange(m) - np.searchsorted(prefix[order], prefix[order])
+    rank = np.empty(m, dtype=np.int64)
+    rank[order] = ranked
+    serial = (rank * 7919) % 1_000_000
+    owner = hh_ids[pop.member_household]
+    minority = pop.minority[pop.member_household]
     # The registry keeps the latest known values; each round's own values are in its assessment.
     current = latest.select(
         "in_school",
@@ -150,46 +146,75 @@ def write_registry(
         "working_capacity",
         "social_allowance",
         pl.col("child_nutrition").fill_null(""),
-    ).rows()
-    insert_rows(
-        Member,
-        [
-            "id",
-            "household",
-            "member_no",
-            "full_name",
-            "sex",
-            "date_of_birth",
-            "relation",
-            "citizen_id",
-            "ethnicity",
-            "in_school",
-            "diploma",
-            "vocational_training",
-            "health_insurance",
-            "disability",
-            "employment",
-            "working_capacity",
-            "social_allowance",
-            "child_nutrition",
-            "is_merit_person",
-        ],
-        (
-            (
-                int(member_ids[j]),
-                owner[j],
-                numbers[j],
-                names[j],
-                "female" if sexes[j] else "male",
-                births[j],
-                relations[j],
-                ids[j],
-                "06" if minority[j] else "01",
-                *current[j],
-                False,
-            )
-            for j in range(m)
-        ),
     )
+    # SQLite stores dates as ISO text, PostgreSQL takes date objects (what DateField would send).
+    iso_dates = connection.vendor == "sqlite"
+    for lo in range(0, m, MEMBER_CHUNK):
+        part = slice(lo, min(lo + MEMBER_CHUNK, m))
+        # Python values for one chunk of members at a time: a million households' members
+        # as Python objects at once would take gigabytes.
+        ids = [
+            f"031{c}{y % 100:02d}{s:06d}" if a else ""
+            for c, y, s, a in zip(
+                century_sex[part].tolist(),
+                years[part].tolist(),
+                serial[part].tolist(),
+                adult[part].tolist(),
+                strict=True,
+            )
+        ]
+        births = birth[part].astype(str).tolist() if iso_dates else birth[part].tolist()
+        insert_rows(
+            Member,
+            [
+                "id",
+                "household",
+                "member_no",
+                "full_name",
+                "sex",
+                "date_of_birth",
+                "relation",
+                "citizen_id",
+                "ethnicity",
+                "in_school",
+                "diploma",
+                "vocational_training",
+                "health_insurance",
+                "disability",
+                "employment",
+                "working_capacity",
+                "social_allowance",
+                "child_nutrition",
+                "is_merit_person",
+            ],
+            (
+                (
+                    member_id,
+                    household,
+                    number,
+                    name,
+                    "female" if sex else "male",
+                    born,
+                    relation,
+                    citizen_id,
+                    "06" if minor else "01",
+                    *facts,
+                    False,
+                )
+                for member_id, household, number, name, sex, born, relation, citizen_id, minor, facts in zip(
+                    member_ids[part].tolist(),
+                    owner[part].tolist(),
+                    pop.member_no[part].tolist(),
+                    pop.member_name[part].tolist(),
+                    pop.member_sex[part].tolist(),
+                    births,
+                    pop.member_relation[part].tolist(),
+                    ids,
+                    minority[part].tolist(),
+                    current.slice(part.start, part.stop - part.start).iter_rows(),
+                    strict=True,
+                )
+            ),
+        )
     reset_sequences(Household, Member, LifeEvent)
     return hh_ids

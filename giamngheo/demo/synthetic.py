@@ -202,6 +202,18 @@ def generate_population(
     )
 
 
+def _select(conditions: list[np.ndarray], labels: list[str], default: str) -> pl.Series:
+    """`np.select` over text labels, as a Polars column.
+
+    `np.select` on strings broadcasts every label to a full-length unicode array first: for a
+    million households' members that alone is gigabytes. Codes, then labels, take a few MB.
+    """
+    codes = np.select(conditions, np.arange(len(labels)), default=len(labels))
+    return pl.Series(codes).replace_strict(
+        list(range(len(labels) + 1)), [*labels, default], return_dtype=pl.String
+    )
+
+
 def facts_for_year(
     pop: Population, year: int, review_date: dt.date
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -218,7 +230,7 @@ def facts_for_year(
     def chance(base: float, slope: float, size: int, zz: np.ndarray) -> np.ndarray:
         return rng.random(size) < base * np.exp(slope * zz)
 
-    housing = np.select(
+    housing = _select(
         [chance(0.004, 1.4, n, z), chance(0.02, 1.2, n, z), rng.random(n) < 0.35],
         ["simple", "less_solid", "semi_solid"],
         default="solid",
@@ -229,13 +241,18 @@ def facts_for_year(
     telecom = ~chance(0.01, 1.5, n, z)
     devices_none = chance(0.01, 1.4, n, z)
     hears = ~chance(0.06, 0.8, n, z)
-    devices = [[] if none else ["tv", "smartphone"] for none in devices_none.tolist()]
+    # Built as a column: a Python list per household costs seconds at a million households.
+    devices = pl.select(
+        pl.when(pl.lit(pl.Series(devices_none)))
+        .then(pl.lit([], dtype=pl.List(pl.String)))
+        .otherwise(pl.lit(["tv", "smartphone"], dtype=pl.List(pl.String)))
+    ).to_series()
     nlnn = (pop.household_area == 0) & (rng.random(n) < 0.55)
 
     age = (np.datetime64(review_date) - pop.member_birth).astype(int) // 365
     zm = z[hh]
     working = (age >= 15) & (age < 62)
-    employment = np.select(
+    employment = _select(
         [~working, chance(0.02, 1.0, m, zm), chance(0.10, 0.9, m, zm), rng.random(m) < 0.45],
         ["not_in_labour_force", "unemployed", "wage_without_contract", "self_employed"],
         default="wage_with_contract",
@@ -243,7 +260,7 @@ def facts_for_year(
     insured = ~chance(0.04, 1.2, m, zm) | (age < 6)
     school_age = (age >= 3) & (age <= 22)
     in_school = school_age & ~chance(0.015, 1.3, m, zm) & ((age < 18) | (rng.random(m) < 0.4))
-    diploma = np.select(
+    diploma = _select(
         [age < 11, age < 15, chance(0.03, 1.2, m, zm) & (age < 45), age < 18, rng.random(m) < 0.25],
         ["none", "primary", "primary", "lower_secondary", "university"],
         default="upper_secondary",
@@ -254,13 +271,13 @@ def facts_for_year(
     allowance = ((age >= 80) | (disability == "severe")) & (rng.random(m) < 0.9)
     capacity = ~((disability == "severe") | (age >= 75))
     # Recorded up to 17: the engine counts ages by birthday, this generator by whole years.
-    nutrition = np.where(
-        age < 18,
-        np.where(chance(0.03, 1.2, m, zm), "stunted", "normal"),
-        np.array(None, dtype=object),  # what np.where makes of None
-    )
+    stunted = np.where(chance(0.03, 1.2, m, zm), "stunted", "normal")
+    nutrition = pl.select(  # null for adults
+        pl.when(pl.lit(pl.Series(age < 18))).then(pl.lit(pl.Series(stunted)))
+    ).to_series()
 
-    ids = np.char.add("h", np.arange(n).astype(str))
+    # Text ids made by Polars: numpy's int-to-str makes fixed-width 21-character arrays.
+    ids = pl.select(pl.format("h{}", pl.lit(pl.Series(np.arange(n))))).to_series()
     households = pl.DataFrame(
         {
             "household_id": ids,
@@ -274,14 +291,14 @@ def facts_for_year(
             "domestic_water": water,
             "hygienic_latrine": latrine,
             "uses_telecom": telecom,
-            "info_devices": pl.Series(devices, dtype=pl.List(pl.String)),
+            "info_devices": devices,
             "hears_loudspeaker": hears,
         }
     )
     members = pl.DataFrame(
         {
-            "household_id": ids[hh],
-            "member_id": pop.member_no.astype(str),
+            "household_id": ids.gather(hh),
+            "member_id": pl.Series(pop.member_no).cast(pl.String),
             "date_of_birth": pop.member_birth.astype("datetime64[D]"),
             "sex": np.where(pop.member_sex == 0, "male", "female"),
             "relation": pop.member_relation,
@@ -293,7 +310,7 @@ def facts_for_year(
             "working_capacity": capacity,
             "disability": disability,
             "social_allowance": allowance,
-            "child_nutrition": pl.Series(nutrition.tolist(), dtype=pl.String),
+            "child_nutrition": nutrition,
             "ill_untreated": np.zeros(m, dtype=bool),
         }
     )
