@@ -39,19 +39,12 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from import_households import ensure_database  # noqa: E402  (the one copy)
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_NAME = "giamngheo_bench_screening"
 DAY = dt.date(2025, 10, 1)  # inside the periodic review's window (poverty-standards.md §0)
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup_django(url: str | None, var_dir: Path) -> None:
