@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from giamngheo.accounts import onboarding, selectors, services
+from giamngheo.accounts import onboarding, sealing, selectors, services
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.forms import DeactivateForm, OnboardingForm, UserFilterForm, UserForm
 from giamngheo.accounts.scoping import Capability
@@ -149,7 +149,7 @@ def onboarding_upload(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             show_on_form(form, exc)
         else:
-            sealed, key = onboarding.seal(onboarding.passwords_workbook(result))
+            sealed, key = sealing.seal(onboarding.passwords_workbook(result))
             request.session[SEALED] = base64.b64encode(sealed).decode()
             messages.success(
                 request,
@@ -175,9 +175,7 @@ def onboarding_upload(request: HttpRequest) -> HttpResponse:
 def onboarding_passwords(request: HttpRequest) -> HttpResponse:
     """The passwords workbook, once: the sealed copy leaves the session as it is opened."""
     sealed = request.session.pop(SEALED, None)
-    data = (
-        onboarding.unseal(base64.b64decode(sealed), request.POST.get("key", "")) if sealed else None
-    )
+    data = sealing.unseal(base64.b64decode(sealed), request.POST.get("key", "")) if sealed else None
     if data is None:
         raise DomainError(
             _(

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from giamngheo.accounts import onboarding
+from giamngheo.accounts import onboarding, sealing
 from giamngheo.accounts.models import Role, User
 from giamngheo.accounts.services import NewAccount, Refused, temporary_password, users_create
 from giamngheo.accounts.tests.factories import (
@@ -268,11 +268,11 @@ def test_the_template_offers_only_the_roles_the_actor_may_give_in_vietnamese(cli
 
 
 def test_the_passwords_cannot_be_opened_with_another_key(units, province_officer):
-    sealed, key = onboarding.seal(b"secret sheet")
+    sealed, key = sealing.seal(b"secret sheet")
     assert b"secret sheet" not in sealed
-    assert onboarding.unseal(sealed, key) == b"secret sheet"
-    assert onboarding.unseal(sealed, "00" * 32) is None
-    assert onboarding.unseal(sealed, "not hex") is None
+    assert sealing.unseal(sealed, key) == b"secret sheet"
+    assert sealing.unseal(sealed, "00" * 32) is None
+    assert sealing.unseal(sealed, "not hex") is None
 
 
 def test_people_who_manage_no_accounts_cannot_onboard(client, units):
