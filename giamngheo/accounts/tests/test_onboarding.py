@@ -273,6 +273,9 @@ def test_the_passwords_cannot_be_opened_with_another_key(units, province_officer
     assert sealing.unseal(sealed, key) == b"secret sheet"
     assert sealing.unseal(sealed, "00" * 32) is None
     assert sealing.unseal(sealed, "not hex") is None
+    tampered = sealed[:-1] + bytes([sealed[-1] ^ 1])
+    assert sealing.unseal(tampered, key) is None
+    assert sealing.seal(b"secret sheet")[0] != sealed  # a fresh key and nonce every time
 
 
 def test_people_who_manage_no_accounts_cannot_onboard(client, units):
