@@ -226,3 +226,20 @@ def test_load_units_command_prints_the_summary(units):
     text = out.getvalue()
     assert "Communes of today: 0 created, 0 updated, 114 unchanged" in text
     assert "Unmatched: 0" in text
+
+
+def test_todays_communes_carry_the_coordinates_the_source_gives(units, sources):
+    """The poverty map places each commune of today where vietnamadminunits puts it (its
+    admin_units table): every Hải Phòng commune lies inside the city's box, former units have no
+    point, and the load reports the communes the source gives none for instead of guessing."""
+    communes = AdminUnit.objects.current().filter(level=Level.COMMUNE, parent__code=HAI_PHONG)
+    placed = communes.filter(latitude__isnull=False, longitude__isnull=False)
+    codes = set(communes.values_list("code", flat=True))
+    unplaced = [item for item in units.without_coordinates if item.split()[0] in codes]
+    assert placed.count() + len(unplaced) == communes.count() == 114
+    assert placed.count() > 100
+    for lat, lon in placed.values_list("latitude", "longitude"):
+        assert 20.0 < lat < 21.2 and 105.9 < lon < 107.8, (lat, lon)  # Bạch Long Vĩ: 107.73
+    assert not AdminUnit.objects.filter(valid_to__isnull=False, latitude__isnull=False).exists()
+    placed_total = AdminUnit.objects.current().filter(level=Level.COMMUNE, latitude__isnull=False)
+    assert placed_total.count() + len(units.without_coordinates) == 3321
