@@ -105,7 +105,7 @@ class SupportPolicy(models.Model):
     legal_citation = models.CharField(
         _("legal basis"),
         max_length=300,
-        help_text=_("The document and article, e.g. Điều 9 Nghị định 07/2021/NĐ-CP."),
+        help_text=_("The legal document and its article, as the province cites them."),
     )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("shown to citizens"), default=True)
