@@ -6,7 +6,10 @@ historic years carried there through the lineage), so a symbol can never disagre
 row. Places come from the units' coordinates (`AdminUnit.latitude/longitude`, loaded from
 `vietnamadminunits`); a commune the source gives no point for is listed, never placed by guess.
 The projection is equirectangular, scaled to the province's bounding box: at a province's size
-the distortion is far below a symbol's width, and no tiles or boundaries are needed.
+the distortion is far below a symbol's width, and no tiles or boundaries are needed. A commune
+far from every other (an island district such as Bạch Long Vĩ, 100 km off Hải Phòng) would
+shrink the rest of the province to a corner, so it is drawn in a marked box under the map,
+named, instead of at its place.
 """
 
 from __future__ import annotations
@@ -24,8 +27,12 @@ from giamngheo.reports.selectors.figures import Row, Summary
 
 WIDTH = 640
 PADDING = 24
-MIN_RADIUS, MAX_RADIUS = 3.0, 18.0
+MIN_RADIUS, MAX_RADIUS = 3.0, 14.0
 MAX_HEIGHT = 720
+INSET_HEIGHT = 64
+# A commune is drawn in the box when its nearest neighbour is farther than this many times the
+# typical (median) distance between neighbours, and at least OUTLIER_MIN_DEGREES away.
+OUTLIER_FACTOR, OUTLIER_MIN_DEGREES = 8, 0.25
 
 # Poverty rate classes (percent, lower bounds) and their colours: a sequential yellow-to-red
 # scale (ColorBrewer YlOrRd, 6 classes) that stays readable for the common colour deficiencies.
@@ -47,6 +54,12 @@ class Symbol:
     href: str | None
     highlighted: bool = False
     exact: bool = True
+    in_box: bool = False  # drawn in the box for far-off communes, not at its place
+
+    @property
+    def label_x(self) -> float:
+        """Where a boxed commune's name starts, right of its symbol."""
+        return self.x + MAX_RADIUS + 6
 
     @property
     def label(self) -> str:
@@ -73,6 +86,14 @@ class SizeKey:
 
 
 @dataclass
+class Box:
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass
 class PovertyMap:
     unit: AdminUnit
     year: int
@@ -82,6 +103,11 @@ class PovertyMap:
     classes: list[LegendClass]
     sizes: list[SizeKey]
     unplaced: list[str] = field(default_factory=list)
+    box: Box | None = None  # where far-off communes are drawn
+
+    @property
+    def boxed(self) -> list[Symbol]:
+        return [s for s in self.symbols if s.in_box]
 
     @property
     def drawn(self) -> int:
@@ -152,10 +178,21 @@ def poverty_map(
             continue
         placed.append((row, float(unit.latitude), float(unit.longitude)))
     largest = max((row.count("poor") or 0 for row, _, _ in placed), default=0)
-    width, height, project = _projection([(lat, lon) for _, lat, lon in placed])
+    far = _far_off([(lat, lon) for _, lat, lon in placed])
+    width, height, project = _projection(
+        [(lat, lon) for i, (_, lat, lon) in enumerate(placed) if i not in far]
+    )
+    box = None
+    if far:
+        box = Box(PADDING, float(height), float(width - 2 * PADDING), float(INSET_HEIGHT - 8))
+        height += INSET_HEIGHT
     symbols = []
-    for row, lat, lon in placed:
-        x, y = project(lat, lon)
+    for i, (row, lat, lon) in enumerate(placed):
+        if i in far and box is not None:
+            slot = sorted(far).index(i)
+            x, y = box.x + MAX_RADIUS + 8 + slot * 180, box.y + box.height / 2
+        else:
+            x, y = project(lat, lon)
         rate = row.rate("poor")
         poor = row.count("poor")
         symbols.append(
@@ -171,6 +208,7 @@ def poverty_map(
                 href=href(row),
                 highlighted=highlight is not None and row.unit_pk == highlight.pk,
                 exact=row.exact,
+                in_box=i in far,
             )
         )
     # Large symbols first, so a small commune beside a large one stays visible and clickable.
@@ -184,7 +222,22 @@ def poverty_map(
         classes=_classes(),
         sizes=_sizes(largest),
         unplaced=sorted(unplaced),
+        box=box,
     )
+
+
+def _far_off(points: list[tuple[float, float]]) -> set[int]:
+    """Indexes of points far from every other point (see OUTLIER_FACTOR)."""
+    if len(points) < 5:
+        return set()
+    nearest = [
+        min(math.dist(p, q) for j, q in enumerate(points) if j != i) for i, p in enumerate(points)
+    ]
+    typical = sorted(nearest)[len(nearest) // 2]
+    limit = max(OUTLIER_FACTOR * typical, OUTLIER_MIN_DEGREES)
+    far = {i for i, d in enumerate(nearest) if d > limit}
+    # A box for a handful of far-off islands, never for half the province.
+    return far if len(far) <= 3 else set()
 
 
 def _projection(

@@ -18,6 +18,7 @@ from giamngheo.reports.selectors.figures import published_summary
 from giamngheo.reports.selectors.maps import (
     NO_FIGURES_COLOUR,
     RATE_COLOURS,
+    _far_off,
     poverty_map,
     rate_colour,
 )
@@ -248,3 +249,11 @@ def test_commune_dashboard_map_links_only_the_officers_own_commune(province, cli
 )
 def test_rate_classes_start_at_their_lower_bound(rate, colour):
     assert rate_colour(rate) == colour
+
+
+def test_only_a_commune_far_from_every_other_goes_in_the_box():
+    cluster = [(20.8 + i * 0.03, 106.3 + (i % 3) * 0.04) for i in range(12)]
+    assert _far_off(cluster) == set()
+    island = (20.13, 107.73)  # Bạch Long Vĩ
+    assert _far_off([*cluster, island]) == {12}
+    assert _far_off([cluster[0], island]) == set()  # too few points to call one far
