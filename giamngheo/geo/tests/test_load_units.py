@@ -234,12 +234,13 @@ def test_todays_communes_carry_the_coordinates_the_source_gives(units, sources):
     point, and the load reports the communes the source gives none for instead of guessing."""
     communes = AdminUnit.objects.current().filter(level=Level.COMMUNE, parent__code=HAI_PHONG)
     placed = communes.filter(latitude__isnull=False, longitude__isnull=False)
-    codes = set(communes.values_list("code", flat=True))
-    unplaced = [item for item in units.without_coordinates if item.split()[0] in codes]
-    assert placed.count() + len(unplaced) == communes.count() == 114
-    assert placed.count() > 100
+    assert placed.count() == communes.count() == 114
     for lat, lon in placed.values_list("latitude", "longitude"):
         assert 20.0 < lat < 21.2 and 105.9 < lon < 107.8, (lat, lon)  # Bạch Long Vĩ: 107.73
     assert not AdminUnit.objects.filter(valid_to__isnull=False, latitude__isnull=False).exists()
+    # vietnamadminunits 1.0.4 has a point for every commune of today.
     placed_total = AdminUnit.objects.current().filter(level=Level.COMMUNE, latitude__isnull=False)
-    assert placed_total.count() + len(units.without_coordinates) == 3321
+    assert placed_total.count() == 3321 and units.without_coordinates == []
+    out = StringIO()
+    units.write(out)
+    assert "Communes of today the source gives no coordinates for: 0" in out.getvalue()
