@@ -170,7 +170,14 @@ def ensure_users(
 
 def run(*, stdout, seed: int = 2025, households: int = 100_000) -> list[DemoLogin]:
     rng = random.Random(seed)
-    if not AdminUnit.objects.filter(level=Level.PROVINCE, code=DEMO_PROVINCE).exists():
+    # Loaded again when a database of an earlier version has the units without their points.
+    unplaced = AdminUnit.objects.current().filter(
+        level=Level.COMMUNE, parent__code=DEMO_PROVINCE, latitude__isnull=True
+    )
+    if (
+        not AdminUnit.objects.filter(level=Level.PROVINCE, code=DEMO_PROVINCE).exists()
+        or unplaced.exists()
+    ):
         units_load(province_codes=[DEMO_PROVINCE], stdout=stdout)
     with transaction.atomic():
         province = demo_province()

@@ -97,6 +97,14 @@ class AdminUnit(models.Model):
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     source = models.CharField(_("source"), max_length=120, blank=True)
+    # A point inside today's unit, as the loader's source gives it (geo/data/README.md); drawn on
+    # the poverty map. Empty for former units and where the source gives none: never guessed.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     objects = AdminUnitQuerySet.as_manager()
 

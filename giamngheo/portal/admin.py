@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
-from giamngheo.portal.models import Article, Category
+from giamngheo.accounts.scoping import Capability, has_capability
+from giamngheo.portal.models import Article, Category, SupportPolicy
 
 
 @admin.register(Category)
@@ -22,3 +25,37 @@ class ArticleAdmin(admin.ModelAdmin):
         if obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(SupportPolicy)
+class SupportPolicyAdmin(SimpleHistoryAdmin):
+    """Only the province lists policies: its staff at the province level (who also set its
+    targets), or the system administrator."""
+
+    list_display = ["name", "poverty_class", "legal_citation", "is_active", "position"]
+    list_filter = ["poverty_class", "is_active"]
+    list_editable = ["is_active", "position"]
+    search_fields = ["name", "legal_citation", "description"]
+
+    def _province_editor(self, request: HttpRequest) -> bool:
+        user = request.user
+        return bool(
+            user.is_active
+            and user.is_staff
+            and (user.is_superuser or has_capability(user, Capability.SET_TARGETS))
+        )
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._province_editor(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._province_editor(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._province_editor(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._province_editor(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._province_editor(request)

@@ -1,4 +1,5 @@
-"""The department's public news: articles in categories, published by editors in the admin."""
+"""The department's public news (articles in categories, published by editors in the admin) and
+the support policies the province lists for citizens."""
 
 from django.conf import settings
 from django.db import models
@@ -6,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from giamngheo.households.vocab import PovertyClass
 
 
 class Category(models.Model):
@@ -81,3 +84,42 @@ class Article(models.Model):
             .filter(category_id=self.category_id)
             .exclude(pk=self.pk)[:limit]
         )
+
+
+class SupportPolicyQuerySet(models.QuerySet):
+    def shown_for(self, poverty_class: str) -> "SupportPolicyQuerySet":
+        return self.filter(is_active=True, poverty_class=poverty_class)
+
+
+class SupportPolicy(models.Model):
+    """A support policy for households of one class, as the province's staff list it.
+
+    The table starts empty and nothing fills it but the province: which policies apply, and
+    under which legal text, is the province's statement, never the software's.
+    """
+
+    name = models.CharField(_("policy"), max_length=300)
+    poverty_class = models.CharField(
+        _("applies to households classed"), max_length=16, choices=PovertyClass.choices
+    )
+    legal_citation = models.CharField(
+        _("legal basis"),
+        max_length=300,
+        help_text=_("The legal document and its article, as the province cites them."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("shown to citizens"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SupportPolicyQuerySet.as_manager()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("support policy")
+        verbose_name_plural = _("support policies")
+        ordering = ["poverty_class", "position", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.households.vocab import PovertyClass
-from giamngheo.portal.models import Article, Category
+from giamngheo.portal.models import Article, Category, SupportPolicy
 from giamngheo.reports.selectors.common import FINAL_STATUSES
 from giamngheo.reviews.models import ReviewRound, RoundSnapshot
 
@@ -57,3 +57,8 @@ def posting_list(*, review_round: ReviewRound) -> list[dict] | None:
         .order_by("village", "poverty_class", "head_name", "household_code")
         .values("head_name", "village", "poverty_class")
     )
+
+
+def support_policies(*, poverty_class: str) -> QuerySet[SupportPolicy]:
+    """The province's policies shown for a class, in its order (empty until it lists some)."""
+    return SupportPolicy.objects.shown_for(poverty_class)

@@ -14,7 +14,8 @@ import re
 import sqlite3
 import unicodedata
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,20 @@ class SourceUnit:
     current: bool
     parent_code: str | None
     scope: str  # code of today's province whose territory the unit lies in ("" if unknown)
+    # Where `vietnamadminunits` places today's units (its table admin_units, columns wardLat and
+    # wardLon, provinceLat and provinceLon); None where it gives none. Former units get none.
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+COORDINATE_PLACES = Decimal("0.000001")
+
+
+def coordinate(value: float | None) -> Decimal | None:
+    """A source's degrees as the six-decimal Decimal the unit table stores (None stays None)."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(COORDINATE_PLACES)
 
 
 @dataclass(frozen=True)
@@ -119,7 +134,8 @@ def read_sources(paths: SourcePaths | None = None) -> Sources:
     converter = json.loads(paths.converter.read_text(encoding="utf-8"))
     with closing(sqlite3.connect(f"{paths.dataset_db.resolve().as_uri()}?mode=ro", uri=True)) as db:
         new_rows = db.execute(
-            "SELECT provinceKey, provinceCode, wardKey, wardCode, ward FROM admin_units"
+            "SELECT provinceKey, provinceCode, wardKey, wardCode, ward,"
+            " provinceLat, provinceLon, wardLat, wardLon FROM admin_units"
             " ORDER BY provinceCode, wardCode"
         ).fetchall()
         legacy_rows = db.execute(
@@ -132,7 +148,8 @@ def read_sources(paths: SourcePaths | None = None) -> Sources:
         former_source=f"{FORMER_PACKAGE} {_version(FORMER_PACKAGE)}",
     )
     _read_current(sources, nested)
-    new_keys = _match_new_keys(sources, new_rows)
+    new_keys = _match_new_keys(sources, [row[:5] for row in new_rows])
+    _place_current(sources, new_rows, new_keys)
     former_keys = _read_former(sources, legacy_rows, converter["DICT_PROVINCE"], new_keys)
     _read_edges(sources, converter, new_keys, former_keys)
     return sources
@@ -209,6 +226,23 @@ def _match_new_keys(sources: Sources, rows: list[tuple]) -> _NewKeys:
         keys.communes[(pkey, wkey)] = named[0]
         sources.matched_by_name.append(Note(pcode, f"{ward} ({pcode}): code {wcode} -> {named[0]}"))
     return keys
+
+
+def _place_current(sources: Sources, rows: list[tuple], keys: _NewKeys) -> None:
+    """Today's provinces and communes get the coordinates of the row their name keys matched."""
+    places: dict[tuple[str, str], tuple[float | None, float | None]] = {}
+    for pkey, _pcode, wkey, _wcode, _ward, plat, plon, wlat, wlon in rows:
+        if pkey in keys.provinces:
+            places.setdefault((PROVINCE, keys.provinces[pkey]), (plat, plon))
+        code = keys.communes.get((pkey, wkey))
+        if code is not None:
+            places[(COMMUNE, code)] = (wlat, wlon)
+    for i, unit in enumerate(sources.units):
+        lat, lon = (
+            places.get((unit.level, unit.code), (None, None)) if unit.current else (None, None)
+        )
+        if lat is not None and lon is not None:
+            sources.units[i] = replace(unit, latitude=coordinate(lat), longitude=coordinate(lon))
 
 
 @dataclass

@@ -23,7 +23,9 @@ from giamngheo.geo.services.unit_sources import SourceEdge, Sources, SourceUnit,
 
 FORMER_VALID_TO = REARRANGEMENT_DATE - dt.timedelta(days=1)
 BATCH = 500
-UNIT_FIELDS = ["name", "division_type", "parent", "valid_to", "source", "area", "path"]
+UNIT_FIELDS = [
+    "name", "division_type", "parent", "valid_to", "source", "area", "path", "latitude", "longitude"
+]  # fmt: skip
 EDGE_FIELDS = ["effective_date", "is_split", "is_default", "legal_basis", "source"]
 
 
@@ -44,6 +46,7 @@ class LoadReport:
     split_units: int = 0
     unmatched: list[str] = field(default_factory=list)
     matched_by_name: list[str] = field(default_factory=list)
+    without_coordinates: list[str] = field(default_factory=list)  # today's communes
     sources: list[str] = field(default_factory=list)
 
     @property
@@ -85,6 +88,11 @@ class LoadReport:
         )
         if verbose:
             lines += [f"  {item}" for item in self.matched_by_name]
+        lines.append(
+            _("Communes of today the source gives no coordinates for: %(n)d")
+            % {"n": len(self.without_coordinates)}
+        )
+        lines += [f"  {item}" for item in self.without_coordinates]
         lines.append(_("Unmatched: %(n)d") % {"n": len(self.unmatched)})
         lines += [f"  {item}" for item in self.unmatched]
         for line in lines:
@@ -119,6 +127,11 @@ def units_load(
         unmatched=[str(n) for n in sources.unmatched if n.scope in scopes],
         matched_by_name=[str(n) for n in sources.matched_by_name if n.scope in scopes],
         sources=[sources.current_source, sources.former_source],
+        without_coordinates=[
+            f"{u.code} {u.name}"
+            for u in units
+            if u.current and u.level == Level.COMMUNE and u.latitude is None
+        ],
     )
     with transaction.atomic():
         rows: dict[tuple[str, str, bool], AdminUnit] = {}
@@ -253,6 +266,8 @@ def _assign(row: AdminUnit, unit: SourceUnit, parent: AdminUnit | None, source: 
     row.parent = parent
     row.valid_to = None if unit.current else FORMER_VALID_TO
     row.source = source
+    row.latitude = unit.latitude
+    row.longitude = unit.longitude
 
 
 def _path(row: AdminUnit, parent: AdminUnit | None) -> str:

@@ -226,3 +226,21 @@ def test_load_units_command_prints_the_summary(units):
     text = out.getvalue()
     assert "Communes of today: 0 created, 0 updated, 114 unchanged" in text
     assert "Unmatched: 0" in text
+
+
+def test_todays_communes_carry_the_coordinates_the_source_gives(units, sources):
+    """The poverty map places each commune of today where vietnamadminunits puts it (its
+    admin_units table): every Hải Phòng commune lies inside the city's box, former units have no
+    point, and the load reports the communes the source gives none for instead of guessing."""
+    communes = AdminUnit.objects.current().filter(level=Level.COMMUNE, parent__code=HAI_PHONG)
+    placed = communes.filter(latitude__isnull=False, longitude__isnull=False)
+    assert placed.count() == communes.count() == 114
+    for lat, lon in placed.values_list("latitude", "longitude"):
+        assert 20.0 < lat < 21.2 and 105.9 < lon < 107.8, (lat, lon)  # Bạch Long Vĩ: 107.73
+    assert not AdminUnit.objects.filter(valid_to__isnull=False, latitude__isnull=False).exists()
+    # vietnamadminunits 1.0.4 has a point for every commune of today.
+    placed_total = AdminUnit.objects.current().filter(level=Level.COMMUNE, latitude__isnull=False)
+    assert placed_total.count() == 3321 and units.without_coordinates == []
+    out = StringIO()
+    units.write(out)
+    assert "Communes of today the source gives no coordinates for: 0" in out.getvalue()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.access import requires
-from giamngheo.accounts.scoping import Capability, has_capability
+from giamngheo.accounts.scoping import Capability, can, has_capability
 from giamngheo.reports.exports import excel, forms, pdf
 from giamngheo.reports.exports.tables import header_grid, label_codes
 from giamngheo.reports.selectors.af import af_measures
@@ -19,7 +19,8 @@ from giamngheo.reports.selectors.common import NoApprovedRound, require_aggregat
 from giamngheo.reports.selectors.dashboard import dashboard as dashboard_data
 from giamngheo.reports.selectors.dashboard import scoped_units
 from giamngheo.reports.selectors.drilldown import figure_households
-from giamngheo.reports.selectors.figures import report_years
+from giamngheo.reports.selectors.figures import Row, published_summary, report_years
+from giamngheo.reports.selectors.maps import PovertyMap, poverty_map
 from giamngheo.reports.selectors.whatif import CAPABILITY as WHATIF_CAPABILITY
 from giamngheo.reports.templatetags.vn import vn_cell
 from giamngheo.reports.views.common import (
@@ -63,8 +64,44 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "deprived": _("Share of poor households deprived (%)"),
         },
         **_picker(request, params, data.year),
+        "map": _dashboard_map(request, data),
+        "map_years": data.years,
+        "map_form_unit": data.unit,
+        "map_link_note": _("Choose a commune to list its poor households, where your role allows."),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _dashboard_map(request: HttpRequest, data) -> PovertyMap | None:
+    """The province's communes; on a commune's dashboard the same published figures of its
+    province, the commune outlined. A symbol opens the commune's poor households for whoever
+    may read them, else the commune's dashboard where the reader may see it."""
+    unit, year = data.unit, data.year
+    province = unit.province()
+    if province is None:
+        return None
+    summary = data.summary
+    if province.pk != unit.pk:
+        try:
+            summary = published_summary(unit=province, year=year)
+        except NoApprovedRound:
+            return None
+    households, dashboard_url = reverse("reports:households"), reverse("reports:dashboard")
+
+    def href(row: Row) -> str | None:
+        commune = row.unit
+        if commune is None:
+            return None
+        if can(request.user, Capability.READ_RECORDS, commune):
+            query = urlencode({"unit": commune.pk, "year": year, "measure": "poor"})
+            return f"{households}?{query}"
+        if can(request.user, Capability.READ_AGGREGATES, commune):
+            return f"{dashboard_url}?{urlencode({'unit': commune.pk, 'year': year})}"
+        return None
+
+    return poverty_map(
+        summary=summary, href=href, highlight=unit if province.pk != unit.pk else None
+    )
 
 
 def _form(request: HttpRequest, form: str):
