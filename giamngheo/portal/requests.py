@@ -74,7 +74,7 @@ def posting_round(household: Household, day: dt.date) -> ReviewRound | None:
 
 def kinds_on(household: Household, day: dt.date) -> list[str]:
     """The kinds of request the household may file on `day`, in the order the form offers them."""
-    kinds = [Kind.REVIEW if in_annual_period(day) else Kind.REGULAR]
+    kinds: list[str] = [Kind.REVIEW if in_annual_period(day) else Kind.REGULAR]
     if posting_round(household, day) is not None:
         kinds.append(Kind.COMPLAINT)
     kinds.append(Kind.CORRECTION)
