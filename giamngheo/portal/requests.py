@@ -339,6 +339,12 @@ def request_confirm(
         if review_round is not None:
             round_list_households(actor=actor, review_round=review_round, households=[household])
             r.review_round = review_round
+        elif ReviewRound.objects.filter(
+            unit=commune_of(household.unit), round_type=RoundType.PERIODIC, year=year
+        ).exists():
+            # This year's listing is over (Art. 4(1) is its first step): the next one takes it.
+            year += 1
+            r.review_year = year
         r.decision_due = legal.periodic_window(review_round.year if review_round else year)[1]
     elif r.kind in NEEDS_EVIDENCE:
         r.change_request = change_request_create(

@@ -331,6 +331,15 @@ def test_a_confirmed_form_01_waits_for_the_listing_which_includes_it_art_4_1(
     assert r.assessments.filter(household=household).exists()
 
 
+def test_form_01_confirmed_after_this_years_listing_waits_for_the_next_one_art_4_1(
+    people, posting, household
+):
+    item = filed(household, Kind.REVIEW, dt.date(2025, 10, 2))
+    item = confirm(people["commune_a_officer"], item, dt.date(2025, 10, 3))
+    assert item.review_round is None and item.review_year == 2026
+    assert item.decision_due == dt.date(2026, 12, 14)
+
+
 def test_a_correction_becomes_a_change_request_with_its_reason_and_changes_nothing(
     people, household
 ):
