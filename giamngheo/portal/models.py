@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from giamngheo.validators import validate_date_in_range
+
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=120)
@@ -115,7 +117,7 @@ class CitizenRequest(models.Model):
     text = models.TextField(_("request"))
     phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
-    filed_on = models.DateField(_("filed on"))
+    filed_on = models.DateField(_("filed on"), validators=[validate_date_in_range])
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
     )
@@ -146,7 +148,9 @@ class CitizenRequest(models.Model):
         blank=True,
         related_name="+",
     )
-    decision_due = models.DateField(_("legal deadline"), null=True, blank=True)
+    decision_due = models.DateField(
+        _("legal deadline"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("confirmed or refused by"),
