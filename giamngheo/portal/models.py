@@ -1,5 +1,5 @@
-"""The department's public news (articles in categories, published by editors in the admin) and
-the support policies the province lists for citizens."""
+"""The department's public news (articles in categories, published by editors in the admin), the
+requests households file online, and the support policies the province lists for citizens."""
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from giamngheo.households.vocab import PovertyClass
+from giamngheo.validators import validate_date_in_range
 
 
 class Category(models.Model):
@@ -84,6 +85,100 @@ class Article(models.Model):
             .filter(category_id=self.category_id)
             .exclude(pk=self.pk)[:limit]
         )
+
+
+class CitizenRequest(models.Model):
+    """A request a household filed online after proving itself with its lookup code.
+
+    Filing online does not yet count as lodging it with the commune: it is "received" until the
+    household comes to the commune and an officer confirms it, which opens what the law provides
+    for its kind (a listing for the annual review, a change request, a complaint).
+    """
+
+    class Kind(models.TextChoices):
+        # Decision 24/2021/QĐ-TTg: Form 01 (Art. 4(1)), Form 04 (Art. 5), complaints (Art. 4(3));
+        # a correction is the data subject's right under Law 91/2025/QH15.
+        REVIEW = "review", _("Request for review in the annual review (Form 01)")
+        REGULAR = "regular", _("Request for a regular review (Form 04)")
+        COMPLAINT = "complaint", _("Complaint about the posted list")
+        CORRECTION = "correction", _("Correction of personal data")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received — to be confirmed by the household at the commune")
+        CONFIRMED = "confirmed", _("Confirmed at the commune")
+        REJECTED = "rejected", _("Not accepted")
+
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    household = models.ForeignKey(
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="citizen_requests",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    text = models.TextField(_("request"))
+    phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
+    filed_on = models.DateField(_("filed on"), validators=[validate_date_in_range])
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
+    )
+    # Form 01: the year of the annual review it asks for; a complaint: the round whose posted
+    # list it is about; Form 01 once listed: the round that lists it.
+    review_year = models.PositiveSmallIntegerField(_("review year"), null=True, blank=True)
+    review_round = models.ForeignKey(
+        "reviews.ReviewRound",
+        verbose_name=_("round"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    complaint = models.ForeignKey(
+        "reviews.Complaint",
+        verbose_name=_("complaint"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    change_request = models.ForeignKey(
+        "reviews.ChangeRequest",
+        verbose_name=_("change request"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_due = models.DateField(
+        _("legal deadline"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed or refused by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("confirmed or refused at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for not accepting"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("citizen request")
+        verbose_name_plural = _("citizen requests")
+        ordering = ["-filed_at"]
+        indexes = [models.Index(fields=["status", "-filed_at"], name="citizen_request_queue")]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+    @property
+    def unit(self):
+        """The household's village: who may see the request follows it."""
+        return self.household.unit
 
 
 class SupportPolicyQuerySet(models.QuerySet):

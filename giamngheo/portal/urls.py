@@ -1,6 +1,6 @@
 from django.urls import path
 
-from giamngheo.portal import views
+from giamngheo.portal import request_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -11,4 +11,10 @@ urlpatterns = [
     path("thong-ke.csv", views.statistics_csv, name="statistics_csv"),
     path("niem-yet/", views.postings, name="postings"),
     path("niem-yet/<int:pk>/", views.posting, name="posting"),
+    # Citizen requests: filed after the lookup, tracked by code; the commune's queue.
+    path("tra-cuu/de-nghi/", request_views.request_new, name="request_new"),
+    path("tra-cuu/ho-so/", request_views.request_find, name="request_find"),
+    path("tra-cuu/ho-so/<str:code>/", request_views.request_status, name="request_status"),
+    path("can-bo/de-nghi/", request_views.request_queue, name="request_queue"),
+    path("can-bo/de-nghi/<int:pk>/", request_views.request_detail, name="request_detail"),
 ]

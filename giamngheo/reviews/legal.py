@@ -26,6 +26,10 @@ REPOSTING = Duration(3, "working_days", "Decision 24/2021/QĐ-TTg, Art. 4(3)")
 # Ad-hoc (regular) reviews are decided within 15 days of their start; one procedure catalogue
 # says 15 working days, so this is kept as data and flagged.
 AD_HOC_DECISION = Duration(15, "days", "Decision 24/2021/QĐ-TTg, Art. 5", confirmed=False)
+# Regular reviews start on the 15th of each month (Art. 3); a request received by then joins that
+# month's review, a later one the next month's.
+REGULAR_REVIEW_DAY = 15
+REGULAR_REVIEW_ARTICLE = "Decision 24/2021/QĐ-TTg, Art. 3"
 
 # Periodic reviews run from 1 September to 14 December each year (Art. 3, Decision 24/2021).
 PERIODIC_WINDOW = ((9, 1), (12, 14))
@@ -46,3 +50,16 @@ APPROVAL_ARTICLE = "Decision 24/2021/QĐ-TTg, Art. 4(4)"
 def periodic_window(year: int) -> tuple[dt.date, dt.date]:
     (m1, d1), (m2, d2) = PERIODIC_WINDOW
     return dt.date(year, m1, d1), dt.date(year, m2, d2)
+
+
+def regular_review_start(received_on: dt.date) -> dt.date:
+    """The 15th on or after `received_on`: the start of the monthly review that takes it up."""
+    if received_on.day <= REGULAR_REVIEW_DAY:
+        return received_on.replace(day=REGULAR_REVIEW_DAY)
+    year, month = divmod(received_on.month, 12)
+    return dt.date(received_on.year + year, month + 1, REGULAR_REVIEW_DAY)
+
+
+def regular_review_deadline(received_on: dt.date) -> dt.date:
+    """Last day for the chairman's decision: 15 days from the start of that monthly review."""
+    return regular_review_start(received_on) + dt.timedelta(days=AD_HOC_DECISION.value)

@@ -39,6 +39,7 @@ from giamngheo.api.models import (
     SubmissionAttachment,
 )
 from giamngheo.jobs.models import Job
+from giamngheo.portal.models import CitizenRequest
 from giamngheo.programs.tests.factories import make_program, two_organisations
 from giamngheo.reports.models import Target
 from giamngheo.reviews.tests.conftest import POOR, make_household
@@ -157,6 +158,8 @@ OBJECTS: dict[str, Obj] = {
     "reviews:member_change_confirm": Obj("member_change"),
     "reviews:member_change_reject": Obj("member_change"),
     "portal:posting": Obj("round"),
+    "portal:request_status": Obj("slug"),
+    "portal:request_detail": Obj("citizen_request"),
     "portal:category": Obj("slug"),
     "portal:article": Obj("slug"),
     "programs:detail": Obj("program"),
@@ -337,6 +340,13 @@ def _build() -> dict:
             file=ContentFile(b"\xff\xd8jpeg", name="nha.jpg"),
             content_type="image/jpeg",
             size=6,
+        )
+        sides[side]["citizen_request"] = CitizenRequest.objects.create(
+            tracking_code=f"MATRIX{side.upper()}",
+            household=household,
+            kind=CitizenRequest.Kind.CORRECTION,
+            text="Sửa ngày sinh",
+            filed_on=dt.date(2026, 3, 2),
         )
         member = household.members.first()
         sides[side]["member_change"] = MemberChange.objects.create(

@@ -13,6 +13,7 @@ from giamngheo.api.selectors import submissions_waiting
 from giamngheo.errors import attempt
 from giamngheo.geo.models import AdminUnit, Level
 from giamngheo.households.services import citizen_id_search_record
+from giamngheo.portal.requests import review_requests_list
 from giamngheo.reviews import legal, selectors, services, workflow
 from giamngheo.reviews.forms import (
     AdvanceForm,
@@ -199,9 +200,14 @@ def round_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_list_households(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.round_get(actor=request.user, pk=pk)
-    added = attempt(
-        request, lambda: services.round_list_households(actor=request.user, review_round=r)
-    )
+
+    def list_all() -> int:
+        # Art. 4(1): the households the commune manages, and those that asked for a review
+        # online (portal), even one that has since left the lists.
+        added = services.round_list_households(actor=request.user, review_round=r)
+        return added + review_requests_list(actor=request.user, review_round=r)
+
+    added = attempt(request, list_all)
     if added is not None:
         messages.success(request, _("%(n)d households listed.") % {"n": int(added)})
     return redirect(r)
