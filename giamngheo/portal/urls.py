@@ -1,6 +1,6 @@
 from django.urls import path
 
-from giamngheo.portal import views
+from giamngheo.portal import lookup, views
 
 app_name = "portal"
 urlpatterns = [
@@ -11,4 +11,9 @@ urlpatterns = [
     path("thong-ke.csv", views.statistics_csv, name="statistics_csv"),
     path("niem-yet/", views.postings, name="postings"),
     path("niem-yet/<int:pk>/", views.posting, name="posting"),
+    path("tra-cuu/", lookup.lookup, name="lookup"),
+    path("tra-cuu/ket-qua/", lookup.lookup_result, name="lookup_result"),
+    path("tra-cuu/du-lieu/", lookup.lookup_personal_data, name="lookup_personal_data"),
+    path("tra-cuu/thoat/", lookup.lookup_end, name="lookup_end"),
+    path("ma-tra-cuu/<int:pk>/", lookup.lookup_code, name="lookup_code"),
 ]
