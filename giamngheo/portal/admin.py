@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from giamngheo.portal.models import Article, Category
+from giamngheo.portal.models import Article, Category, LookupAttempt
 
 
 @admin.register(Category)
@@ -22,3 +22,19 @@ class ArticleAdmin(admin.ModelAdmin):
         if obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(LookupAttempt)
+class LookupAttemptAdmin(admin.ModelAdmin):
+    """The citizen lookup log: read-only, and it never held the full citizen ID."""
+
+    list_display = ["at", "address", "id_tail", "with_code", "result"]
+    list_filter = ["result", "with_code"]
+    search_fields = ["address", "id_tail"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -197,12 +197,13 @@ def lookup_personal_data(request: HttpRequest) -> HttpResponse:
         }
         for m in household.members.order_by("member_no")
     ]
-    context = {
-        "household": household,
-        "household_rows": _field_rows(household, HOUSEHOLD_FIELDS),
-        "members": members,
-    }
-    return _page(request, "portal/lookup_personal_data.html", **context)
+    return _page(
+        request,
+        "portal/lookup_personal_data.html",
+        household=household,
+        household_rows=_field_rows(household, HOUSEHOLD_FIELDS),
+        members=members,
+    )
 
 
 @public

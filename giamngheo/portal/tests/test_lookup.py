@@ -263,3 +263,13 @@ def test_challenge_tokens_are_signed_and_single_use(world):
     c, d = (int(x) for x in wrong.question.split(" + "))
     assert not challenge.passed(wrong.token, str(c + d + 1))
     assert not challenge.passed(wrong.token, str(c + d))  # one question, one guess
+
+
+def test_law91_household_without_an_approved_round_reaches_its_personal_data_with_its_code(world):
+    _code, plain = services.lookup_code_issue(actor=world["officer"], household=world["pending"])
+    client = citizen()
+    assert post(client, citizen_id=OTHER_ID).status_code == 200  # nothing published: a miss
+    assert post(client, citizen_id=OTHER_ID, code=plain).status_code == 302
+    text = page_text(client.get(reverse("portal:lookup_result")))
+    assert "No approved review result has been published for your household yet." in text
+    assert "Trần Thị Bình" in page_text(client.get(reverse("portal:lookup_personal_data")))
