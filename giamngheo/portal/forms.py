@@ -10,12 +10,19 @@ from giamngheo.validators import validate_date_in_range
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class UnechoedInput(forms.TextInput):
+    """A field whose value is never sent back: a public page never shows a citizen ID."""
+
+    def format_value(self, value):
+        return None
+
+
 class LookupForm(forms.Form):
     citizen_id = forms.CharField(
         label=_("Citizen ID number of the head of household"),
         max_length=12,
         validators=[RegexValidator(CITIZEN_ID_REGEX, MSG_CITIZEN_ID)],
-        widget=forms.TextInput(
+        widget=UnechoedInput(
             attrs={
                 "inputmode": "numeric",
                 "pattern": CITIZEN_ID_PATTERN,
@@ -34,7 +41,7 @@ class LookupForm(forms.Form):
         required=False,
         max_length=20,
         help_text=_("Printed on the slip the commune gave the household, e.g. ABCDE-FGHJK."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        widget=UnechoedInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
     def clean_citizen_id(self) -> str:

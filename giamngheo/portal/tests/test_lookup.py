@@ -214,7 +214,13 @@ def test_lookups_are_logged_without_the_citizen_id(world):
 def test_law91_public_lookup_pages_never_show_a_citizen_id(world):
     plain = issue(world)
     client = citizen()
-    pages = [client.get(reverse("portal:lookup")), post(client, code=plain)]
+    pages = [
+        client.get(reverse("portal:lookup")),
+        post(client, born=dt.date(1980, 5, 2)),
+        client.post(reverse("portal:lookup"), {"citizen_id": HEAD_ID, "date_of_birth": "x"}),
+        post(client, code=plain),
+    ]
+    assert b"field-error" in pages[2].content
     pages += [
         client.get(reverse("portal:lookup_result")),
         client.get(reverse("portal:lookup_personal_data")),
