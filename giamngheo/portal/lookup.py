@@ -108,7 +108,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
         elif match := services.lookup_match(
             citizen_id=citizen_id, date_of_birth=data["date_of_birth"], code=code
         ):
-            throttle.succeeded(request, subject, scope=services.THROTTLE_SCOPE)
+            if match.with_code:
+                # Only the second factor clears the pair's failures: the ID and birth date
+                # alone, often known to others, must not reset a count of guessed codes.
+                throttle.succeeded(request, subject, scope=services.THROTTLE_SCOPE)
             access.grant(
                 request,
                 match.household,

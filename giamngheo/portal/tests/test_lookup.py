@@ -279,3 +279,15 @@ def test_law91_household_without_an_approved_round_reaches_its_personal_data_wit
     text = page_text(client.get(reverse("portal:lookup_result")))
     assert "No approved review result has been published for your household yet." in text
     assert "Trần Thị Bình" in page_text(client.get(reverse("portal:lookup_personal_data")))
+
+
+def test_the_id_and_birth_date_alone_do_not_reset_a_count_of_guessed_codes(world, settings):
+    settings.LOGIN_FAILURES_PER_PAIR = 3
+    issue(world)
+    client = citizen()
+    for n in range(3):
+        assert post(client, code="AAAAA-BBBBB").status_code == 200
+        if n < 2:
+            assert post(client).status_code == 302  # no code: the posted facts, no reset
+    solved = _solve(client.get(reverse("portal:lookup")))
+    assert post(client, code="AAAAA-BBBBB", **solved).status_code == 429
