@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, TextIO
 
+from django.db.models import Case, When
 from django.utils import timezone
 
+from giamngheo.accounts.models import Role, User
+from giamngheo.geo.models import AdminUnit
+from giamngheo.households.vocab import PovertyClass, Relation
 from giamngheo.portal.models import Article, Category
+from giamngheo.portal.services import format_code, latest_entry, lookup_code_issue
+from giamngheo.reports.selectors.common import FINAL_STATUSES
+from giamngheo.reviews.models import SnapshotEntry
 
 CATEGORY = ("Giảm nghèo – Bảo trợ xã hội", "giam-ngheo-bao-tro-xa-hoi")
 SOURCE = "Sở Nông nghiệp và Môi trường"
@@ -89,3 +97,73 @@ def portal_seed_demo(*, stdout: TextIO) -> None:
         )
         created += made
     stdout.write(f"Portal: {created} news articles added in “{category.name}”.\n")
+
+
+@dataclass(frozen=True)
+class DemoLookup:
+    """A household a person can look up on the portal: the head's ID card details and the code."""
+
+    head_name: str
+    citizen_id: str
+    date_of_birth: dt.date
+    code: str
+    poverty_class: str
+
+
+def lookup_codes_seed_demo(
+    *, province: AdminUnit, commune: AdminUnit, actor: User, count: int = 3
+) -> list[DemoLookup]:
+    """Issue lookup codes to a few poor and near-poor households, the demo commune's first.
+
+    Only a hash is stored, so each run issues new codes (the old ones stop working), as the demo
+    passwords are new on every run. A handful keeps the demo fast (each code is hashed as a
+    password is). A household of another commune gets its code from that commune's chairman.
+    """
+    entries = (
+        SnapshotEntry.objects.filter(
+            snapshot__round__unit__parent=province,
+            snapshot__round__status__in=FINAL_STATUSES,
+            poverty_class__in=[PovertyClass.POOR, PovertyClass.NEAR_POOR],
+        )
+        .annotate(elsewhere=Case(When(snapshot__round__unit=commune, then=0), default=1))
+        .select_related("household", "snapshot__round")
+        .order_by("elsewhere", "-snapshot__round__year", "household_code")
+    )
+    found: list[DemoLookup] = []
+    seen: set[int] = set()
+    wanted = {PovertyClass.POOR: count - 1, PovertyClass.NEAR_POOR: 1}
+    for entry in entries.iterator(chunk_size=200):
+        if not any(wanted.values()):
+            break
+        household = entry.household
+        if household.pk in seen or not wanted.get(entry.poverty_class):
+            continue
+        seen.add(household.pk)
+        latest = latest_entry(household)
+        head = (
+            household.members.filter(
+                relation=Relation.HEAD, date_of_birth__isnull=False, left_on__isnull=True
+            )
+            .exclude(citizen_id="")
+            .first()
+        )
+        if head is None or latest is None or latest.pk != entry.pk:
+            continue
+        wanted[entry.poverty_class] -= 1
+        unit = entry.snapshot.round.unit
+        issuer = actor if unit == commune else _chairman(unit) or actor
+        _code, plain = lookup_code_issue(actor=issuer, household=household)
+        found.append(
+            DemoLookup(
+                head_name=head.full_name,
+                citizen_id=head.citizen_id,
+                date_of_birth=head.date_of_birth,
+                code=format_code(plain),
+                poverty_class=entry.get_poverty_class_display(),
+            )
+        )
+    return found
+
+
+def _chairman(commune: AdminUnit) -> User | None:
+    return User.objects.filter(role=Role.COMMUNE_CHAIRMAN, unit=commune).order_by("pk").first()

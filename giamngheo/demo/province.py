@@ -14,7 +14,7 @@ from django.db import transaction
 from giamngheo.accounts.models import Organisation, OrganisationKind, Role, User
 from giamngheo.dbstats import analyze_now
 from giamngheo.demo.households import ensure_commune_chairmen, seed_households
-from giamngheo.demo.portal import portal_seed_demo
+from giamngheo.demo.portal import DemoLookup, lookup_codes_seed_demo, portal_seed_demo
 from giamngheo.demo.programs import programs_seed_demo
 from giamngheo.demo.support import support_seed_demo
 from giamngheo.demo.villages import villages_generate_demo
@@ -168,7 +168,9 @@ def ensure_users(
     return logins
 
 
-def run(*, stdout, seed: int = 2025, households: int = 100_000) -> list[DemoLogin]:
+def run(
+    *, stdout, seed: int = 2025, households: int = 100_000
+) -> tuple[list[DemoLogin], list[DemoLookup]]:
     rng = random.Random(seed)
     # Loaded again when a database of an earlier version has the units without their points.
     unplaced = AdminUnit.objects.current().filter(
@@ -197,6 +199,9 @@ def run(*, stdout, seed: int = 2025, households: int = 100_000) -> list[DemoLogi
     programs_seed_demo(province=province, rng=rng, stdout=stdout)
     support_seed_demo(province=province, rng=rng, stdout=stdout, commune=demo_commune(province))
     portal_seed_demo(stdout=stdout)
+    lookups = lookup_codes_seed_demo(
+        province=province, commune=commune, actor=User.objects.get(username="xa")
+    )
     # The bulk loads above leave the planner's statistics describing empty tables.
     analyze_now()
     if summary:
@@ -206,4 +211,4 @@ def run(*, stdout, seed: int = 2025, households: int = 100_000) -> list[DemoLogi
         )
         for year, (poor, near) in summary.rates.items():
             stdout.write(f"  {year}: poor {poor:.2f} %, near-poor {near:.2f} % of households")
-    return logins
+    return logins, lookups

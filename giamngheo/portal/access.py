@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 
 from giamngheo.households.models import Household
+from giamngheo.portal.models import LookupCode
 
 SESSION_KEY = "portal_citizen_access"
 GRANT_SECONDS = 15 * 60
@@ -51,11 +52,21 @@ def stored(request: HttpRequest) -> dict | None:
 
 
 def current(request: HttpRequest) -> CitizenAccess | None:
-    """The household this session may see, or None."""
+    """The household this session may see, or None.
+
+    A grant made with a lookup code ends as soon as the commune re-issues the code: it names the
+    code's version, which must still be the household's valid one.
+    """
     data = stored(request)
     if data is None:
         return None
     household = Household.objects.filter(pk=data.get("household")).first()
     if household is None:
         return None
-    return CitizenAccess(household=household, with_code=bool(data.get("with_code")))
+    with_code = bool(data.get("with_code"))
+    if with_code:
+        valid = LookupCode.objects.filter(household=household, revoked_at__isnull=True).first()
+        if valid is None or str(valid.pk) != str(data.get("code_version") or ""):
+            revoke(request)
+            return None
+    return CitizenAccess(household=household, with_code=with_code)

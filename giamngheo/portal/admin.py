@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from giamngheo.accounts.scoping import Capability, has_capability
-from giamngheo.portal.models import Article, Category, SupportPolicy
+from giamngheo.portal.models import Article, Category, LookupAttempt, SupportPolicy
 
 
 @admin.register(Category)
@@ -59,3 +59,19 @@ class SupportPolicyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return self._province_editor(request)
+
+
+@admin.register(LookupAttempt)
+class LookupAttemptAdmin(admin.ModelAdmin):
+    """The citizen lookup log: read-only, and it never held the full citizen ID."""
+
+    list_display = ["at", "address", "id_tail", "with_code", "result"]
+    list_filter = ["result", "with_code"]
+    search_fields = ["address", "id_tail"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,5 +1,6 @@
 """The department's public news (articles in categories, published by editors in the admin), the
-requests households file online, and the support policies the province lists for citizens."""
+households' lookup codes and the lookup log, the requests households file online, and the support
+policies the province lists for citizens."""
 
 from django.conf import settings
 from django.db import models
@@ -218,3 +219,77 @@ class SupportPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LookupCode(models.Model):
+    """The second factor a household holds for the citizen lookup (Law 91/2025/QH15).
+
+    Only a hash is kept: the code is shown once, on the slip the commune prints. Issuing a new
+    code revokes the previous one, whose grants (``portal.access``) then stop working.
+    """
+
+    household = models.ForeignKey(
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="lookup_codes",
+    )
+    version = models.PositiveIntegerField(_("version"))
+    code_hash = models.CharField(_("code hash"), max_length=128)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["code_hash"])
+
+    class Meta:
+        verbose_name = _("lookup code")
+        verbose_name_plural = _("lookup codes")
+        ordering = ["household", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "version"], name="unique_lookup_code_version"
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_valid_lookup_code_per_household",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} · {self.version}"
+
+
+class LookupAttempt(models.Model):
+    """One citizen lookup, logged without the citizen ID: its last three digits and a keyed hash
+    (so repeated tries on one ID can be grouped) stand in for it."""
+
+    class Result(models.TextChoices):
+        SHOWN = "shown", _("Posted facts shown")
+        SHOWN_WITH_CODE = "shown_code", _("Shown with the lookup code")
+        NO_MATCH = "no_match", _("No match")
+        THROTTLED = "throttled", _("Refused: too many attempts")
+        CHALLENGE_FAILED = "challenge", _("Refused: challenge not answered")
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    address = models.CharField(_("address"), max_length=64)
+    id_tail = models.CharField(_("last digits of the ID"), max_length=3)
+    id_digest = models.CharField(_("keyed hash of the ID"), max_length=32)
+    with_code = models.BooleanField(_("code given"), default=False)
+    result = models.CharField(_("result"), max_length=12, choices=Result.choices)
+
+    class Meta:
+        verbose_name = _("citizen lookup")
+        verbose_name_plural = _("citizen lookups")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} · …{self.id_tail} · {self.result}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from giamngheo.portal import request_views, views
+from giamngheo.portal import lookup, request_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -11,6 +11,11 @@ urlpatterns = [
     path("thong-ke.csv", views.statistics_csv, name="statistics_csv"),
     path("niem-yet/", views.postings, name="postings"),
     path("niem-yet/<int:pk>/", views.posting, name="posting"),
+    path("tra-cuu/", lookup.lookup, name="lookup"),
+    path("tra-cuu/ket-qua/", lookup.lookup_result, name="lookup_result"),
+    path("tra-cuu/du-lieu/", lookup.lookup_personal_data, name="lookup_personal_data"),
+    path("tra-cuu/thoat/", lookup.lookup_end, name="lookup_end"),
+    path("ma-tra-cuu/<int:pk>/", lookup.lookup_code, name="lookup_code"),
     # Citizen requests: filed after the lookup, tracked by code; the commune's queue.
     path("tra-cuu/de-nghi/", request_views.request_new, name="request_new"),
     path("tra-cuu/ho-so/", request_views.request_find, name="request_find"),

@@ -37,6 +37,7 @@ EXEMPT = {
     "reviews.StoredDocument": "a generated file with its checksum, written once and never edited",
     "reports.FactsExport": "append-only log of who exported pseudonymous facts: it is the record",
     "households.RegistryImport": "append-only log of registry imports: it is the audit record",
+    "portal.LookupAttempt": "append-only log of citizen lookups: it is the record",
 }
 
 

@@ -87,6 +87,7 @@ POST_ONLY = {
     "user_deactivate",
     "user_password_reset",
     "user_import_passwords",
+    "portal:lookup_end",
 }
 
 
@@ -115,6 +116,7 @@ OBJECTS: dict[str, Obj] = {
     "households:event_add": Obj("household"),
     "households:causes": Obj("household"),
     "households:merge": Obj("household"),
+    "portal:lookup_code": Obj("household"),
     "households:member_edit": Obj("member"),
     "households:member_remove": Obj("member"),
     "households:import_job": Obj("own_job"),

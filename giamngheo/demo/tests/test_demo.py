@@ -1,10 +1,13 @@
 """The demo province: idempotent, plausible, and every stored classification reproducible."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Sum
+from django.test import Client
+from django.urls import reverse
 
 from giamngheo.accounts.models import Role, User
 from giamngheo.households.models import Household
@@ -33,6 +36,22 @@ def test_demo_prints_a_login_for_every_role(demo):
     for role in Role:
         assert User.objects.filter(role=role).exists(), role
     assert "admin" in demo.output and "chutich" in demo.output
+
+
+def test_demo_prints_lookup_codes_that_open_a_households_deprivations(demo):
+    printed = re.findall(
+        r"^  (\d{12})  (\d\d/\d\d/\d{4})  ([A-Z0-9]{5}-[A-Z0-9]{5})  ", demo.output, re.M
+    )
+    assert 1 <= len(printed) <= 5, demo.output
+    for n, (citizen_id, born, code) in enumerate(printed):
+        client = Client(REMOTE_ADDR=f"192.0.2.{n + 1}")
+        client.cookies["django_language"] = "en"
+        data = {"citizen_id": citizen_id, "date_of_birth": born, "code": code}
+        response = client.post(reverse("portal:lookup"), data)
+        assert response.status_code == 302, citizen_id
+        result = client.get(response["Location"]).content.decode()
+        assert "Grounds for the classification" in result
+        assert citizen_id not in result
 
 
 def test_demo_has_two_approved_rounds_with_flows(demo):

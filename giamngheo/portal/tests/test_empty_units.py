@@ -37,6 +37,9 @@ NOT_CRAWLED = {
     "request_detail": "the commune officers' queue",
 }
 # The same tables in other formats: crawled on fewer units, the PDF on a few forms.
+# Portal views that answer only within a citizen's lookup session, or only to a POST, or only to
+# staff; giamngheo/portal/tests/test_lookup.py walks them.
+NOT_CRAWLED = {"lookup_result", "lookup_personal_data", "lookup_end", "lookup_code"}
 FEWER_UNITS = {"form_xlsx": ("T", "WARD", "EMPTY"), "form_pdf": ("WARD",)}
 
 

@@ -7,4 +7,10 @@
       field.form.submit();
     }
   });
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target instanceof Element && target.closest("[data-print]")) {
+      window.print();
+    }
+  });
 })();

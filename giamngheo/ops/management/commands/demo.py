@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         translation.activate("vi")
-        logins = run(stdout=self.stdout, seed=options["seed"], households=options["households"])
+        logins, lookups = run(
+            stdout=self.stdout, seed=options["seed"], households=options["households"]
+        )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo logins (new passwords on every run):"))
         width = max(len(login.username) for login in logins)
@@ -23,3 +25,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.username:<{width}}  {login.password}  {login.role} — {login.unit}"
             )
+        if lookups:
+            self.stdout.write("")
+            self.stdout.write(
+                self.style.SUCCESS("Citizen lookup at /portal/tra-cuu/ (new codes on every run):")
+            )
+            for item in lookups:
+                self.stdout.write(
+                    f"  {item.citizen_id}  {item.date_of_birth:%d/%m/%Y}  {item.code}  "
+                    f"{item.head_name} — {item.poverty_class}"
+                )
