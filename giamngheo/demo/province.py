@@ -14,6 +14,7 @@ from django.db import transaction
 from giamngheo.accounts.models import Organisation, OrganisationKind, Role, User
 from giamngheo.dbstats import analyze_now
 from giamngheo.demo.households import ensure_commune_chairmen, seed_households
+from giamngheo.demo.notifications import notifications_seed_demo
 from giamngheo.demo.portal import portal_seed_demo
 from giamngheo.demo.programs import programs_seed_demo
 from giamngheo.demo.support import support_seed_demo
@@ -190,6 +191,7 @@ def run(*, stdout, seed: int = 2025, households: int = 100_000) -> list[DemoLogi
     programs_seed_demo(province=province, rng=rng, stdout=stdout)
     support_seed_demo(province=province, rng=rng, stdout=stdout, commune=demo_commune(province))
     portal_seed_demo(stdout=stdout)
+    notifications_seed_demo(province=province, commune=demo_commune(province), stdout=stdout)
     # The bulk loads above leave the planner's statistics describing empty tables.
     analyze_now()
     if summary:

@@ -37,6 +37,8 @@ EXEMPT = {
     "reviews.StoredDocument": "a generated file with its checksum, written once and never edited",
     "reports.FactsExport": "append-only log of who exported pseudonymous facts: it is the record",
     "households.RegistryImport": "append-only log of registry imports: it is the audit record",
+    "notifications.Notification": "a message written once to one person by the system; only "
+    "its read time changes, by that person",
 }
 
 
