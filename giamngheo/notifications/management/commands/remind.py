@@ -26,7 +26,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--date {date!r}: use YYYY-MM-DD.") from None
         counts = reminders_run(today=today)
         for kind, label in Kind.choices:
-            if kind in counts.notifications:
+            if counts.notifications.get(kind):
                 self.stdout.write(
                     f"{label}: {counts.subjects.get(kind, 0)} reminded, "
                     f"{counts.notifications[kind]} notification(s)"
