@@ -265,3 +265,19 @@ class RefusingBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("smtp down")
+
+
+def test_a_notification_that_fails_never_fails_the_job(people, monkeypatch):
+    def broken(job):
+        raise RuntimeError("notifications down")
+
+    monkeypatch.setattr("giamngheo.notifications.services.job_notify", broken)
+    job = Job.objects.create(
+        kind="notifications-test-ok", title="Nhập", owner=people["commune_a_officer"]
+    )
+
+    job_run(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+    assert not Notification.objects.exists()
