@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("giamngheo.accounts.urls")),
     path("units/", include("giamngheo.geo.urls")),
     path("jobs/", include("giamngheo.jobs.urls")),
+    path("notifications/", include("giamngheo.notifications.urls")),
     path("households/", include("giamngheo.households.urls")),
     path("reviews/", include("giamngheo.reviews.urls")),
     path("reports/", include("giamngheo.reports.urls")),

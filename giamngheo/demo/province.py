@@ -14,6 +14,7 @@ from django.db import transaction
 from giamngheo.accounts.models import Organisation, OrganisationKind, Role, User
 from giamngheo.dbstats import analyze_now
 from giamngheo.demo.households import ensure_commune_chairmen, seed_households
+from giamngheo.demo.notifications import notifications_seed_demo
 from giamngheo.demo.portal import DemoLookup, lookup_codes_seed_demo, portal_seed_demo
 from giamngheo.demo.programs import programs_seed_demo
 from giamngheo.demo.support import support_seed_demo
@@ -202,6 +203,7 @@ def run(
     lookups = lookup_codes_seed_demo(
         province=province, commune=commune, actor=User.objects.get(username="xa")
     )
+    notifications_seed_demo(province=province, commune=demo_commune(province), stdout=stdout)
     # The bulk loads above leave the planner's statistics describing empty tables.
     analyze_now()
     if summary:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.jobs.results import JobResult
+from giamngheo.jobs.signals import job_finished
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ def job_run(job_id: int) -> None:
             message=message,
             result=JobResult(summary=message).as_dict(),
         )
+        _announce(job.pk)
         raise
     except Exception as exc:
         log.exception("job %s failed", job.pk)
@@ -80,6 +82,7 @@ def job_run(job_id: int) -> None:
             message=f"{exc}\n\n{traceback.format_exc(limit=3)}",
             result=JobResult(summary=_failed_summary()).as_dict(),
         )
+        _announce(job.pk)
         return
     output = Job.objects.values_list("output", flat=True).get(pk=job.pk)
     if output and not result.file:
@@ -90,6 +93,15 @@ def job_run(job_id: int) -> None:
         result=result.as_dict(),
         done=job.total or job.done,
     )
+    _announce(job.pk)
+
+
+def _announce(job_id: int) -> None:
+    """Tell the receivers (the owner's notification) that the job ended; their faults stay theirs."""
+    job = Job.objects.get(pk=job_id)
+    for _receiver, response in job_finished.send_robust(sender=Job, job=job):
+        if isinstance(response, Exception):
+            log.error("job %s: a job_finished receiver failed: %r", job_id, response)
 
 
 def _failed_summary() -> str:

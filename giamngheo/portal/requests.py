@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,8 @@ from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can, scoped
 from giamngheo.errors import Conflict, DomainError, NotAvailable
 from giamngheo.households.models import Household
+from giamngheo.notifications.models import Kind as NoticeKind
+from giamngheo.notifications.services import notify_unit
 from giamngheo.portal.models import CitizenRequest
 from giamngheo.reviews import legal, workflow
 from giamngheo.reviews.models import (
@@ -92,10 +95,20 @@ def normalise_code(text: str) -> str:
 
 
 def _announce(citizen_request: CitizenRequest) -> None:
-    """The one place that tells the commune a new citizen request arrived (notifications hook).
+    """The one place that tells the commune a new citizen request arrived: its officers and
+    chairman, once per request, in the site and by e-mail as each chose.
 
-    Called once for each filing, after it is committed; it does nothing yet.
+    Called once for each filing, after it is committed. The text names the kind and the tracking
+    code only: what the household wrote is read in the queue, behind the officer's login.
     """
+    notify_unit(
+        citizen_request.household.unit,
+        NoticeKind.CITIZEN_REQUEST,
+        title=_("New citizen request %(code)s: %(kind)s")
+        % {"code": citizen_request.tracking_code, "kind": citizen_request.get_kind_display()},
+        url=reverse("portal:request_detail", args=[citizen_request.pk]),
+        dedupe_key=f"citizen-request:{citizen_request.pk}",
+    )
 
 
 def file_request(

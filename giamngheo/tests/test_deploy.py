@@ -65,6 +65,7 @@ def test_every_deploy_unit_is_present():
     assert [unit.name for unit in UNITS] == [
         "giamngheo-backup.service",
         "giamngheo-expire-job-outputs.service",
+        "giamngheo-remind.service",
         "giamngheo-web.service",
         "giamngheo-worker.service",
     ]
@@ -89,7 +90,9 @@ def test_web_unit_serves_on_loopback_without_running_jobs():
     assert command[1:] == ["serve", "--no-worker", "--host", "127.0.0.1", "--port", "8000"]
 
 
-@pytest.mark.parametrize("service", ["giamngheo-backup", "giamngheo-expire-job-outputs"])
+@pytest.mark.parametrize(
+    "service", ["giamngheo-backup", "giamngheo-expire-job-outputs", "giamngheo-remind"]
+)
 def test_timer_starts_its_oneshot_service(service):
     timer = _unit(DEPLOY / "systemd" / f"{service}.timer")
     assert timer.get("Timer", "Unit") == f"{service}.service"

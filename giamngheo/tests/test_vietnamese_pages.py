@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from giamngheo.households.services.records import household_update
+from giamngheo.notifications.services import notify_unit
 from giamngheo.programs.tests.factories import make_program
 from giamngheo.reviews import services as review_services
 from giamngheo.reviews.models import RoundType
@@ -115,6 +116,13 @@ def world(settings, tmp_path) -> World:
             )
             review_services.round_list_households(actor=officer, review_round=open_round)
         make_program(province["P"])
+        # Under the bell on every page, and on the notifications page with its kind.
+        notify_unit(
+            province["A"],
+            title="Đề nghị rà soát mới: hộ 31-11001-000001",
+            url=reverse("households:list"),
+            dedupe_key="citizen-request:1",
+        )
     assessment = open_round.assessments.get(household=household)
     return World(officer, chairman, household, approved, open_round, assessment)
 
@@ -138,6 +146,8 @@ PAGES: dict[str, Callable[[World], str]] = {
     "users list": lambda w: reverse("user_list"),
     "user detail": lambda w: reverse("user_detail", args=[w.officer.pk]),
     "user onboarding": lambda w: reverse("user_import"),
+    "notifications": lambda w: reverse("notifications:list"),
+    "e-mail choices": lambda w: reverse("notifications:preferences"),
 }
 # pages only a manager of users opens: read as the commune chairman
 CHAIRMAN_PAGES = {"users list", "user detail", "user onboarding"}

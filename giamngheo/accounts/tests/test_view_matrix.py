@@ -88,6 +88,7 @@ POST_ONLY = {
     "user_password_reset",
     "user_import_passwords",
     "portal:lookup_end",
+    "notifications:mark_all_read",
 }
 
 
@@ -206,11 +207,14 @@ OBJECTS: dict[str, Obj] = {
     "programs:review_report": Obj("file"),
     "programs:conference_minutes": Obj("file"),
     "reviews:change_request_evidence": Obj("file"),
+    # One's own notifications only: tested in notifications/tests/test_pages.py.
+    "notifications:open": Obj("notification"),
 }
 # Kinds this data set does not build: only the role refusal (403 before any lookup) is checked,
 # with an id that exists nowhere.
 ROLE_ONLY_KINDS = {
     "file",
+    "notification",
     "complaint",
     "activity",
     "inspection",

@@ -102,3 +102,19 @@ def test_demo_households_are_searchable_as_the_registry_keeps_them(demo):
     for household in Household.objects.order_by("pk")[:200]:
         names = household.members.order_by("member_no").values_list("full_name", flat=True)
         assert household.search_text == search_text_for(household, list(names))
+
+
+def test_demo_shows_reminders_and_remind_run_twice_sends_each_once(
+    demo, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from giamngheo.notifications.models import Notification
+
+    assert Notification.objects.filter(recipient__username="xa").exists()
+    before = Notification.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind", stdout=io.StringIO())
+        call_command("remind", stdout=io.StringIO())
+    assert Notification.objects.count() == before
+    assert mail.outbox == []
