@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-from importlib import import_module
 from unittest import mock
 
 import pytest
@@ -10,7 +9,6 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
@@ -19,9 +17,11 @@ from giamngheo.accounts.tests.factories import UserFactory, build_small_province
 from giamngheo.errors import DomainError
 from giamngheo.households.models import HouseholdStatus
 from giamngheo.households.tests.factories import MemberFactory
+from giamngheo.notifications.models import Kind as NoticeKind
+from giamngheo.notifications.models import Notification
 from giamngheo.portal import requests as citizen_requests
-from giamngheo.portal.access import grant
 from giamngheo.portal.models import CitizenRequest
+from giamngheo.portal.tests.sessions import lookup_session
 from giamngheo.reviews import legal, services
 from giamngheo.reviews.models import ChangeRequest, Complaint, RoundStatus, RoundType
 from giamngheo.reviews.tests import helpers
@@ -98,11 +98,7 @@ def posting(people, province, household, monkeypatch):
 
 def verified(client, household, *, with_code: bool = True) -> None:
     """The session the lookup leaves behind, made by the lookup's own `grant`."""
-    request = RequestFactory().get("/")
-    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
-    grant(request, household, with_code=with_code)
-    request.session.save()
-    client.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
+    client.cookies[settings.SESSION_COOKIE_NAME] = lookup_session(household, with_code=with_code)
 
 
 def evidence() -> SimpleUploadedFile:
@@ -405,3 +401,19 @@ def test_an_enumerator_has_no_queue(client, province):
     client.force_login(UserFactory(role=Role.ENUMERATOR, unit=province["A"]))
     assert client.get(reverse("portal:request_queue")).status_code == 403
     assert reverse("portal:request_queue") not in client.get(reverse("home")).text
+
+
+def test_a_filed_request_tells_its_communes_officers_once(
+    people, household, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        item = filed(household, Kind.CORRECTION, dt.date(2026, 3, 2))
+    told = Notification.objects.filter(kind=NoticeKind.CITIZEN_REQUEST)
+    assert {n.recipient for n in told} == {
+        people["commune_a_officer"],
+        people["commune_a_chairman"],
+    }
+    assert {n.url for n in told} == {reverse("portal:request_detail", args=[item.pk])}
+    assert all(item.tracking_code in n.title and HEAD not in n.title for n in told)
+    citizen_requests._announce(item)  # a second call for the same request tells no one again
+    assert Notification.objects.count() == 2

@@ -2,17 +2,15 @@
 
 import re
 import shutil
-from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import RequestFactory
 
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory, build_small_province
-from giamngheo.portal.access import grant
 from giamngheo.portal.models import CitizenRequest
+from giamngheo.portal.tests.sessions import lookup_session
 from giamngheo.reviews.tests.conftest import make_household
 from giamngheo.tests.browser import browser_page, screenshot
 
@@ -21,15 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 CITIZEN_ID = "031080000111"
 HEAD = "Nguyễn Văn Bảo"
-
-
-def _verified_session(household) -> str:
-    """The session key the lookup leaves behind once the household gave its code."""
-    request = RequestFactory().get("/")
-    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
-    grant(request, household, with_code=True)
-    request.session.save()
-    return request.session.session_key
 
 
 def test_a_household_files_a_request_and_the_commune_officer_finds_it_in_the_queue(live_server):
@@ -41,7 +30,7 @@ def test_a_household_files_a_request_and_the_commune_officer_finds_it_in_the_que
             [
                 {
                     "name": settings.SESSION_COOKIE_NAME,
-                    "value": _verified_session(household),
+                    "value": lookup_session(household),
                     "url": live_server.url,
                 }
             ]
