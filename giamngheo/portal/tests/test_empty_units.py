@@ -39,7 +39,17 @@ NOT_CRAWLED = {
 # The same tables in other formats: crawled on fewer units, the PDF on a few forms.
 # Portal views that answer only within a citizen's lookup session, or only to a POST, or only to
 # staff; giamngheo/portal/tests/test_lookup.py walks them.
-NOT_CRAWLED = {"lookup_result", "lookup_personal_data", "lookup_end", "lookup_code"}
+NOT_CRAWLED = {
+    "lookup_result",
+    "lookup_personal_data",
+    "lookup_end",
+    "lookup_code",
+    # test_requests.py walks these: the filing form needs a household verified with its code (else
+    # it redirects to the lookup), the queue and its requests are the commune officers'.
+    "request_new",
+    "request_queue",
+    "request_detail",
+}
 FEWER_UNITS = {"form_xlsx": ("T", "WARD", "EMPTY"), "form_pdf": ("WARD",)}
 
 
