@@ -21,6 +21,7 @@ from giamngheo.accounts.access import public, requires
 from giamngheo.accounts.scoping import Capability
 from giamngheo.households.models import Household, Member
 from giamngheo.households.selectors import household_get
+from giamngheo.households.services import records
 from giamngheo.portal import access, challenge, services
 from giamngheo.portal.forms import LookupForm
 from giamngheo.portal.models import Category, LookupAttempt
@@ -31,24 +32,9 @@ from giamngheo.standards.citations import standard_name
 
 Result = LookupAttempt.Result
 
-# What the registry holds about a member, in the order the household form asks it.
-MEMBER_FIELDS = (
-    "sex",
-    "date_of_birth",
-    "relation",
-    "ethnicity",
-    "in_school",
-    "diploma",
-    "vocational_training",
-    "health_insurance",
-    "disability",
-    "employment",
-    "working_capacity",
-    "social_allowance",
-    "child_nutrition",
-    "is_merit_person",
-    "left_on",
-)
+# What the registry holds about a member, in the order the household form asks it: the name heads
+# each member's table, and ID numbers never reach a public page.
+MEMBER_FIELDS = tuple(f for f in records.MEMBER_FIELDS if f not in {"full_name", "citizen_id"})
 HOUSEHOLD_FIELDS = (
     "unit",
     "address",
