@@ -14,6 +14,8 @@ from django.urls import reverse
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory
 from giamngheo.geo.models import AdminUnit
+from giamngheo.households.models import ResidentCount
+from giamngheo.households.vocab import PovertyClass
 from giamngheo.reports.selectors.figures import published_summary
 from giamngheo.reports.selectors.maps import (
     NO_FIGURES_COLOUR,
@@ -22,7 +24,13 @@ from giamngheo.reports.selectors.maps import (
     poverty_map,
     rate_colour,
 )
-from giamngheo.reports.tests.fixtures import build_reports_province, build_tiny_province
+from giamngheo.reports.tests.fixtures import (
+    approved_round,
+    assess,
+    build_reports_province,
+    build_tiny_province,
+)
+from giamngheo.reviews.services import round_snapshot_take
 from giamngheo.tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
@@ -169,6 +177,38 @@ def test_a_year_before_the_rearrangement_is_drawn_on_todays_communes_through_the
     commune_page = statistics(english, province["A"], 2024)
     assert "The poverty rate is 3,44%" in page_text(commune_page, within="headline")
     assert table_rate(response, "Xã A") == "3,44%"
+
+
+def test_the_2023_map_equals_the_lineage_aggregated_2023_figures(english, province):
+    """2023, recorded under the former communes as well: FA 3 poor of 100 resident households;
+    FS 1 poor, in FS2 (which became part of B1), of 40. A = 3 + 60 % of FS1's 0 = 3 poor of
+    100 + 0.6 × 40 = 124 households (2.42 %); B = FS2's 1 + 40 % of FS1's 0 = 1 poor of
+    0.4 × 40 = 16 (6.25 %)."""
+    ResidentCount.objects.create(unit=province["FA"], year=2023, households=100, persons=350)
+    ResidentCount.objects.create(unit=province["FS"], year=2023, households=40, persons=150)
+    rfa = approved_round(province["FA"], 2023)
+    rfs = approved_round(province["FS"], 2023)
+    assess(rfa, province["FA1"], PovertyClass.POOR, 3)
+    assess(rfa, province["FA1"], PovertyClass.NEAR_POOR, 1)
+    assess(rfs, province["FS2"], PovertyClass.POOR, 1)
+    for r in (rfa, rfs):
+        round_snapshot_take(review_round=r)
+
+    response = statistics(english, province["P"], 2023)
+    drawn = map_of(response).symbols
+    assert set(drawn) == {province["A"].pk, province["B"].pk}
+    assert drawn[province["A"].pk]["label"].startswith("Xã A: poverty rate 2,42%")
+    assert drawn[province["B"].pk]["label"].startswith("Phường B: poverty rate 6,25%")
+    summary = published_summary(unit=province["P"], year=2023)
+    built = poverty_map(summary=summary, href=str)
+    rates = {row.unit_pk: row.rate("poor") for row in summary.rows}
+    assert {s.unit_pk: s.rate for s in built.symbols} == {
+        province["A"].pk: Decimal("2.42"),
+        province["B"].pk: Decimal("6.25"),
+    }
+    assert all(rates[s.unit_pk] == s.rate for s in built.symbols)
+    assert table_rate(response, "Xã A") == "2,42%"
+    assert table_rate(response, "Phường B") == "6,25%"
 
 
 def test_the_year_selector_offers_the_years_with_approved_figures_as_a_plain_form(
