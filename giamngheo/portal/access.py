@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 
 from giamngheo.households.models import Household
-from giamngheo.portal.models import LookupCode
+from giamngheo.portal import services
 
 SESSION_KEY = "portal_citizen_access"
 GRANT_SECONDS = 15 * 60
@@ -65,8 +65,8 @@ def current(request: HttpRequest) -> CitizenAccess | None:
         return None
     with_code = bool(data.get("with_code"))
     if with_code:
-        valid = LookupCode.objects.filter(household=household, revoked_at__isnull=True).first()
-        if valid is None or str(valid.pk) != str(data.get("code_version") or ""):
+        valid = services.current_code(household)
+        if valid is None or services.code_version(valid) != str(data.get("code_version") or ""):
             revoke(request)
             return None
     return CitizenAccess(household=household, with_code=with_code)

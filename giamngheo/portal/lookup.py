@@ -12,10 +12,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from giamngheo import law
 from giamngheo.accounts import throttle
 from giamngheo.accounts.access import public, requires
 from giamngheo.accounts.scoping import Capability
@@ -27,8 +28,6 @@ from giamngheo.portal.forms import LookupForm
 from giamngheo.portal.models import Category, LookupAttempt
 from giamngheo.reviews.display import classification
 from giamngheo.reviews.models import SnapshotEntry
-from giamngheo.standards import StandardError, load_standard
-from giamngheo.standards.citations import standard_name
 
 Result = LookupAttempt.Result
 
@@ -120,14 +119,6 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return _page(request, "portal/lookup.html", form=form, error=error, challenge=question)
 
 
-def _standard_name(code: str) -> str:
-    lang = "en" if (get_language() or "vi").startswith("en") else "vi"
-    try:
-        return standard_name(load_standard(code), lang)
-    except StandardError:
-        return code
-
-
 def _explained(entry: SnapshotEntry) -> dict[str, Any]:
     """The staff pages' explanation, read from what the round froze for the household."""
     assessment = entry.assessment
@@ -147,7 +138,7 @@ def lookup_result(request: HttpRequest) -> HttpResponse:
         review_round = entry.snapshot.round
         context.update(
             round=review_round,
-            standard_name=_standard_name(review_round.standard),
+            standard_name=law.standard_named(review_round.standard),
             class_label=entry.get_poverty_class_display() or _("Not poor"),
         )
         if granted.with_code:

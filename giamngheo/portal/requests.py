@@ -11,7 +11,6 @@ officer's confirmation opens the listing, change request or complaint the law pr
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -27,6 +26,7 @@ from giamngheo.errors import Conflict, DomainError, NotAvailable
 from giamngheo.households.models import Household
 from giamngheo.notifications.models import Kind as NoticeKind
 from giamngheo.notifications.services import notify_unit
+from giamngheo.portal import services as codes
 from giamngheo.portal.models import CitizenRequest
 from giamngheo.reviews import legal, workflow
 from giamngheo.reviews.models import (
@@ -43,8 +43,8 @@ from giamngheo.reviews.services.rounds import round_households_in_commune, round
 Kind = CitizenRequest.Kind
 Status = CitizenRequest.Status
 
-# No 0/O, 1/I/L: the code is read aloud and typed from paper. 31^10 ≈ 8 × 10^14 codes.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# From the lookup codes' alphabet (no 0/O, 1/I/L: read aloud and typed from paper):
+# 31^10 ≈ 8 × 10^14 codes.
 CODE_LENGTH = 10
 TEXT_MAX = 2000
 # A household that keeps filing without coming to the commune is not offered more.
@@ -86,12 +86,12 @@ def kinds_on(household: Household, day: dt.date) -> list[str]:
 
 # Filing -----------------------------------------------------------------------------------------
 def new_tracking_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return codes.random_code(CODE_LENGTH)
 
 
 def normalise_code(text: str) -> str:
-    """What a person types (spaces, dashes, lower case) to the stored form."""
-    return "".join(c for c in text.upper() if c.isalnum())[: CODE_LENGTH + 6]
+    """What a person types, as stored; cut short, since the box's text goes into an address."""
+    return codes.normalise_code(text)[: CODE_LENGTH + 6]
 
 
 def _announce(citizen_request: CitizenRequest) -> None:

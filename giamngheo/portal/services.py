@@ -35,7 +35,13 @@ THROTTLE_SCOPE = "lookup"
 
 
 def normalise_code(text: str) -> str:
+    """What a person types (spaces, dashes, lower case) to the stored form."""
     return "".join(c for c in text.upper() if c.isalnum())
+
+
+def random_code(length: int = CODE_LENGTH) -> str:
+    """A code from :data:`ALPHABET`: lookup codes and request tracking codes alike."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
 
 
 def format_code(code: str) -> str:
@@ -75,7 +81,7 @@ def lookup_code_issue(*, actor: User, household: Household) -> tuple[LookupCode,
         stamp(old, actor=actor, reason="re-issued")
         old.save(update_fields=["revoked_at"])
     last = LookupCode.objects.filter(household=household).aggregate(v=Max("version"))["v"] or 0
-    plain = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    plain = random_code()
     code = LookupCode(
         household=household,
         version=last + 1,
