@@ -21,7 +21,7 @@ from giamngheo.reports.selectors.figures import (
     published_years,
 )
 from giamngheo.reports.selectors.lineage import Resolver
-from giamngheo.reports.selectors.maps import PovertyMap, poverty_map
+from giamngheo.reports.selectors.maps import PovertyMap, province_map
 from giamngheo.reviews.models import ReviewRound
 from giamngheo.spreadsheets import csv_writer
 
@@ -106,19 +106,13 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 def _public_map(unit, year: int, summary, resolver: Resolver) -> PovertyMap | None:
     """The province's map, the unit's own commune outlined; each symbol opens that commune's
-    statistics. A commune's page reads the province's figures with the same selector."""
-    province = unit.province()
-    if province is None:
-        return None
-    if province.pk != unit.pk:
-        try:
-            summary = published_summary(unit=province, year=year, resolver=resolver)
-        except NoApprovedRound:
-            return None
-    return poverty_map(
+    statistics."""
+    return province_map(
+        unit=unit,
+        year=year,
         summary=summary,
         href=lambda row: f"?unit={row.unit_pk}&year={year}",
-        highlight=unit if unit.pk != province.pk else None,
+        resolver=resolver,
     )
 
 

@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 
 from giamngheo.geo.models import AdminUnit
 from giamngheo.reports import formats
-from giamngheo.reports.selectors.figures import Row, Summary
+from giamngheo.reports.selectors.common import NoApprovedRound
+from giamngheo.reports.selectors.figures import Row, Summary, published_summary
+from giamngheo.reports.selectors.lineage import Resolver
 
 WIDTH = 640
 PADDING = 24
@@ -263,3 +265,26 @@ def _projection(
         return offset_x + (lon - min(lons)) * squeeze * scale, margin + (max(lats) - lat) * scale
 
     return WIDTH, max(height, int(2 * margin)), project
+
+
+def province_map(
+    *,
+    unit: AdminUnit,
+    year: int,
+    summary: Summary,
+    href: Callable[[Row], str | None],
+    resolver: Resolver | None = None,
+) -> PovertyMap | None:
+    """The map of `unit`'s province: a province's page draws its own `summary`; a commune's page
+    draws its province's published figures with the commune outlined. None without a province,
+    or when the province has no approved figures that year."""
+    province = unit.province()
+    if province is None:
+        return None
+    if province.pk == unit.pk:
+        return poverty_map(summary=summary, href=href)
+    try:
+        summary = published_summary(unit=province, year=year, resolver=resolver)
+    except NoApprovedRound:
+        return None
+    return poverty_map(summary=summary, href=href, highlight=unit)

@@ -19,8 +19,8 @@ from giamngheo.reports.selectors.common import NoApprovedRound, require_aggregat
 from giamngheo.reports.selectors.dashboard import dashboard as dashboard_data
 from giamngheo.reports.selectors.dashboard import scoped_units
 from giamngheo.reports.selectors.drilldown import figure_households
-from giamngheo.reports.selectors.figures import Row, published_summary, report_years
-from giamngheo.reports.selectors.maps import PovertyMap, poverty_map
+from giamngheo.reports.selectors.figures import Row, report_years
+from giamngheo.reports.selectors.maps import PovertyMap, province_map
 from giamngheo.reports.selectors.whatif import CAPABILITY as WHATIF_CAPABILITY
 from giamngheo.reports.templatetags.vn import vn_cell
 from giamngheo.reports.views.common import (
@@ -77,15 +77,6 @@ def _dashboard_map(request: HttpRequest, data) -> PovertyMap | None:
     province, the commune outlined. A symbol opens the commune's poor households for whoever
     may read them, else the commune's dashboard where the reader may see it."""
     unit, year = data.unit, data.year
-    province = unit.province()
-    if province is None:
-        return None
-    summary = data.summary
-    if province.pk != unit.pk:
-        try:
-            summary = published_summary(unit=province, year=year)
-        except NoApprovedRound:
-            return None
     households, dashboard_url = reverse("reports:households"), reverse("reports:dashboard")
 
     def href(row: Row) -> str | None:
@@ -99,9 +90,7 @@ def _dashboard_map(request: HttpRequest, data) -> PovertyMap | None:
             return f"{dashboard_url}?{urlencode({'unit': commune.pk, 'year': year})}"
         return None
 
-    return poverty_map(
-        summary=summary, href=href, highlight=unit if province.pk != unit.pk else None
-    )
+    return province_map(unit=unit, year=year, summary=data.summary, href=href)
 
 
 def _form(request: HttpRequest, form: str):
