@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from giamngheo.accounts import onboarding, sealing, selectors, services
+from giamngheo.accounts import onboarding, onboarding_files, sealing, selectors, services
 from giamngheo.accounts.access import requires
 from giamngheo.accounts.forms import DeactivateForm, OnboardingForm, UserFilterForm, UserForm
 from giamngheo.accounts.scoping import Capability
@@ -125,7 +125,9 @@ def _password_page(request: HttpRequest, user, password: str, *, opened: bool) -
 
 @requires(Capability.MANAGE_USERS)
 def onboarding_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(onboarding.template_workbook(actor=request.user), content_type=XLSX)
+    response = HttpResponse(
+        onboarding_files.template_workbook(actor=request.user), content_type=XLSX
+    )
     response["Content-Disposition"] = 'attachment; filename="mau-nguoi-dung.xlsx"'
     return response
 
@@ -149,7 +151,7 @@ def onboarding_upload(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             show_on_form(form, exc)
         else:
-            sealed, key = sealing.seal(onboarding.passwords_workbook(result))
+            sealed, key = sealing.seal(onboarding_files.passwords_workbook(result))
             request.session[SEALED] = base64.b64encode(sealed).decode()
             messages.success(
                 request,

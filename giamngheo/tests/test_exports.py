@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from giamngheo.accounts import onboarding
+from giamngheo.accounts import onboarding, onboarding_files
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory, build_small_province
 from giamngheo.api.openrosa import forms as odk_forms
@@ -181,7 +181,9 @@ def users_passwords(client, u, tmp_path=None):
         for n, v in enumerate(HOSTILE)
     ]
     passwords = {user.pk: value for user, value in zip(users, HOSTILE, strict=True)}
-    return onboarding.passwords_workbook(onboarding.Onboarded(users=users, passwords=passwords))
+    return onboarding_files.passwords_workbook(
+        onboarding.Onboarded(users=users, passwords=passwords)
+    )
 
 
 def _classify_results(path: Path) -> bytes:
@@ -204,8 +206,8 @@ WRITERS: list[tuple[Callable, str, str]] = [
     (questionnaire_xlsform, "xlsx", "api/openrosa/questionnaire.py"),
     (job_error_report, "xlsx", "jobs/error_report.py"),
     (questionnaire_a_xlsform, "xlsx", "api/openrosa/questionnaire_a.py"),
-    (users_template, "xlsx", "accounts/onboarding.py"),
-    (users_passwords, "xlsx", "accounts/onboarding.py"),
+    (users_template, "xlsx", "accounts/onboarding_files.py"),
+    (users_passwords, "xlsx", "accounts/onboarding_files.py"),
     (portal_statistics, "csv", "portal/views.py"),
     (classify_results_csv, "csv", "standards/fileio.py"),
     (national_simulation_csv, "csv", "reports/national.py"),
