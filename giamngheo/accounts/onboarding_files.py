@@ -9,7 +9,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -24,9 +24,6 @@ from giamngheo.accounts.scoping import is_administrator
 from giamngheo.errors import DomainError
 from giamngheo.geo.models import AdminUnit, Level, q_within
 from giamngheo.spreadsheets import append_row, csv_reader, set_cell
-
-if TYPE_CHECKING:
-    from giamngheo.accounts.onboarding import Onboarded
 
 # A batch is hashed and written in one request: a password hash takes 0.2-0.3 s of one core, so
 # 300 accounts stay well inside the web server's timeout (WEB_TIMEOUT_SECONDS, 120 s) on two.
@@ -265,7 +262,7 @@ def header_map(header: list[str]) -> dict[str, int]:
 # --- the passwords, once -------------------------------------------------------------------
 
 
-def passwords_workbook(result: Onboarded) -> bytes:
+def passwords_workbook(users: Iterable[User], passwords: dict[int, str]) -> bytes:
     """The new accounts with their temporary passwords, every cell text."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Mật khẩu tạm thời")
@@ -274,7 +271,7 @@ def passwords_workbook(result: Onboarded) -> bytes:
         ["Tên đăng nhập", "Họ và tên", "Vai trò", "Mã đơn vị", "Đơn vị", "Mật khẩu tạm thời"],
     )
     with translation.override("vi"):
-        for user in result.users:
+        for user in users:
             append_row(
                 sheet,
                 [
@@ -283,7 +280,7 @@ def passwords_workbook(result: Onboarded) -> bytes:
                     str(Role(user.role).label),
                     user.unit.code if user.unit else "",
                     str(user.unit or ""),
-                    result.passwords[user.pk],
+                    passwords[user.pk],
                 ],
             )
     out = io.BytesIO()

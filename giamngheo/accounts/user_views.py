@@ -151,7 +151,9 @@ def onboarding_upload(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             show_on_form(form, exc)
         else:
-            sealed, key = sealing.seal(onboarding_files.passwords_workbook(result))
+            sealed, key = sealing.seal(
+                onboarding_files.passwords_workbook(result.users, result.passwords)
+            )
             request.session[SEALED] = base64.b64encode(sealed).decode()
             messages.success(
                 request,

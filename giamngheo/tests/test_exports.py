@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from giamngheo.accounts import onboarding, onboarding_files
+from giamngheo.accounts import onboarding_files
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.tests.factories import UserFactory, build_small_province
 from giamngheo.api.openrosa import forms as odk_forms
@@ -181,9 +181,7 @@ def users_passwords(client, u, tmp_path=None):
         for n, v in enumerate(HOSTILE)
     ]
     passwords = {user.pk: value for user, value in zip(users, HOSTILE, strict=True)}
-    return onboarding_files.passwords_workbook(
-        onboarding.Onboarded(users=users, passwords=passwords)
-    )
+    return onboarding_files.passwords_workbook(users, passwords)
 
 
 def _classify_results(path: Path) -> bytes:
