@@ -16,7 +16,7 @@ lines are machine-readable.
 `--csv` times the CSV export (`export_csv_write`: a .zip of households.csv and members.csv)
 instead, after checking on the same database that one village's CSV files hold the workbook's
 cells; on PostgreSQL it also prints the CPU seconds of the database backend serving the export
-(`db_cpu_s`, from /proc of `pg_backend_pid()`; parallel workers off for that session).
+(`db_cpu_s`, sampled from /proc of the backends serving this process; see `BackendCPU`).
 
     python benchmarks/exports.py --posting-rows 100,1000,3000
 
@@ -91,20 +91,57 @@ def rss_mib(field: str = "VmHWM") -> float:
     raise LookupError(field)
 
 
-def backend_cpu() -> tuple[int, float] | None:
-    """PostgreSQL's backend serving this process: its pid and CPU seconds so far (/proc, the
-    same machine). Parallel workers are turned off for the session, so that the backend's CPU
-    is all the database's work for the export."""
-    from django.db import connection
+APP_NAME = f"giamngheo-bench-{os.getpid()}"
 
-    if connection.vendor != "postgresql":
+
+def _cpu_s(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute("SET max_parallel_workers_per_gather = 0")
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return pid, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class BackendCPU:
+    """CPU seconds of the PostgreSQL backends serving this process (the export reads through a
+    connection of its own besides Django's): every connection this process opens is named
+    `APP_NAME` (PGAPPNAME), and a thread samples /proc of each such backend every 0.1 s, so a
+    backend that ends may lose its last 0.1 s. Parallel workers are turned off for the
+    session (max_parallel_workers_per_gather in PGOPTIONS), so that a backend's CPU is all its
+    query's work."""
+
+    def __init__(self, url: str) -> None:
+        import threading
+
+        import psycopg
+
+        self._monitor = psycopg.connect(url, autocommit=True, application_name="bench-monitor")
+        self._seen: dict[int, float] = {}
+        self._base = self._sample()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> dict[int, float]:
+        pids = self._monitor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APP_NAME]
+        ).fetchall()
+        for (pid,) in pids:
+            cpu = _cpu_s(pid)
+            if cpu is not None:
+                self._seen[pid] = max(cpu, self._seen.get(pid, 0.0))
+        return dict(self._seen)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            self._sample()
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        self._monitor.close()
+        return sum(cpu - self._base.get(pid, 0.0) for pid, cpu in self._seen.items())
 
 
 def export(baseline: bool, xlsxstream: bool = False, as_csv: bool = False) -> dict:
@@ -117,7 +154,8 @@ def export(baseline: bool, xlsxstream: bool = False, as_csv: bool = False) -> di
     actor = User.objects.get(username="bench_province_99")  # ensure_units_and_user's default
     households = household_list(actor=actor)
     check = csv_check(households) if as_csv else {}
-    backend = backend_cpu()
+    url = os.environ.get("DATABASE_URL", "")
+    backend = BackendCPU(url) if url.startswith("postgres") else None
     before = rss_mib("VmRSS")
     write = export_csv_write if as_csv else export_write
     with tempfile.TemporaryFile() as file:
@@ -125,7 +163,7 @@ def export(baseline: bool, xlsxstream: bool = False, as_csv: bool = False) -> di
         count, members = write(households, file)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         size = file.tell()
-    db_cpu = backend_cpu()[1] - backend[1] if backend else 0.0
+    db_cpu = backend.stop() if backend else 0.0
     out = {
         "format": "csv" if as_csv else "xlsx",
         "households": count,
@@ -151,7 +189,8 @@ def export(baseline: bool, xlsxstream: bool = False, as_csv: bool = False) -> di
 
 def csv_check(households) -> dict:
     """One village's export both ways on this database: the CSV files hold the workbook's cells
-    (csv_text of each value, dates as ISO), so the COPY path is checked where it runs."""
+    (csv_text of each value, dates as ISO), so the COPY path is checked where it runs, with a
+    query between chunks as the job's progress bar makes."""
     import csv
     import datetime as dt
     import io
@@ -159,13 +198,19 @@ def csv_check(households) -> dict:
 
     import openpyxl
 
-    from giamngheo.households.imports import export_csv, export_workbook
+    from giamngheo.households.imports import export_csv_write, export_workbook
     from giamngheo.households.imports.csvexport import BOM, FILES
+    from giamngheo.jobs.models import Job
     from giamngheo.spreadsheets import csv_text
 
     village = households.order_by("code").values_list("unit_id", flat=True).first()
     sample = households.filter(unit_id=village)
-    with zipfile.ZipFile(io.BytesIO(export_csv(sample))) as archive:
+    # The job's progress bar writes to the database between chunks, as this does.
+    heard = []
+    out = io.BytesIO()
+    export_csv_write(sample, out, progress=lambda rows: heard.append(Job.objects.count()))
+    assert heard, "no progress reported"
+    with zipfile.ZipFile(out) as archive:
         files = {
             table: list(csv.reader(io.StringIO(archive.read(name).decode()[len(BOM.decode()) :])))
             for table, name in FILES.items()
@@ -340,6 +385,10 @@ def main() -> int:
         url = f"sqlite:///{folder / 'db.sqlite3'}"
     elif url.startswith("postgres"):
         data.ensure_database(url)
+    if args.export_only and url.startswith("postgres"):
+        # Every connection of this process: named (see BackendCPU), no parallel workers.
+        os.environ["PGAPPNAME"] = APP_NAME
+        os.environ["PGOPTIONS"] = "-c max_parallel_workers_per_gather=0"
     data.setup_django(url)
     if args.posting_rows:
         posting([int(n) for n in args.posting_rows.split(",")])

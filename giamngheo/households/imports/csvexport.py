@@ -3,11 +3,12 @@
 The workbook (`export_write`) costs ~110 CPU-s for a province of 1 M households; this format
 holds the same columns and the same cells for a fraction of that. Each file is one query read
 in chunks of `CSV_ROWS` rows (constant memory whatever the size): on PostgreSQL a
-``COPY (SELECT …) TO STDOUT`` whose rows are parsed by Polars a chunk at a time, on SQLite (the
-small embedded default) a cursor's ``fetchmany``. One sorted query per file costs the database
-one pass; pages of households by code would rescan the members for every page. Cells are then typed, masked and escaped a column at a
-time (`mask_citizen_ids`, `csv_text_column`: the rules of `mask_citizen_id` and `csv_text`),
-and written by Polars; every file starts with a byte-order mark so that Excel reads the
+``COPY (SELECT …) TO STDOUT`` on a connection of its own, whose rows are parsed by Polars a
+chunk at a time; on SQLite (the small embedded default) a cursor's ``fetchmany``. One sorted
+query per file costs the database one pass; pages of households by code would rescan the
+members for every page. Cells are then typed, masked and escaped a column at a time
+(`mask_citizen_ids`, `csv_text_column`: the rules of `mask_citizen_id` and `csv_text`), and
+written by Polars; every file starts with a byte-order mark so that Excel reads the
 Vietnamese text as UTF-8.
 
 The cells are what the workbook holds: flags as 1/0, dates as yyyy-mm-dd, causes joined by
@@ -63,29 +64,40 @@ def _chunks(queryset: QuerySet[Any], names: Sequence[str]) -> Iterator[pl.DataFr
     sql, params = queryset.query.sql_with_params()
     connection = connections[queryset.db]
     schema = dict.fromkeys(names, pl.String)
+    if connection.vendor == "postgresql":
+        # The COPY runs on a second connection of its own: while it streams, the caller may
+        # query between chunks (the job's progress bar), which the connection holding a COPY
+        # cannot do (psycopg would wait for itself). It reads what is committed, as the
+        # job's own connection does.
+        reader = connection.copy()
+        try:
+            yield from _copied(reader, f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params, schema)
+        finally:
+            reader.close()
+        return
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(sql, params)
-            while rows := cursor.fetchmany(CSV_ROWS):
-                frame = pl.DataFrame(
-                    rows, schema=list(names), orient="row", infer_schema_length=None
-                )
-                yield frame.cast(pl.String)
-            return
-        # The server sends one message per row (the protocol's rule for COPY TO), so a chunk
-        # of messages ends where a row ends, even when a text holds line breaks. psycopg's own
-        # cursor: Django's debug wrapper passes no parameters to COPY.
-        copying = cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params)
-        with copying as copy:
-            buffer, count = io.BytesIO(), 0
-            for row in copy:
-                buffer.write(row)
-                count += 1
-                if count == CSV_ROWS:
-                    yield pl.read_csv(buffer.getvalue(), has_header=False, schema=schema)
-                    buffer, count = io.BytesIO(), 0
-            if count:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CSV_ROWS):
+            frame = pl.DataFrame(rows, schema=list(names), orient="row", infer_schema_length=None)
+            yield frame.cast(pl.String)
+
+
+def _copied(
+    reader: Any, statement: str, params: Sequence[Any], schema: dict[str, Any]
+) -> Iterator[pl.DataFrame]:
+    # The server sends one message per row (the protocol's rule for COPY TO), so a chunk of
+    # messages ends where a row ends, even when a text holds line breaks. psycopg's own cursor:
+    # Django's debug wrapper passes no parameters to COPY.
+    with reader.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
+        buffer, count = io.BytesIO(), 0
+        for row in copy:
+            buffer.write(row)
+            count += 1
+            if count == CSV_ROWS:
                 yield pl.read_csv(buffer.getvalue(), has_header=False, schema=schema)
+                buffer, count = io.BytesIO(), 0
+        if count:
+            yield pl.read_csv(buffer.getvalue(), has_header=False, schema=schema)
 
 
 def _cells(frame: pl.DataFrame, table: str) -> pl.DataFrame:
