@@ -6,12 +6,17 @@ Builds each size with `benchmarks/import_households.py`'s generator and the regi
 (PostgreSQL from BENCH_DATABASE_URL or --database-url; without either, a SQLite file in a temporary
 folder), then exports the province officer's whole registry through `export_write`, the code the
 page and the export job run, in a fresh process each time so that its peak RSS is the export's
-own. Prints wall and CPU seconds (this process only; PostgreSQL's own CPU is not counted),
+own. Prints wall and CPU seconds (this process; PostgreSQL's own CPU only with `--csv`),
 households per second, the workbook's size, the peak RSS and how much the export added to it.
 `--baseline` also writes the same rows with openpyxl (write-only, the writer the export used
 before) for a like-with-like comparison at the first size, and `--xlsxstream` the same rows through
 `XlsxStream` (XlsxWriter, what the export used before the compiled writer) at every size. The last
 lines are machine-readable.
+
+`--csv` times the CSV export (`export_csv_write`: a .zip of households.csv and members.csv)
+instead, after checking on the same database that one village's CSV files hold the workbook's
+cells; on PostgreSQL it also prints the CPU seconds of the database backend serving the export
+(`db_cpu_s`, sampled from /proc of the backends serving this process; see `BackendCPU`).
 
     python benchmarks/exports.py --posting-rows 100,1000,3000
 
@@ -86,37 +91,148 @@ def rss_mib(field: str = "VmHWM") -> float:
     raise LookupError(field)
 
 
-def export(baseline: bool, xlsxstream: bool = False) -> dict:
+APP_NAME = f"giamngheo-bench-{os.getpid()}"
+
+
+def _cpu_s(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class BackendCPU:
+    """CPU seconds of the PostgreSQL backends serving this process (the export reads through a
+    connection of its own besides Django's): every connection this process opens is named
+    `APP_NAME` (PGAPPNAME), and a thread samples /proc of each such backend every 0.1 s, so a
+    backend that ends may lose its last 0.1 s. Parallel workers are turned off for the
+    session (max_parallel_workers_per_gather in PGOPTIONS), so that a backend's CPU is all its
+    query's work."""
+
+    def __init__(self, url: str) -> None:
+        import threading
+
+        import psycopg
+
+        self._monitor = psycopg.connect(url, autocommit=True, application_name="bench-monitor")
+        self._seen: dict[int, float] = {}
+        self._base = self._sample()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> dict[int, float]:
+        pids = self._monitor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APP_NAME]
+        ).fetchall()
+        for (pid,) in pids:
+            cpu = _cpu_s(pid)
+            if cpu is not None:
+                self._seen[pid] = max(cpu, self._seen.get(pid, 0.0))
+        return dict(self._seen)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            self._sample()
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        self._monitor.close()
+        return sum(cpu - self._base.get(pid, 0.0) for pid, cpu in self._seen.items())
+
+
+def export(baseline: bool, xlsxstream: bool = False, as_csv: bool = False) -> dict:
     """Runs in its own process: the export alone, timed, with its peak memory."""
     from giamngheo.accounts.models import User
+    from giamngheo.households.imports import export_csv_write
     from giamngheo.households.imports.workbook import export_write
     from giamngheo.households.selectors import household_list
 
     actor = User.objects.get(username="bench_province_99")  # ensure_units_and_user's default
     households = household_list(actor=actor)
+    check = csv_check(households) if as_csv else {}
+    url = os.environ.get("DATABASE_URL", "")
+    backend = BackendCPU(url) if url.startswith("postgres") else None
     before = rss_mib("VmRSS")
-    with tempfile.TemporaryFile(suffix=".xlsx") as file:
+    write = export_csv_write if as_csv else export_write
+    with tempfile.TemporaryFile() as file:
         wall, cpu = time.perf_counter(), time.process_time()
-        count, members = export_write(households, file)
+        count, members = write(households, file)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         size = file.tell()
+    db_cpu = backend.stop() if backend else 0.0
     out = {
+        "format": "csv" if as_csv else "xlsx",
         "households": count,
         "members": members,
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu, 2),
         "hh_per_s_wall": round(count / wall),
         "hh_per_s_cpu": round(count / cpu),
+        "db_cpu_s": round(db_cpu, 2),
+        "hh_per_s_cpu_with_db": round(count / (cpu + db_cpu)),
         "mib": round(size / 2**20, 1),
         "peak_rss_mib": round(rss_mib()),
         "rss_added_mib": round(rss_mib() - before),
         "load": Path("/proc/loadavg").read_text().split()[0],
     }
+    out.update(check)
     if baseline:
         out["openpyxl"] = openpyxl_baseline(households)
     if xlsxstream:
         out["xlsxstream"] = xlsxstream_baseline(households)
     return out
+
+
+def csv_check(households) -> dict:
+    """One village's export both ways on this database: the CSV files hold the workbook's cells
+    (csv_text of each value, dates as ISO), so the COPY path is checked where it runs, with a
+    query between chunks as the job's progress bar makes."""
+    import csv
+    import datetime as dt
+    import io
+    import zipfile
+
+    import openpyxl
+
+    from giamngheo.households.imports import export_csv_write, export_workbook
+    from giamngheo.households.imports.csvexport import BOM, FILES
+    from giamngheo.jobs.models import Job
+    from giamngheo.spreadsheets import csv_text
+
+    village = households.order_by("code").values_list("unit_id", flat=True).first()
+    sample = households.filter(unit_id=village)
+    # The job's progress bar writes to the database between chunks, as this does.
+    heard = []
+    out = io.BytesIO()
+    export_csv_write(sample, out, progress=lambda rows: heard.append(Job.objects.count()))
+    assert heard, "no progress reported"
+    with zipfile.ZipFile(out) as archive:
+        files = {
+            table: list(csv.reader(io.StringIO(archive.read(name).decode()[len(BOM.decode()) :])))
+            for table, name in FILES.items()
+        }
+
+    def cell(value):
+        if value is None:
+            return ""
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(csv_text(value))
+
+    book = openpyxl.load_workbook(io.BytesIO(export_workbook(sample)))
+    sheets = {
+        sheet.title: [[cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        for sheet in book.worksheets
+    }
+    if files != sheets:
+        raise SystemExit("the CSV export differs from the workbook for one village")
+    return {"checked_rows": sum(len(rows) - 1 for rows in files.values())}
 
 
 def xlsxstream_baseline(households) -> dict:
@@ -256,6 +372,9 @@ def main() -> int:
     parser.add_argument(
         "--xlsxstream", action="store_true", help="also write the same rows through XlsxStream"
     )
+    parser.add_argument(
+        "--csv", action="store_true", help="the CSV export (.zip) instead of the workbook"
+    )
     parser.add_argument("--export-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--posting-rows", default="", help="time the posting list's PDF instead")
     args = parser.parse_args()
@@ -266,12 +385,16 @@ def main() -> int:
         url = f"sqlite:///{folder / 'db.sqlite3'}"
     elif url.startswith("postgres"):
         data.ensure_database(url)
+    if args.export_only and url.startswith("postgres"):
+        # Every connection of this process: named (see BackendCPU), no parallel workers.
+        os.environ["PGAPPNAME"] = APP_NAME
+        os.environ["PGOPTIONS"] = "-c max_parallel_workers_per_gather=0"
     data.setup_django(url)
     if args.posting_rows:
         posting([int(n) for n in args.posting_rows.split(",")])
         return 0
     if args.export_only:
-        print(json.dumps(export(args.baseline, args.xlsxstream)))
+        print(json.dumps(export(args.baseline, args.xlsxstream, args.csv)))
         return 0
     for index, size in enumerate(int(n) for n in args.households.split(",")):
         load(size, url)
@@ -280,6 +403,8 @@ def main() -> int:
             command.append("--baseline")
         if args.xlsxstream:
             command.append("--xlsxstream")
+        if args.csv:
+            command.append("--csv")
         result = json.loads(subprocess.run(command, check=True, capture_output=True).stdout)
         baseline = result.pop("openpyxl", None)
         before = result.pop("xlsxstream", None)

@@ -3,7 +3,7 @@
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -18,14 +18,15 @@ from giamngheo.jobs.models import Job
 from giamngheo.jobs.services import job_start
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP = "application/zip"
 # Up to this size the import runs while the officer waits (a commune's few thousand rows);
 # larger files go to the worker with a progress bar.
 INLINE_MAX_BYTES = 512 * 1024
 SHOWN_ERRORS = 2000
 
 
-def _attachment(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
+def _attachment(content: bytes, name: str, content_type: str = XLSX) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -37,15 +38,25 @@ def template_download(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.READ_RECORDS)
 def export(request: HttpRequest) -> HttpResponse:
-    """A commune or less is written while the officer waits; more is confirmed, then a job."""
+    """A commune or less is written while the officer waits; more is confirmed, then a job.
+    ``format`` chooses the workbook (the default) or the CSV files (a .zip, for any size)."""
+    chosen = request.POST.get("format") or request.GET.get("format") or ""
+    kind = chosen or imports.XLSX_FORMAT
+    if kind not in imports.EXPORT_FORMATS:
+        return HttpResponseBadRequest(
+            _("Unknown export format %(format)s: choose xlsx or csv.") % {"format": chosen[:20]}
+        )
     filters = list_filters(request)
     households = sel.household_list(actor=request.user, filters=filters)
     count = households.count()
-    name = f"ho-gia-dinh-{timezone.localdate():%Y%m%d}.xlsx"
+    name = f"ho-gia-dinh-{timezone.localdate():%Y%m%d}.{imports.EXPORT_FORMATS[kind]}"
     if count > imports.INLINE_EXPORT_MAX:
         if request.method != "POST":
-            return render(request, "households/export.html", {"count": count, "filters": filters})
-        job = imports.export_start(actor=request.user, filters=filters, name=name, count=count)
+            context = {"count": count, "filters": filters, "format": chosen or imports.CSV_FORMAT}
+            return render(request, "households/export.html", context)
+        job = imports.export_start(
+            actor=request.user, filters=filters, name=name, count=count, kind=kind
+        )
     services.citizen_id_search_record(
         actor=request.user,
         query=filters["q"],
@@ -54,6 +65,8 @@ def export(request: HttpRequest) -> HttpResponse:
     )
     if count > imports.INLINE_EXPORT_MAX:
         return redirect(job)
+    if kind == imports.CSV_FORMAT:
+        return _attachment(imports.export_csv(households), name, content_type=ZIP)
     return _attachment(imports.export_workbook(households), name)
 
 

@@ -6,6 +6,7 @@ here but in `reviews.Assessment`, one per round, so last year's answers are neve
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -29,6 +30,9 @@ from giamngheo.households.vocab import (
     Sex,
 )
 from giamngheo.validators import validate_date_in_range
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 class HouseholdStatus(models.TextChoices):
@@ -220,11 +224,27 @@ class Member(models.Model):
         return mask_citizen_id(self.citizen_id)
 
 
+MASK, SHOWN_DIGITS = "•", 3
+
+
 def mask_citizen_id(value: str | None) -> str:
     """Only the last three digits show, as on most Vietnamese public-service receipts."""
     if not value:
         return ""
-    return "•" * (len(value) - 3) + value[-3:]
+    return MASK * (len(value) - SHOWN_DIGITS) + value[-SHOWN_DIGITS:]
+
+
+def mask_citizen_ids(values: "pl.Series") -> "pl.Series":
+    """`mask_citizen_id` over a whole column (the CSV export's millions of members): the same
+    dots and the same last digits, null and empty both as an empty string."""
+    import polars as pl
+
+    frame = pl.DataFrame({"value": values.cast(pl.String).fill_null("")})
+    width = int(frame["value"].str.len_chars().max() or 0)  # type: ignore[arg-type]
+    hidden = (pl.col("value").str.len_chars().cast(pl.Int64) - SHOWN_DIGITS).clip(0)
+    dots = pl.lit(MASK * width).str.slice(0, hidden)
+    shown = pl.col("value").str.slice(-SHOWN_DIGITS)
+    return frame.select(pl.concat_str([dots, shown]).alias(values.name)).to_series()
 
 
 class LifeEvent(models.Model):

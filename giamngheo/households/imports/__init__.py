@@ -9,9 +9,13 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import User
 from giamngheo.households.imports.columns import column_guide, dropdown_preview
+from giamngheo.households.imports.csvexport import export_csv, export_csv_write
 from giamngheo.households.imports.exporting import (
+    CSV_FORMAT,
+    EXPORT_FORMATS,
     EXPORT_JOB,
     INLINE_EXPORT_MAX,
+    XLSX_FORMAT,
     export_job,
     export_start,
 )
@@ -27,7 +31,12 @@ from giamngheo.jobs.results import ERRORS_KEPT, JobError, JobResult
 from giamngheo.jobs.services import JobReporter, job_kind
 
 __all__ = [
+    "CSV_FORMAT",
+    "EXPORT_FORMATS",
     "EXPORT_JOB",
+    "XLSX_FORMAT",
+    "export_csv",
+    "export_csv_write",
     "INLINE_EXPORT_MAX",
     "export_job",
     "export_start",
