@@ -66,13 +66,19 @@ def _chunks(queryset: QuerySet[Any], names: Sequence[str]) -> Iterator[pl.DataFr
     connection = connections[queryset.db]
     schema = dict.fromkeys(names, pl.String)
     if connection.vendor == "postgresql":
-        # The COPY runs on a second connection of its own: while it streams, the caller may
-        # query between chunks (the job's progress bar), which the connection holding a COPY
-        # cannot do (psycopg would wait for itself). It reads what is committed, as the
-        # job's own connection does.
+        statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+        if not _copies_aside(queryset.db):
+            # Inside a transaction the rows it wrote are seen by this connection only: the COPY
+            # stays here, and the caller waits for the file's end to query (`export_csv_write`).
+            yield from _copied(connection, statement, params, schema)
+            return
+        # Otherwise the COPY runs on a second connection of its own: while it streams, the
+        # caller may query between chunks (the job's progress bar), which the connection
+        # holding a COPY cannot do (psycopg would wait for itself). It reads what is
+        # committed, as the job's own connection does.
         reader = connection.copy()
         try:
-            yield from _copied(reader, f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params, schema)
+            yield from _copied(reader, statement, params, schema)
         finally:
             reader.close()
         return
@@ -81,6 +87,12 @@ def _chunks(queryset: QuerySet[Any], names: Sequence[str]) -> Iterator[pl.DataFr
         while rows := cursor.fetchmany(CSV_ROWS):
             frame = pl.DataFrame(rows, schema=list(names), orient="row", infer_schema_length=None)
             yield frame.cast(pl.String)
+
+
+def _copies_aside(alias: str) -> bool:
+    """Whether the PostgreSQL COPY streams on a connection of its own (outside a transaction)."""
+    connection = connections[alias]
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
 def _copied(
@@ -138,6 +150,7 @@ def export_csv_write(
     in constant memory; returns the number of households and members written. `progress(rows)`
     hears after every chunk of either file."""
     headers = _headers()
+    connection = connections[households.db]
     written = {HOUSEHOLDS: 0, MEMBERS: 0}
     member_rows = export_members(households).order_by("household__code", "member_no")
     rows = {
@@ -148,11 +161,15 @@ def export_csv_write(
         for table in (HOUSEHOLDS, MEMBERS):
             with archive.open(FILES[table], "w", force_zip64=True) as out:
                 out.write(BOM + (",".join(headers[table]) + "\n").encode())
+                # A COPY on the caller's own connection leaves it no query until the file ends.
+                live = connection.vendor != "postgresql" or _copies_aside(households.db)
                 for frame in _chunks(rows[table], headers[table]):
                     _cells(frame, table).write_csv(out, include_header=False)
                     written[table] += frame.height
-                    if progress is not None:
+                    if progress is not None and live:
                         progress(sum(written.values()))
+                if progress is not None and not live:
+                    progress(sum(written.values()))
     return written[HOUSEHOLDS], written[MEMBERS]
 
 
