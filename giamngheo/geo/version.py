@@ -39,14 +39,19 @@ def units_token() -> str:
 
 
 def _new_token() -> None:
-    _model().objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+    model, token = _model(), uuid.uuid4().hex
+    if not model.objects.filter(pk=1).update(token=token):
+        model.objects.update_or_create(pk=1, defaults={"token": token})
     _request.token = None
 
 
 def units_changed() -> None:
     """Units or successions were written: whatever processes keep of them is out of date."""
     _new_token()
-    transaction.on_commit(_new_token)
+    connection = transaction.get_connection()
+    # Once after the commit is enough however many units the transaction writes.
+    if not any(entry[1] is _new_token for entry in connection.run_on_commit):
+        transaction.on_commit(_new_token)
 
 
 def units_changed_signal(**_kwargs: Any) -> None:
