@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from giamngheo.accounts.scoping import unit_manager
 from giamngheo.geo.models import AdminUnit, Succession
 from giamngheo.geo.services import village_template, villages_import
+from giamngheo.geo.version import units_changed
 
 
 class EraFilter(admin.SimpleListFilter):
@@ -65,6 +66,7 @@ class AdminUnitAdmin(admin.ModelAdmin):
             AdminUnit.objects.filter(path__startswith=old_path).exclude(pk=obj.pk).update(
                 path=Replace("path", Value(old_path), Value(obj.path))
             )
+            units_changed()
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from giamngheo.geo.version import units_changed
 from giamngheo.validators import validate_date_in_range
 
 REARRANGEMENT_DATE = dt.date(2025, 7, 1)  # two-level local government (Resolution 202/2025/QH15)
@@ -146,6 +147,7 @@ class AdminUnit(models.Model):
         if path != self.path:
             self.path = path
             type(self).objects.filter(pk=self.pk).update(path=path)
+        units_changed()
 
     def compute_path(self) -> str:
         parent_path = self.parent.path if self.parent_id else "/"
@@ -247,3 +249,22 @@ class Succession(models.Model):
     def is_exact(self) -> bool:
         """Figures carried along this edge are exact unless the former unit was split."""
         return not self.is_split
+
+
+class UnitsVersion(models.Model):
+    """One row whose token changes with every change to units or successions.
+
+    Units are read on nearly every page (an officer's territory is its unit plus every former
+    unit whose lineage leads into it) and change only when the catalogue or villages are loaded
+    or an administrator edits one; each process keeps what it derived from them under this token
+    (`geo.version`), so a change anywhere is seen by every process at its next request.
+    """
+
+    token = models.CharField(max_length=32, default="")
+
+    class Meta:
+        verbose_name = _("units version")
+        verbose_name_plural = _("units versions")
+
+    def __str__(self) -> str:
+        return self.token

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from giamngheo.geo.models import AdminUnit, Succession, q_within
+from giamngheo.geo.version import TokenCache, units_token
 
 
 @dataclass(frozen=True)
@@ -65,16 +66,32 @@ def _predecessor_ids(start_ids: set[int]) -> set[int]:
     return seen - start_ids
 
 
+_ROOTS = TokenCache()  # unit id → its roots' ids, for the current units token
+
+
 def scope_roots(unit: AdminUnit) -> list[AdminUnit]:
     """The unit plus every historic unit whose lineage leads into its subtree, minimal cover.
 
     Data owned by any unit under one of these roots belongs, today, to `unit`'s territory.
-    Kept on the instance, as `actor_roots` keeps the actor's: a report asks for the same unit's
-    territory in each of its reads, and the instance lives for one request.
+    Every officer's page asks for its territory, and finding it walks the successions: each
+    process keeps the roots' ids under the units token (`geo.version`), and the instances are
+    kept on `unit` for the rest of the request, as `actor_roots` keeps the actor's.
     """
     cached = unit.__dict__.get("_scope_roots")
     if cached is not None:
         return list(cached)
+    token = units_token()
+    ids = _ROOTS.get(token, unit.pk)
+    if ids is None:
+        ids = _root_ids(unit)
+        _ROOTS.put(token, unit.pk, ids)
+    by_id = AdminUnit.objects.in_bulk(ids)
+    roots = [by_id[pk] for pk in ids if pk in by_id]
+    unit.__dict__["_scope_roots"] = roots
+    return list(roots)
+
+
+def _root_ids(unit: AdminUnit) -> tuple[int, ...]:
     inner = set(
         Succession.objects.filter(q_within(unit, "successor")).values_list(
             "successor_id", flat=True
@@ -91,7 +108,4 @@ def scope_roots(unit: AdminUnit) -> list[AdminUnit]:
     for pk, path in candidates:
         if not any(path.startswith(root_path) for _, root_path in chosen):
             chosen.append((pk, path))
-    by_id = AdminUnit.objects.in_bulk([pk for pk, _ in chosen])
-    roots = [by_id[pk] for pk, _ in chosen]
-    unit.__dict__["_scope_roots"] = roots
-    return list(roots)
+    return tuple(pk for pk, _ in chosen)

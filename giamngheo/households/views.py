@@ -5,9 +5,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.access import requires
+from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import Capability, can, has_capability
 from giamngheo.errors import show_on_form
 from giamngheo.households import selectors as sel
@@ -67,12 +70,28 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "searched_citizen_id": mask_citizen_id(citizen_id),
         "filters": filters,
-        "villages": sel.villages_for(actor=request.user),
         "statuses": HouseholdStatus.choices,
         "can_edit": has_capability(request.user, EDIT),
     }
-    template = "households/_rows.html" if request.htmx else "households/list.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "households/_rows.html", context)
+    context["village_options"] = _village_options(request.user, filters["unit"])
+    return render(request, "households/list.html", context)
+
+
+def _village_options(actor: User, selected: str) -> str:
+    """The village picker's options, read as values and joined here: a province officer's list
+    holds hundreds of villages, and model instances through a template loop cost more CPU than
+    the rest of the page."""
+    rows = sel.villages_for(actor=actor).values_list("pk", "name", "parent__name")
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{} · {}</option>',
+        (
+            (pk, mark_safe(" selected") if str(pk) == selected else "", name, commune)
+            for pk, name, commune in rows
+        ),
+    )
 
 
 @requires(Capability.READ_RECORDS)

@@ -20,6 +20,7 @@ from giamngheo.geo.models import (
     Succession,
 )
 from giamngheo.geo.services.unit_sources import SourceEdge, Sources, SourceUnit, read_sources
+from giamngheo.geo.version import units_changed
 
 FORMER_VALID_TO = REARRANGEMENT_DATE - dt.timedelta(days=1)
 BATCH = 500
@@ -140,6 +141,7 @@ def units_load(
                 level, [u for u in units if u.level == level], rows, report, sources=sources
             )
         _sync_successions(edges, rows, report, source=sources.former_source)
+        units_changed()
     if stdout is not None:
         report.write(stdout)
     return report

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.dbstats import analyze_after_commit
 from giamngheo.geo.models import AdminUnit, Level
+from giamngheo.geo.version import units_changed
 from giamngheo.history import REASON_MAX
 from giamngheo.spreadsheets import append_row, csv_reader
 from giamngheo.validators import control_character, date_range_error
@@ -418,6 +419,7 @@ def villages_create(*, units: list[AdminUnit], source: str, actor: Any | None = 
     for unit in units:
         unit.path = unit.compute_path()
     AdminUnit.objects.bulk_update(units, ["path"], batch_size=500)
+    units_changed()
     AdminUnit.history.bulk_history_create(
         units, batch_size=500, default_user=actor, default_change_reason=source[:REASON_MAX]
     )

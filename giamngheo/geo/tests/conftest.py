@@ -11,6 +11,7 @@ from django.utils import translation
 from giamngheo.geo.models import AdminUnit, Succession
 from giamngheo.geo.services.unit_sources import Sources, read_sources
 from giamngheo.geo.services.units import LoadReport, units_load
+from giamngheo.geo.version import units_changed
 
 
 @pytest.fixture(autouse=True)
@@ -51,3 +52,4 @@ def delete_units() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {Succession._meta.db_table}")
         cursor.execute(f"DELETE FROM {AdminUnit._meta.db_table}")
+    units_changed()

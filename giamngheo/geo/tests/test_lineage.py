@@ -1,7 +1,10 @@
+import datetime as dt
+
 from django.db.models import Count, Q
 
 from giamngheo.geo.models import AdminUnit, Level, Succession, q_within
 from giamngheo.geo.selectors import scope_roots, unit_predecessors, unit_successors
+from giamngheo.geo.services.villages import villages_create
 from giamngheo.geo.tests.factories import (
     FORMER_HAI_DUONG,
     HAI_PHONG,
@@ -10,6 +13,9 @@ from giamngheo.geo.tests.factories import (
     former_unit,
     hai_phong,
 )
+from giamngheo.geo.version import units_token
+
+REARRANGEMENT_DAY_BEFORE = dt.date(2025, 6, 30)
 
 HOA_BINH_KIM_THANH = "10798"  # Xã Hòa Bình (Kim Thành, former Hải Dương), divided in three
 
@@ -95,3 +101,40 @@ def test_other_districts_carry_no_succession(units):
     districts = Succession.objects.filter(predecessor__level=Level.DISTRICT)
     assert districts.count() == 5
     assert not districts.filter(predecessor__children__isnull=False).exists()
+
+
+def test_a_territory_is_read_from_the_process_cache_until_units_change(
+    units, django_assert_num_queries
+):
+    nam_sach = current_unit(Level.COMMUNE, NAM_SACH)
+    before = scope_roots(nam_sach)
+    again = current_unit(Level.COMMUNE, NAM_SACH)  # a fresh instance, as the next request has
+    with django_assert_num_queries(2):  # the units token and the roots: no walk
+        assert scope_roots(again) == before
+    # A former commune merged into it now: its territory grows at once, in every process.
+    hai_duong = former_unit(Level.PROVINCE, FORMER_HAI_DUONG)
+    merged = AdminUnit.objects.create(
+        code="99999",
+        name="Xã Thử",
+        division_type="xã",
+        level=Level.COMMUNE,
+        parent=hai_duong,
+        valid_to=REARRANGEMENT_DAY_BEFORE,
+    )
+    token = units_token()
+    Succession.objects.create(predecessor=merged, successor=nam_sach)
+    assert units_token() != token
+    after = scope_roots(current_unit(Level.COMMUNE, NAM_SACH))
+    assert {r.pk for r in after} == {r.pk for r in before} | {merged.pk}
+
+
+def test_units_written_in_bulk_or_deleted_change_the_token(units):
+    commune = current_unit(Level.COMMUNE, NAM_SACH)
+    token = units_token()
+    village = AdminUnit(code="T1", name="Thôn Thử", division_type="thôn", level=Level.VILLAGE)
+    village.parent = commune
+    villages_create(units=[village], source="test")
+    assert units_token() != token
+    token = units_token()
+    village.delete()
+    assert units_token() != token

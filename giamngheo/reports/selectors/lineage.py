@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from giamngheo.geo.models import AdminUnit, Level, Succession, q_within
 
@@ -23,12 +24,27 @@ class Placement:
     exact: bool
 
 
+class _Edge(NamedTuple):
+    """What resolving needs of a `Succession`: a tuple, not a model instance with its units."""
+
+    successor_id: int
+    is_split: bool
+    share: Decimal | None
+    is_default: bool
+
+
 class Resolver:
-    """Resolves unit ids to today's communes, loading units and successions once per report."""
+    """Resolves unit ids to today's communes, loading units and successions once per report.
+
+    Only the lineage of the units asked about is read (their ancestors and the successions
+    forward from them, level by level), never the country's whole succession table: a
+    province's report touches a few hundred of its tens of thousands of edges.
+    """
 
     def __init__(self) -> None:
         self._units: dict[int, tuple[str, str, bool]] = {}
-        self._edges: dict[int, list[Succession]] | None = None
+        self._edges: dict[int, list[_Edge]] = defaultdict(list)
+        self._edges_read: set[int] = set()  # units whose outgoing successions are loaded
         self._cache: dict[int, tuple[Placement, ...]] = {}
 
     def _load_units(self, ids: set[int]) -> None:
@@ -39,21 +55,32 @@ class Resolver:
             ):
                 self._units[pk] = (level, path, valid_to is None)
 
-    def prefetch(self, ids: set[int]) -> None:
-        """Load units and all their ancestors in two queries, before resolving them one by one."""
-        self._load_units(set(ids))
-        ancestors = {
+    def _ancestors(self, ids: set[int]) -> set[int]:
+        return {
             int(p) for pk in ids if pk in self._units for p in self._units[pk][1].split("/") if p
         }
-        self._load_units(ancestors)
 
-    def _successions(self) -> dict[int, list[Succession]]:
-        if self._edges is None:
-            edges: dict[int, list[Succession]] = defaultdict(list)
-            for edge in Succession.objects.all():
-                edges[edge.predecessor_id].append(edge)
-            self._edges = dict(edges)
-        return self._edges
+    def prefetch(self, ids: set[int]) -> None:
+        """Load units, their ancestors and their successions forward, a few queries per level of
+        rearrangement, before resolving them one by one."""
+        frontier = set(ids) - self._edges_read
+        while frontier:
+            self._load_units(frontier)
+            ancestors = self._ancestors(frontier)
+            self._load_units(ancestors)
+            # A former village without a succession of its own follows its former commune.
+            todo = (frontier | ancestors) - self._edges_read
+            self._edges_read |= todo
+            successors: set[int] = set()
+            edges = (
+                Succession.objects.filter(predecessor_id__in=todo)
+                .order_by("pk")
+                .values_list("predecessor_id", "successor_id", "is_split", "share", "is_default")
+            )
+            for predecessor, successor, is_split, share, is_default in edges:
+                self._edges[predecessor].append(_Edge(successor, is_split, share, is_default))
+                successors.add(successor)
+            frontier = successors - self._edges_read
 
     def _commune_of(self, unit_id: int) -> int | None:
         """The commune at or above a current unit, read from its materialised path."""
@@ -72,12 +99,13 @@ class Resolver:
         """Today's communes a unit's figures go to, with weights summing to 1 (or nothing)."""
         if unit_id in self._cache:
             return self._cache[unit_id]
-        self._load_units({unit_id})
+        if unit_id not in self._edges_read:
+            self.prefetch({unit_id})
         if unit_id not in self._units or _depth > 10:
             return ()
         level, path, current = self._units[unit_id]
         result: tuple[Placement, ...]
-        edges = self._successions().get(unit_id, [])
+        edges = self._edges.get(unit_id, [])
         if current:
             commune = self._commune_of(unit_id)
             result = (Placement(commune, Decimal(1), True),) if commune else ()
@@ -94,14 +122,15 @@ class Resolver:
         chain = [int(p) for p in path.strip("/").split("/") if p]
         return chain[-2] if len(chain) > 1 else None
 
-    def _through(self, edges: list[Succession], depth: int) -> tuple[Placement, ...]:
+    def _through(self, edges: list[_Edge], depth: int) -> tuple[Placement, ...]:
         split = any(e.is_split for e in edges)
         if not split:
             # Whole-unit merger: one successor (several only by bad data; take the first).
             return self.resolve(edges[0].successor_id, depth + 1)
-        if all(e.share is not None for e in edges) and sum(e.share for e in edges) > 0:
-            total = sum(e.share for e in edges)
-            chosen = [(e, Decimal(e.share) / Decimal(total)) for e in edges]
+        shares = [e.share for e in edges if e.share is not None]
+        if len(shares) == len(edges) and sum(shares) > 0:
+            total = Decimal(sum(shares))
+            chosen = [(e, Decimal(share) / total) for e, share in zip(edges, shares, strict=True)]
         else:
             default = next((e for e in edges if e.is_default), edges[0])
             chosen = [(default, Decimal(1))]
