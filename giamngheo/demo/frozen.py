@@ -37,11 +37,10 @@ STAGED_COLUMNS = (
 
 def staging_reset() -> None:
     """An empty staging table for one year's rounds (temporary: it lives with the connection)."""
-    big = "bigint" if connection.vendor == "postgresql" else "integer"
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGED} ("
-            f"household_id {big} PRIMARY KEY, members text NOT NULL, member_count integer NOT NULL, "
+            "household_id integer PRIMARY KEY, members text NOT NULL, member_count integer NOT NULL, "
             "children integer NOT NULL, children_malnourished integer NOT NULL, "
             "children_uninsured integer NOT NULL, children_out_of_school integer NOT NULL)"
         )
@@ -145,13 +144,11 @@ def _entry_sql(params: list) -> str:
     """One round's entries from the stored rows; `params` receives the printed labels, in the
     order of their placeholders between the snapshot's id (first) and the round's (last)."""
     quote = connection.ops.quote_name
-    pg = connection.vendor == "postgresql"
-    empty = "'[]'::jsonb" if pg else "'[]'"
+    empty = "'[]'"
 
     def listed(column: str) -> str:
         """A JSON list column as `snapshots_take` stores it (`value or []`), copied as stored."""
-        null = "'null'::jsonb" if pg else "'null'"
-        return f"COALESCE(NULLIF({column}, {null}), {empty})"
+        return f"COALESCE(NULLIF({column}, 'null'), {empty})"
 
     klass = "COALESCE(a.poverty_class, '')"
     flow = "COALESCE(o.flow, '')"
@@ -169,7 +166,7 @@ def _entry_sql(params: list) -> str:
     escape_params: list = []
     escape_printed = _case(flow, ESCAPED_VI, "''", escape_params)
     params[:] = [*class_params, *params, *escape_params]
-    members = "CAST(t.members AS jsonb)" if pg else "t.members"
+    members = "t.members"
     select = {
         "snapshot_id": "%s",
         "assessment_id": "a.id",
@@ -224,8 +221,11 @@ def _entry_sql(params: list) -> str:
 def snapshots_copy(rounds: Iterable, *, taken_from: str, note: str = "") -> int:
     """`snapshots_take` for the seed: the same snapshots, entries and summaries, written in SQL.
 
-    Runs after the year's members are staged (`stage_members`) and its outcomes computed.
+    Runs after the year's members are staged (`stage_members`) and its outcomes computed. SQLite
+    only (JSON stored as text); PostgreSQL's seed takes the generic path.
     """
+    if connection.vendor != "sqlite":
+        raise NotImplementedError("The seed's snapshot copy is written for SQLite.")
     rounds = list(rounds)
     now = timezone.now()
     written = 0

@@ -32,6 +32,7 @@ from giamngheo.reviews.models import (
     RoundTransition,
 )
 from giamngheo.reviews.services.outcomes import outcomes_compute
+from giamngheo.reviews.services.snapshots import snapshots_take
 from giamngheo.standards import ENGINE_VERSION, classify_batch, select_standard
 
 BASE_YEAR = 2023
@@ -152,13 +153,16 @@ def seed_households(
         rounds = 0
         rates = {}
         starts = np.concatenate([[0], np.cumsum(pop.household_size)])
+        # The copy in SQL is SQLite's (the embedded default); PostgreSQL takes the generic path.
+        copied = connection.vendor == "sqlite"
         for year in ROUND_YEARS:
             present = ~arrived if year == ROUND_YEARS[0] else ~left
             _write_counts(communes, commune_of, present, year)
             by_commune = _write_rounds(communes, year, chairmen)
             rounds += len(by_commune)
             classes = []
-            staging_reset()
+            if copied:
+                staging_reset()
             with indexes_deferred(Assessment):
                 for part, snapshot, result in _classified(pop, year, member_ids, explain=True):
                     _write_assessments(
@@ -170,26 +174,35 @@ def seed_households(
                         commune_of[part],
                         by_commune,
                     )
-                    people = slice(int(starts[part.start]), int(starts[part.stop]))
-                    stage_members(
-                        snapshot[1],
-                        names=pop.member_name[people],
-                        registry_sex=pop.member_sex[people],
-                        registry_relation=pop.member_relation[people],
-                        registry_birth=pop.member_birth[people],
-                        minority=pop.minority[pop.member_household[people]],
-                        household_ids=hh_ids[part],
-                        assessed=present[part],
-                        review_date=review_date(year),
-                    )
+                    if copied:
+                        people = slice(int(starts[part.start]), int(starts[part.stop]))
+                        stage_members(
+                            snapshot[1],
+                            names=pop.member_name[people],
+                            registry_sex=pop.member_sex[people],
+                            registry_relation=pop.member_relation[people],
+                            registry_birth=pop.member_birth[people],
+                            minority=pop.minority[pop.member_household[people]],
+                            household_ids=hh_ids[part],
+                            assessed=present[part],
+                            review_date=review_date(year),
+                        )
                     classes.append(result["class"].to_numpy())
                     del snapshot, result
             for rnd in by_commune.values():
                 outcomes_compute(rnd)
             # The registry's names and the facts are at hand: copied in SQL, not read back.
-            snapshots_copy(
-                by_commune.values(), taken_from=RoundSnapshot.Source.SEEDED, note=SNAPSHOT_NOTE
-            )
+            if copied:
+                snapshots_copy(
+                    by_commune.values(), taken_from=RoundSnapshot.Source.SEEDED, note=SNAPSHOT_NOTE
+                )
+            else:
+                snapshots_take(
+                    by_commune.values(),
+                    taken_from=RoundSnapshot.Source.SEEDED,
+                    note=SNAPSHOT_NOTE,
+                    insert=insert_rows,
+                )
             assessed = np.concatenate(classes)[present]
             rates[year] = (
                 round(100 * float(np.mean(assessed == "poor")), 2),
