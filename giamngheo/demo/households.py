@@ -16,11 +16,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from giamngheo.accounts.models import Role, User
-from giamngheo.demo.bulk import insert_rows, next_ids
+from giamngheo.demo.bulk import indexes_deferred, insert_rows, next_ids, page_cache
+from giamngheo.demo.frozen import snapshots_copy, stage_members, staging_reset
 from giamngheo.demo.registry import db_value, write_registry
 from giamngheo.demo.synthetic import Population, facts_for_year, generate_population
 from giamngheo.geo.models import AdminUnit, Area, Level
-from giamngheo.households.models import Household, Member, ResidentCount
+from giamngheo.households.models import Household, LifeEvent, Member, ResidentCount
 from giamngheo.reviews.models import (
     Assessment,
     Baseline,
@@ -39,6 +40,8 @@ ROUND_YEARS = (2024, 2025)
 BATCH = 5000
 # Households classified and written at a time: two of the engine's parallel parts.
 CHUNK = 200_000
+# SQLite's page cache during the load: the default 2 MB rereads the unique household codes' index.
+SQLITE_CACHE_MB = 64
 SNAPSHOT_NOTE = "Dữ liệu mô phỏng: chốt từ sổ hộ mô phỏng khi tạo dữ liệu."
 CONTRACT_MEMBER_FIELDS = [
     "date_of_birth",
@@ -132,11 +135,12 @@ def seed_households(
     member_ids = np.array(next_ids(Member, len(pop.member_household)))
     communes = {v.parent_id: v.parent for v in villages}
     commune_of = np.array([v.parent_id for v in villages])[pop.household_village]
-    with transaction.atomic():
+    with transaction.atomic(), page_cache(SQLITE_CACHE_MB):
         # The registry keeps the latest year's member facts; each year's facts are derived
         # again when that year is classified (same seed, same facts) rather than kept.
         _, latest = facts_for_year(pop, ROUND_YEARS[-1], review_date(ROUND_YEARS[-1]))
-        hh_ids = write_registry(pop, villages, province, left, arrived, latest, member_ids)
+        with indexes_deferred(Household, Member, LifeEvent):
+            hh_ids = write_registry(pop, villages, province, left, arrived, latest, member_ids)
         del latest
         base = np.concatenate(
             [
@@ -148,32 +152,57 @@ def seed_households(
         del base
         rounds = 0
         rates = {}
+        starts = np.concatenate([[0], np.cumsum(pop.household_size)])
+        # The copy in SQL is SQLite's (the embedded default); PostgreSQL takes the generic path.
+        copied = connection.vendor == "sqlite"
         for year in ROUND_YEARS:
             present = ~arrived if year == ROUND_YEARS[0] else ~left
             _write_counts(communes, commune_of, present, year)
             by_commune = _write_rounds(communes, year, chairmen)
             rounds += len(by_commune)
             classes = []
-            for part, snapshot, result in _classified(pop, year, member_ids, explain=True):
-                _write_assessments(
-                    year,
-                    snapshot,
-                    result,
-                    present[part],
-                    hh_ids[part],
-                    commune_of[part],
-                    by_commune,
-                )
-                classes.append(result["class"].to_numpy())
-                del snapshot, result
+            if copied:
+                staging_reset()
+            with indexes_deferred(Assessment):
+                for part, snapshot, result in _classified(pop, year, member_ids, explain=True):
+                    _write_assessments(
+                        year,
+                        snapshot,
+                        result,
+                        present[part],
+                        hh_ids[part],
+                        commune_of[part],
+                        by_commune,
+                    )
+                    if copied:
+                        people = slice(int(starts[part.start]), int(starts[part.stop]))
+                        stage_members(
+                            snapshot[1],
+                            names=pop.member_name[people],
+                            registry_sex=pop.member_sex[people],
+                            registry_relation=pop.member_relation[people],
+                            registry_birth=pop.member_birth[people],
+                            minority=pop.minority[pop.member_household[people]],
+                            household_ids=hh_ids[part],
+                            assessed=present[part],
+                            review_date=review_date(year),
+                        )
+                    classes.append(result["class"].to_numpy())
+                    del snapshot, result
             for rnd in by_commune.values():
                 outcomes_compute(rnd)
-            snapshots_take(
-                by_commune.values(),
-                taken_from=RoundSnapshot.Source.SEEDED,
-                note=SNAPSHOT_NOTE,
-                insert=insert_rows,
-            )
+            # The registry's names and the facts are at hand: copied in SQL, not read back.
+            if copied:
+                snapshots_copy(
+                    by_commune.values(), taken_from=RoundSnapshot.Source.SEEDED, note=SNAPSHOT_NOTE
+                )
+            else:
+                snapshots_take(
+                    by_commune.values(),
+                    taken_from=RoundSnapshot.Source.SEEDED,
+                    note=SNAPSHOT_NOTE,
+                    insert=insert_rows,
+                )
             assessed = np.concatenate(classes)[present]
             rates[year] = (
                 round(100 * float(np.mean(assessed == "poor")), 2),
