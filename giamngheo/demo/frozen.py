@@ -20,7 +20,13 @@ from django.utils import timezone
 from giamngheo.households.models import Household
 from giamngheo.reviews.models import Assessment, Outcome, RoundSnapshot, SnapshotEntry
 from giamngheo.reviews.printed import CATEGORY_VI, CLASS_VI, ESCAPED_VI, NEW_VI
-from giamngheo.reviews.services.snapshots import CHILD_AGE, MALNOURISHED, SCHOOL_FROM, _years_before
+from giamngheo.reviews.services.snapshots import (
+    CHILD_AGE,
+    MALNOURISHED,
+    SCHOOL_FROM,
+    snapshot_open,
+    years_before,
+)
 from giamngheo.reviews.services.summaries import summaries_write
 
 STAGED = "demo_frozen_members"
@@ -67,8 +73,8 @@ def stage_members(
     them were assessed. Sex and birth year come from the facts, the registry's when the facts
     left them empty, as in `snapshots._members`; the counts are `snapshots.child_counts`'.
     """
-    child_from = _years_before(review_date, CHILD_AGE)
-    school_until = _years_before(review_date, SCHOOL_FROM)
+    child_from = years_before(review_date, CHILD_AGE)
+    school_until = years_before(review_date, SCHOOL_FROM)
     born = pl.col("date_of_birth")
     fact_year = born.cast(pl.String).str.slice(0, 4)
     registry_year = (
@@ -233,14 +239,7 @@ def snapshots_copy(rounds: Iterable, *, taken_from: str, note: str = "") -> int:
     sql = _entry_sql(params)
     with connection.cursor() as cursor:
         for review_round in rounds:
-            snapshot = RoundSnapshot.objects.create(
-                round_id=review_round.pk,
-                taken_at=now,
-                taken_from=taken_from,
-                note=note,
-                commune_code=review_round.unit.code,
-                commune_name=review_round.unit.name,
-            )
+            snapshot = snapshot_open(RoundSnapshot, review_round, taken_from, note, now)
             cursor.execute(sql, [snapshot.pk, *params, review_round.pk])
             written += cursor.rowcount
     summaries_write(rounds)

@@ -107,7 +107,7 @@ SCHOOL_FROM = 5
 MALNOURISHED = {ChildNutrition.STUNTED.value, ChildNutrition.UNDERWEIGHT.value}
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
+def years_before(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
@@ -119,8 +119,8 @@ def child_counts(members: list, review_date: dt.date) -> dict[str, int]:
 
     A member whose birth date was not recorded is not counted as a child.
     """
-    child_from = _years_before(review_date, CHILD_AGE)
-    school_until = _years_before(review_date, SCHOOL_FROM)
+    child_from = years_before(review_date, CHILD_AGE)
+    school_until = years_before(review_date, SCHOOL_FROM)
     out = dict.fromkeys(
         ("children", "children_malnourished", "children_uninsured", "children_out_of_school"), 0
     )
@@ -200,6 +200,20 @@ def _entries(review_round, snapshot_id: int, registry) -> list[dict]:
     return entries
 
 
+def snapshot_open(
+    snapshot_model: Any, review_round: Any, taken_from: str, note: str, now: dt.datetime
+) -> Any:
+    """The round's snapshot row, naming its commune as the round's unit is named that day."""
+    return snapshot_model.objects.create(
+        round_id=review_round.pk,
+        taken_at=now,
+        taken_from=taken_from,
+        note=note,
+        commune_code=review_round.unit.code,
+        commune_name=review_round.unit.name,
+    )
+
+
 def snapshots_take(
     rounds: Iterable,
     *,
@@ -220,14 +234,7 @@ def snapshots_take(
     now = timezone.now()
     written = 0
     for review_round in rounds:
-        snapshot = snapshot_model.objects.create(
-            round_id=review_round.pk,
-            taken_at=now,
-            taken_from=taken_from,
-            note=note,
-            commune_code=review_round.unit.code,
-            commune_name=review_round.unit.name,
-        )
+        snapshot = snapshot_open(snapshot_model, review_round, taken_from, note, now)
         entries = _entries(review_round, snapshot.pk, registry)
         # A migration's historical model may predate some columns; a later migration fills them.
         columns = {f.attname for f in entry_model._meta.concrete_fields}
