@@ -29,7 +29,12 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from giamngheo.households.imports.columns import COLUMNS, HOUSEHOLDS, MEMBERS
-from giamngheo.households.imports.workbook import HOUSEHOLD_FIELDS, Progress, export_members
+from giamngheo.households.imports.workbook import (
+    HOUSEHOLD_FIELDS,
+    Progress,
+    export_members,
+    progress_while_reading,
+)
 from giamngheo.households.models import Household, mask_citizen_ids
 from giamngheo.spreadsheets import csv_text_column
 
@@ -161,8 +166,11 @@ def export_csv_write(
         for table in (HOUSEHOLDS, MEMBERS):
             with archive.open(FILES[table], "w", force_zip64=True) as out:
                 out.write(BOM + (",".join(headers[table]) + "\n").encode())
-                # A COPY on the caller's own connection leaves it no query until the file ends.
-                live = connection.vendor != "postgresql" or _copies_aside(households.db)
+                # A COPY on the caller's own connection leaves it no query until the file ends,
+                # nor does SQLite while it reads (`progress_while_reading`).
+                live = progress_while_reading(households.db) and (
+                    connection.vendor != "postgresql" or _copies_aside(households.db)
+                )
                 for frame in _chunks(rows[table], headers[table]):
                     _cells(frame, table).write_csv(out, include_header=False)
                     written[table] += frame.height

@@ -4,6 +4,7 @@ import io
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -160,19 +161,32 @@ def export_members(households: QuerySet[Household]) -> QuerySet[Member]:
     return Member.objects.filter(household__in=households.order_by().values("pk"))
 
 
+def progress_while_reading(alias: str) -> bool:
+    """Whether a job may write its progress while the export's rows are still being read.
+
+    Not on SQLite: a connection reading rows holds a snapshot, and once another connection (the
+    worker's heartbeat, a page) has committed since, it cannot write ("database is locked");
+    the progress is written when each file's rows are read.
+    """
+    return connections[alias].vendor != "sqlite"
+
+
 def export_write(
     households: QuerySet[Household], file: Any, progress: Progress | None = None
 ) -> tuple[int, int]:
     """Stream the export of `households` into `file` in constant memory; returns the number of
     households and members written. `progress(rows)` hears every `CHUNK` rows of both sheets."""
     written = {HOUSEHOLDS: 0, MEMBERS: 0}
+    live = progress_while_reading(households.db)
 
     def counted(table: str, values: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
         for row in values:
             yield row
             written[table] += 1
-            if progress is not None and (total := sum(written.values())) % CHUNK == 0:
+            if live and progress is not None and (total := sum(written.values())) % CHUNK == 0:
                 progress(total)
+        if not live and progress is not None:
+            progress(sum(written.values()))
 
     def household_rows() -> Iterator[Sequence[Any]]:
         values = households.order_by("code").values_list(*HOUSEHOLD_FIELDS)
