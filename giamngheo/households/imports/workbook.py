@@ -166,7 +166,8 @@ def progress_while_reading(alias: str) -> bool:
 
     Not on SQLite: a connection reading rows holds a snapshot, and once another connection (the
     worker's heartbeat, a page) has committed since, it cannot write ("database is locked");
-    the progress is written when each file's rows are read.
+    the progress is written when each file's rows are read (the CSV export), or once the whole
+    workbook is (the workbook's writer opens both sheets' rows before it writes the first).
     """
     return connections[alias].vendor != "sqlite"
 
@@ -185,8 +186,6 @@ def export_write(
             written[table] += 1
             if live and progress is not None and (total := sum(written.values())) % CHUNK == 0:
                 progress(total)
-        if not live and progress is not None:
-            progress(sum(written.values()))
 
     def household_rows() -> Iterator[Sequence[Any]]:
         values = households.order_by("code").values_list(*HOUSEHOLD_FIELDS)
