@@ -155,7 +155,13 @@ def export_csv_write(
     in constant memory; returns the number of households and members written. `progress(rows)`
     hears after every chunk of either file."""
     headers = _headers()
-    connection = connections[households.db]
+    # Progress between chunks needs the caller's connection free while the rows are read: on
+    # PostgreSQL when the COPY streams on a connection of its own, never on SQLite
+    # (`progress_while_reading`); otherwise it is heard when each file ends.
+    if connections[households.db].vendor == "postgresql":
+        live = _copies_aside(households.db)
+    else:
+        live = progress_while_reading(households.db)
     written = {HOUSEHOLDS: 0, MEMBERS: 0}
     member_rows = export_members(households).order_by("household__code", "member_no")
     rows = {
@@ -166,11 +172,6 @@ def export_csv_write(
         for table in (HOUSEHOLDS, MEMBERS):
             with archive.open(FILES[table], "w", force_zip64=True) as out:
                 out.write(BOM + (",".join(headers[table]) + "\n").encode())
-                # A COPY on the caller's own connection leaves it no query until the file ends,
-                # nor does SQLite while it reads (`progress_while_reading`).
-                live = progress_while_reading(households.db) and (
-                    connection.vendor != "postgresql" or _copies_aside(households.db)
-                )
                 for frame in _chunks(rows[table], headers[table]):
                     _cells(frame, table).write_csv(out, include_header=False)
                     written[table] += frame.height
