@@ -9,6 +9,8 @@ import traceback
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -39,14 +41,21 @@ def known_kinds() -> list[str]:
 
 
 class JobReporter:
-    """Handed to a job function so it can say how far it is without knowing about the model."""
+    """Handed to a job function so it can say how far it is without knowing about the model.
+
+    A job that writes in one transaction (an import) would hide its progress until it commits:
+    on PostgreSQL the progress is then written on a connection of its own, so the page sees the
+    bar move. On SQLite a second connection would wait for the transaction's write lock, so
+    there the progress is written in the transaction and seen when it commits.
+    """
 
     def __init__(self, job: Job, every: int = 1) -> None:
         self.job = job
         self._every = max(1, every)
+        self._aside: BaseDatabaseWrapper | None = None
 
     def total(self, total: int) -> None:
-        Job.objects.filter(pk=self.job.pk).update(total=total)
+        self._write({"total": total})
         self.job.total = total
 
     def progress(self, done: int, message: str = "") -> None:
@@ -54,15 +63,47 @@ class JobReporter:
         fields: dict[str, int | str] = {"done": done}
         if message:
             fields["message"] = message
+        self._write(fields)
+
+    def close(self) -> None:
+        """Close the connection of its own, if one was opened (the job has ended)."""
+        if self._aside is not None:
+            self._aside.close()
+            self._aside = None
+
+    def _write(self, fields: dict[str, int | str]) -> None:
+        own = connections[Job.objects.db]
+        if own.vendor == "postgresql" and own.in_atomic_block and self._write_aside(fields):
+            return
         Job.objects.filter(pk=self.job.pk).update(**fields)
+
+    def _write_aside(self, fields: dict[str, int | str]) -> bool:
+        """Write on a connection of its own; False when it cannot (the row was created in the
+        same transaction, as in a test, or is locked by it), and the caller writes it itself."""
+        if self._aside is None:
+            self._aside = connections[Job.objects.db].copy()
+        meta = Job._meta
+        qn = self._aside.ops.quote_name
+        columns = ", ".join(f"{qn(meta.get_field(name).column)} = %s" for name in fields)
+        table, pk = qn(meta.db_table), qn(meta.pk.column)
+        with self._aside.cursor() as cursor:
+            # SKIP LOCKED: a row the job's own transaction has changed is locked until it
+            # commits; waiting for it would wait for ourselves.
+            cursor.execute(
+                f"UPDATE {table} SET {columns} WHERE {pk} IN "
+                f"(SELECT {pk} FROM {table} WHERE {pk} = %s FOR UPDATE SKIP LOCKED)",
+                [*fields.values(), self.job.pk],
+            )
+            return cursor.rowcount == 1
 
 
 def job_run(job_id: int) -> None:
     """Run one job and store its one result; an unexpected error ends it as failed, not the worker."""
     job = Job.objects.get(pk=job_id)
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
+    reporter = JobReporter(job)
     try:
-        result = JobResult.from_value(_REGISTRY[job.kind](JobReporter(job), job.params))
+        result = JobResult.from_value(_REGISTRY[job.kind](reporter, job.params))
     except (KeyboardInterrupt, SystemExit):
         # The worker was told to stop at once (a second Ctrl+C): the job will not finish.
         message = abandoned_message()
@@ -84,6 +125,8 @@ def job_run(job_id: int) -> None:
         )
         _announce(job.pk)
         return
+    finally:
+        reporter.close()
     output = Job.objects.values_list("output", flat=True).get(pk=job.pk)
     if output and not result.file:
         result.file = output.rsplit("/", 1)[-1]

@@ -5,6 +5,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from giamngheo.history import action_label
 from giamngheo.households.imports import (
@@ -453,3 +454,42 @@ def test_enum_values_may_be_given_as_vietnamese_labels(units, commune_a_officer)
         "self_employed",
     )
     assert Household.objects.get().head_ethnicity == "02"
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="A second session is PostgreSQL's; CI runs it there."
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_import_jobs_progress_is_seen_while_its_transaction_writes(
+    units, commune_a_officer, tmp_path, monkeypatch
+):
+    """The page polling the bar sees the import halfway through, not only once it commits."""
+    from giamngheo.households.imports import writing
+    from giamngheo.jobs.models import Job
+
+    seen = []
+    create_members = writing.create_members
+
+    def watched(*args, **kwargs):
+        other = connection.copy()  # another session, as the page's request is
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT done, total FROM jobs_job ORDER BY id DESC LIMIT 1")
+                seen.append(cursor.fetchone())
+        finally:
+            other.close()
+        return create_members(*args, **kwargs)
+
+    monkeypatch.setattr(writing, "create_members", watched)
+    path = tmp_path / "registry.xlsx"
+    path.write_bytes(workbook(*sample()))
+    job = job_start(
+        actor=commune_a_officer,
+        kind="import_households",
+        title="Nhập hộ",
+        params={"user_id": commune_a_officer.pk, "files": [str(path)], "reason": "Tệp thôn A1"},
+    )
+    job = Job.objects.get(pk=job.pk)
+    assert job.status == JobStatus.SUCCEEDED
+    assert seen == [(1, 3)]  # half of 3 rows written: the households, before the members
