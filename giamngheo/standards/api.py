@@ -17,8 +17,9 @@ from giamngheo.standards.engine import Outcome, evaluate, resolve_standard
 from giamngheo.standards.explain import output_line, render, render_warnings
 from giamngheo.standards.explain_batch import explain_batch
 from giamngheo.standards.records import records_to_frames
+from giamngheo.standards.runs import run_lengths
 from giamngheo.standards.standard import Standard, StandardError
-from giamngheo.standards.tables import build_tables, run_lengths
+from giamngheo.standards.tables import build_tables
 from giamngheo.standards.version import ENGINE_VERSION
 from giamngheo.standards.vocab import CLASSES
 

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 import polars as pl
-import pyarrow as pa
 
+from giamngheo.standards.civil import calendar_of, civil_span
 from giamngheo.standards.decode import (
     MISSING,
     NO_DATE,
@@ -26,6 +26,7 @@ from giamngheo.standards.decode import (
     decode_table,
     str_list,
 )
+from giamngheo.standards.runs import run_lengths
 from giamngheo.standards.vocab import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 
 __all__ = ["MISSING", "NO_DATE", "UNKNOWN", "InputError", "Tables", "build_tables", "isin_codes"]
@@ -139,41 +140,6 @@ class Tables:
         return result
 
 
-def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month, day of days since 1970-01-01, vectorised (numpy's calendar conversions)."""
-    d = days.astype("datetime64[D]")
-    months = d.astype("datetime64[M]")
-    y = d.astype("datetime64[Y]").astype(np.int32) + 1970
-    m = months.astype(np.int32) % 12 + 1
-    day = (d - months).astype(np.int32) + 1
-    return y, m, day
-
-
-# Year, month and day of every day from 1850 to 2149, computed once (numpy's calendar
-# conversions cost far more than a slice): birth and review dates fall inside it.
-_CAL_FIRST = int(np.datetime64("1850-01-01", "D").astype(np.int64))
-_CAL_LAST = int(np.datetime64("2149-12-31", "D").astype(np.int64))
-_CAL: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-
-
-def civil_span(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``civil_from_days(np.arange(lo, hi + 1))``, sliced from a table kept for the process."""
-    if lo < _CAL_FIRST or hi > _CAL_LAST:
-        return civil_from_days(np.arange(lo, hi + 1))
-    if not _CAL:
-        table = civil_from_days(np.arange(_CAL_FIRST, _CAL_LAST + 1))
-        for arr in table:
-            arr.flags.writeable = False
-        _CAL.append(table)
-    start = lo - _CAL_FIRST
-    y, m, d = _CAL[0]
-    return (
-        y[start : start + hi - lo + 1],
-        m[start : start + hi - lo + 1],
-        d[start : start + hi - lo + 1],
-    )
-
-
 def isin_codes(arr: np.ndarray, codes: list[int] | tuple[int, ...]) -> np.ndarray:
     """``np.isin`` for small enum codes: one shift into a byte of flags (absent codes never match)."""
     wanted = [c for c in codes if c >= 0]
@@ -284,103 +250,6 @@ def _text(s: pl.Series) -> pl.Series:
     return s if s.dtype in (pl.String, pl.Null) else s.cast(pl.String, strict=False)
 
 
-def run_lengths(mid: pl.Series, hid: pl.Series, n: int) -> np.ndarray | None:
-    """Members per household when members already come in runs in household order, else None."""
-    if len(mid) <= 64:  # a handful of rows (one household): compare in Python, no query start-up
-        ids, keys = mid.to_list(), hid.to_list()
-        firsts = [i for i, v in enumerate(ids) if i == 0 or v != ids[i - 1]]
-        if [ids[i] for i in firsts] != keys or None in keys:
-            return None
-        return np.diff(np.append(firsts, len(ids)))
-    counts = _inline_run_lengths(mid, hid, n)
-    if counts is not None:
-        return counts
-    runs = mid.rle()
-    values = runs.struct.field("value")
-    if len(values) == n and values.equals(hid, check_names=False):
-        return runs.struct.field("len").to_numpy()
-    return None
-
-
-# Arrow string views (16 bytes: length, then the text when it fits in 12 bytes, zero-padded)
-_INLINE = 12
-_PAD_LO = np.array(
-    [((1 << 64) - 1) ^ ((1 << (32 + 8 * k)) - 1) if k < 4 else 0 for k in range(_INLINE + 1)],
-    np.uint64,
-)
-_PAD_HI = np.array(
-    [((1 << 64) - 1) ^ ((1 << (8 * (k - 4))) - 1) if k >= 4 else (1 << 64) - 1 for k in range(13)],
-    np.uint64,
-)
-
-
-def _views(s: pl.Series) -> list[np.ndarray] | None:
-    """Each chunk's string views as (rows, 2) unsigned 64-bit words; None when not views or nulls."""
-    if s.dtype != pl.String or s.null_count():
-        return None
-    out = []
-    for chunk in s.to_frame().to_arrow(compat_level=pl.CompatLevel.newest()).column(0).chunks:
-        if chunk.type != pa.string_view():
-            return None
-        words = np.frombuffer(chunk.buffers()[1], np.uint64).reshape(-1, 2)
-        out.append(words[chunk.offset : chunk.offset + len(chunk)])
-    return out
-
-
-def _inline_run_lengths(mid: pl.Series, hid: pl.Series, n: int) -> np.ndarray | None:
-    """``run_lengths`` over the ids' 16-byte string views, exact when the household ids fit inline.
-
-    Equal views are equal strings. Household ids inline (≤ 12 bytes) with zero padding have one
-    view per string, so adjacent ids that differ have views that differ. A run of equal member
-    views whose first view is its household's id is that household's members; when every run is
-    one, each member's id is its household's, exactly as ``rle`` says. Anything else: None.
-    """
-    hv, mv = _views(hid), _views(mid)
-    if hv is None or mv is None or not hid.len() or not mid.len():
-        return None
-    h = hv[0] if len(hv) == 1 else np.concatenate(hv)
-    lo, hi = h[:, 0], h[:, 1]
-    length = lo.astype(np.uint32)
-    shortest, longest = int(length.min()), int(length.max())
-    if longest > _INLINE:
-        return None
-    if shortest == longest:  # ids of one length (codes): the padding is the same bits everywhere
-        padded = bool((lo & _PAD_LO[longest]).any() or (hi & _PAD_HI[longest]).any())
-    else:
-        padded = bool(((lo & _PAD_LO[length]) | (hi & _PAD_HI[length])).any())
-    if padded:
-        return None  # padding that is not zero: views are not one per string
-    if ((lo[1:] == lo[:-1]) & (hi[1:] == hi[:-1])).any():
-        return None  # adjacent households with one id: members cannot be told apart by runs
-    m = len(mid)
-    new = np.empty(m, bool)
-    new[0] = True
-    pos = 0
-    prev: np.ndarray | None = None
-    for v in mv:
-        k = len(v)
-        if not k:
-            continue
-        a, b = v[:, 0], v[:, 1]
-        seg = new[pos + 1 : pos + k]
-        np.not_equal(a[1:], a[:-1], out=seg)
-        seg |= b[1:] != b[:-1]
-        if prev is not None:
-            new[pos] = bool((v[0] != prev).any())
-        prev = v[-1]
-        pos += k
-    starts = np.flatnonzero(new)
-    if len(starts) != n:
-        return None
-    bounds = np.cumsum([0] + [len(v) for v in mv])
-    at = np.searchsorted(starts, bounds)
-    for j, v in enumerate(mv):
-        local, mine = starts[at[j] : at[j + 1]] - bounds[j], slice(at[j], at[j + 1])
-        if (v[:, 0].take(local) != lo[mine]).any() or (v[:, 1].take(local) != hi[mine]).any():
-            return None
-    return np.diff(np.append(starts, m))
-
-
 def _household_checks(t: Tables) -> None:
     """Standard-independent checks of the contract's "Bad input" list, in field order."""
     h = t.h
@@ -419,19 +288,6 @@ def _household_checks(t: Tables) -> None:
     )
 
 
-def _calendar(days: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month and day of each day number, by lookup over the span of the input."""
-    n = len(days)
-    if not valid.any():
-        return np.zeros(n, np.int32), np.zeros(n, np.int32), np.zeros(n, np.int32)
-    lo, hi = int(days[valid].min()), int(days[valid].max())
-    y, m, d = civil_span(lo, hi)
-    idx = days - lo
-    if not valid.all():
-        idx = np.where(valid, idx, 0)
-    return y.astype(np.int32)[idx], m.astype(np.int32)[idx], d.astype(np.int32)[idx]
-
-
 def _member_ages(t: Tables) -> None:
     """Whole years on the review date (birthday counts on the day), plus bounds in months."""
     review = t.h["review_date"]
@@ -455,8 +311,8 @@ def _member_ages(t: Tables) -> None:
         ry = np.broadcast_to(np.int16(ry0), (t.m,))
         after = dob > review[0]
     else:
-        ry_h, rm_h, rd_h = _calendar(review, has_review)
-        birth_year, bm, bd = _calendar(dob, has_dob)
+        ry_h, rm_h, rd_h = calendar_of(review, has_review)
+        birth_year, bm, bd = calendar_of(dob, has_dob)
         ry = ry_h[g].astype(np.int16)
         # completed months (the day of the month counts on the day); whole years follow
         months = ((ry - birth_year) * 12 + (rm_h[g] - bm) - (rd_h[g] < bd)).astype(np.int16)
