@@ -25,8 +25,10 @@ from giamngheo.geo.version import VersionToken, units_token
 
 T = TypeVar("T")
 FIGURES = VersionToken("reviews.FiguresVersion")
-# Long: a key is never reused after its tokens change; the cache's own culling drops old ones.
-TIMEOUT = 7 * 24 * 3600
+# A key is never read again once either token changes, so what bounds the entries left behind by
+# a season of approvals (a province's year is ≈ 100 KB) is their expiry; computing a figure
+# again a few times a day costs nothing noticeable.
+TIMEOUT = 6 * 3600
 _MISSING = object()
 
 
