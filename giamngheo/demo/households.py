@@ -33,6 +33,7 @@ from giamngheo.reviews.models import (
 )
 from giamngheo.reviews.services.outcomes import outcomes_compute
 from giamngheo.reviews.services.snapshots import snapshots_take
+from giamngheo.reviews.version import figures_changed
 from giamngheo.standards import ENGINE_VERSION, classify_batch, select_standard
 
 BASE_YEAR = 2023
@@ -256,6 +257,7 @@ def _write_counts(communes, commune_of, present, year) -> None:
     counts = np.bincount(
         np.searchsorted(sorted(communes), commune_of[present]), minlength=len(communes)
     )
+    figures_changed()  # bulk_create sends no signal
     ResidentCount.objects.bulk_create(
         [
             ResidentCount(

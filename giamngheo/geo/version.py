@@ -20,38 +20,64 @@ from django.apps import apps
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 
-_request = threading.local()
+
+class VersionToken:
+    """A one-row model's token: read at most once a request, renewed by every writer.
+
+    `geo.UnitsVersion` (units and successions) is one; `reviews.FiguresVersion` (what approved
+    rounds add up to) is another. Renewed twice, as the module's docstring says: in the writer's
+    transaction and again after its commit (once per transaction however many rows it writes).
+    """
+
+    def __init__(self, model_label: str) -> None:
+        self._model_label = model_label
+        self._request = threading.local()
+        _TOKENS.append(self)
+
+    def _model(self) -> Any:
+        # By name: the models that renew a token must not be imported back here.
+        return apps.get_model(self._model_label)
+
+    def read(self) -> str:
+        """The current token: one small query, or none when this request has read it already."""
+        request = self._request
+        if getattr(request, "active", False) and getattr(request, "token", None) is not None:
+            return request.token
+        token = self._model().objects.filter(pk=1).values_list("token", flat=True).first() or ""
+        if getattr(request, "active", False):
+            request.token = token
+        return token
+
+    def _new_token(self) -> None:
+        model, token = self._model(), uuid.uuid4().hex
+        if not model.objects.filter(pk=1).update(token=token):
+            model.objects.update_or_create(pk=1, defaults={"token": token})
+        self._request.token = None
+
+    def renew(self) -> None:
+        """What the token stands for was written: whatever processes keep of it is out of date."""
+        self._new_token()
+        connection = transaction.get_connection()
+        # Once after the commit is enough however many rows the transaction writes.
+        if not any(entry[1] == self._new_token for entry in connection.run_on_commit):
+            transaction.on_commit(self._new_token)
+
+    def start(self, active: bool) -> None:
+        self._request.active, self._request.token = active, None
 
 
-def _model() -> Any:
-    # By name: `AdminUnit.save` calls this module, which must not import the models back.
-    return apps.get_model("geo", "UnitsVersion")
+_TOKENS: list[VersionToken] = []
+UNITS = VersionToken("geo.UnitsVersion")
 
 
 def units_token() -> str:
-    """The current token: one small query, or none when this request has read it already."""
-    if getattr(_request, "active", False) and getattr(_request, "token", None) is not None:
-        return _request.token
-    token = _model().objects.filter(pk=1).values_list("token", flat=True).first() or ""
-    if getattr(_request, "active", False):
-        _request.token = token
-    return token
-
-
-def _new_token() -> None:
-    model, token = _model(), uuid.uuid4().hex
-    if not model.objects.filter(pk=1).update(token=token):
-        model.objects.update_or_create(pk=1, defaults={"token": token})
-    _request.token = None
+    """The current units token: one small query, or none when this request has read it already."""
+    return UNITS.read()
 
 
 def units_changed() -> None:
     """Units or successions were written: whatever processes keep of them is out of date."""
-    _new_token()
-    connection = transaction.get_connection()
-    # Once after the commit is enough however many units the transaction writes.
-    if not any(entry[1] is _new_token for entry in connection.run_on_commit):
-        transaction.on_commit(_new_token)
+    UNITS.renew()
 
 
 def units_changed_signal(**_kwargs: Any) -> None:
@@ -60,11 +86,13 @@ def units_changed_signal(**_kwargs: Any) -> None:
 
 
 def _request_started(**_kwargs: Any) -> None:
-    _request.active, _request.token = True, None
+    for token in _TOKENS:
+        token.start(True)
 
 
 def _request_finished(**_kwargs: Any) -> None:
-    _request.active, _request.token = False, None
+    for token in _TOKENS:
+        token.start(False)
 
 
 request_started.connect(_request_started, dispatch_uid="giamngheo-units-token-start")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,20 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the background import job with the worker.
         from giamngheo.reviews import imports  # noqa: F401
+        from giamngheo.reviews.version import figures_changed_signal
+
+        # What reports add up (`reviews.version`): a round's status, year or unit, the summaries
+        # frozen with it and the communes' resident counts. Any save of a round renews the
+        # token, since a round leaving approval is a save like any other.
+        for label in (
+            "reviews.ReviewRound",
+            "reviews.RoundSummary",
+            "reviews.FlowSummary",
+            "reviews.DeprivationSummary",
+            "households.ResidentCount",
+        ):
+            model = self.apps.get_model(label)
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    figures_changed_signal, sender=model, dispatch_uid=f"figures-{label}-{signal}"
+                )

@@ -40,6 +40,8 @@ EXEMPT = {
     "portal.LookupAttempt": "append-only log of citizen lookups: it is the record",
     "geo.UnitsVersion": "a random token rewritten whenever units change, so processes drop what "
     "they derived from the old ones; the units and successions keep their own history",
+    "reviews.FiguresVersion": "a random token rewritten whenever approved rounds, their summaries "
+    "or resident counts change, so the kept figures are computed again; those keep their history",
     "notifications.Notification": "a message written once to one person by the system; only "
     "its read time changes, by that person",
 }

@@ -32,6 +32,7 @@ from giamngheo.reports.selectors.common import (
 )
 from giamngheo.reports.selectors.lineage import Resolver, communes_within
 from giamngheo.reviews.models import Assessment, DeprivationSummary, ReviewRound, RoundSummary
+from giamngheo.reviews.version import remembered
 from giamngheo.standards import Standard, load_standard
 from giamngheo.standards.i18n import translation
 
@@ -99,6 +100,10 @@ class TableRow:
 
 def _rounds(actor: User, unit: AdminUnit, year: int) -> list[ReviewRound]:
     require_aggregates(actor, unit)
+    return _final_rounds(unit, year)
+
+
+def _final_rounds(unit: AdminUnit, year: int) -> list[ReviewRound]:
     rounds = list(final_rounds(unit, year))
     if not rounds:
         raise NoApprovedRound(year)
@@ -156,10 +161,28 @@ def deprivations(
     for the indicators and `RoundSummary` for the class's households, grouped as Form 1 is
     (`deprivation_annotations` over the assessments is the definition they are checked against).
     """
-    rounds = _rounds(actor, unit, year)
+    require_aggregates(actor, unit)
+    resolver = resolver or Resolver()
+    return _kept_unit(
+        remembered(
+            "deprivations",
+            (unit.pk, year, klass),
+            lambda: _deprivations(unit, year, klass, resolver),
+        ),
+        unit,
+    )
+
+
+def _kept_unit(table: Table, unit: AdminUnit) -> Table:
+    """A kept table given the caller's own unit instance, as `figures._kept_unit`."""
+    table.unit = table.total.unit = unit
+    return table
+
+
+def _deprivations(unit: AdminUnit, year: int, klass: str, resolver: Resolver) -> Table:
+    rounds = _final_rounds(unit, year)
     columns = indicator_columns(round_standard(rounds))
     indicators = [indicator for indicator, _title in columns]
-    resolver = resolver or Resolver()
     buckets = grouped(
         RoundSummary.objects.filter(poverty_class=klass),
         {"households": Coalesce(Sum("households"), Value(0))},
@@ -231,7 +254,16 @@ def plain_groups(
     Read from the rounds' summaries (`RoundSummary`, one column per group of `PLAIN_GROUPS`,
     counted from the snapshot when the round was frozen), grouped as Form 1 is.
     """
-    rounds = _rounds(actor, unit, year)
+    require_aggregates(actor, unit)
+    resolver = resolver or Resolver()
+    return _kept_unit(
+        remembered("plain_groups", (unit.pk, year), lambda: _plain_groups(unit, year, resolver)),
+        unit,
+    )
+
+
+def _plain_groups(unit: AdminUnit, year: int, resolver: Resolver) -> Table:
+    rounds = _final_rounds(unit, year)
     annotations: dict[str, Any] = {}
     for klass, class_q in CLASSES.items():
         annotations[klass] = Coalesce(Sum("households", filter=class_q), Value(0))
@@ -241,7 +273,7 @@ def plain_groups(
         RoundSummary.objects.filter(poverty_class__in=list(CLASSES)),
         annotations,
         rounds=rounds,
-        resolver=resolver or Resolver(),
+        resolver=resolver,
         village="village_id",
     )
     return _table(unit, year, buckets)

@@ -30,6 +30,7 @@ from giamngheo.reports.selectors.common import (
 )
 from giamngheo.reports.selectors.lineage import Resolver, communes_within
 from giamngheo.reviews.models import Assessment, ReviewRound, RoundSummary, RoundType
+from giamngheo.reviews.version import remembered
 
 CLASS_KEYS = ("poor", "near_poor", "middle", "middle_nlnn")
 POOR_CLASS, NEAR_POOR_CLASS = PovertyClass.POOR, PovertyClass.NEAR_POOR
@@ -137,8 +138,21 @@ def _year_rows(
     memo = resolver.__dict__.setdefault("_year_rows", {})
     key = (unit.pk, year, counts_only)
     if key not in memo:
-        memo[key] = _compute_year_rows(unit, year, resolver, counts_only)
+        memo[key] = _kept_unit(
+            remembered(
+                "year_rows", key, lambda: _compute_year_rows(unit, year, resolver, counts_only)
+            ),
+            unit,
+        )
     return memo[key]
+
+
+def _kept_unit(summary: Summary | None, unit: AdminUnit) -> Summary | None:
+    """A kept summary given the caller's own unit instance (what the request already knows of
+    it stays with it), not the copy that was kept with the figures."""
+    if summary is not None:
+        summary.unit = summary.total.unit = unit
+    return summary
 
 
 def _compute_year_rows(
@@ -193,6 +207,10 @@ def _summary(unit: AdminUnit, year: int, resolver: Resolver, counts_only: bool) 
 
 
 def _years(unit: AdminUnit) -> list[int]:
+    return remembered("years", (unit.pk,), lambda: _compute_years(unit))
+
+
+def _compute_years(unit: AdminUnit) -> list[int]:
     years = (
         ReviewRound.objects.filter(
             AdminUnit.objects.within(scope_roots(unit), field="unit"),
@@ -257,6 +275,10 @@ def village_rows(*, actor: User, commune: AdminUnit, year: int) -> list[Row]:
     require_aggregates(actor, commune)
     if commune.level != Level.COMMUNE:
         return []
+    return remembered("village_rows", (commune.pk, year), lambda: _village_rows(commune, year))
+
+
+def _village_rows(commune: AdminUnit, year: int) -> list[Row]:
     rounds = list(final_rounds(commune, year))
     if not rounds:
         raise NoApprovedRound(year)

@@ -25,6 +25,7 @@ from giamngheo.reports.selectors.common import (
 from giamngheo.reports.selectors.lineage import Resolver, communes_within
 from giamngheo.reviews.flows import END_COLUMN, FORM_COLUMNS, IDENTITY, START_COLUMN
 from giamngheo.reviews.models import FlowSummary, Outcome, SnapshotEntry
+from giamngheo.reviews.version import remembered
 
 # Form → column → the outcomes it counts; the columns themselves are `reviews.flows.FORM_COLUMNS`.
 FORMS: dict[str, dict[int, Q]] = {
@@ -127,10 +128,18 @@ def unit_flows(
 ) -> Flows:
     """Movements by commune; persons are counted from each household's assessment that round."""
     require_aggregates(actor, unit)
+    resolver = resolver or Resolver()
+    flows = remembered(
+        "flows", (unit.pk, year, persons), lambda: _unit_flows(unit, year, persons, resolver)
+    )
+    flows.unit = flows.total.unit = unit
+    return flows
+
+
+def _unit_flows(unit: AdminUnit, year: int, persons: bool, resolver: Resolver) -> Flows:
     rounds = list(final_rounds(unit, year))
     if not rounds:
         raise NoApprovedRound(year)
-    resolver = resolver or Resolver()
     # Households from each round's movements counted when it was frozen (`FlowSummary`).
     counts = grouped(
         FlowSummary.objects.all(),

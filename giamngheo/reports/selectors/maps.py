@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property, lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -63,9 +64,11 @@ class Symbol:
         """Where a boxed commune's name starts, right of its symbol."""
         return self.x + MAX_RADIUS + 6
 
-    @property
+    @cached_property
     def label(self) -> str:
-        """What a screen reader and a hovering pointer are told: name, rate, poor households."""
+        """What a screen reader and a hovering pointer are told: name, rate, poor households.
+
+        Kept: the map prints it twice per symbol (its label and its title)."""
         if self.rate is None:
             return _("%(name)s: no approved figures") % {"name": self.name}
         return _("%(name)s: poverty rate %(rate)s, %(poor)s poor households") % {
@@ -230,8 +233,15 @@ def poverty_map(
 
 def _far_off(points: list[tuple[float, float]]) -> set[int]:
     """Indexes of points far from every other point (see OUTLIER_FACTOR)."""
+    return set(_far_off_of(tuple(points)))
+
+
+@lru_cache(maxsize=256)
+def _far_off_of(points: tuple[tuple[float, float], ...]) -> frozenset[int]:
+    """`_far_off`, kept per process for the same places (it depends on nothing else): it compares
+    every pair of a province's communes, ≈ 13,000 distances for 114, on every map drawn."""
     if len(points) < 5:
-        return set()
+        return frozenset()
     nearest = [
         min(math.dist(p, q) for j, q in enumerate(points) if j != i) for i, p in enumerate(points)
     ]
@@ -239,7 +249,7 @@ def _far_off(points: list[tuple[float, float]]) -> set[int]:
     limit = max(OUTLIER_FACTOR * typical, OUTLIER_MIN_DEGREES)
     far = {i for i, d in enumerate(nearest) if d > limit}
     # A box for a handful of far-off islands, never for half the province.
-    return far if len(far) <= 3 else set()
+    return frozenset(far) if len(far) <= 3 else frozenset()
 
 
 def _projection(

@@ -12,7 +12,12 @@ from giamngheo.reviews.models.rounds import (
     RoundType,
 )
 from giamngheo.reviews.models.snapshots import RoundSnapshot, SnapshotEntry
-from giamngheo.reviews.models.summaries import DeprivationSummary, FlowSummary, RoundSummary
+from giamngheo.reviews.models.summaries import (
+    DeprivationSummary,
+    FiguresVersion,
+    FlowSummary,
+    RoundSummary,
+)
 
 # `stored_document_path` is named by migration 0005 (the stored file field's upload_to), so it stays here.
 __all__ = [
@@ -23,6 +28,7 @@ __all__ = [
     "ChangeRequest",
     "Complaint",
     "DeprivationSummary",
+    "FiguresVersion",
     "Flow",
     "FlowSummary",
     "Outcome",

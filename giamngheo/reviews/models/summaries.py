@@ -122,3 +122,23 @@ class DeprivationSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.village_id} · {self.indicator}: {self.households}"
+
+
+class FiguresVersion(models.Model):
+    """One row whose token changes whenever what approved rounds add up to may change.
+
+    Reports, dashboards and the portal's statistics read only approved (locked) rounds, their
+    summaries and the communes' resident counts; those change only when a round is approved or
+    leaves approval, a summary or resident count is written, or the units change (`geo.version`).
+    The figures computed from them are kept in the cache under this token and the units' token
+    (`reviews.version`), so a change anywhere is seen by every process at its next request.
+    """
+
+    token = models.CharField(max_length=32, default="")
+
+    class Meta:
+        verbose_name = _("figures version")
+        verbose_name_plural = _("figures versions")
+
+    def __str__(self) -> str:
+        return self.token

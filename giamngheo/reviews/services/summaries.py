@@ -19,6 +19,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from giamngheo.households.vocab import KINH
+from giamngheo.reviews.version import figures_changed
 
 PERIODIC = "periodic"  # RoundType.PERIODIC: only periodic rounds make Form 1
 # The dashboard's overlapping groups (`reports.selectors.breakdowns.PLAIN_GROUPS`), on the entry.
@@ -43,6 +44,10 @@ def summaries_write(rounds: Iterable, *, registry=django_apps) -> int:
         return 0
     entry_model = registry.get_model("reviews", "SnapshotEntry")
     ids = {r.pk for r in rounds if r.round_type == PERIODIC}
+    if registry is django_apps and ids:
+        # Written with bulk_create, which sends no signal; a migration's older registry has no
+        # token to renew, and the cache is not read while migrations run.
+        figures_changed()
     written = deprivations_write(ids, registry=registry)
     # Written once: a round summarised already (a snapshot taken again) keeps its summary.
     ids -= set(summary_model.objects.filter(round_id__in=ids).values_list("round_id", flat=True))
