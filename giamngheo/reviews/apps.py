@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +11,10 @@ class ReviewsConfig(AppConfig):
         # Registers the background import job with the worker.
         from giamngheo.reviews import imports  # noqa: F401
         from giamngheo.reviews.version import figures_changed_signal
+
+        # A new release may pickle what it keeps differently (a field added to a unit): the
+        # figures kept by the release before are not read again after `migrate`.
+        post_migrate.connect(figures_changed_signal, sender=self, dispatch_uid="figures-migrate")
 
         # What reports add up (`reviews.version`): a round's status, year or unit, the summaries
         # frozen with it and the communes' resident counts. Any save of a round renews the

@@ -156,3 +156,16 @@ def test_a_units_change_is_seen_at_the_next_read(u):
     u["A"].name = "Xã A mới"
     u["A"].save()
     assert _row(published_summary(unit=u["P"], year=2025), u["A"]).label == "Xã A mới"
+
+
+def test_a_migrate_renews_the_figures_token():
+    """A new release may keep figures differently: what the release before kept is not read."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    before = figures_token()
+    config = apps.get_app_config("reviews")
+    post_migrate.send(
+        sender=config, app_config=config, verbosity=0, interactive=False, using="default", apps=apps
+    )
+    assert figures_token() != before
