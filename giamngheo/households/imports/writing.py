@@ -36,6 +36,8 @@ PG_CHUNK = 100_000
 # A load at least this large, and larger than what the tables hold, rebuilds secondary indexes
 # once at the end instead of updating them row by row.
 BULK_MIN_ROWS = 100_000
+# Memory for rebuilding each kind of index (one at a time, inside the import's transaction).
+INDEX_MEMORY = {"gin": "256MB", "btree": "256MB"}
 HOUSEHOLD_FIELDS = [
     c.name for c in HOUSEHOLD_COLUMNS if c.name not in ("household_code", "village_code")
 ]
@@ -115,6 +117,15 @@ def _insert_rows(model: type[Model], frame: pl.DataFrame) -> None:
     model._default_manager.bulk_create(objects, batch_size=500)
 
 
+def _build_index(cursor, name: str, definition: str) -> None:
+    """Build one dropped index with the memory its kind needs, and log how long it took."""
+    kind = "gin" if " USING gin " in definition else "btree"
+    cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY[kind]}'")
+    started = time.perf_counter()
+    cursor.execute(definition)
+    log.info("index %s (%s) rebuilt in %.1f s", name, kind, time.perf_counter() - started)
+
+
 @contextmanager
 def bulk_load(models: list[type[Model]], rows: int, *, exclusive: bool = False) -> Iterator[None]:
     """On PostgreSQL, drop the loaded tables' secondary indexes and rebuild them after the load:
@@ -140,7 +151,6 @@ def bulk_load(models: list[type[Model]], rows: int, *, exclusive: bool = False) 
         if cursor.fetchone()[0] > rows:
             yield
             return
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         # Unique indexes that back no constraint (the partial one on citizen IDs) go too: the
         # checks have already refused duplicates, the dropped indexes keep others from writing
         # until commit, and rebuilding one checks uniqueness again. Keys and unique constraints
@@ -172,8 +182,8 @@ def bulk_load(models: list[type[Model]], rows: int, *, exclusive: bool = False) 
         # Foreign keys are checked at commit; an index cannot be built with checks pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         log.info("foreign keys checked in %.1f s", time.perf_counter() - started)
-        for _name, definition in indexes:
-            cursor.execute(definition)
+        for name, definition in indexes:
+            _build_index(cursor, name, definition)
         log.info("%s indexes rebuilt in %.1f s", len(indexes), time.perf_counter() - started)
         for table, name, definition in keys:
             cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
@@ -198,6 +208,7 @@ def create_households(
     """Insert new households; returns code → id. `member_names` has household_code and names."""
     if new.is_empty():
         return {}
+    started = time.perf_counter()
     first = _reserve_ids(Household, new.height)
     areas = _areas(new["unit_id"].unique().to_list())
     new = new.with_columns(
@@ -240,6 +251,7 @@ def create_households(
     ).with_columns(search.alias("search_text"))
     if connection.vendor == "postgresql":
         rows = rows.with_columns(_json_list("causes").alias("causes"))
+    log.info("households' rows built in %.1f s", time.perf_counter() - started)
     _insert(Household, rows)
     return dict(zip(rows["code"].to_list(), rows["id"].to_list(), strict=True))
 
