@@ -237,29 +237,33 @@ def _write(
         is_new = ~households["household_code"].is_in(list(ctx.existing_codes))
         new = households.filter(is_new)
     ids = writing.create_households(new, new.select("household_code", "names"), event)
-    result.households_created = len(ids)
+    result.households_created = ids.height
     report(0.5)
     touched = set()
     old = households.filter(~is_new)
     if not old.is_empty():
         changed, ids_old = _changed_households(old)
-        ids.update(ids_old)
+        ids = pl.concat([ids, _ids_frame(ids_old)])
         touched |= writing.update_households(changed, actor, reason)
         result.households_updated = len(changed)
         result.households_unchanged = old.height - len(changed)
     if members is not None:
         with phase("members' households found"):
             # Members of registered households that are not on the households sheet.
-            missing = sorted(set(members["household_code"].unique().to_list()) - set(ids))
+            missing = (
+                members.select("household_code")
+                .unique()
+                .join(ids, on="household_code", how="anti")["household_code"]
+                .sort()
+                .to_list()
+            )
+            found: dict[str, int] = {}
             for chunk in writing.chunks(missing):
-                ids.update(
+                found.update(
                     Household.objects.filter(writing.among("code", chunk)).values_list("code", "id")
                 )
-            members = members.with_columns(
-                pl.col("household_code")
-                .replace_strict(ids, default=None, return_dtype=pl.Int64)
-                .alias("household_id")
-            )
+            ids = pl.concat([ids, _ids_frame(found)])
+            members = members.join(ids, on="household_code", how="left", maintain_order="left")
             fresh = members.filter(pl.col("household_code").is_in(new["household_code"].implode()))
         result.members_created = writing.create_members(fresh, event)
         report(0.9)
@@ -273,6 +277,12 @@ def _write(
             result.members_unchanged = unchanged
     writing.resync(touched, actor, reason)
     return result
+
+
+def _ids_frame(ids: dict[str, int]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"household_code": list(ids), "household_id": list(ids.values())}, schema=writing.IDS_SCHEMA
+    )
 
 
 def _changed_households(old: pl.DataFrame) -> tuple[list[dict], dict[str, int]]:

@@ -224,12 +224,16 @@ def _json_list(column: str) -> pl.Expr:
     )
 
 
+IDS_SCHEMA = {"household_code": pl.String, "household_id": pl.Int64}
+
+
 def create_households(
     new: pl.DataFrame, member_names: pl.DataFrame, event: RegistryImport
-) -> dict[str, int]:
-    """Insert new households; returns code → id. `member_names` has household_code and names."""
+) -> pl.DataFrame:
+    """Insert new households; returns their household_code and household_id. `member_names`
+    has household_code and names."""
     if new.is_empty():
-        return {}
+        return pl.DataFrame(schema=IDS_SCHEMA)
     started = time.perf_counter()
     first = _reserve_ids(Household, new.height)
     areas = _areas(new["unit_id"].unique().to_list())
@@ -275,7 +279,9 @@ def create_households(
         rows = rows.with_columns(_json_list("causes").alias("causes"))
     log.info("households' rows built in %.1f s", time.perf_counter() - started)
     _insert(Household, rows)
-    return dict(zip(rows["code"].to_list(), rows["id"].to_list(), strict=True))
+    # A frame, not a dict: members find their household by a join (a dict of a million codes
+    # took seconds to build and to hand back to Polars).
+    return rows.select(pl.col("code").alias("household_code"), pl.col("id").alias("household_id"))
 
 
 def create_members(new: pl.DataFrame, event: RegistryImport) -> int:
