@@ -160,9 +160,15 @@ def _fast_csv(data: bytes, delimiter: str, table: str) -> pl.DataFrame:
     frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     names = [c.name for c in COLUMNS[table]]
     _missing(table, frame.columns)
+    # Only a cell starting with a quote can be an escaped formula: the regular expression runs on
+    # those alone (over every cell it took 3.3 of the 9.5 CPU-s of reading 3.5 M members).
     frame = frame.with_columns(
         [
-            pl.col(n).str.replace(ESCAPED_PATTERN, "$1").str.strip_chars()
+            pl.when(pl.col(n).str.starts_with("'"))
+            .then(pl.col(n).str.replace(ESCAPED_PATTERN, "$1"))
+            .otherwise(pl.col(n))
+            .str.strip_chars()
+            .alias(n)
             if n in frame.columns
             else pl.lit("").alias(n)
             for n in names

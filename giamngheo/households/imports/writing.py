@@ -12,6 +12,7 @@ import io
 import logging
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import polars as pl
@@ -33,9 +34,15 @@ log = logging.getLogger(__name__)
 CHUNK = 5000
 # PostgreSQL takes a chunk as one array, so chunks there can be much larger.
 PG_CHUNK = 100_000
-# A load at least this large, and larger than what the tables hold, rebuilds secondary indexes
-# once at the end instead of updating them row by row.
+# Rows per piece of CSV sent to COPY.
+COPY_CHUNK = 200_000
+# A load at least this large, and at least twice what the tables hold, rebuilds secondary
+# indexes once at the end instead of updating them row by row.
 BULK_MIN_ROWS = 100_000
+# Memory for rebuilding each kind of index (one at a time, inside the import's transaction).
+# 1 GB instead of 256 MB did not make the two GIN indexes of 1 M households cheaper (20.2 and
+# 19.6 backend CPU-s against 21.5 and 23.1), so neither kind is given more.
+INDEX_MEMORY = {"gin": "256MB", "btree": "256MB"}
 HOUSEHOLD_FIELDS = [
     c.name for c in HOUSEHOLD_COLUMNS if c.name not in ("household_code", "village_code")
 ]
@@ -97,22 +104,43 @@ def _insert(model: type[Model], frame: pl.DataFrame) -> None:
     )
 
 
+def _csv(frame: pl.DataFrame, start: int) -> bytes:
+    buffer = io.BytesIO()
+    frame.slice(start, COPY_CHUNK).write_csv(buffer, include_header=False, null_value="\\N")
+    return buffer.getvalue()
+
+
 def _insert_rows(model: type[Model], frame: pl.DataFrame) -> None:
     if connection.vendor == "postgresql":
         columns = ", ".join(f'"{c}"' for c in frame.columns)
         sql = (
             f"COPY \"{model._meta.db_table}\" ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
         )
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for start in range(0, frame.height, 200_000):
-                buffer = io.BytesIO()
-                frame.slice(start, 200_000).write_csv(
-                    buffer, include_header=False, null_value="\\N"
-                )
-                copy.write(buffer.getvalue())
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(sql) as copy,
+            ThreadPoolExecutor(1) as pool,
+        ):
+            # The next chunk is written as CSV (Polars, without the GIL) while the database
+            # takes in this one.
+            pending = pool.submit(_csv, frame, 0)
+            for start in range(0, frame.height, COPY_CHUNK):
+                data = pending.result()
+                if start + COPY_CHUNK < frame.height:
+                    pending = pool.submit(_csv, frame, start + COPY_CHUNK)
+                copy.write(data)
         return
     objects = [model(**row) for row in frame.iter_rows(named=True)]
     model._default_manager.bulk_create(objects, batch_size=500)
+
+
+def _build_index(cursor, name: str, definition: str) -> None:
+    """Build one dropped index with the memory its kind needs, and log how long it took."""
+    kind = "gin" if " USING gin " in definition else "btree"
+    cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY[kind]}'")
+    started = time.perf_counter()
+    cursor.execute(definition)
+    log.info("index %s (%s) rebuilt in %.1f s", name, kind, time.perf_counter() - started)
 
 
 @contextmanager
@@ -121,7 +149,8 @@ def bulk_load(models: list[type[Model]], rows: int, *, exclusive: bool = False) 
     one sort per index instead of millions of single-row inserts.
 
     With `exclusive`, their foreign keys are dropped too and added back after the load, which
-    checks each key with one join instead of one query per row. Adding them back locks the
+    checks each key with one join instead of one query per row, also when the tables already
+    hold more than the load (a second province) and their indexes stay. Adding them back locks the
     referenced tables (units, users) until commit, so this is for a province's first load from
     the command line, not for an upload made while others work.
 
@@ -137,24 +166,27 @@ def bulk_load(models: list[type[Model]], rows: int, *, exclusive: bool = False) 
             "SELECT COALESCE(SUM(GREATEST(reltuples, 0)), 0) FROM pg_class WHERE relname = ANY(%s)",
             [tables],
         )
-        if cursor.fetchone()[0] > rows:
-            yield
-            return
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        # Unique indexes that back no constraint (the partial one on citizen IDs) go too: the
-        # checks have already refused duplicates, the dropped indexes keep others from writing
-        # until commit, and rebuilding one checks uniqueness again. Keys and unique constraints
-        # stay.
-        cursor.execute(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-            "JOIN pg_class c ON c.oid = i.indrelid "
-            "WHERE c.relname = ANY(%s) AND NOT i.indisprimary AND NOT EXISTS "
-            "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
-            [tables],
-        )
-        indexes = cursor.fetchall()
+        indexes = []
+        # A second province as large as the first kept its indexes in 93 s of COPY (load 1–4)
+        # and rebuilt them over both provinces in 171 s (load 2–4.5): a rebuild pays for what
+        # the tables already hold, so it is for loads at least twice as large.
+        if cursor.fetchone()[0] * 2 <= rows:
+            # Unique indexes that back no constraint (the partial one on citizen IDs) go too:
+            # the checks have already refused duplicates, the dropped indexes keep others from
+            # writing until commit, and rebuilding one checks uniqueness again. Keys and unique
+            # constraints stay.
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                "FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+                "WHERE c.relname = ANY(%s) AND NOT i.indisprimary AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
+                [tables],
+            )
+            indexes = cursor.fetchall()
         keys = []
         if exclusive:
+            # Whatever the tables already hold: checked at commit one row at a time, the keys of
+            # a second province's 4.5 M rows took 90 s; added back, one join checks them all.
             cursor.execute(
                 "SELECT k.conrelid::regclass::text, k.conname, pg_get_constraintdef(k.oid) "
                 "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
@@ -166,17 +198,22 @@ def bulk_load(models: list[type[Model]], rows: int, *, exclusive: bool = False) 
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {name}")
+    if not indexes and not keys:
+        yield
+        return
     yield
     started = time.perf_counter()
     with connection.cursor() as cursor:
         # Foreign keys are checked at commit; an index cannot be built with checks pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         log.info("foreign keys checked in %.1f s", time.perf_counter() - started)
-        for _name, definition in indexes:
-            cursor.execute(definition)
+        for name, definition in indexes:
+            _build_index(cursor, name, definition)
         log.info("%s indexes rebuilt in %.1f s", len(indexes), time.perf_counter() - started)
+        keys_started = time.perf_counter()
         for table, name, definition in keys:
             cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        log.info("%s keys checked in %.1f s", len(keys), time.perf_counter() - keys_started)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     log.info("secondary indexes and keys back in %.1f s", time.perf_counter() - started)
 
@@ -192,12 +229,17 @@ def _json_list(column: str) -> pl.Expr:
     )
 
 
+IDS_SCHEMA = {"household_code": pl.String, "household_id": pl.Int64}
+
+
 def create_households(
     new: pl.DataFrame, member_names: pl.DataFrame, event: RegistryImport
-) -> dict[str, int]:
-    """Insert new households; returns code → id. `member_names` has household_code and names."""
+) -> pl.DataFrame:
+    """Insert new households; returns their household_code and household_id. `member_names`
+    has household_code and names."""
     if new.is_empty():
-        return {}
+        return pl.DataFrame(schema=IDS_SCHEMA)
+    started = time.perf_counter()
     first = _reserve_ids(Household, new.height)
     areas = _areas(new["unit_id"].unique().to_list())
     new = new.with_columns(
@@ -240,8 +282,11 @@ def create_households(
     ).with_columns(search.alias("search_text"))
     if connection.vendor == "postgresql":
         rows = rows.with_columns(_json_list("causes").alias("causes"))
+    log.info("households' rows built in %.1f s", time.perf_counter() - started)
     _insert(Household, rows)
-    return dict(zip(rows["code"].to_list(), rows["id"].to_list(), strict=True))
+    # A frame, not a dict: members find their household by a join (a dict of a million codes
+    # took seconds to build and to hand back to Polars).
+    return rows.select(pl.col("code").alias("household_code"), pl.col("id").alias("household_id"))
 
 
 def create_members(new: pl.DataFrame, event: RegistryImport) -> int:

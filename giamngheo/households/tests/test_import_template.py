@@ -345,3 +345,20 @@ def test_a_large_csv_with_vietnamese_headers_and_labels_reads_like_a_small_one()
             "Thành thị",
         )
         assert row["causes"].startswith("Thiếu vốn")
+
+
+def test_a_large_csv_unescapes_formulas_like_a_small_one():
+    """The large-file reader runs the unescaping only on cells that start with a quote; the
+    cells it skips must come out as the small-file reader gives them."""
+    from giamngheo.households.imports.reading import _fast_csv, read_csv
+
+    addresses = ["'=1+1", "''-5", "'@home", "'plain", " '=x ", "=raw", "  12 Lê Lợi  ", "a'=b"]
+    text = "Mã hộ;Mã thôn/tổ dân phố;address\n" + "".join(
+        f"HH-{i};11001-A1;{value}\n" for i, value in enumerate(addresses)
+    )
+    data = text.encode()
+    small = read_csv(io.BytesIO(data), HOUSEHOLDS)["address"].to_list()
+    large = _fast_csv(data, ";", HOUSEHOLDS)["address"].to_list()
+    assert large == small
+    assert large[:3] == ["=1+1", "'-5", "@home"]
+    assert large[3] == "'plain"
