@@ -216,7 +216,8 @@ _RESULT_TYPES = {
     "classified_at": "timestamptz",
     "classification_error": "jsonb",
 }
-_RESULTS = "gn_reclassified"
+# In the session's own schema: never another table of that name.
+_RESULTS = "pg_temp.gn_reclassified"
 
 
 def _reclassify_columns(review_round: ReviewRound, *, actor: User, reason: str) -> dict[str, int]:
