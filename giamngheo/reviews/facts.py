@@ -164,18 +164,27 @@ def members_on(household, review_date: dt.date) -> list:
 
 def contract_input(assessment) -> dict[str, Any]:
     """The engine's input object for one assessment (household-facts.md)."""
-    review_round = assessment.round
-    facts = {k: v for k, v in assessment.facts.items() if k not in NOT_CONTRACT}
+    return contract_record(
+        assessment.round,
+        assessment.facts,
+        assessment.members,
+        assessment.household.code,
+        assessment.household.area,
+    )
+
+
+def contract_record(
+    review_round, facts: dict[str, Any], members: list[dict[str, Any]], code: str, area: str
+) -> dict[str, Any]:
+    """The same from an assessment's stored columns, for readers that build no model instance."""
     return {
-        **facts,
-        "household_id": assessment.household.code,
+        **{k: v for k, v in facts.items() if k not in NOT_CONTRACT},
+        "household_id": code,
         "review_date": review_round.review_date.isoformat(),
         "round_type": review_round.round_type,
         "standard": review_round.standard,
         # The area as it was on the review date (kept in the facts), else the registry's.
-        "area": assessment.facts.get("area") or assessment.household.area,
-        "members": [
-            {k: m.get(k) for k in ("member_id", *MEMBER_FACT_NAMES)} for m in assessment.members
-        ],
+        "area": facts.get("area") or area,
+        "members": [{k: m.get(k) for k in ("member_id", *MEMBER_FACT_NAMES)} for m in members],
         "deprivations": None,
     }

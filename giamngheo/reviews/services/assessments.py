@@ -83,8 +83,15 @@ def required_sections(assessment: Assessment) -> list[str]:
 
 
 def survey_complete(assessment: Assessment) -> bool:
-    done = set(assessment.sections_done)
-    return all(s in done for s in required_sections(assessment))
+    return sections_complete(assessment.members, assessment.sections_done)
+
+
+def sections_complete(members: list[dict[str, Any]], sections_done: list[str]) -> bool:
+    """Form B done for the household and each member, from the assessment's stored columns."""
+    done = set(sections_done)
+    return all(s in done for s in HOUSEHOLD_SECTIONS) and all(
+        member_section(m["member_id"]) in done for m in members
+    )
 
 
 def _check_editable(actor: User, assessment: Assessment, open_steps: Collection[str]) -> None:

@@ -6,11 +6,22 @@ members causing them and the structured explanation, exactly what ``assessment_c
 for one household), then one bulk update and its history rows inside the caller's transaction,
 with the actor and the reason on every history row. No row is locked one by one: the round's row is,
 against a concurrent step change.
+
+On PostgreSQL a round's re-classification builds no model instance: its assessments' facts are
+read as columns, classified by the same engine call, and the results go in with COPY into a
+temporary table, then one ``UPDATE … FROM`` of the changed rows whose ``RETURNING`` feeds the
+history rows' ``INSERT … SELECT`` (what django-simple-history writes for a change, the actor and
+the reason on each). At a province's size the instances, the per-row UPDATE and the history
+objects were nearly all of the time.
 """
 
-from collections.abc import Iterable, Sequence
+import io
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
+import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
@@ -21,13 +32,15 @@ from giamngheo.accounts.scoping import Capability, can
 from giamngheo.dbstats import analyze_after_commit
 from giamngheo.errors import Conflict, DomainError
 from giamngheo.history import REASON_MAX
+from giamngheo.households.models import Household
 from giamngheo.reviews import workflow
-from giamngheo.reviews.facts import contract_input
+from giamngheo.reviews.facts import contract_input, contract_record
 from giamngheo.reviews.models import Assessment, ReviewRound
 from giamngheo.reviews.services.assessments import (
     _clear,
     _store,
     round_standard_error,
+    sections_complete,
     survey_complete,
 )
 from giamngheo.standards import classify_codes
@@ -46,6 +59,8 @@ CLASSIFICATION_FIELDS = [
     "updated_at",
 ]
 BATCH_SIZE = 2000
+# Assessments read, classified and copied at a time by the column path: bounds its memory.
+CHUNK = 50_000
 
 
 def assessments_classify(assessments: Iterable[Assessment]) -> None:
@@ -154,6 +169,13 @@ def round_reclassify(*, actor: User, review_round: ReviewRound, reason: str = ""
             )
             % {"step": review_round.get_status_display()}
         )
+    reason = reason or _("Round classified again")
+    if connection.vendor == "postgresql":
+        return _reclassify_columns(review_round, actor=actor, reason=reason)
+    return _reclassify_instances(review_round, actor=actor, reason=reason)
+
+
+def _reclassify_instances(review_round: ReviewRound, *, actor: User, reason: str) -> dict[str, int]:
     due = [
         a
         for a in review_round.assessments.select_related("household").filter(screened_out=False)
@@ -164,10 +186,186 @@ def round_reclassify(*, actor: User, review_round: ReviewRound, reason: str = ""
     before = {a.pk: _stored(a) for a in due}
     assessments_classify(due)
     changed = [a for a in due if _stored(a) != before[a.pk]]
-    assessments_store(
-        changed,
-        actor=actor,
-        fields=CLASSIFICATION_FIELDS,
-        reason=reason or _("Round classified again"),
-    )
+    assessments_store(changed, actor=actor, fields=CLASSIFICATION_FIELDS, reason=reason)
     return {"classified": len(due), "changed": len(changed)}
+
+
+# The results of one classification, as the temporary table and its COPY take them. A null
+# standard keeps the stored one (a household the engine refused keeps it, as ``_clear`` does).
+_RESULT_COLUMNS = {
+    "id": pl.Int64,
+    "poverty_class": pl.String,
+    "standard": pl.String,
+    "deprived": pl.String,
+    "deprivation_count": pl.Int64,
+    "deprived_members": pl.String,
+    "explanation": pl.String,
+    "engine_version": pl.String,
+    "classified_at": pl.String,
+    "classification_error": pl.String,
+}
+_RESULT_TYPES = {
+    "id": "bigint",
+    "poverty_class": "text",
+    "standard": "text",
+    "deprived": "jsonb",
+    "deprivation_count": "integer",
+    "deprived_members": "jsonb",
+    "explanation": "jsonb",
+    "engine_version": "text",
+    "classified_at": "timestamptz",
+    "classification_error": "jsonb",
+}
+# In the session's own schema: never another table of that name.
+_RESULTS = "pg_temp.gn_reclassified"
+
+
+def _reclassify_columns(review_round: ReviewRound, *, actor: User, reason: str) -> dict[str, int]:
+    qn = connection.ops.quote_name
+    now = timezone.now()
+    refused = round_standard_error(review_round)
+    columns = ", ".join(f"{qn(c)} {t}" for c, t in _RESULT_TYPES.items())
+    classified = 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_RESULTS}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {_RESULTS} ({columns}) ON COMMIT DROP")
+        copy_sql = (
+            f"COPY {_RESULTS} ({', '.join(qn(c) for c in _RESULT_TYPES)}) "
+            "FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        )
+        for chunk in _due_chunks(review_round):
+            frame = _results(review_round, chunk, refused, now)
+            classified += frame.height
+            buffer = io.BytesIO()
+            frame.write_csv(buffer, include_header=False, null_value="\\N")
+            with cursor.cursor.copy(copy_sql) as copy:
+                copy.write(buffer.getvalue())
+        changed = _write_changed(cursor, actor=actor, reason=reason[:REASON_MAX], now=now)
+        cursor.execute(f"DROP TABLE {_RESULTS}")
+    analyze_after_commit([Assessment], changed)
+    return {"classified": classified, "changed": changed}
+
+
+def _due_chunks(review_round: ReviewRound) -> Iterator[list[tuple[Any, ...]]]:
+    """The round's assessments with form B complete, as (id, facts, members, code, area)
+    rows; JSON decoded here, as the model's fields would."""
+    qn = connection.ops.quote_name
+    a, h = qn(Assessment._meta.db_table), qn(Household._meta.db_table)
+    sql = (
+        f"SELECT a.id, a.facts::text, a.members::text, a.sections_done::text, h.code, h.area "
+        f"FROM {a} a JOIN {h} h ON h.id = a.household_id "
+        "WHERE a.round_id = %s AND NOT a.screened_out"
+    )
+    loads = json.loads
+    cursor = connection.chunked_cursor()
+    try:
+        cursor.execute(sql, [review_round.pk])
+        while rows := cursor.fetchmany(CHUNK):
+            chunk = []
+            for pk, facts, members, done, code, area in rows:
+                members = loads(members)
+                if sections_complete(members, loads(done)):
+                    chunk.append((pk, loads(facts), members, code, area))
+            if chunk:
+                yield chunk
+    finally:
+        cursor.close()
+
+
+def _results(
+    review_round: ReviewRound,
+    chunk: list[tuple[Any, ...]],
+    refused: dict[str, Any] | None,
+    now: datetime,
+) -> pl.DataFrame:
+    """What ``assessments_classify`` sets on each assessment, as columns of JSON text."""
+    dumps = json.dumps
+    ids = [row[0] for row in chunk]
+    if refused is not None:
+        error = dumps(refused)
+        return _cleared_frame(ids, [error] * len(ids))
+    records = [
+        contract_record(review_round, facts, members, code, area)
+        for _pk, facts, members, code, area in chunk
+    ]
+    lines = classify_codes(records, standard=review_round.standard)
+    out: dict[str, list[Any]] = {name: [] for name in _RESULT_COLUMNS}
+    out["id"] = ids
+    stamp = now.isoformat()
+    first_member = 1
+    for record, line in zip(records, lines, strict=True):
+        if "error" in line:
+            out["poverty_class"].append("")
+            out["standard"].append(None)
+            out["deprived"].append("[]")
+            out["deprivation_count"].append(0)
+            out["deprived_members"].append("{}")
+            out["explanation"].append("[]")
+            out["engine_version"].append("")
+            out["classified_at"].append(None)
+            out["classification_error"].append(dumps(_own_rows(line["error"], first_member)))
+        else:
+            out["poverty_class"].append(line["class"])
+            out["standard"].append(line["standard"])
+            out["deprived"].append(dumps(list(line.get("deprived", []))))
+            out["deprivation_count"].append(line.get("deprivation_count", 0))
+            out["deprived_members"].append(dumps(line.get("deprived_members", {})))
+            out["explanation"].append(dumps(line.get("explanation", [])))
+            out["engine_version"].append(line.get("engine_version", ""))
+            out["classified_at"].append(stamp)
+            out["classification_error"].append("{}")
+        first_member += len(record["members"])
+    return pl.DataFrame(out, schema=_RESULT_COLUMNS)
+
+
+def _cleared_frame(ids: list[int], errors: list[str]) -> pl.DataFrame:
+    n = len(ids)
+    return pl.DataFrame(
+        {
+            "id": ids,
+            "poverty_class": [""] * n,
+            "standard": [None] * n,
+            "deprived": ["[]"] * n,
+            "deprivation_count": [0] * n,
+            "deprived_members": ["{}"] * n,
+            "explanation": ["[]"] * n,
+            "engine_version": [""] * n,
+            "classified_at": [None] * n,
+            "classification_error": errors,
+        },
+        schema=_RESULT_COLUMNS,
+    )
+
+
+def _write_changed(cursor: Any, *, actor: User, reason: str, now: datetime) -> int:
+    """One statement: the rows whose stored result differs are updated, and each updated row
+    is copied into the history table as django-simple-history writes a change ("~")."""
+    qn = connection.ops.quote_name
+    meta = Assessment._meta
+    history = Assessment.history.model._meta
+    compared = [f for f in _RESULT_TYPES if f not in ("id", "classified_at")]
+
+    def new(name: str) -> str:
+        # A null standard keeps the stored one.
+        if name == "standard":
+            return "COALESCE(t.standard, a.standard)"
+        return f"t.{qn(name)}"
+
+    sets = ", ".join(
+        [*(f"{qn(f)} = {new(f)}" for f in _RESULT_TYPES if f != "id"), f"{qn('updated_at')} = %s"]
+    )
+    differs = (
+        f"({', '.join(f'a.{qn(f)}' for f in compared)}) IS DISTINCT FROM "
+        f"({', '.join(new(f) for f in compared)})"
+    )
+    copied = [f.column for f in meta.concrete_fields]
+    extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    assert {f.column for f in history.concrete_fields} == {*copied, "history_id", *extra}
+    sql = (
+        f"WITH changed AS (UPDATE {qn(meta.db_table)} a SET {sets} FROM {_RESULTS} t "
+        f"WHERE a.id = t.id AND {differs} RETURNING a.*) "
+        f"INSERT INTO {qn(history.db_table)} ({', '.join(qn(c) for c in [*copied, *extra])}) "
+        f"SELECT {', '.join(qn(c) for c in copied)}, %s, %s, '~', %s FROM changed ORDER BY id"
+    )
+    cursor.execute(sql, [now, now, reason, actor.pk])
+    return cursor.rowcount

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from hypothesis import HealthCheck, given, settings
+from django.db import connection
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from giamngheo.households.models import Household
@@ -161,3 +162,172 @@ def test_an_answers_import_stores_each_household_with_the_officer_and_the_file_n
         assert a.poverty_class == "poor"
         assert latest.history_user == people["commune_a_officer"]
         assert latest.history_change_reason == "Form B imported from answers.xlsx"
+
+
+# --- a round's re-classification stored, on each database -------------------------------------
+
+_codes = iter(range(10**9))
+ON_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's path; CI runs it in that pass."
+)
+
+
+@st.composite
+def drawn_rounds(draw) -> list[tuple[str, bool, list[dict[str, Any]]]]:
+    """Rounds (standard, in force or not) and their households' records, as plain data."""
+    out = []
+    for _r in range(draw(st.integers(1, 3))):
+        std = draw(st.sampled_from(sorted(REVIEW_DATE)))
+        records = []
+        for k in range(draw(st.integers(1, 60))):
+            record = draw(varied(f"h{k}"))
+            record.pop("deprivations", None)  # the forms never give deprivations
+            records.append(record)
+        out.append((std, draw(st.integers(0, 9)) > 0, records))
+    return out
+
+
+def _saved(
+    rounds_drawn: list[tuple[str, bool, list[dict[str, Any]]]],
+    officer,
+    village,
+    *,
+    rng_due: list[int],
+) -> list[ReviewRound]:
+    """The drawn rounds and assessments in the database; ``rng_due`` says which are due
+    (0: form B complete, 1: a member's section missing, 2: screened out)."""
+    from giamngheo.reviews.facts import HOUSEHOLD_SECTIONS, member_section
+
+    drawn = [
+        _assessment(record, review_round, "")
+        for std, in_force, records in rounds_drawn
+        for review_round in [_round(std, in_force)]
+        for record in records
+    ]
+    rounds: dict[int, ReviewRound] = {}
+    for a in drawn:
+        r = a.round
+        if id(r) not in rounds:
+            r.unit, r.year, r.created_by = officer.unit, r.review_date.year, officer
+            r.save()
+            rounds[id(r)] = r
+        a.round = r
+    households = Household.objects.bulk_create(
+        [
+            Household(
+                code=f"BS-{next(_codes)}", unit=village, head_name="Hộ", area=a.household.area
+            )
+            for a in drawn
+        ]
+    )
+    for a, h, due in zip(drawn, households, rng_due[: len(drawn)], strict=True):
+        a.household = h
+        members = [member_section(m["member_id"]) for m in a.members if "member_id" in m]
+        a.sections_done = [*HOUSEHOLD_SECTIONS, *(members[1:] if due == 1 and members else members)]
+        a.screened_out = due == 2
+    Assessment.objects.bulk_create(drawn)
+    return list(rounds.values())
+
+
+def _history(review_round: ReviewRound, after: int) -> dict[int, dict[str, Any]]:
+    from django.forms.models import model_to_dict
+
+    rows = Assessment.history.filter(round_id=review_round.pk, history_id__gt=after)
+    out = {}
+    for row in rows:
+        values = model_to_dict(row, exclude=["history_id", "history_date", "classified_at"])
+        values |= {
+            "type": row.history_type,
+            "reason": row.history_change_reason,
+            "user": row.history_user_id,
+            "dated_as_written": row.history_date == row.updated_at,
+        }
+        out[row.id] = values
+    return out
+
+
+def _last_history_id() -> int:
+    last = Assessment.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    return last or 0
+
+
+def _values(review_round: ReviewRound) -> dict[int, list[Any]]:
+    return {
+        a.pk: [*(getattr(a, f) for f in STORED), a.classified_at is None]
+        for a in review_round.assessments.all()
+    }
+
+
+# No shrinking: each example writes rows, and a failure shows its households anyway.
+DB_BATCHES = settings(
+    max_examples=40,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+@pytest.mark.django_db
+@DB_BATCHES
+@given(drawn=drawn_rounds(), due=st.lists(st.sampled_from([0, 0, 0, 0, 1, 2]), min_size=180))
+def test_round_reclassify_stores_what_classifying_each_household_alone_stores(
+    people, province, drawn, due
+):
+    """About two thousand varied households over the examples (up to 3 rounds of up to 60), in rounds whose standard is in
+    force or not: the stored classes, deprivations, explanations and errors are those of
+    ``assessment_classify``; households not due are left as they were."""
+    officer = people["commune_a_officer"]
+    for review_round in _saved(drawn, officer, province["A1"], rng_due=due):
+        before = _values(review_round)
+        expected = {}
+        for a in review_round.assessments.select_related("household", "round"):
+            if a.screened_out or not all(s in a.sections_done for s in _required(a)):
+                expected[a.pk] = before[a.pk]
+                continue
+            assessment_classify(a)
+            expected[a.pk] = [*(getattr(a, f) for f in STORED), a.classified_at is None]
+        after = _last_history_id()
+        done = classification.round_reclassify(actor=officer, review_round=review_round)
+        assert _values(review_round) == expected
+        written = _history(review_round, after)
+        assert done["changed"] == len(written)
+        assert {v["type"] for v in written.values()} <= {"~"}
+        assert all(
+            (v["user"], v["reason"], v["dated_as_written"])
+            == (officer.pk, "Round classified again", True)
+            for v in written.values()
+        )
+
+
+def _required(a: Assessment) -> list[str]:
+    from giamngheo.reviews.services.assessments import required_sections
+
+    return required_sections(a)
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db
+@DB_BATCHES
+@given(drawn=drawn_rounds(), due=st.lists(st.sampled_from([0, 0, 0, 0, 1, 2]), min_size=180))
+def test_the_column_path_stores_and_audits_what_the_instance_path_does(
+    people, province, drawn, due
+):
+    """PostgreSQL's COPY and ``UPDATE … FROM`` write the same rows and the same history rows
+    (actor, reason, type, every field) as model instances and django-simple-history do, and
+    only for the rows whose result changed (here: every other one made stale)."""
+    officer = people["commune_a_officer"]
+    for review_round in _saved(drawn, officer, province["A1"], rng_due=due):
+        classification.round_reclassify(actor=officer, review_round=review_round)
+        results, histories, counts = [], [], []
+        for path in (classification._reclassify_instances, classification._reclassify_columns):
+            stale = list(review_round.assessments.order_by("pk").values_list("pk", flat=True))[::2]
+            Assessment.objects.filter(pk__in=stale).update(
+                engine_version="stale", explanation=[{"code": "stale"}], standard="vn-2016"
+            )
+            after = _last_history_id()
+            counts.append(path(review_round, actor=officer, reason="Engine upgraded"))
+            results.append(_values(review_round))
+            histories.append(_history(review_round, after))
+        assert results[0] == results[1]
+        assert histories[0] == histories[1]
+        assert counts[0] == counts[1]
