@@ -251,7 +251,19 @@ class Succession(models.Model):
         return not self.is_split
 
 
-class UnitsVersion(models.Model):
+class VersionRow(models.Model):
+    """One row holding a token that every writer of what it stands for renews (`geo.version`)."""
+
+    token = models.CharField(max_length=32, default="")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class UnitsVersion(VersionRow):
     """One row whose token changes with every change to units or successions.
 
     Units are read on nearly every page (an officer's territory is its unit plus every former
@@ -260,11 +272,6 @@ class UnitsVersion(models.Model):
     (`geo.version`), so a change anywhere is seen by every process at its next request.
     """
 
-    token = models.CharField(max_length=32, default="")
-
     class Meta:
         verbose_name = _("units version")
         verbose_name_plural = _("units versions")
-
-    def __str__(self) -> str:
-        return self.token

@@ -19,15 +19,25 @@ def _seen_elsewhere(job: Job) -> tuple[int, int]:
         other.close()
 
 
+def second_session(test):
+    """PostgreSQL only, committed for real: another session must see (or not) what it writes."""
+    for mark in (
+        pytest.mark.django_db(transaction=True),
+        pytest.mark.skipif(
+            connection.vendor != "postgresql",
+            reason="A second session is PostgreSQL's; CI runs it there.",
+        ),
+        pytest.mark.postgres,
+    ):
+        test = mark(test)
+    return test
+
+
 def _job() -> Job:
     return Job.objects.create(owner=UserFactory(), kind="test_count", title="count")
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="A second session is PostgreSQL's; CI runs it there."
-)
-@pytest.mark.django_db(transaction=True)
+@second_session
 def test_progress_inside_the_jobs_transaction_is_seen_before_it_commits():
     job = _job()
     reporter = JobReporter(job)
@@ -44,11 +54,7 @@ def test_progress_inside_the_jobs_transaction_is_seen_before_it_commits():
     assert (job.done, job.total) == (20, 40)
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="A second session is PostgreSQL's; CI runs it there."
-)
-@pytest.mark.django_db(transaction=True)
+@second_session
 def test_progress_on_a_row_the_job_has_locked_waits_for_its_commit_instead_of_hanging():
     job = _job()
     reporter = JobReporter(job)

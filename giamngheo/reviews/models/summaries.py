@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.geo.models import VersionRow
 from giamngheo.households.vocab import PovertyClass
 from giamngheo.reviews.models.outcomes import Flow
 from giamngheo.reviews.models.rounds import ReviewRound
@@ -124,7 +125,7 @@ class DeprivationSummary(models.Model):
         return f"{self.round} · {self.village_id} · {self.indicator}: {self.households}"
 
 
-class FiguresVersion(models.Model):
+class FiguresVersion(VersionRow):
     """One row whose token changes whenever what approved rounds add up to may change.
 
     Reports, dashboards and the portal's statistics read only approved (locked) rounds, their
@@ -134,11 +135,6 @@ class FiguresVersion(models.Model):
     (`reviews.version`), so a change anywhere is seen by every process at its next request.
     """
 
-    token = models.CharField(max_length=32, default="")
-
     class Meta:
         verbose_name = _("figures version")
         verbose_name_plural = _("figures versions")
-
-    def __str__(self) -> str:
-        return self.token
