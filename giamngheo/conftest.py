@@ -2,6 +2,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,6 +35,36 @@ def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_
         worker = getattr(request.config, "workerinput", {}).get("workerid")
         name = f"test_{worker}.sqlite3" if worker else "test.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(Path(settings.VAR_DIR) / name)
+
+
+# Rows the migrations seed, by app: (migration module, function).
+SEEDS = {
+    "programs": ("giamngheo.programs.migrations.0002_default_content_categories", "add_categories"),
+    "reviews": ("giamngheo.reviews.migrations.0003_seed_fixed_public_holidays", "seed"),
+}
+
+
+def _seeds_back(sender: Any, **_kwargs: Any) -> None:
+    """Put back what the migrations seeded, as a new database holds it.
+
+    A transactional test ends with a flush, which empties every table, the seeded ones too, and
+    then sends `post_migrate`. The tests run after it on the same worker would otherwise
+    see no default content categories or public holidays.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    if sender.label in SEEDS:
+        module, function = SEEDS[sender.label]
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _seeds_survive_flushes() -> None:
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_seeds_back, dispatch_uid="giamngheo-test-seeds")
 
 
 @pytest.fixture(autouse=True)
