@@ -19,11 +19,10 @@ return, control characters), which CSV can.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import zipfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import IO, Any
 
 import polars as pl
@@ -179,8 +178,9 @@ def export_csv_write(
     # Progress between chunks needs the caller's connection free while the rows are read: on
     # PostgreSQL when the COPY streams on a connection of its own, never on SQLite
     # (`progress_while_reading`); otherwise it is heard when each file ends.
+    aside = _copies_aside(households.db)
     if connections[households.db].vendor == "postgresql":
-        live = _copies_aside(households.db)
+        live = aside
     else:
         live = progress_while_reading(households.db)
     written = {HOUSEHOLDS: 0, MEMBERS: 0}
@@ -189,8 +189,8 @@ def export_csv_write(
         HOUSEHOLDS: households.order_by("code").values_list(*HOUSEHOLD_FIELDS),
         MEMBERS: member_rows.values_list(*_member_fields()),
     }
-    with contextlib.ExitStack() as stack:
-        if _copies_aside(households.db):
+    with ExitStack() as stack:
+        if aside:
             # Both queries sent at once, each on a connection of its own: the database sorts
             # the members while the households are read and written.
             frames = {
